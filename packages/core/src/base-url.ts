@@ -1,0 +1,72 @@
+import type { ProviderDescription, ServerDescription } from "./description.js";
+import { ValidationError } from "./errors.js";
+
+/**
+ * The base URL requests go to: an explicit `baseUrl`, else the spec's first server with its variables
+ * (ECL's `region`) filled in from `variables` or their defaults. Throws before any request when the
+ * URL is not absolute http(s) or a variable is not one of its documented values.
+ */
+export function resolveBaseUrl(
+  description: ProviderDescription,
+  baseUrl: string | undefined,
+  variables: Readonly<Record<string, string | undefined>> = {},
+): string {
+  const provider = description.name;
+  if (baseUrl !== undefined) {
+    if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl)) {
+      throw new ValidationError(
+        `${provider}: baseUrl must be an absolute http(s) URL such as ${description.servers[0]?.url ?? "https://api.example.com"}, got ${JSON.stringify(baseUrl)}.`,
+        { provider },
+      );
+    }
+    return baseUrl.replace(/\/+$/, "");
+  }
+  const server = description.servers[0];
+  if (!server) throw new ValidationError(`${provider}: the spec names no server; pass baseUrl.`, { provider });
+  return fillServerUrl(provider, server, variables);
+}
+
+function fillServerUrl(
+  provider: string,
+  server: ServerDescription,
+  values: Readonly<Record<string, string | undefined>>,
+): string {
+  return server.url
+    .replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const variable = server.variables?.[name];
+      const value = values[name] ?? variable?.default;
+      if (value === undefined)
+        throw new ValidationError(`${provider}: server variable "${name}" has no value.`, { provider });
+      if (variable?.enum && !variable.enum.includes(value)) {
+        throw new ValidationError(
+          `${provider}: ${name} must be one of ${variable.enum.join(", ")}, got ${JSON.stringify(value)}.`,
+          { provider },
+        );
+      }
+      return value;
+    })
+    .replace(/\/+$/, "");
+}
+
+/** Every concrete base URL a spec's servers allow (each variable expanded over its enum). */
+export function knownBaseUrls(description: ProviderDescription): string[] {
+  const urls: string[] = [];
+  for (const server of description.servers) {
+    let partial = [server.url];
+    for (const [name, variable] of Object.entries(server.variables ?? {})) {
+      const values = variable.enum ?? [variable.default];
+      partial = partial.flatMap((url) => values.map((value) => url.replaceAll(`{${name}}`, value)));
+    }
+    urls.push(...partial.map((url) => url.replace(/\/+$/, "")));
+  }
+  return urls;
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}

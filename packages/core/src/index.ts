@@ -1,0 +1,41 @@
+export { knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+export type {
+  ClientOptions,
+  OperationSnapshot,
+  ProviderClient,
+  ProviderClientBase,
+  ReadOptions,
+  TokenSource,
+} from "./client.js";
+export { createProviderClient, errorFromResponse } from "./client.js";
+export type {
+  AdapterDescription,
+  AuthDescription,
+  OperationState,
+  PathParamDescription,
+  PollOperationDescription,
+  ProviderDescription,
+  ServerDescription,
+  ServerVariableDescription,
+  StateMapping,
+} from "./description.js";
+export type { OpwatchErrorDetails } from "./errors.js";
+export {
+  AbortError,
+  ApiError,
+  AuthError,
+  NetworkError,
+  NotFoundError,
+  OperationFailedError,
+  OpwatchError,
+  RateLimitError,
+  ResponseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from "./errors.js";
+export { redact } from "./redact.js";
+export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
+export type { OperationRef, OperationStatus } from "./status.js";
+export { isTerminal, toOperationStatus } from "./status.js";
+export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

@@ -1,0 +1,82 @@
+import { isHttpUrl, knownBaseUrls } from "./base-url.js";
+import type { ProviderDescription } from "./description.js";
+import { ValidationError } from "./errors.js";
+import type { OperationRef } from "./status.js";
+
+/**
+ * Parses a status URL (SourceCraft's `status_url`, Bentley's `operationLocation` href, an ECL
+ * operation URL, a Keycard task URL) into a ref. The URL must sit under one of the spec's servers or
+ * one of `baseUrls` (hosts the caller configured), and its path must match a poll endpoint.
+ * Returns `undefined` when it does not belong to this provider.
+ */
+export function refFromUrl(
+  description: ProviderDescription,
+  url: string,
+  baseUrls: readonly string[] = [],
+): OperationRef | undefined {
+  if (!isHttpUrl(url)) return undefined;
+  const target = new URL(url);
+  const candidates = [...baseUrls.map((base) => base.replace(/\/+$/, "")), ...knownBaseUrls(description)];
+  for (const baseUrl of candidates) {
+    if (!isHttpUrl(baseUrl)) continue;
+    const base = new URL(baseUrl);
+    if (base.origin !== target.origin) continue;
+    const basePath = base.pathname.replace(/\/+$/, "");
+    if (!target.pathname.startsWith(`${basePath}/`)) continue;
+    const rest = target.pathname.slice(basePath.length);
+    for (const [operation, endpoint] of Object.entries(description.operations)) {
+      const params = matchPath(endpoint.path, rest);
+      if (params) return { provider: description.name, operation, params, baseUrl };
+    }
+  }
+  return undefined;
+}
+
+function matchPath(template: string, pathname: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+      names.push(name);
+      return "([^/]+)";
+    })
+    .join("");
+  const match = new RegExp(`^${source}/?$`).exec(pathname);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  names.forEach((name, index) => {
+    params[name] = decodeURIComponent(match[index + 1] ?? "");
+  });
+  return params;
+}
+
+/** Checks that a value read from JSON (a file, another process) is a usable ref. */
+export function assertRef(value: unknown): asserts value is OperationRef {
+  const ref = value as Partial<OperationRef> | null;
+  const ok =
+    ref !== null &&
+    typeof ref === "object" &&
+    typeof ref.provider === "string" &&
+    typeof ref.operation === "string" &&
+    typeof ref.baseUrl === "string" &&
+    isHttpUrl(ref.baseUrl) &&
+    ref.params !== null &&
+    typeof ref.params === "object" &&
+    Object.values(ref.params).every((v) => typeof v === "string");
+  if (!ok) {
+    throw new ValidationError(
+      'A ref must be plain JSON like {"provider":"sourcecraft","operation":"getSecretOperation","params":{"operation_id":"…"},"baseUrl":"https://…"}.',
+      {},
+    );
+  }
+}
+
+export function refUnrecognized(url: string, providers: readonly string[]): ValidationError {
+  return new ValidationError(
+    `${JSON.stringify(url)} is not a status URL of ${providers.length ? providers.join(", ") : "any registered provider"}. ` +
+      "Pass a URL of an operation under a known or configured base URL, or a ref object.",
+    {},
+  );
+}

@@ -1,0 +1,131 @@
+import type { OperationSnapshot } from "./client.js";
+import type { OperationState, ProviderDescription, StateMapping } from "./description.js";
+import { readPointer, readString } from "./pointer.js";
+import { parseTimestamp } from "./timestamps.js";
+
+/** Plain JSON naming one operation: enough to poll it again from another process. */
+export interface OperationRef {
+  provider: string;
+  /** operationId of the endpoint that reads it. */
+  operation: string;
+  /** Its path parameters (`operation_id`, or `zone_id` + `task_id`, …). */
+  params: Record<string, string>;
+  /** Where it lives, region included. */
+  baseUrl: string;
+}
+
+/** One provider's answer in the shape shared by every provider. */
+export interface OperationStatus<Raw = unknown> {
+  provider: string;
+  id: string;
+  ref: OperationRef;
+  state: OperationState;
+  /** True once the state is terminal: succeeded, failed or canceled. */
+  done: boolean;
+  /** The provider's own status word, as sent (kept when it maps to `unknown`). */
+  rawStatus: string | undefined;
+  /** 0..1 where the provider reports progress. */
+  progress: number | undefined;
+  createdAt: Date | undefined;
+  updatedAt: Date | undefined;
+  /** Why it failed, when it failed. */
+  error: { code?: string; message: string } | undefined;
+  /** Where the result lives when the provider redirects to it (Keycard's install). Never followed. */
+  resultUrl: string | undefined;
+  /** The typed provider body of the last 200; `undefined` after a redirect. */
+  raw: Raw | undefined;
+}
+
+const TERMINAL: ReadonlySet<OperationState> = new Set(["succeeded", "failed", "canceled"]);
+
+export function isTerminal(state: OperationState): boolean {
+  return TERMINAL.has(state);
+}
+
+/** Turns one read into the normalized status, following the spec's `x-opwatch` description. */
+export function toOperationStatus<Raw>(
+  description: ProviderDescription,
+  snapshot: OperationSnapshot<Raw>,
+  baseUrl: string,
+): OperationStatus<Raw> {
+  const adapter = description.adapter;
+  const ref: OperationRef = {
+    provider: description.name,
+    operation: snapshot.operation,
+    params: snapshot.params,
+    baseUrl,
+  };
+  const fallbackId = Object.values(snapshot.params).at(-1) ?? "";
+
+  const redirectState = adapter.redirects?.[String(snapshot.httpStatus)];
+  if (redirectState && snapshot.body === undefined) {
+    return {
+      provider: description.name,
+      id: fallbackId,
+      ref,
+      state: redirectState,
+      done: isTerminal(redirectState),
+      rawStatus: undefined,
+      progress: redirectState === "succeeded" ? 1 : undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+      error: undefined,
+      resultUrl: snapshot.location,
+      raw: undefined,
+    };
+  }
+
+  const body = snapshot.body;
+  const rawStatus = readString(body, adapter.status.pointer);
+  const mapped = mapStatus(adapter.status.map, rawStatus);
+  const progress = readProgress(body, adapter.progress);
+  const failed = mapped.state === "failed" || mapped.state === "canceled";
+  const message = readString(body, adapter.failure?.message);
+  const code = mapped.code ?? readString(body, adapter.failure?.code);
+  const error =
+    mapped.state === "failed"
+      ? { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` }
+      : failed && message
+        ? { ...(code ? { code } : {}), message }
+        : undefined;
+  return {
+    provider: description.name,
+    id: readString(body, adapter.id) || fallbackId,
+    ref,
+    state: mapped.state,
+    done: isTerminal(mapped.state),
+    rawStatus,
+    progress,
+    createdAt: readTimestamp(body, adapter.createdAt),
+    updatedAt: readTimestamp(body, adapter.updatedAt),
+    error,
+    resultUrl: undefined,
+    raw: body,
+  };
+}
+
+function mapStatus(
+  map: Readonly<Record<string, StateMapping>>,
+  raw: string | undefined,
+): { state: OperationState; code?: string } {
+  if (raw === undefined) return { state: "unknown" };
+  const wanted = raw.trim().toLowerCase();
+  for (const [word, mapping] of Object.entries(map)) {
+    if (word.toLowerCase() !== wanted) continue;
+    return typeof mapping === "string"
+      ? { state: mapping }
+      : { state: mapping.state, ...(mapping.code ? { code: mapping.code } : {}) };
+  }
+  return { state: "unknown" };
+}
+
+function readTimestamp(body: unknown, pointer: string | undefined): Date | undefined {
+  return pointer === undefined ? undefined : parseTimestamp(readPointer(body, pointer));
+}
+
+function readProgress(body: unknown, progress: { pointer: string; scale: number } | undefined): number | undefined {
+  if (!progress) return undefined;
+  const value = readPointer(body, progress.pointer);
+  if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
+  return Math.min(1, Math.max(0, value / progress.scale));
+}

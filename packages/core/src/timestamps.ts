@@ -1,0 +1,29 @@
+// Zone-less `YYYY-MM-DD HH:MM:SS` or `YYYY/MM/DD HH:MM:SS` (NTT ECL): documented as UTC.
+const ZONELESS = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
+// RFC 3339 with an explicit zone.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Parses a provider timestamp into a `Date`; `undefined` for null, empty or unreadable values. */
+export function parseTimestamp(value: unknown): Date | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  const zoneless = ZONELESS.exec(value);
+  if (zoneless) {
+    const [, y, mo, d, h, mi, s, frac] = zoneless;
+    const ms = frac ? Math.round(Number(frac) * 1000) : 0;
+    const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+    return date.getUTCDate() === Number(d) ? date : undefined;
+  }
+  if (!RFC3339.test(value)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP-date (RFC 9110). */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+
+export interface PrismServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Everything Prism printed, for assertions and for failure messages. */
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** A free TCP port on loopback (the OS picks it; we release it for Prism to take). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/**
+ * Starts `prism mock --errors` on `spec`, on 127.0.0.1 and a free port, and resolves once it listens.
+ * `--errors` makes Prism answer 4xx/5xx on any request or response that violates the spec.
+ */
+export async function startPrism(spec: string, { timeoutMs = 30_000 } = {}): Promise<PrismServer> {
+  const bin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await launch(bin, spec, port, timeoutMs);
+    } catch (error) {
+      // Another process may have taken the port between freePort() and Prism's bind.
+      if (attempt >= 3 || !String(error).includes("EADDRINUSE")) throw error;
+    }
+  }
+}
+
+function launch(bin: string, spec: string, port: number, timeoutMs: number): Promise<PrismServer> {
+  const child = spawn(process.execPath, [bin, "mock", "--errors", "-h", "127.0.0.1", "-p", String(port), spec], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = `http://127.0.0.1:${port}`;
+  const server: PrismServer = { url, output: () => output, stop: () => stop(child) };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop(child);
+      reject(new Error(`Prism did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Prism is listening")) {
+        clearTimeout(timer);
+        resolve(server);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}

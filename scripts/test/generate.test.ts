@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { renderPackage } from "../generator/render-package.mjs";
+import { loadSpec } from "../generator/spec.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const generate = (dir: string, ...args: string[]) =>
+  spawnSync(process.execPath, [join(root, "scripts", "generate.mjs"), "--root", dir, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, CI: "" },
+  });
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A scratch checkout holding the specs and the generated packages (sources only). */
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), "opwatch-generate-"));
+  temps.push(dir);
+  cpSync(join(root, "specs"), join(dir, "specs"), { recursive: true });
+  for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
+    for (const part of ["src", "package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) {
+      cpSync(join(root, "packages", name, part), join(dir, "packages", name, part), { recursive: true });
+    }
+  }
+  return dir;
+}
+
+describe("the generator", () => {
+  it("is deterministic: rendering a spec twice gives the same bytes", async () => {
+    const spec = await loadSpec(join(root, "specs", "ecl.yaml"));
+    const first = await renderPackage(spec, { version: "1.2.3" });
+    const second = await renderPackage(await loadSpec(join(root, "specs", "ecl.yaml")), { version: "1.2.3" });
+    expect(second).toEqual(first);
+    expect(JSON.parse(first["package.json"] ?? "{}").version).toBe("1.2.3");
+  });
+
+  it("writes nothing on a second run, and --check passes on the committed packages", () => {
+    const dir = scratch();
+    expect(generate(dir).stdout).toContain("0 file(s) written");
+    const check = generate(dir, "--check");
+    expect(check.status).toBe(0);
+  });
+
+  it("--check fails and names the file when a generated file was edited by hand", () => {
+    const dir = scratch();
+    const file = join(dir, "packages", "bentley", "src", "generated", "description.ts");
+    writeFileSync(file, `${readFileSync(file, "utf8")}// hand edit\n`);
+    const check = generate(dir, "--check");
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain("packages/bentley/src/generated/description.ts");
+    expect(readFileSync(file, "utf8")).toContain("// hand edit");
+  });
+
+  it("--check fails when a spec changed but the package was not regenerated, and generate repairs it", () => {
+    const dir = scratch();
+    const spec = join(dir, "specs", "sourcecraft.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("displayName: SourceCraft", "displayName: SourceCraft Cloud"));
+    expect(generate(dir, "--check").status).toBe(1);
+    expect(generate(dir).status).toBe(0);
+    expect(generate(dir, "--check").status).toBe(0);
+    expect(readFileSync(join(dir, "packages", "sourcecraft", "src", "generated", "description.ts"), "utf8")).toContain(
+      '"displayName": "SourceCraft Cloud"',
+    );
+  });
+
+  it("creates a whole package from a new spec alone", () => {
+    const dir = scratch();
+    const source = readFileSync(join(dir, "specs", "sourcecraft.yaml"), "utf8");
+    writeFileSync(join(dir, "specs", "acme.yaml"), source.replace("displayName: SourceCraft", "displayName: Acme"));
+    expect(generate(dir).status).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, "packages", "acme", "package.json"), "utf8"));
+    expect(pkg.name).toBe("@opwatch/acme");
+    expect(readFileSync(join(dir, "packages", "acme", "src", "generated", "index.ts"), "utf8")).toContain(
+      "export const acme = {",
+    );
+  });
+
+  it("types open enums as known literals plus any string", () => {
+    const schema = readFileSync(join(root, "packages", "ecl", "src", "generated", "schema.ts"), "utf8");
+    expect(schema).toContain('OperationStatus: components["schemas"]["KnownOperationStatus"] | (string & {});');
+    expect(schema).toMatch(/KnownOperationStatus: "PROCESSING" \| "STUCK" \| "COMPLETE" \| "ERROR";/);
+  });
+
+  it("explains a spec without x-opwatch", async () => {
+    const dir = scratch();
+    const file = join(dir, "specs", "sourcecraft.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("x-opwatch:", "x-not-opwatch:"));
+    await expect(loadSpec(file)).rejects.toThrow("sourcecraft.yaml: missing the top-level x-opwatch extension");
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { assertRef, type ProviderDescription, refFromUrl, toOperationStatus, ValidationError } from "../src/index.js";
+
+const acme: ProviderDescription = {
+  name: "acme",
+  displayName: "Acme",
+  servers: [
+    {
+      url: "https://ops-{region}.acme.test/api",
+      variables: { region: { default: "eu1", enum: ["eu1", "us1"] } },
+    },
+  ],
+  auth: { type: "header", name: "X-Key" },
+  defaultOperation: "getJob",
+  operations: {
+    getJob: { path: "/projects/{project}/jobs/{job}", accept: "application/json", pathParams: [], conditional: false },
+  },
+  adapter: {
+    id: "/job/id",
+    status: {
+      pointer: "/job/state",
+      map: {
+        WAITING: "queued",
+        BUSY: "running",
+        DONE: "succeeded",
+        BROKE: "failed",
+        HUNG: { state: "failed", code: "HUNG" },
+      },
+    },
+    progress: { pointer: "/job/pct", scale: 100 },
+    createdAt: "/job/created",
+    failure: { message: "/job/why" },
+    redirects: { "303": "succeeded" },
+  },
+};
+
+const snapshot = (body: unknown, httpStatus = 200) => ({
+  operation: "getJob",
+  params: { project: "p1", job: "j1" },
+  httpStatus,
+  body,
+  notModified: false,
+});
+
+describe("toOperationStatus", () => {
+  const base = "https://ops-eu1.acme.test/api";
+
+  it("maps status words case-insensitively and reads progress and timestamps", () => {
+    const status = toOperationStatus(
+      acme,
+      snapshot({ job: { id: "j1", state: "busy", pct: 42.5, created: "2017/11/27 21:35:38" } }),
+      base,
+    );
+    expect(status).toMatchObject({ state: "running", done: false, rawStatus: "busy", progress: 0.425, id: "j1" });
+    expect(status.createdAt?.toISOString()).toBe("2017-11-27T21:35:38.000Z");
+    expect(status.ref).toEqual({
+      provider: "acme",
+      operation: "getJob",
+      params: { project: "p1", job: "j1" },
+      baseUrl: base,
+    });
+  });
+
+  it("keeps an unknown word as rawStatus with state unknown", () => {
+    const status = toOperationStatus(acme, snapshot({ job: { id: "j1", state: "PAUSED" } }), base);
+    expect(status).toMatchObject({ state: "unknown", done: false, rawStatus: "PAUSED", error: undefined });
+  });
+
+  it("gives a failure code from the map and a message from the body", () => {
+    const status = toOperationStatus(
+      acme,
+      snapshot({ job: { id: "j1", state: "HUNG", why: "stuck in commit" } }),
+      base,
+    );
+    expect(status).toMatchObject({ state: "failed", done: true, error: { code: "HUNG", message: "stuck in commit" } });
+  });
+
+  it("clamps progress into 0..1", () => {
+    expect(toOperationStatus(acme, snapshot({ job: { state: "BUSY", pct: 140 } }), base).progress).toBe(1);
+    expect(toOperationStatus(acme, snapshot({ job: { state: "BUSY", pct: -3 } }), base).progress).toBe(0);
+  });
+
+  it("turns a mapped redirect into a terminal state with the result URL", () => {
+    const status = toOperationStatus(
+      acme,
+      { ...snapshot(undefined, 303), location: "https://ops-eu1.acme.test/api/results/9" },
+      base,
+    );
+    expect(status).toMatchObject({
+      state: "succeeded",
+      done: true,
+      id: "j1",
+      resultUrl: "https://ops-eu1.acme.test/api/results/9",
+    });
+  });
+});
+
+describe("refFromUrl", () => {
+  it("parses a status URL under any server variable value", () => {
+    expect(refFromUrl(acme, "https://ops-us1.acme.test/api/projects/p%2F1/jobs/j-9")).toEqual({
+      provider: "acme",
+      operation: "getJob",
+      params: { project: "p/1", job: "j-9" },
+      baseUrl: "https://ops-us1.acme.test/api",
+    });
+  });
+
+  it("accepts a configured host and refuses other hosts and paths", () => {
+    expect(refFromUrl(acme, "http://127.0.0.1:9/projects/p/jobs/j", ["http://127.0.0.1:9"])?.params).toEqual({
+      project: "p",
+      job: "j",
+    });
+    expect(refFromUrl(acme, "https://evil.test/api/projects/p/jobs/j")).toBeUndefined();
+    expect(refFromUrl(acme, "https://ops-xx9.acme.test/api/projects/p/jobs/j")).toBeUndefined();
+    expect(refFromUrl(acme, "https://ops-eu1.acme.test/api/projects/p/jobs")).toBeUndefined();
+    expect(refFromUrl(acme, "not a url")).toBeUndefined();
+  });
+});
+
+describe("assertRef", () => {
+  it("accepts plain JSON refs and rejects anything else with a ValidationError", () => {
+    const ref = { provider: "acme", operation: "getJob", params: { job: "j" }, baseUrl: "https://x.test" };
+    expect(() => assertRef(JSON.parse(JSON.stringify(ref)))).not.toThrow();
+    for (const bad of [null, "x", { ...ref, baseUrl: "file:///etc" }, { ...ref, params: { job: 1 } }]) {
+      expect(() => assertRef(bad)).toThrow(ValidationError);
+    }
+  });
+});

@@ -1,3 +1,10 @@
-export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
+export type { PrismServer } from "./prism.js";
+export {
+  type RecordedRequest,
+  type ScriptedServer,
+  type ScriptedServerOptions,
+  type ScriptStep,
+  startScriptedServer,
+} from "./scripted-server.js";
 export { examplesOf, specPath } from "./spec.js";

@@ -3,11 +3,48 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
+// src/ and dist/ both sit one level below packages/testkit.
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+// biome-ignore lint/suspicious/noExplicitAny: a parsed OpenAPI document.
+export type SpecDocument = any;
 
 /** Absolute path of `specs/<name>.yaml`. */
 export function specPath(name: string): string {
   return join(root, "specs", `${name}.yaml`);
+}
+
+const cache = new Map<string, SpecDocument>();
+
+export function loadSpecDocument(name: string): SpecDocument {
+  let doc = cache.get(name);
+  if (!doc) {
+    doc = parse(readFileSync(specPath(name), "utf8"));
+    cache.set(name, doc);
+  }
+  return doc;
+}
+
+/** Follows local `$ref`s (`#/components/...`). */
+export function deref(doc: SpecDocument, node: SpecDocument): SpecDocument {
+  let current = node;
+  while (current && typeof current.$ref === "string") {
+    current = current.$ref
+      .slice(2)
+      .split("/")
+      .reduce((acc: SpecDocument, key: string) => acc?.[key], doc);
+  }
+  return current;
+}
+
+/** Finds an operation by operationId: its path template and operation object. */
+export function findOperation(doc: SpecDocument, operationId: string): { path: string; operation: SpecDocument } {
+  for (const [path, item] of Object.entries<SpecDocument>(doc.paths ?? {})) {
+    for (const operation of Object.values<SpecDocument>(item)) {
+      if (operation?.operationId === operationId) return { path, operation };
+    }
+  }
+  throw new Error(`no operation ${operationId} in the spec`);
 }
 
 /**
@@ -15,26 +52,10 @@ export function specPath(name: string): string {
  * what the client parsed against what the spec says rather than against a copy.
  */
 export function examplesOf(name: string, operationId: string, status: string): Record<string, unknown> {
-  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document.
-  const doc: any = parse(readFileSync(specPath(name), "utf8"));
-  for (const item of Object.values<Record<string, unknown>>(doc.paths)) {
-    for (const op of Object.values(item)) {
-      // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document.
-      const operation = op as any;
-      if (operation?.operationId !== operationId) continue;
-      let response = operation.responses?.[status];
-      while (response?.$ref) response = resolve(doc, response.$ref);
-      const media = Object.values(response?.content ?? {})[0] as { examples?: Record<string, { value: unknown }> };
-      return Object.fromEntries(Object.entries(media?.examples ?? {}).map(([k, v]) => [k, v.value]));
-    }
-  }
-  throw new Error(`${name}: no operation ${operationId}`);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document.
-function resolve(doc: any, ref: string): any {
-  return ref
-    .slice(2)
-    .split("/")
-    .reduce((acc, key) => acc?.[key], doc);
+  const doc = loadSpecDocument(name);
+  const response = deref(doc, findOperation(doc, operationId).operation.responses?.[status]);
+  const media = Object.values<SpecDocument>(response?.content ?? {})[0];
+  return Object.fromEntries(
+    Object.entries<SpecDocument>(media?.examples ?? {}).map(([key, example]) => [key, deref(doc, example).value]),
+  );
 }

@@ -1,0 +1,161 @@
+// The facade's wait/watch/get against spec-validated scripted servers, for every provider.
+import { type ScriptedServer, type ScriptStep, startScriptedServer } from "@opwatch/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthError,
+  createWatcher,
+  OperationFailedError,
+  type OperationStatus,
+  TimeoutError,
+} from "../src/index.js";
+import { fixtures, type ProviderFixture, TOKEN } from "./fixtures.js";
+
+const FAST = { minDelayMs: 5, maxDelayMs: 20 };
+const servers: ScriptedServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+async function serve(fixture: ProviderFixture, script: ScriptStep[] | ((index: number) => ScriptStep)) {
+  const server = await startScriptedServer(fixture.spec, {
+    operationId: fixture.operationId,
+    script: typeof script === "function" ? (_request, index) => script(index) : script,
+  });
+  servers.push(server);
+  const watcher = createWatcher({ providers: [fixture.register(server.url)], polling: FAST });
+  return { server, watcher, url: `${server.url}${fixture.path}` };
+}
+
+describe.each(fixtures)("$name", (fixture) => {
+  it("goes through its states to succeeded, reporting each change once", async () => {
+    const { server, watcher, url } = await serve(fixture, fixture.progression);
+    const seen: OperationStatus[] = [];
+    const final = await watcher.wait(url, { onProgress: (status) => seen.push(status) });
+    expect(seen.map((s) => s.state)).toEqual(fixture.states);
+    if (fixture.progress) expect(seen.map((s) => s.progress)).toEqual(fixture.progress);
+    expect(final.state).toBe("succeeded");
+    expect(final.done).toBe(true);
+    expect(server.requests).toHaveLength(fixture.progression.length);
+    const [header, value] = fixture.auth(TOKEN);
+    expect(server.requests.every((r) => r.headers[header] === value)).toBe(true);
+  });
+
+  it("watch() yields the same changes as an async iterator, the first poll at once", async () => {
+    const { watcher, url } = await serve(fixture, fixture.progression);
+    const states: string[] = [];
+    const started = Date.now();
+    let firstAfter = -1;
+    for await (const status of watcher.watch(url)) {
+      if (firstAfter < 0) firstAfter = Date.now() - started;
+      states.push(status.state);
+    }
+    expect(states).toEqual(fixture.states);
+    expect(firstAfter).toBeLessThan(FAST.minDelayMs + 200);
+  });
+
+  it("rejects with OperationFailedError when it fails, or resolves when asked not to throw", async () => {
+    const { watcher, url } = await serve(fixture, [fixture.running, fixture.failed]);
+    const error = await watcher.wait(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationFailedError);
+    const operation = (error as OperationFailedError<OperationStatus>).operation;
+    expect(operation.state).toBe("failed");
+    expect(operation.error).toEqual(fixture.failure);
+
+    const { watcher: again, url: url2 } = await serve(fixture, [fixture.failed]);
+    const final = await again.wait(url2, { throwOnFailure: false });
+    expect(final).toMatchObject({ state: "failed", done: true, error: fixture.failure });
+  });
+
+  it("honours Retry-After: no poll arrives before it elapses", async () => {
+    const last = fixture.progression.at(-1) as ScriptStep;
+    const { server, watcher, url } = await serve(fixture, [fixture.throttled, last]);
+    const final = await watcher.wait(url);
+    expect(final.state).toBe("succeeded");
+    expect(server.requests).toHaveLength(2);
+    const [first, second] = server.requests as [{ at: number }, { at: number }];
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("retries 5xx inside the wait and recovers", async () => {
+    const last = fixture.progression.at(-1) as ScriptStep;
+    const { server, watcher, url } = await serve(fixture, [fixture.serverError, fixture.serverError, last]);
+    expect((await watcher.wait(url)).state).toBe("succeeded");
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("fails fast on 401, without retrying", async () => {
+    const { server, watcher, url } = await serve(fixture, [fixture.unauthorized, fixture.running]);
+    const error = await watcher.wait(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(server.requests).toHaveLength(1);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(String(error)).not.toContain(TOKEN);
+  });
+
+  it("asks a token function again once after a 401, then succeeds with the fresh token", async () => {
+    const last = fixture.progression.at(-1) as ScriptStep;
+    const { server } = await serve(fixture, [fixture.unauthorized, last]);
+    let calls = 0;
+    const tokens = ["expired-token-000", "fresh-token-111"];
+    const watcher = createWatcher({
+      providers: [fixture.register(server.url, async () => tokens[Math.min(calls++, 1)] as string)],
+      polling: FAST,
+    });
+    const final = await watcher.wait(`${server.url}${fixture.path}`);
+    expect(final.state).toBe("succeeded");
+    expect(calls).toBe(2);
+    const [header] = fixture.auth("");
+    expect(server.requests.map((r) => r.headers[header])).toEqual(tokens.map((t) => fixture.auth(t)[1]));
+  });
+
+  it("stops at once when aborted mid-wait", async () => {
+    const { watcher, url } = await serve(fixture, [fixture.running]);
+    const controller = new AbortController();
+    const pending = watcher.wait(url, {
+      signal: controller.signal,
+      minDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      onProgress: () => setTimeout(() => controller.abort(), 20),
+    });
+    const started = Date.now();
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("times out with the last status seen", async () => {
+    const { watcher, url } = await serve(fixture, [fixture.running]);
+    const error = await watcher.wait(url, { maxWaitMs: 150 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError<OperationStatus>).lastStatus?.state).toBe("running");
+    expect((error as Error).message).toMatch(/not done after 150 ms; last state: running/);
+  });
+
+  it("maps an unknown status word to unknown, keeping the raw value, and goes on polling", async () => {
+    const last = fixture.progression.at(-1) as ScriptStep;
+    const { watcher, url } = await serve(fixture, [fixture.unknown, last]);
+    const seen: OperationStatus[] = [];
+    await watcher.wait(url, { onProgress: (s) => seen.push(s) });
+    expect(seen[0]).toMatchObject({ state: "unknown", done: false, rawStatus: fixture.unknownWord });
+    expect(seen.at(-1)?.state).toBe("succeeded");
+  });
+
+  if (fixture.canceled) {
+    const canceled = fixture.canceled;
+    it("reports canceled as a failure the caller can choose to accept", async () => {
+      const { watcher, url } = await serve(fixture, [canceled]);
+      await expect(watcher.wait(url)).rejects.toBeInstanceOf(OperationFailedError);
+      expect((await watcher.wait(url, { throwOnFailure: false })).state).toBe("canceled");
+    });
+  }
+
+  it("get() reads once and returns a ref that resumes polling from plain JSON", async () => {
+    const { server, watcher, url } = await serve(fixture, fixture.progression);
+    const first = await watcher.get(url);
+    expect(first.state).toBe(fixture.states[0]);
+    const ref = JSON.parse(JSON.stringify(first.ref));
+    const other = createWatcher({ providers: [fixture.register(server.url)], polling: FAST });
+    expect((await other.wait(ref)).state).toBe("succeeded");
+  });
+});

@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { deref, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
+
+// ajv-formats ships CommonJS; under NodeNext its default export is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+
+/** One scripted answer. */
+export interface ScriptStep {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  /** `Date.now()` when it arrived. */
+  at: number;
+}
+
+export interface ScriptedServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  stop(): Promise<void>;
+}
+
+export interface ScriptedServerOptions {
+  /** The operationId the script answers for (its response schemas validate every step). */
+  operationId: string;
+  /** Answers in order; the last one repeats. A function picks the answer per request instead. */
+  script: readonly ScriptStep[] | ((request: RecordedRequest, index: number) => ScriptStep);
+  /** Refuse requests without this header value (e.g. `{ authorization: "Bearer t" }`) with the spec's 401. */
+  requireHeader?: Record<string, string>;
+}
+
+/**
+ * A loopback HTTP server that plays a script of answers for one operation of a spec. Every answer is
+ * checked against the spec before it is sent (status declared, body valid under JSON Schema 2020-12,
+ * required headers present): a script that leaves the spec throws instead of testing a fiction.
+ */
+export async function startScriptedServer(spec: string, options: ScriptedServerOptions): Promise<ScriptedServer> {
+  const doc = loadSpecDocument(spec);
+  const { path, operation } = findOperation(doc, options.operationId);
+  const check = responseChecker(doc, operation);
+  const pathPattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`);
+  if (Array.isArray(options.script)) options.script.forEach((step, i) => check(step, `step ${i}`));
+
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const recorded: RecordedRequest = {
+      method: req.method ?? "GET",
+      url: req.url ?? "/",
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v])),
+      at: Date.now(),
+    };
+    const index = requests.push(recorded) - 1;
+    let step: ScriptStep;
+    if (!pathPattern.test(new URL(recorded.url, "http://x").pathname)) {
+      step = { status: 404, body: { error: `no route ${recorded.url}` } };
+    } else if (
+      options.requireHeader &&
+      Object.entries(options.requireHeader).some(([name, value]) => recorded.headers[name.toLowerCase()] !== value)
+    ) {
+      step = firstExample(doc, operation, "401");
+    } else if (typeof options.script === "function") {
+      step = options.script(recorded, index);
+      check(step, `answer ${index}`);
+    } else {
+      step = options.script[Math.min(index, options.script.length - 1)] as ScriptStep;
+    }
+    const headers: Record<string, string> = { ...step.headers };
+    if (step.body !== undefined) headers["content-type"] ??= mediaTypeOf(doc, operation, step.status);
+    res.writeHead(step.status, headers);
+    res.end(step.body === undefined ? undefined : typeof step.body === "string" ? step.body : JSON.stringify(step.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function responseFor(doc: SpecDocument, operation: SpecDocument, status: number): SpecDocument {
+  const responses = operation.responses ?? {};
+  return deref(doc, responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default);
+}
+
+function mediaTypeOf(doc: SpecDocument, operation: SpecDocument, status: number): string {
+  return Object.keys(responseFor(doc, operation, status)?.content ?? {})[0] ?? "application/json";
+}
+
+function firstExample(doc: SpecDocument, operation: SpecDocument, status: string): ScriptStep {
+  const response = deref(doc, operation.responses?.[status]);
+  const media = Object.values<SpecDocument>(response?.content ?? {})[0];
+  const example = Object.values<SpecDocument>(media?.examples ?? {})[0];
+  return { status: Number(status), body: deref(doc, example)?.value };
+}
+
+function responseChecker(doc: SpecDocument, operation: SpecDocument) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(rebase(doc), "spec");
+  const compiled = new Map<unknown, ValidateFunction>();
+  return (step: ScriptStep, where: string) => {
+    const response = responseFor(doc, operation, step.status);
+    if (!response) throw new Error(`${where}: status ${step.status} is not declared for ${operation.operationId}`);
+    for (const [name, header] of Object.entries<SpecDocument>(response.headers ?? {})) {
+      const present = Object.keys(step.headers ?? {}).some((key) => key.toLowerCase() === name.toLowerCase());
+      if (deref(doc, header)?.required && !present) throw new Error(`${where}: ${step.status} requires header ${name}`);
+    }
+    const schema = (Object.values<SpecDocument>(response.content ?? {})[0] as SpecDocument)?.schema;
+    if (!schema) {
+      if (step.body !== undefined) throw new Error(`${where}: ${step.status} has no body in the spec`);
+      return;
+    }
+    let validate = compiled.get(schema);
+    if (!validate) {
+      validate = ajv.compile(rebase(schema));
+      compiled.set(schema, validate);
+    }
+    if (!validate(step.body)) {
+      const why = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
+      throw new Error(`${where}: body is not valid for ${step.status}: ${why}`);
+    }
+  };
+}
+
+/** Points local refs at the document registered as "spec". */
+function rebase(node: SpecDocument): SpecDocument {
+  if (Array.isArray(node)) return node.map(rebase);
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `spec${value}` : rebase(value),
+    ]),
+  );
+}

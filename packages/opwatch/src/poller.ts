@@ -12,7 +12,10 @@ export interface PollResult {
 }
 
 /** How to send one poll (the operation); the poller decides when (Azure core-lro's split). */
-export type ReadOnce = (request: { ifNoneMatch: string | undefined; signal: AbortSignal | undefined }) => Promise<PollResult>;
+export type ReadOnce = (request: {
+  ifNoneMatch: string | undefined;
+  signal: AbortSignal | undefined;
+}) => Promise<PollResult>;
 
 export interface PollOptions extends BackoffOptions {
   signal?: AbortSignal;
@@ -35,7 +38,11 @@ export const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
  * (never polled earlier); transient failures (network, 408, 429, 5xx) are retried inside the wait,
  * anything else is thrown at once. Yields each observed change; ends after the terminal status.
  */
-export async function* pollChanges(read: ReadOnce, label: string, options: PollOptions = {}): AsyncGenerator<OperationStatus> {
+export async function* pollChanges(
+  read: ReadOnce,
+  label: string,
+  options: PollOptions = {},
+): AsyncGenerator<OperationStatus> {
   validatePollOptions(options);
   const { signal } = options;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
@@ -75,14 +82,24 @@ export async function* pollChanges(read: ReadOnce, label: string, options: PollO
     const floorFromServer = (retryAfter ?? 0) * 1000;
     const delay = Math.max(backoffDelay(attempt, options), floorFromServer);
     if (now >= deadline || now + floorFromServer > deadline) {
-      throw timeout(label, maxWaitMs, last, lastFailure, floorFromServer > 0 && now < deadline ? retryAfter : undefined);
+      throw timeout(
+        label,
+        maxWaitMs,
+        last,
+        lastFailure,
+        floorFromServer > 0 && now < deadline ? retryAfter : undefined,
+      );
     }
     await sleep(Math.min(delay, deadline - now), signal, last?.provider);
   }
 }
 
 /** Polls to the end and resolves with the final status (see {@link pollChanges}). */
-export async function pollUntilDone(read: ReadOnce, label: string, options: WaitOptions = {}): Promise<OperationStatus> {
+export async function pollUntilDone(
+  read: ReadOnce,
+  label: string,
+  options: WaitOptions = {},
+): Promise<OperationStatus> {
   let final: OperationStatus | undefined;
   for await (const status of pollChanges(read, label, options)) final = status;
   if (!final) throw new ValidationError(`${label}: polling ended without a status.`);

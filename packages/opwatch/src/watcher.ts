@@ -10,7 +10,14 @@ import {
   toOperationStatus,
   ValidationError,
 } from "@opwatch/core";
-import { type PollOptions, type PollResult, pollChanges, pollUntilDone, type ReadOnce, type WaitOptions } from "./poller.js";
+import {
+  type PollOptions,
+  type PollResult,
+  pollChanges,
+  pollUntilDone,
+  type ReadOnce,
+  type WaitOptions,
+} from "./poller.js";
 import { aborted } from "./sleep.js";
 
 /** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`). */
@@ -74,7 +81,9 @@ export function createWatcher(options: WatcherOptions): Watcher {
     registrations.set(registration.name, registration);
   }
   if (registrations.size === 0) {
-    throw new ValidationError("createWatcher needs at least one provider: providers: [provider(sourcecraft, { token })].");
+    throw new ValidationError(
+      "createWatcher needs at least one provider: providers: [provider(sourcecraft, { token })].",
+    );
   }
   const defaults = options.polling ?? {};
   const clients = new Map<string, ProviderClientBase>();
@@ -135,7 +144,12 @@ export function createWatcher(options: WatcherOptions): Watcher {
         provider: target.provider,
       });
     }
-    return { provider: target.provider, operation: target.operation, params: { ...target.params }, baseUrl: target.baseUrl };
+    return {
+      provider: target.provider,
+      operation: target.operation,
+      params: { ...target.params },
+      baseUrl: target.baseUrl,
+    };
   };
 
   const readerFor = (ref: OperationRef): ReadOnce => {

@@ -36,7 +36,11 @@ export interface ProviderFixture {
   unauthorized: ScriptStep;
 }
 
-const ok = (body: unknown, headers?: Record<string, string>): ScriptStep => ({ status: 200, body, ...(headers ? { headers } : {}) });
+const ok = (body: unknown, headers?: Record<string, string>): ScriptStep => ({
+  status: 200,
+  body,
+  ...(headers ? { headers } : {}),
+});
 const ex = (spec: string, op: string, status: string) => examplesOf(spec, op, status);
 const withStatus = (body: unknown, path: string[], value: string) => {
   const copy = structuredClone(body) as Record<string, unknown>;
@@ -80,7 +84,11 @@ export const fixtures: ProviderFixture[] = [
     path: "/zones/zone_5hq2c8/catalog_tasks/task_3kd9x1",
     register: (baseUrl, token = TOKEN) => provider(keycard, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
-    progression: [ok(kc.pending), ok(kc.running), { status: 303, headers: { Location: "/zones/zone_5hq2c8/installs/inst_7tq4zb" } }],
+    progression: [
+      ok(kc.pending),
+      ok(kc.running),
+      { status: 303, headers: { Location: "/zones/zone_5hq2c8/installs/inst_7tq4zb" } },
+    ],
     states: ["queued", "running", "succeeded"],
     running: ok(kc.running),
     failed: ok(kc.failed),

@@ -61,7 +61,10 @@ describe("the generator", () => {
   it("--check fails when a spec changed but the package was not regenerated, and generate repairs it", () => {
     const dir = scratch();
     const spec = join(dir, "specs", "sourcecraft.yaml");
-    writeFileSync(spec, readFileSync(spec, "utf8").replace("displayName: SourceCraft", "displayName: SourceCraft Cloud"));
+    writeFileSync(
+      spec,
+      readFileSync(spec, "utf8").replace("displayName: SourceCraft", "displayName: SourceCraft Cloud"),
+    );
     expect(generate(dir, "--check").status).toBe(1);
     expect(generate(dir).status).toBe(0);
     expect(generate(dir, "--check").status).toBe(0);

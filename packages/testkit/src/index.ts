@@ -1,5 +1,5 @@
-export { freePort, startPrism } from "./prism.js";
 export type { PrismServer } from "./prism.js";
+export { freePort, startPrism } from "./prism.js";
 export {
   type RecordedRequest,
   type ScriptedServer,

@@ -48,15 +48,19 @@ export async function startScriptedServer(spec: string, options: ScriptedServerO
   const doc = loadSpecDocument(spec);
   const { path, operation } = findOperation(doc, options.operationId);
   const check = responseChecker(doc, operation);
-  const pathPattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`);
-  if (Array.isArray(options.script)) options.script.forEach((step, i) => check(step, `step ${i}`));
+  const pathPattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+  if (Array.isArray(options.script)) {
+    for (const [i, step] of options.script.entries()) check(step, `step ${i}`);
+  }
 
   const requests: RecordedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const recorded: RecordedRequest = {
       method: req.method ?? "GET",
       url: req.url ?? "/",
-      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v])),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]),
+      ),
       at: Date.now(),
     };
     const index = requests.push(recorded) - 1;
@@ -77,7 +81,9 @@ export async function startScriptedServer(spec: string, options: ScriptedServerO
     const headers: Record<string, string> = { ...step.headers };
     if (step.body !== undefined) headers["content-type"] ??= mediaTypeOf(doc, operation, step.status);
     res.writeHead(step.status, headers);
-    res.end(step.body === undefined ? undefined : typeof step.body === "string" ? step.body : JSON.stringify(step.body));
+    res.end(
+      step.body === undefined ? undefined : typeof step.body === "string" ? step.body : JSON.stringify(step.body),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

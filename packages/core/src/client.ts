@@ -183,15 +183,25 @@ async function readOperation(
   const headers: Record<string, string> = { Accept: endpoint.accept };
   if (options.ifNoneMatch !== undefined && endpoint.conditional) headers["If-None-Match"] = options.ifNoneMatch;
 
+  // The signal reaches fetch through the Request, but a Request's link to its init signal is held
+  // weakly by undici and can be collected; racing on our own controller makes abort and timeout sure.
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true });
+  });
+  stopped.catch(() => undefined);
+
   let response: Response;
   let text: string | undefined;
   try {
-    const result = await context.fetchClient.GET(endpoint.path, {
-      params: { path: values },
-      headers,
-      signal: controller.signal,
-      parseAs: "text",
-    });
+    const result = await Promise.race([
+      context.fetchClient.GET(endpoint.path, {
+        params: { path: values },
+        headers,
+        signal: controller.signal,
+        parseAs: "text",
+      }),
+      stopped,
+    ]);
     response = result.response;
     text = typeof result.data === "string" ? result.data : typeof result.error === "string" ? result.error : undefined;
     if (text === undefined && result.error !== undefined) text = JSON.stringify(result.error);
@@ -222,6 +232,16 @@ async function readOperation(
   const extras = { ...(etag === undefined ? {} : { etag }), ...(retryAfter === undefined ? {} : { retryAfter }) };
 
   if (response.status === 304) return { ...base, body: undefined, notModified: true, ...extras };
+  if (response.type === "opaqueredirect") {
+    // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
+    // status to a state, the redirect itself is the answer; its target stays unknown.
+    const [only, ...others] = Object.keys(description.adapter.redirects ?? {});
+    if (only && others.length === 0) return { ...base, httpStatus: Number(only), body: undefined, notModified: false };
+    throw new ResponseError(`${provider}: ${operation} redirected, and this runtime hides where to.`, {
+      provider,
+      secrets,
+    });
+  }
   if (response.status >= 300 && response.status < 400) {
     const location = response.headers.get("location");
     if (description.adapter.redirects?.[String(response.status)] && location) {

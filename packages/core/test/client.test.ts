@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import {
+  AuthError,
+  createProviderClient,
+  NetworkError,
+  type ProviderDescription,
+  ResponseError,
+} from "../src/index.js";
+
+const description: ProviderDescription = {
+  name: "acme",
+  displayName: "Acme",
+  servers: [{ url: "https://api.acme.test" }],
+  auth: { type: "bearer" },
+  defaultOperation: "getJob",
+  operations: {
+    getJob: {
+      path: "/jobs/{job}",
+      accept: "application/json",
+      pathParams: [{ name: "job", minLength: 1 }],
+      conditional: false,
+    },
+  },
+  adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } }, redirects: { "303": "succeeded" } },
+};
+const TOKEN = "secret-token-9f8e7d6c";
+
+describe("createProviderClient", () => {
+  it("treats a browser's opaque redirect as the spec's only mapped redirect", async () => {
+    const opaque = Object.defineProperty(new Response(null, { status: 200 }), "type", { value: "opaqueredirect" });
+    Object.defineProperty(opaque, "status", { value: 0 });
+    const client = createProviderClient(description, { token: TOKEN, fetch: async () => opaque });
+    const snapshot = await client.getOperation("j1");
+    expect(snapshot).toMatchObject({ httpStatus: 303, body: undefined, notModified: false });
+    expect(snapshot.location).toBeUndefined();
+  });
+
+  it("refuses a 200 that is not a JSON object with a ResponseError", async () => {
+    const client = createProviderClient(description, {
+      token: TOKEN,
+      fetch: async () => new Response("<html>", { status: 200 }),
+    });
+    await expect(client.getOperation("j1")).rejects.toBeInstanceOf(ResponseError);
+  });
+
+  it("times a hung request out as a retryable NetworkError and leaves no timer", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const client = createProviderClient(description, {
+      token: TOKEN,
+      timeoutMs: 30,
+      fetch: (input) =>
+        new Promise((_, reject) => {
+          const request = input as Request;
+          request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+        }),
+    });
+    const error = await client.getOperation("j1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).retryable).toBe(true);
+    expect((error as Error).message).toContain("timed out after 30 ms");
+    expect(timers()).toBe(before);
+  });
+
+  it("redacts a token that a server echoes back in its error body", async () => {
+    const client = createProviderClient(
+      { ...description, adapter: { ...description.adapter, errorBody: { message: "/message" } } },
+      {
+        token: TOKEN,
+        fetch: async () => new Response(JSON.stringify({ message: `bad token ${TOKEN}` }), { status: 401 }),
+      },
+    );
+    const error = await client.getOperation("j1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain("bad token [REDACTED]");
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+});

@@ -66,18 +66,18 @@ export interface components {
             message: string;
         };
         /**
-         * @description Keycard's error object: the body of error responses (4xx/5xx), and the shape of each entry of a
-         *     task's `warnings`.
+         * @description One informational warning about a task's outcome (an entry of the task's `warnings`). It has the
+         *     shape of Keycard's error object, with every field present.
          */
-        Error: {
+        Warning: {
             code: components["schemas"]["ErrorCode"];
-            /** @description Per-field details of the error. */
+            /** @description Per-field details of the warning. */
             details: components["schemas"]["ErrorDetail"][];
             /** @description summary of the error */
             message: string;
             /**
              * Format: uri
-             * @description URL of the request the error is about.
+             * @description URL of the request the warning is about.
              */
             path: string;
             /**
@@ -89,9 +89,37 @@ export interface components {
             status: number;
             /**
              * Format: date-time
-             * @description When the error occurred.
+             * @description When the warning was raised.
              */
             timestamp: string;
+        };
+        /**
+         * @description Keycard's error object: the body of error responses (4xx/5xx). Only `code` and `message` are
+         *     guaranteed; a real error may lack `details`, `path`, `request_id`, `status` or `timestamp`.
+         */
+        Error: {
+            code: components["schemas"]["ErrorCode"];
+            /** @description Per-field details of the error. */
+            details?: components["schemas"]["ErrorDetail"][];
+            /** @description summary of the error */
+            message: string;
+            /**
+             * Format: uri
+             * @description URL of the request the error is about.
+             */
+            path?: string;
+            /**
+             * Format: uuid
+             * @description ID of the request, to quote to Keycard support.
+             */
+            request_id?: string;
+            /** @description HTTP Status Code */
+            status?: number;
+            /**
+             * Format: date-time
+             * @description When the error occurred.
+             */
+            timestamp?: string;
         };
         /** @description A link from the task to an entity in the same graph or to an external resource. */
         Link: {
@@ -153,7 +181,7 @@ export interface components {
              * @description Informational warnings about the task outcome. For delete tasks, warns when adopted entities
              *     (pre-existing resources not created by the catalog) will be preserved rather than deleted.
              */
-            warnings?: components["schemas"]["Error"][];
+            warnings?: components["schemas"]["Warning"][];
         };
     };
     responses: {

@@ -186,7 +186,9 @@ async function readOperation(
   // The signal reaches fetch through the Request, but a Request's link to its init signal is held
   // weakly by undici and can be collected; racing on our own controller makes abort and timeout sure.
   const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true });
+    controller.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), {
+      once: true,
+    });
   });
   stopped.catch(() => undefined);
 

@@ -110,10 +110,12 @@ export function createProviderClient<Paths extends {}>(
   };
 
   const followsRedirects = Object.keys(description.adapter.redirects ?? {}).length === 0;
+  const defaultAccept = description.operations[description.defaultOperation]?.accept ?? "application/json";
   const fetchClient = createFetchClient<Paths>({
     baseUrl,
     fetch: fetchImpl,
-    headers: { ...options.headers },
+    // The spec's media type (Bentley's vendor type) is the default Accept of every request.
+    headers: { Accept: defaultAccept, ...options.headers },
     // A redirect the spec maps to a state (Keycard's 303) is an answer in itself: never follow it.
     redirect: followsRedirects ? "follow" : "manual",
   });
@@ -126,7 +128,8 @@ export function createProviderClient<Paths extends {}>(
     },
   });
 
-  const context: ReadContext = { description, baseUrl, timeoutMs, secrets, fetchClient };
+  const customAccept = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === "accept");
+  const context: ReadContext = { description, baseUrl, timeoutMs, secrets, fetchClient, customAccept };
   const getOperation = async (
     params: string | Readonly<Record<string, string>>,
     readOptions: ReadOptions = {},
@@ -150,6 +153,8 @@ interface ReadContext {
   baseUrl: string;
   timeoutMs: number;
   secrets: string[];
+  /** The caller set its own Accept in `headers`: keep it. */
+  customAccept: boolean;
   // biome-ignore lint/suspicious/noExplicitAny: the reader serves every provider's paths.
   fetchClient: Client<any>;
 }
@@ -180,7 +185,7 @@ async function readOperation(
   }, timeoutMs);
   const onAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const headers: Record<string, string> = { Accept: endpoint.accept };
+  const headers: Record<string, string> = context.customAccept ? {} : { Accept: endpoint.accept };
   if (options.ifNoneMatch !== undefined && endpoint.conditional) headers["If-None-Match"] = options.ifNoneMatch;
 
   // The signal reaches fetch through the Request, but a Request's link to its init signal is held

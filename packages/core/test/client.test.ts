@@ -75,4 +75,26 @@ describe("createProviderClient", () => {
     expect((error as Error).message).toContain("bad token [REDACTED]");
     expect(JSON.stringify(error)).not.toContain(TOKEN);
   });
+
+  it("sends the spec's media type as Accept by default, and the caller's own when given", async () => {
+    const accepts: (string | null)[] = [];
+    const fetch = async (input: RequestInfo | URL) => {
+      accepts.push((input as Request).headers.get("accept"));
+      return new Response(JSON.stringify({ id: "j1", state: "DONE" }), { status: 200 });
+    };
+    const vendor = {
+      ...description,
+      operations: { getJob: { ...description.operations.getJob, accept: "application/vnd.acme+json" } },
+    };
+    const client = createProviderClient(vendor as ProviderDescription, { token: TOKEN, fetch });
+    await client.getOperation("j1");
+    await client.GET("/jobs/{job}" as never, { params: { path: { job: "j1" } } } as never);
+    const custom = createProviderClient(vendor as ProviderDescription, {
+      token: TOKEN,
+      fetch,
+      headers: { accept: "application/json" },
+    });
+    await custom.getOperation("j1");
+    expect(accepts).toEqual(["application/vnd.acme+json", "application/vnd.acme+json", "application/json"]);
+  });
 });

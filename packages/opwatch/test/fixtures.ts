@@ -123,7 +123,7 @@ export const fixtures: ProviderFixture[] = [
       body: ex("bentley", "getScheduleOperation", "429").RateLimitExceeded,
       headers: { "Retry-After": "1" },
     },
-    serverError: { status: 503, body: ex("bentley", "getScheduleOperation", "429").RateLimitExceeded },
+    serverError: { status: 503, body: ex("bentley", "getScheduleOperation", "default").InternalServerError },
     unauthorized: { status: 401, body: ex("bentley", "getScheduleOperation", "401").HeaderNotFound },
   },
   {

@@ -226,6 +226,19 @@ export interface operations {
                     "application/vnd.bentley.itwin-platform.v1+json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /**
+             * @description Any other failure, such as a 5xx while the service is unavailable. Bentley's error responses use
+             *     this body, but clients MUST NOT assume that every failed request carries it, or that all of its
+             *     properties are non-null: the error may have prevented the body from being constructed.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.bentley.itwin-platform.v1+json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
 }

@@ -1,0 +1,416 @@
+// Contract tests: the generated client against Prism mocking specs/bentley.yaml (--errors, so any
+// request or response that leaves the spec fails loudly).
+import { AuthError, NotFoundError, OpwatchError, RateLimitError, ServerError, ValidationError } from "@opwatch/core";
+import { examplesOf, type PrismServer, specPath, startPrism } from "@opwatch/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, toStatus } from "../src/index.js";
+
+const TOKEN = "itwin_access_token_0123456789abcdef";
+const MEDIA_TYPE = "application/vnd.bentley.itwin-platform.v1+json";
+// The spec's parameter examples.
+const IDS = {
+  scheduleId: "2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f",
+  operationId: "bdc8fb5d-ce72-42f9-8818-bb2942927428",
+} as const;
+const OPERATION_PATH = `/schedules/${IDS.scheduleId}/operations/${IDS.operationId}`;
+// The spec's header examples (components/headers/ETag and components/headers/RetryAfter).
+const ETAG_EXAMPLE = '"a1b2c3d4"';
+const RETRY_AFTER_EXAMPLE = 30;
+
+let prism: PrismServer;
+
+beforeAll(async () => {
+  prism = await startPrism(specPath("bentley"));
+});
+afterAll(async () => {
+  await prism?.stop();
+});
+
+interface Exchange {
+  url: string;
+  headers: Headers;
+  response: Response;
+}
+
+/** A fetch that asks Prism for one answer (`Prefer`) and records each request and response. */
+function preferring(prefer: string | undefined, seen: Exchange[] = []): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (prefer !== undefined) request.headers.set("Prefer", prefer);
+    const headers = new Headers(request.headers);
+    const response = await fetch(request);
+    seen.push({ url: request.url, headers, response: response.clone() });
+    return response;
+  };
+}
+
+/** A fetch that never reaches a network: records the request and answers with `answer()`. */
+function answering(answer: () => Response, seen: Exchange[] = []): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const response = answer();
+    seen.push({ url: request.url, headers: new Headers(request.headers), response: response.clone() });
+    return response;
+  };
+}
+
+const neverCalled: typeof fetch = async () => {
+  throw new Error("fetch must not be called");
+};
+
+const statusExamples = examplesOf("bentley", "getScheduleOperation", "200") as Record<
+  string,
+  { operation: Record<string, unknown> }
+>;
+const expectedStates = {
+  queued: "queued",
+  started: "running",
+  succeeded: "succeeded",
+  failed: "failed",
+  unknown: "unknown",
+} as const;
+
+describe("servers", () => {
+  it("defaults to https://api.bentley.com and sends requests there", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({
+      token: TOKEN,
+      fetch: answering(() => jsonResponse(200, statusExamples.succeeded), seen),
+    });
+    expect(client.baseUrl).toBe("https://api.bentley.com");
+    await client.getOperation(IDS);
+    expect(seen.map((e) => e.url)).toEqual([`https://api.bentley.com${OPERATION_PATH}`]);
+  });
+
+  it("accepts the reference page's host https://dev-api.bentley.com", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: "https://dev-api.bentley.com",
+      fetch: answering(() => jsonResponse(200, statusExamples.succeeded), seen),
+    });
+    expect(client.baseUrl).toBe("https://dev-api.bentley.com");
+    const snapshot = await client.getOperation(IDS);
+    expect(snapshot.httpStatus).toBe(200);
+    expect(seen.map((e) => e.url)).toEqual([`https://dev-api.bentley.com${OPERATION_PATH}`]);
+    expect(toStatus(snapshot, client.baseUrl).ref.baseUrl).toBe("https://dev-api.bentley.com");
+  });
+
+  it("lets baseUrl point at Prism", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200", seen) });
+    expect(client.baseUrl).toBe(prism.url);
+    const snapshot = await client.getOperation(IDS);
+    expect(snapshot.httpStatus).toBe(200);
+    expect(seen.map((e) => e.url)).toEqual([`${prism.url}${OPERATION_PATH}`]);
+  });
+});
+
+describe("getOperation against Prism", () => {
+  it("sends Accept: application/vnd.bentley.itwin-platform.v1+json by default and Prism accepts it", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200", seen) });
+    const snapshot = await client.getOperation(IDS);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers.get("Accept")).toBe(MEDIA_TYPE);
+    expect(snapshot.httpStatus).toBe(200);
+    expect(seen[0]?.response.headers.get("content-type")).toContain(MEDIA_TYPE);
+    expect(seen[0]?.response.headers.get("sl-violations")).toBeNull();
+    // Control: Prism does check Accept, and refuses a media type the spec does not offer.
+    const refused = await fetch(`${prism.url}${OPERATION_PATH}`, {
+      headers: { Authorization: `Bearer ${TOKEN}`, Accept: "application/json" },
+    });
+    expect(refused.status).toBe(406);
+  });
+
+  it("has a named example for every documented status", () => {
+    expect(Object.keys(statusExamples).sort()).toEqual(Object.keys(expectedStates).sort());
+  });
+
+  for (const [example, state] of Object.entries(expectedStates)) {
+    it(`parses the ${example} example into state ${state}`, async () => {
+      const seen: Exchange[] = [];
+      const client = createClient({
+        token: TOKEN,
+        baseUrl: prism.url,
+        fetch: preferring(`code=200, example=${example}`, seen),
+      });
+      const snapshot = await client.getOperation(IDS);
+      const spec = statusExamples[example]?.operation;
+      if (!spec) throw new Error(`no ${example} example in the spec`);
+
+      expect(snapshot.httpStatus).toBe(200);
+      expect(snapshot.notModified).toBe(false);
+      expect(snapshot.operation).toBe("getScheduleOperation");
+      expect(snapshot.params).toEqual(IDS);
+      expect(snapshot.body).toEqual(statusExamples[example]);
+      expect(snapshot.etag).toBe(seen[0]?.response.headers.get("etag"));
+      expect(snapshot.etag).toBe(ETAG_EXAMPLE);
+      expect(seen[0]?.response.headers.get("sl-violations")).toBeNull();
+      // Nullable fields arrive as null, not dropped and not turned into strings.
+      for (const key of ["createdAt", "subStatus", "failureDescription"] as const) {
+        expect(snapshot.body?.operation[key]).toBe(spec[key]);
+      }
+
+      const status = toStatus(snapshot, client.baseUrl);
+      expect(status.provider).toBe("bentley");
+      expect(status.id).toBe(IDS.operationId);
+      expect(status.state).toBe(state);
+      expect(status.done).toBe(state === "succeeded" || state === "failed");
+      expect(status.rawStatus).toBe(spec.status);
+      expect(status.progress).toBe((spec.percentComplete as number) / 100);
+      expect(status.createdAt).toEqual(spec.createdAt === null ? undefined : new Date(spec.createdAt as string));
+      expect(status.updatedAt).toEqual(new Date(spec.updatedAt as string));
+      expect(status.resultUrl).toBeUndefined();
+      expect(status.raw).toEqual(statusExamples[example]);
+      expect(status.ref).toEqual({
+        provider: "bentley",
+        operation: "getScheduleOperation",
+        params: IDS,
+        baseUrl: prism.url,
+      });
+      if (state === "failed") {
+        expect(status.error).toEqual({ code: spec.subStatus, message: spec.failureDescription });
+      } else {
+        expect(status.error).toBeUndefined();
+      }
+    });
+  }
+
+  it("reads the nullable fields of the queued example as null and its createdAt as undefined", async () => {
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: preferring("code=200, example=queued"),
+    });
+    const snapshot = await client.getOperation(IDS);
+    expect(snapshot.body?.operation).toMatchObject({ createdAt: null, subStatus: null, failureDescription: null });
+    const status = toStatus(snapshot, client.baseUrl);
+    expect(status.createdAt).toBeUndefined();
+    expect(status.progress).toBe(0);
+  });
+
+  it("maps the failed example to an error with subStatus as code and failureDescription as message", async () => {
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200, example=failed") });
+    const status = toStatus(await client.getOperation(IDS), client.baseUrl);
+    expect(status.state).toBe("failed");
+    expect(status.error).toEqual({ code: "Failed", message: "An error occurred whilst processing your request." });
+  });
+
+  it("keeps a status word Bentley adds later (open enum) as unknown with its rawStatus", async () => {
+    const body = {
+      operation: {
+        id: IDS.operationId,
+        createdAt: "2019-11-15T12:00:00Z",
+        updatedAt: "2019-11-15T12:00:50Z",
+        status: "Paused",
+        subStatus: null,
+        percentComplete: 10,
+        failureDescription: null,
+      },
+    };
+    const client = createClient({
+      token: TOKEN,
+      fetch: answering(() => jsonResponse(200, body, { ETag: '"p1"' })),
+    });
+    const snapshot = await client.getOperation(IDS);
+    expect(snapshot.body).toEqual(body);
+    expect(snapshot.etag).toBe('"p1"');
+    const status = toStatus(snapshot, client.baseUrl);
+    expect(status.state).toBe("unknown");
+    expect(status.rawStatus).toBe("Paused");
+    expect(status.done).toBe(false);
+    expect(status.progress).toBe(0.1);
+    expect(status.error).toBeUndefined();
+  });
+
+  it("keeps rawStatus for the documented Unknown status", async () => {
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200, example=unknown") });
+    const status = toStatus(await client.getOperation(IDS), client.baseUrl);
+    expect(status.state).toBe("unknown");
+    expect(status.rawStatus).toBe("Unknown");
+    expect(status.done).toBe(false);
+  });
+});
+
+describe("conditional reads", () => {
+  it("sends If-None-Match and returns a 304 without a body, with the ETag", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=304", seen) });
+    const snapshot = await client.getOperation(IDS, { ifNoneMatch: ETAG_EXAMPLE });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers.get("If-None-Match")).toBe(ETAG_EXAMPLE);
+    expect(snapshot).toMatchObject({ httpStatus: 304, notModified: true, body: undefined });
+    expect(snapshot.etag).toBe(seen[0]?.response.headers.get("etag"));
+    expect(snapshot.etag).toBe(ETAG_EXAMPLE);
+  });
+
+  it("sends no If-None-Match without ifNoneMatch", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200", seen) });
+    const snapshot = await client.getOperation(IDS);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers.has("If-None-Match")).toBe(false);
+    expect(snapshot.notModified).toBe(false);
+  });
+});
+
+describe("errors", () => {
+  it("401 → AuthError with the error body's code HeaderNotFound", async () => {
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: preferring("code=401, example=HeaderNotFound"),
+    });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ provider: "bentley", status: 401, code: "HeaderNotFound", retryable: false });
+    expect((error as Error).message).toContain("Header Authorization was not found in the request.");
+  });
+
+  it("404 → NotFoundError with the error body's code OperationNotFound", async () => {
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: preferring("code=404, example=OperationNotFound"),
+    });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(OpwatchError);
+    expect(error).toMatchObject({ provider: "bentley", status: 404, code: "OperationNotFound", retryable: false });
+    expect((error as Error).message).toContain("Requested Operation is not available.");
+  });
+
+  it("429 → RateLimitError with retryAfter from Retry-After, retryable", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: preferring("code=429, example=RateLimitExceeded", seen),
+    });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(seen[0]?.response.headers.get("retry-after")).toBe(String(RETRY_AFTER_EXAMPLE));
+    expect(error).toMatchObject({
+      provider: "bentley",
+      status: 429,
+      code: "RateLimitExceeded",
+      retryAfter: RETRY_AFTER_EXAMPLE,
+      retryable: true,
+    });
+  });
+
+  it("a 503 with a plain-text body (no error object) → ServerError, no crash", async () => {
+    const client = createClient({
+      token: TOKEN,
+      fetch: answering(
+        () => new Response("Service Unavailable", { status: 503, headers: { "content-type": "text/plain" } }),
+      ),
+    });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ provider: "bentley", status: 503, code: undefined, retryable: true });
+    expect((error as Error).message).toContain("Service Unavailable");
+  });
+
+  it("a 503 with an empty body → ServerError", async () => {
+    const client = createClient({ token: TOKEN, fetch: answering(() => new Response(null, { status: 503 })) });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 503, code: undefined });
+  });
+});
+
+describe("authentication", () => {
+  it("is refused without a token: Prism answers 401 and the client throws AuthError", async () => {
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        request.headers.delete("Authorization");
+        return fetch(request);
+      },
+    });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ provider: "bentley", status: 401, code: "HeaderNotFound" });
+  });
+
+  it("sends the token as a bearer token and keeps it out of errors", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=404", seen) });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(seen.map((e) => e.headers.get("Authorization"))).toEqual([`Bearer ${TOKEN}`]);
+    expect(String(error)).not.toContain(TOKEN);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+
+  it("keeps the token out of a 401 error too", async () => {
+    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=401") });
+    const error = await client.getOperation(IDS).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(String(error)).not.toContain(TOKEN);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+  });
+});
+
+describe("validation before any request", () => {
+  it("rejects an empty scheduleId", async () => {
+    const client = createClient({ token: TOKEN, fetch: neverCalled });
+    const error = await client.getOperation({ ...IDS, scheduleId: "" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/"scheduleId" must not be empty/);
+  });
+
+  it("rejects an empty operationId", async () => {
+    const client = createClient({ token: TOKEN, fetch: neverCalled });
+    const error = await client.getOperation({ ...IDS, operationId: "" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/"operationId" must not be empty/);
+  });
+
+  it("rejects a bare string: both scheduleId and operationId are needed", async () => {
+    const client = createClient({ token: TOKEN, fetch: neverCalled });
+    // @ts-expect-error: this operation needs two ids, so a bare string does not compile either
+    const error = await client.getOperation(IDS.operationId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/scheduleId and operationId/);
+  });
+
+  it("rejects a missing operationId", async () => {
+    const client = createClient({ token: TOKEN, fetch: neverCalled });
+    // @ts-expect-error: operationId is required
+    const error = await client.getOperation({ scheduleId: IDS.scheduleId }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/"operationId" must be a string/);
+  });
+});
+
+describe("raw typed client", () => {
+  it("drives GET /schedules/{scheduleId}/operations/{operationId} against Prism", async () => {
+    const seen: Exchange[] = [];
+    const client = createClient({
+      token: TOKEN,
+      baseUrl: prism.url,
+      fetch: preferring("code=200, example=started", seen),
+    });
+    const { data, error, response } = await client.GET("/schedules/{scheduleId}/operations/{operationId}", {
+      params: { path: IDS, header: { Accept: MEDIA_TYPE } },
+    });
+    expect(error).toBeUndefined();
+    expect(response.status).toBe(200);
+    expect(data).toEqual(statusExamples.started);
+    expect(data?.operation.status).toBe("Started");
+    expect(seen.map((e) => e.url)).toEqual([`${prism.url}${OPERATION_PATH}`]);
+    expect(seen[0]?.headers.get("Authorization")).toBe(`Bearer ${TOKEN}`);
+  });
+});
+
+function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": MEDIA_TYPE, ETag: ETAG_EXAMPLE, ...headers },
+  });
+}

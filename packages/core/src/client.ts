@@ -67,7 +67,23 @@ export interface ProviderClientBase {
   getOperation(params: string | Readonly<Record<string, string>>, options?: ReadOptions): Promise<OperationSnapshot>;
 }
 
-export type ProviderClient<Paths extends {}> = Client<Paths> & ProviderClientBase;
+/**
+ * The paths as the raw openapi-fetch client sees them: open enums (`Known | (string & {})`) widened to
+ * `string`. openapi-fetch passes every body through its `Readable<T>`, which maps any `T extends object`
+ * — and `string & {}` is one — into an object of string methods; plain `string` passes through intact.
+ * `getOperation` bodies keep the literal types.
+ */
+export type RawPaths<T> = T extends string
+  ? string extends T
+    ? string
+    : T
+  : T extends readonly (infer E)[]
+    ? RawPaths<E>[]
+    : T extends object
+      ? { [K in keyof T]: RawPaths<T[K]> }
+      : T;
+
+export type ProviderClient<Paths extends {}> = Client<RawPaths<Paths>> & ProviderClientBase;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -111,7 +127,7 @@ export function createProviderClient<Paths extends {}>(
 
   const followsRedirects = Object.keys(description.adapter.redirects ?? {}).length === 0;
   const defaultAccept = description.operations[description.defaultOperation]?.accept ?? "application/json";
-  const fetchClient = createFetchClient<Paths>({
+  const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl,
     fetch: fetchImpl,
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.

@@ -4,6 +4,7 @@ export type {
   OperationSnapshot,
   ProviderClient,
   ProviderClientBase,
+  RawPaths,
   ReadOptions,
   TokenSource,
 } from "./client.js";

@@ -14,6 +14,18 @@ describe("types", () => {
     expectTypeOf<"in_progress">().toMatchTypeOf<NonNullable<NonNullable<Secret>["status"]>>();
   });
 
+  it("types the raw client's bodies: open enums read as string there, literal keys stay checked", async () => {
+    const { data, error } = await client.GET("/operations/secrets/id:{operation_id}", {
+      params: { path: { operation_id: "x" } },
+    });
+    expectTypeOf(data?.status).toEqualTypeOf<string | undefined>();
+    const upper: string | undefined = data?.status?.toUpperCase();
+    expectTypeOf(error?.request_id).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error: no such field
+    void data?.state;
+    void upper;
+  });
+
   it("rejects wrong paths and missing path parameters at compile time", () => {
     const compileOnly = () => {
       // @ts-expect-error: no such path

@@ -7,4 +7,4 @@ export {
   type ScriptStep,
   startScriptedServer,
 } from "./scripted-server.js";
-export { examplesOf, specPath } from "./spec.js";
+export { examplesOf, loadSpecDocument, specPath } from "./spec.js";

@@ -1,5 +1,5 @@
 // Zone-less `YYYY-MM-DD HH:MM:SS` or `YYYY/MM/DD HH:MM:SS` (NTT ECL): documented as UTC.
-const ZONELESS = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
+const ZONELESS = /^(\d{4})([-/])(\d{2})\2(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
 // RFC 3339 with an explicit zone.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -8,10 +8,19 @@ export function parseTimestamp(value: unknown): Date | undefined {
   if (typeof value !== "string" || value === "") return undefined;
   const zoneless = ZONELESS.exec(value);
   if (zoneless) {
-    const [, y, mo, d, h, mi, s, frac] = zoneless;
+    const [y, mo, d, h, mi, s] = [1, 3, 4, 5, 6, 7].map((i) => Number(zoneless[i]));
+    const frac = zoneless[8];
     const ms = frac ? Math.round(Number(frac) * 1000) : 0;
-    const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
-    return date.getUTCDate() === Number(d) ? date : undefined;
+    const date = new Date(Date.UTC(y ?? 0, (mo ?? 0) - 1, d, h, mi, s, ms));
+    // Date.UTC rolls 13/01 into next January and 21:60 into 22:00: accept only values it kept as given.
+    const kept =
+      date.getUTCFullYear() === y &&
+      date.getUTCMonth() + 1 === mo &&
+      date.getUTCDate() === d &&
+      date.getUTCHours() === h &&
+      date.getUTCMinutes() === mi &&
+      date.getUTCSeconds() === s;
+    return kept ? date : undefined;
   }
   if (!RFC3339.test(value)) return undefined;
   const date = new Date(value);

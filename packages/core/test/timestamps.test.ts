@@ -13,7 +13,21 @@ describe("parseTimestamp", () => {
   });
 
   it("returns undefined for empty, null, impossible and unreadable values", () => {
-    for (const value of ["", null, undefined, 42, "yesterday", "2017-02-30 10:00:00", "2017-11-27"]) {
+    for (const value of [
+      "",
+      null,
+      undefined,
+      42,
+      "yesterday",
+      "2017-11-27",
+      "2017-02-30 10:00:00",
+      "2017-13-01 00:00:00",
+      "2017-00-01 00:00:00",
+      "2017-11-27 24:00:00",
+      "2017-11-27 21:60:00",
+      "2017-11-27 21:35:60",
+      "2017-11/27 21:35:38",
+    ]) {
       expect(parseTimestamp(value)).toBeUndefined();
     }
   });

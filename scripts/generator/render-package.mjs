@@ -63,7 +63,8 @@ function renderPackageJson(spec, version) {
     scripts: {
       build: "tsc -p tsconfig.build.json",
       typecheck: "tsc -p tsconfig.json --noEmit",
-      test: "vitest run",
+      // Generous limits: Prism and loopback servers start slowly on a loaded 2-core CI machine.
+      test: "vitest run --testTimeout=30000 --hookTimeout=60000",
       "lint:package": "publint --strict",
     },
     dependencies: { "@opwatch/core": CORE_RANGE, "openapi-fetch": OPENAPI_FETCH },

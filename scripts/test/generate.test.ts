@@ -32,7 +32,8 @@ function scratch(): string {
   return dir;
 }
 
-describe("the generator", () => {
+// Each case spawns the generator (openapi-typescript included) a few times: slow on a loaded 2-core machine.
+describe("the generator", { timeout: 120_000 }, () => {
   it("is deterministic: rendering a spec twice gives the same bytes", async () => {
     const spec = await loadSpec(join(root, "specs", "ecl.yaml"));
     const first = await renderPackage(spec, { version: "1.2.3" });

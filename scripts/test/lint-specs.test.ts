@@ -7,7 +7,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const lintSpecs = (...files: string[]) =>
   spawnSync(process.execPath, [join(root, "scripts", "lint-specs.mjs"), ...files], { encoding: "utf8", cwd: root });
 
-describe("pnpm lint:specs", () => {
+describe("pnpm lint:specs", { timeout: 60_000 }, () => {
   it("passes on every spec in specs/", () => {
     const result = lintSpecs();
     expect(result.stderr).not.toMatch(/error/i);

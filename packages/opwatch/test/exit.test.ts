@@ -54,8 +54,9 @@ describe("abort", () => {
     expect(code).toBe(0);
     const result = JSON.parse(stdout.trim());
     expect(result).toMatchObject({ name: "AbortError", isAbort: true });
-    expect(result.ms).toBeLessThan(1000);
-    // Node start-up and import take a few hundred ms; a leaked 10-minute timer would hold it for 600 s.
-    expect(elapsed).toBeLessThan(5000);
-  });
+    expect(result.ms).toBeLessThan(5_000);
+    // Node start-up and import take a second or two on a loaded machine; a leaked 10-minute timer would
+    // hold the process for 600 s.
+    expect(elapsed).toBeLessThan(20_000);
+  }, 60_000);
 });

@@ -1,7 +1,16 @@
 // Contract tests: the generated client against Prism mocking specs/bentley.yaml (--errors, so any
 // request or response that leaves the spec fails loudly).
 import { AuthError, NotFoundError, OpwatchError, RateLimitError, ServerError, ValidationError } from "@opwatch/core";
-import { examplesOf, type PrismServer, specPath, startPrism } from "@opwatch/testkit";
+import {
+  answering,
+  type Exchange,
+  examplesOf,
+  neverCalled,
+  type PrismServer,
+  preferring,
+  specPath,
+  startPrism,
+} from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, toStatus } from "../src/index.js";
 
@@ -25,38 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prism?.stop();
 });
-
-interface Exchange {
-  url: string;
-  headers: Headers;
-  response: Response;
-}
-
-/** A fetch that asks Prism for one answer (`Prefer`) and records each request and response. */
-function preferring(prefer: string | undefined, seen: Exchange[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    if (prefer !== undefined) request.headers.set("Prefer", prefer);
-    const headers = new Headers(request.headers);
-    const response = await fetch(request);
-    seen.push({ url: request.url, headers, response: response.clone() });
-    return response;
-  };
-}
-
-/** A fetch that never reaches a network: records the request and answers with `answer()`. */
-function answering(answer: () => Response, seen: Exchange[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const response = answer();
-    seen.push({ url: request.url, headers: new Headers(request.headers), response: response.clone() });
-    return response;
-  };
-}
-
-const neverCalled: typeof fetch = async () => {
-  throw new Error("fetch must not be called");
-};
 
 const statusExamples = examplesOf("bentley", "getScheduleOperation", "200") as Record<
   string,

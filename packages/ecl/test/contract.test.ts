@@ -1,7 +1,17 @@
 // Contract tests: the generated client against Prism mocking specs/ecl.yaml (--errors, so any request or
 // response that leaves the spec fails loudly).
 import { AuthError, NotFoundError, OpwatchError, ServerError, ValidationError } from "@opwatch/core";
-import { examplesOf, type PrismServer, specPath, startPrism, startScriptedServer } from "@opwatch/testkit";
+import {
+  answering,
+  type Exchange,
+  examplesOf,
+  neverCalled,
+  type PrismServer,
+  preferring,
+  specPath,
+  startPrism,
+  startScriptedServer,
+} from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type EclClientOptions, toStatus } from "../src/index.js";
 
@@ -17,26 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prism?.stop();
 });
-
-/** One request as it left the client. */
-interface Sent {
-  url: string;
-  headers: Headers;
-}
-
-/** A fetch that asks Prism for one named example and records every request it sent. */
-function preferring(prefer: string, sent: Sent[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    sent.push({ url: request.url, headers: new Headers(request.headers) });
-    request.headers.set("Prefer", prefer);
-    return fetch(request);
-  };
-}
-
-const neverCalled: typeof fetch = async () => {
-  throw new Error("fetch must not be called");
-};
 
 const statusExamples = examplesOf("ecl", "getOperation", "200");
 const expected = {
@@ -68,15 +58,11 @@ describe("server URL and the region variable", () => {
   }
 
   it("sends requests to the region's host", async () => {
-    const sent: Sent[] = [];
+    const sent: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       region: "de1",
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        sent.push({ url: request.url, headers: request.headers });
-        return Response.json(statusExamples.complete);
-      },
+      fetch: answering(() => Response.json(statusExamples.complete), sent),
     });
     const snapshot = await client.getOperation(OPERATION_ID);
     expect(snapshot.httpStatus).toBe(200);
@@ -98,7 +84,7 @@ describe("server URL and the region variable", () => {
   });
 
   it("lets baseUrl override the region", async () => {
-    const sent: Sent[] = [];
+    const sent: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       region: "us1",
@@ -115,7 +101,7 @@ describe("server URL and the region variable", () => {
 
 describe("authentication", () => {
   it("sends the token in X-Auth-Token and no Authorization header", async () => {
-    const sent: Sent[] = [];
+    const sent: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       baseUrl: prism.url,
@@ -185,7 +171,7 @@ describe("operation ids are validated before any request", () => {
   });
 
   it("accepts an upper-case hyphenated UUID", async () => {
-    const sent: Sent[] = [];
+    const sent: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       baseUrl: prism.url,
@@ -351,7 +337,7 @@ describe("error answers", () => {
 
 describe("the list endpoint through the raw typed client", () => {
   it("sends the filters in the query string and returns the list example", async () => {
-    const sent: Sent[] = [];
+    const sent: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       baseUrl: prism.url,

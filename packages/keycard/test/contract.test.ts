@@ -10,7 +10,17 @@ import {
   ServerError,
   ValidationError,
 } from "@opwatch/core";
-import { examplesOf, loadSpecDocument, type PrismServer, specPath, startPrism } from "@opwatch/testkit";
+import {
+  answering,
+  type Exchange,
+  examplesOf,
+  loadSpecDocument,
+  neverCalled,
+  type PrismServer,
+  preferring,
+  specPath,
+  startPrism,
+} from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type components, createClient, toStatus } from "../src/index.js";
 
@@ -68,47 +78,9 @@ afterAll(async () => {
   await prism?.stop();
 });
 
-interface Exchange {
-  url: string;
-  headers: Headers;
-  redirect: RequestRedirect;
-  response: Response;
-}
-
-/** A fetch that asks Prism for one answer (`Prefer`) and records each request and response. */
-function preferring(prefer: string | undefined, seen: Exchange[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    if (prefer !== undefined) request.headers.set("Prefer", prefer);
-    const headers = new Headers(request.headers);
-    const response = await fetch(request);
-    seen.push({ url: request.url, headers, redirect: request.redirect, response: response.clone() });
-    return response;
-  };
-}
-
-/** A fetch that never reaches a network: records the request and answers with `answer()`. */
-function answering(answer: () => Response, seen: Exchange[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const response = answer();
-    seen.push({
-      url: request.url,
-      headers: new Headers(request.headers),
-      redirect: request.redirect,
-      response: response.clone(),
-    });
-    return response;
-  };
-}
-
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
-
-const neverCalled: typeof fetch = async () => {
-  throw new Error("fetch must not be called");
-};
 
 /** The request lines Prism logged (`get /zones/... Request received`) since `from` characters of output. */
 function prismRequests(from: number): string[] {

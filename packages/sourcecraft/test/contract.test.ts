@@ -1,7 +1,15 @@
 // Contract tests: the generated client against Prism mocking specs/sourcecraft.yaml (--errors, so any
 // request or response that leaves the spec fails loudly).
 import { AuthError, NotFoundError, OpwatchError, ValidationError } from "@opwatch/core";
-import { examplesOf, type PrismServer, specPath, startPrism } from "@opwatch/testkit";
+import {
+  type Exchange,
+  examplesOf,
+  neverCalled,
+  type PrismServer,
+  preferring,
+  specPath,
+  startPrism,
+} from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, toStatus } from "../src/index.js";
 
@@ -14,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prism?.stop();
 });
-
-/** A fetch that asks Prism for one named example and records every URL it sent. */
-function preferring(prefer: string, seen: string[] = []): typeof fetch {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    request.headers.set("Prefer", prefer);
-    seen.push(request.url);
-    return fetch(request);
-  };
-}
 
 const statusExamples = examplesOf("sourcecraft", "getSecretOperation", "200");
 const expectedStates = {
@@ -85,7 +83,7 @@ describe("getOperation against Prism", () => {
   });
 
   it("sends an id with reserved characters as one percent-encoded segment", async () => {
-    const seen: string[] = [];
+    const seen: Exchange[] = [];
     const client = createClient({
       token: TOKEN,
       baseUrl: prism.url,
@@ -96,7 +94,7 @@ describe("getOperation against Prism", () => {
       expect(snapshot.httpStatus).toBe(200);
       expect(snapshot.params.operation_id).toBe(id);
     }
-    expect(seen).toEqual([
+    expect(seen.map((exchange) => exchange.url)).toEqual([
       `${prism.url}/operations/secrets/id:a%2Fb%3Fc%23d`,
       `${prism.url}/operations/secrets/id:..%2Fx`,
       `${prism.url}/operations/secrets/id:id%20with%20spaces`,
@@ -166,10 +164,6 @@ describe("getOperation against Prism", () => {
 });
 
 describe("validation before any request", () => {
-  const neverCalled: typeof fetch = async () => {
-    throw new Error("fetch must not be called");
-  };
-
   it("rejects an empty id", async () => {
     const client = createClient({ token: TOKEN, fetch: neverCalled });
     await expect(client.getOperation("")).rejects.toBeInstanceOf(ValidationError);

@@ -1,3 +1,4 @@
+export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
 export {

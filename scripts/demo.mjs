@@ -97,6 +97,10 @@ try {
     stands.map(async (stand, i) => {
       const url = `${servers[i]?.url}${stand.path}`;
       const final = await watcher.wait(url, {
+        onRetry: (error, delayMs) =>
+          console.log(
+            `${elapsed()}  ${stand.name.padEnd(12)} HTTP ${error.status}, retrying in ${(delayMs / 1000).toFixed(1)} s (${error.name})`,
+          ),
         onProgress: (status) => {
           const pct = status.progress === undefined ? "" : ` ${Math.round(status.progress * 100)}%`;
           const extra = status.resultUrl ? ` -> ${status.resultUrl}` : "";

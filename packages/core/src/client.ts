@@ -215,6 +215,7 @@ async function readOperation(
 
   let response: Response;
   let text: string | undefined;
+  let requestUrl = context.baseUrl;
   try {
     const result = await Promise.race([
       context.fetchClient.GET(endpoint.path, {
@@ -222,6 +223,14 @@ async function readOperation(
         headers,
         signal: controller.signal,
         parseAs: "text",
+        // Remembered to resolve a relative `Location` against, as RFC 9110 says.
+        middleware: [
+          {
+            onRequest({ request }) {
+              requestUrl = request.url;
+            },
+          },
+        ],
       }),
       stopped,
     ]);
@@ -272,7 +281,7 @@ async function readOperation(
         ...base,
         body: undefined,
         notModified: false,
-        location: new URL(location, response.url || context.baseUrl).href,
+        location: new URL(location, response.url || requestUrl).href,
         ...extras,
       };
     }

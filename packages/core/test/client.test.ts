@@ -97,4 +97,14 @@ describe("createProviderClient", () => {
     await custom.getOperation("j1");
     expect(accepts).toEqual(["application/vnd.acme+json", "application/vnd.acme+json", "application/json"]);
   });
+
+  it("resolves a relative Location against the request URL, not the base URL", async () => {
+    const client = createProviderClient(description, {
+      token: TOKEN,
+      baseUrl: "https://api.acme.test/v2",
+      fetch: async () => new Response(null, { status: 303, headers: { Location: "installs/i9" } }),
+    });
+    const snapshot = await client.getOperation("j1");
+    expect(snapshot.location).toBe("https://api.acme.test/v2/jobs/installs/i9");
+  });
 });

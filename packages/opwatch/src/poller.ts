@@ -23,6 +23,8 @@ export interface PollOptions extends BackoffOptions {
   maxWaitMs?: number;
   /** Called with each observed change (state, progress, status word or update time). */
   onProgress?: (status: OperationStatus) => void;
+  /** Called when a transient failure (network, 408, 429, 5xx) will be retried after `delayMs`. */
+  onRetry?: (error: OpwatchError, delayMs: number) => void;
 }
 
 export interface WaitOptions extends PollOptions {
@@ -90,7 +92,9 @@ export async function* pollChanges(
         floorFromServer > 0 && now < deadline ? retryAfter : undefined,
       );
     }
-    await sleep(Math.min(delay, deadline - now), signal, last?.provider);
+    const wait = Math.min(delay, deadline - now);
+    if (lastFailure) options.onRetry?.(lastFailure, wait);
+    await sleep(wait, signal, last?.provider);
   }
 }
 
@@ -157,7 +161,9 @@ function validatePollOptions(options: PollOptions): void {
       throw new ValidationError(`${key} must be a non-negative number of milliseconds, got ${String(value)}.`);
     }
   }
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new ValidationError("onProgress must be a function.");
+  for (const key of ["onProgress", "onRetry"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "function") {
+      throw new ValidationError(`${key} must be a function.`);
+    }
   }
 }

@@ -74,8 +74,14 @@ describe.each(fixtures)("$name", (fixture) => {
   it("honours Retry-After: no poll arrives before it elapses", async () => {
     const last = fixture.progression.at(-1) as ScriptStep;
     const { server, watcher, url } = await serve(fixture, [fixture.throttled, last]);
-    const final = await watcher.wait(url);
+    const retries: [string, number | undefined, number][] = [];
+    const final = await watcher.wait(url, {
+      onRetry: (error, delayMs) => retries.push([error.name, error.retryAfter, delayMs]),
+    });
     expect(final.state).toBe("succeeded");
+    expect(retries).toHaveLength(1);
+    expect(retries[0]?.[1]).toBe(1);
+    expect(retries[0]?.[2]).toBeGreaterThanOrEqual(1000);
     expect(server.requests).toHaveLength(2);
     const [first, second] = server.requests.map((r) => r.at);
     expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(1000);

@@ -215,6 +215,7 @@ async function readOperation(
 
   let response: Response;
   let text: string | undefined;
+  let body: unknown;
   let requestUrl = context.baseUrl;
   try {
     const result = await Promise.race([
@@ -235,8 +236,15 @@ async function readOperation(
       stopped,
     ]);
     response = result.response;
-    text = typeof result.data === "string" ? result.data : typeof result.error === "string" ? result.error : undefined;
-    if (text === undefined && result.error !== undefined) text = JSON.stringify(result.error);
+    // A 2xx arrives as text (parsed once below); openapi-fetch has already tried JSON on an error body.
+    if (typeof result.data === "string") {
+      text = result.data;
+      body = parseJson(text);
+    } else if (typeof result.error === "string") {
+      text = result.error; // not JSON: kept for the error message
+    } else {
+      body = result.error;
+    }
   } catch (error) {
     if (options.signal?.aborted) throw abortError(provider, options.signal);
     if (error instanceof ValidationError || error instanceof AuthError) throw error;
@@ -291,7 +299,6 @@ async function readOperation(
       secrets,
     });
   }
-  const body = parseJson(text);
   if (response.ok) {
     if (body === undefined || body === null || typeof body !== "object") {
       throw new ResponseError(`${provider}: ${operation} answered ${response.status} without a JSON object body.`, {

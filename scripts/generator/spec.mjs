@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parse } from "yaml";
+import { deref } from "../lib/openapi-ref.mjs";
 
 const STATES = new Set(["queued", "running", "succeeded", "failed", "canceled", "unknown"]);
 
@@ -122,21 +123,6 @@ function toAdapter(file, ext) {
     status: { pointer: required(file, status.pointer, "x-opwatch.status.pointer"), map: status.map },
     ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "errorBody"]),
   };
-}
-
-/** @param {any} document @param {any} node */
-function deref(document, node) {
-  let current = node;
-  while (current && typeof current.$ref === "string") {
-    current = current.$ref
-      .slice(2)
-      .split("/")
-      .reduce(
-        (/** @type {any} */ acc, /** @type {string} */ key) => acc?.[key.replace(/~1/g, "/").replace(/~0/g, "~")],
-        document,
-      );
-  }
-  return current;
 }
 
 /** @template T @param {string} file @param {T} value @param {string} what @returns {NonNullable<T>} */

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
+import { deref } from "../lib/openapi-ref.mjs";
 
 const addFormats = /** @type {any} */ (addFormatsModule).default ?? addFormatsModule;
 
@@ -33,7 +34,7 @@ export async function validateExamples(file) {
     if (node.schema && typeof node.schema === "object") {
       if ("example" in node) check(`${path}/example`, node.schema, node.example);
       for (const [name, example] of Object.entries(node.examples ?? {})) {
-        const resolved = resolve(document, example);
+        const resolved = deref(document, example);
         if (resolved && "value" in resolved) check(`${path}/examples/${name}`, node.schema, resolved.value);
       }
     }
@@ -65,13 +66,4 @@ function rebase(node) {
       key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `spec${value}` : rebase(value),
     ]),
   );
-}
-
-/** @param {any} document @param {any} node */
-function resolve(document, node) {
-  if (!node || typeof node.$ref !== "string") return node;
-  return node.$ref
-    .slice(2)
-    .split("/")
-    .reduce((/** @type {any} */ acc, /** @type {string} */ key) => acc?.[key], document);
 }

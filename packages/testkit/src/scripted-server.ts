@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { deref, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
+import { deref, examplesOf, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -71,7 +71,7 @@ export async function startScriptedServer(spec: string, options: ScriptedServerO
       options.requireHeader &&
       Object.entries(options.requireHeader).some(([name, value]) => recorded.headers[name.toLowerCase()] !== value)
     ) {
-      step = firstExample(doc, operation, "401");
+      step = { status: 401, body: Object.values(examplesOf(spec, options.operationId, "401"))[0] };
     } else if (typeof options.script === "function") {
       step = options.script(recorded, index);
       check(step, `answer ${index}`);
@@ -105,13 +105,6 @@ function responseFor(doc: SpecDocument, operation: SpecDocument, status: number)
 
 function mediaTypeOf(doc: SpecDocument, operation: SpecDocument, status: number): string {
   return Object.keys(responseFor(doc, operation, status)?.content ?? {})[0] ?? "application/json";
-}
-
-function firstExample(doc: SpecDocument, operation: SpecDocument, status: string): ScriptStep {
-  const response = deref(doc, operation.responses?.[status]);
-  const media = Object.values<SpecDocument>(response?.content ?? {})[0];
-  const example = Object.values<SpecDocument>(media?.examples ?? {})[0];
-  return { status: Number(status), body: deref(doc, example)?.value };
 }
 
 function responseChecker(doc: SpecDocument, operation: SpecDocument) {

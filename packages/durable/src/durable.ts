@@ -81,6 +81,9 @@ export interface DurableWatcher {
   stop(): Promise<void>;
 }
 
+/** Advisory-lock key (one-bigint form) held while a process sets up the schemas. */
+const SETUP_LOCK = 0x6f707762;
+
 export const STEP_QUEUE = "opwatch-step";
 export const DEAD_STEP_QUEUE = "opwatch-step-dead";
 export const OUTCOME_QUEUE = "opwatch-outcome";
@@ -131,31 +134,40 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
   const start = () => {
     started ??= (async () => {
       const db = getPool();
-      await migrate(db, schema);
-      const instance = new PgBoss({
-        db: { executeSql: (text: string, values: unknown[]) => db.query(text, values) },
-        schema: `${schema}_jobs`,
-        // Maintenance (expiring the steps of dead workers) runs in the workers: see worker.ts.
-        supervise: false,
-        schedule: false,
-        migrate: true,
-      });
-      instance.on("error", () => {});
-      await instance.start();
-      // create_queue inserts ON CONFLICT DO NOTHING: processes starting together create each queue once.
-      const have = new Set((await instance.getQueues()).map((queue) => queue.name));
-      const create = async (name: string, queue: Omit<PgBoss.Queue, "name">) => {
-        if (!have.has(name)) await instance.createQueue(name, { name, ...queue });
-      };
-      await create(DEAD_STEP_QUEUE, { retryLimit: 0 });
-      await create(STEP_QUEUE, {
-        expireInSeconds: stepTimeoutSeconds,
-        retryLimit: 8,
-        retryDelay: 1,
-        retryBackoff: true,
-        deadLetter: DEAD_STEP_QUEUE,
-      });
-      await create(OUTCOME_QUEUE, { expireInSeconds: 15 * 60, retryLimit: 10, retryDelay: 1, retryBackoff: true });
+      // pg-boss's own set-up is not safe against processes starting together: take turns, holding a
+      // session advisory lock on one connection while the set-up runs on the others.
+      const lock = await db.connect();
+      let instance: PgBoss;
+      try {
+        await lock.query("SELECT pg_advisory_lock($1)", [SETUP_LOCK]);
+        await migrate(db, schema);
+        instance = new PgBoss({
+          db: { executeSql: (text: string, values: unknown[]) => db.query(text, values) },
+          schema: `${schema}_jobs`,
+          // Maintenance (expiring the steps of dead workers) runs in the workers: see worker.ts.
+          supervise: false,
+          schedule: false,
+          migrate: true,
+        });
+        instance.on("error", () => {});
+        await instance.start();
+        const have = new Set((await instance.getQueues()).map((queue) => queue.name));
+        const create = async (name: string, queue: Omit<PgBoss.Queue, "name">) => {
+          if (!have.has(name)) await instance.createQueue(name, { name, ...queue });
+        };
+        await create(DEAD_STEP_QUEUE, { retryLimit: 0 });
+        await create(STEP_QUEUE, {
+          expireInSeconds: stepTimeoutSeconds,
+          retryLimit: 8,
+          retryDelay: 1,
+          retryBackoff: true,
+          deadLetter: DEAD_STEP_QUEUE,
+        });
+        await create(OUTCOME_QUEUE, { expireInSeconds: 15 * 60, retryLimit: 10, retryDelay: 1, retryBackoff: true });
+      } finally {
+        await lock.query("SELECT pg_advisory_unlock($1)", [SETUP_LOCK]).catch(() => {});
+        lock.release();
+      }
       boss = instance;
     })();
     started.catch(() => {

@@ -1,9 +1,6 @@
 // The tables the durable watcher keeps beside pg-boss's (which live in `<schema>_jobs`).
 import type { Pool } from "pg";
 
-/** Advisory-lock key (one-bigint form) that serializes the schema set-up of concurrent starters. */
-const MIGRATION_LOCK = 0x6f707761; // "opwa"
-
 export function assertSchemaName(schema: string): void {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) {
     throw new TypeError(`schema must be a lower-case SQL identifier (letters, digits, _), got "${schema}".`);
@@ -68,18 +65,7 @@ END $$;
 `;
 }
 
-/** Creates the tables once; safe to run from many processes at the same time. */
+/** Creates the tables if needed (the caller serializes concurrent starters: see durable.ts). */
 export async function migrate(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
-    await client.query(schemaSql(schema));
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  await pool.query(schemaSql(schema));
 }

@@ -280,7 +280,8 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
         throw new TypeError("work() needs a watcher with step() and pushbackKey() (opwatch's createWatcher).");
       }
       // The pool is made on first use: size it for the worker before that.
-      if (!pool && options.maxConnections === undefined) poolSize = Math.max(poolSize, (workOptions.concurrency ?? 16) + 4);
+      if (!pool && options.maxConnections === undefined)
+        poolSize = Math.max(poolSize, (workOptions.concurrency ?? 16) + 4);
       const { db, jobs } = await ready();
       const worker = runWorker(
         {

@@ -1,11 +1,23 @@
 export {
+  COMMAND_EXIT,
+  type CommandContext,
+  type CommandIo,
+  DURABLE_USAGE,
+  type EnqueueCommandOptions,
+  enqueueCommand,
+  type OutcomesCommandOptions,
+  outcomesCommand,
+  type WorkerCommandOptions,
+  workerCommand,
+} from "./commands.js";
+export type { PollState, StepOptions, StepOutcome, StepWatcher } from "./contract.js";
+export {
+  createDurableWatcher,
   type DurableWatcher,
   type DurableWatcherOptions,
-  createDurableWatcher,
   type EnqueueResult,
   type FollowOptions,
   type OutcomeListOptions,
 } from "./durable.js";
-export type { PollState, StepOptions, StepOutcome, StepWatcher } from "./contract.js";
 export type { Outcome, OutcomeError, OutcomeKind, StatusJson } from "./outcome.js";
 export type { DurableWorker, WorkerEvent, WorkOptions } from "./worker.js";

@@ -1,9 +1,9 @@
 // The worker: runs the poll steps that are due, each as one pg-boss job, and writes what each step
 // decided (the next job, or the outcome) in one transaction with the job's removal.
 import type { OperationRef } from "opwatch";
-import type PgBoss from "pg-boss";
 import type { PoolClient } from "pg";
-import type { PollState, StepOutcome, StepOptions } from "./contract.js";
+import type PgBoss from "pg-boss";
+import type { PollState, StepOptions, StepOutcome } from "./contract.js";
 import type { DurableContext } from "./durable.js";
 import { DEAD_STEP_QUEUE, OUTCOME_QUEUE, STEP_QUEUE } from "./durable.js";
 import { originLockKey, stepJobId } from "./ids.js";

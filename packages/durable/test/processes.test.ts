@@ -97,7 +97,11 @@ describe("worker processes", () => {
     });
     // The first read of kill-held never gets an answer: the worker is inside its step when it dies.
     let holds = 0;
-    standIn.hold((id) => id === "kill-held" && (holds += 1) === 1);
+    standIn.hold((id) => {
+      if (id !== "kill-held") return false;
+      holds += 1;
+      return holds === 1;
+    });
     const first = startWorker(schema);
     await ready(first);
     const onHold = setInterval(() => {

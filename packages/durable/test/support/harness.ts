@@ -9,7 +9,10 @@ export const databaseUrl = () => inject("databaseUrl");
 
 let schemas = 0;
 /** A schema of its own per test, so that tests sharing the database never see each other's waits. */
-export const newSchema = (name: string) => `t_${name}_${process.pid}_${(schemas += 1)}`;
+export function newSchema(name: string): string {
+  schemas += 1;
+  return `t_${name}_${process.pid}_${schemas}`;
+}
 
 /** Fast pacing for tests: operations of about a second end in a few steps. */
 export const FAST = { minDelayMs: 100, maxDelayMs: 300 } as const;

@@ -16,7 +16,13 @@ export function withStep(watcher) {
     pushbackKey,
     async step(target, state, options = {}) {
       const now = Date.now();
-      const s = state ?? { v: 1, startedAt: now, deadline: now + (options.maxWaitMs ?? 1_800_000), attempt: 0, failures: 0 };
+      const s = state ?? {
+        v: 1,
+        startedAt: now,
+        deadline: now + (options.maxWaitMs ?? 1_800_000),
+        attempt: 0,
+        failures: 0,
+      };
       const floor = options.minDelayMs ?? 1000;
       const cap = options.maxDelayMs ?? 30_000;
       try {
@@ -28,11 +34,10 @@ export function withStep(watcher) {
         }
         const delayMs = Math.min(cap, floor * 2 ** Math.min(s.attempt, 10));
         return { kind: "pending", status, changed: true, delayMs, reason: "backoff", state: next };
-      } catch (error) {
-        if (!(error instanceof RateLimitError) && !(/** @type {any} */ (error)?.retryable)) {
-          return { kind: "error", error: /** @type {any} */ (error), state: s };
-        }
-        const retryAfterMs = (/** @type {any} */ (error).retryAfter ?? 0) * 1000;
+      } catch (caught) {
+        const error = /** @type {any} */ (caught);
+        if (!(error instanceof RateLimitError) && !error?.retryable) return { kind: "error", error, state: s };
+        const retryAfterMs = (error.retryAfter ?? 0) * 1000;
         const delayMs = Math.max(retryAfterMs, floor);
         const next = { ...s, failures: s.failures + 1 };
         return {

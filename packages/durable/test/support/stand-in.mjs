@@ -64,12 +64,21 @@ export async function startStandIn(options = {}) {
     const answer = () => {
       const operation = operations.get(id);
       if (!operation) {
-        return send(res, 404, { error_code: "not_found", message: "Operation not found.", details: { operation_id: id } });
+        return send(res, 404, {
+          error_code: "not_found",
+          message: "Operation not found.",
+          details: { operation_id: id },
+        });
       }
       operation.requests.push(now);
       if (now < pushedUntil) {
         const seconds = Math.ceil((pushedUntil - now) / 1000);
-        return send(res, 429, { error_code: "rate_limited", message: "Too many requests." }, { "Retry-After": `${seconds}` });
+        return send(
+          res,
+          429,
+          { error_code: "rate_limited", message: "Too many requests." },
+          { "Retry-After": `${seconds}` },
+        );
       }
       const example = now >= operation.doneAt ? operation.final : "in_progress";
       send(res, 200, { ...examples[example], operation_id: id, status_url: statusUrl(id) });

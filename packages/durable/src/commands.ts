@@ -1,0 +1,201 @@
+// The `opwatch enqueue`, `opwatch worker` and `opwatch outcomes` commands, for the CLI to call: each
+// takes parsed options, the watcher the CLI built from the environment, and the CLI's io; each resolves
+// with an exit code and never throws. The database comes from DATABASE_URL.
+import { OpwatchError } from "opwatch";
+import type { StepOptions, StepWatcher } from "./contract.js";
+import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
+import type { Outcome } from "./outcome.js";
+import type { WorkerEvent } from "./worker.js";
+
+/** Exit codes, as the CLI's. */
+export const COMMAND_EXIT = { ok: 0, error: 3, usage: 64 } as const;
+
+export interface CommandIo {
+  env: Readonly<Record<string, string | undefined>>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Ends `worker` and `outcomes --follow` (the CLI aborts it on SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+export interface CommandContext {
+  /** The watcher the CLI builds from the environment (tokens, base URLs, region). */
+  watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>;
+  io: CommandIo;
+  /** Advanced: the durable watcher to use instead of one made from DATABASE_URL (tests). */
+  durable?: DurableWatcher;
+  /** Passed to createDurableWatcher (schema, maxInFlightPerOrigin, …). */
+  options?: Omit<DurableWatcherOptions, "watcher" | "connectionString" | "pool">;
+}
+
+export interface EnqueueCommandOptions extends StepOptions {
+  /** Status URLs or refs (JSON text). */
+  targets: readonly string[];
+  json?: boolean;
+}
+
+export interface WorkerCommandOptions {
+  /** Poll steps at once in this process (default 16). */
+  concurrency?: number;
+  json?: boolean;
+}
+
+export interface OutcomesCommandOptions {
+  /** Keep printing outcomes as they are recorded, until the signal aborts. */
+  follow?: boolean;
+  json?: boolean;
+  /** Only outcomes after this position (the `seq` printed with each). */
+  after?: number;
+  /** At most this many (without --follow; default 1000). */
+  limit?: number;
+}
+
+export const DURABLE_USAGE = `Durable waits (Postgres; set DATABASE_URL):
+  enqueue <status-url | ref-json>...  store the waits; workers poll them (same operation twice = one wait)
+  worker                              run poll steps until stopped (Ctrl-C); run as many as you like, anywhere
+  outcomes [--follow] [--json]        print recorded outcomes (--after <seq> to resume, --follow to keep going)`;
+
+/** `opwatch enqueue <url|ref>…` */
+export function enqueueCommand(options: EnqueueCommandOptions, context: CommandContext): Promise<number> {
+  return guarded(context, async (durable) => {
+    const { targets, json = false, ...stepOptions } = options;
+    if (!targets?.length) {
+      context.io.err("opwatch: enqueue needs at least one status URL or ref.");
+      return COMMAND_EXIT.usage;
+    }
+    const results = await durable.enqueueAll(targets.map(parseTarget), stepOptions);
+    for (const result of results) {
+      context.io.out(
+        json
+          ? JSON.stringify(result)
+          : `${result.created ? "enqueued" : "already enqueued"} ${result.id} ${result.ref.provider} ${Object.values(result.ref.params).join("/")}`,
+      );
+    }
+    return COMMAND_EXIT.ok;
+  });
+}
+
+/** `opwatch worker`: runs until `io.signal` aborts, then finishes the steps in flight. */
+export function workerCommand(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
+  return guarded(context, async (durable) => {
+    const { io } = context;
+    const json = options.json ?? false;
+    const worker = await durable.work({
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      onEvent: (event) => {
+        const line = json ? JSON.stringify(eventJson(event)) : describeEvent(event);
+        if (event.type === "error") io.err(line);
+        else io.out(line);
+      },
+    });
+    if (!json) io.out(`opwatch worker: polling (${options.concurrency ?? 16} at once); Ctrl-C to stop.`);
+    await new Promise<void>((resolve) => {
+      if (!io.signal) return; // without a signal it runs for the life of the process
+      if (io.signal.aborted) resolve();
+      io.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await worker.stop();
+    const { steps, outcomes } = worker.stats;
+    if (!json) io.out(`opwatch worker: stopped after ${steps} step(s), ${outcomes} outcome(s).`);
+    return COMMAND_EXIT.ok;
+  });
+}
+
+/** `opwatch outcomes [--follow] [--json]` */
+export function outcomesCommand(options: OutcomesCommandOptions, context: CommandContext): Promise<number> {
+  return guarded(context, async (durable) => {
+    const print = (outcome: Outcome) =>
+      context.io.out(options.json ? JSON.stringify(outcome) : describeOutcome(outcome));
+    if (options.follow) {
+      for await (const outcome of durable.follow({
+        ...(options.after === undefined ? {} : { after: options.after }),
+        ...(context.io.signal ? { signal: context.io.signal } : {}),
+      })) {
+        print(outcome);
+      }
+      return COMMAND_EXIT.ok;
+    }
+    const list = await durable.outcomes({
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    });
+    for (const outcome of list) print(outcome);
+    return COMMAND_EXIT.ok;
+  });
+}
+
+async function guarded(context: CommandContext, run: (durable: DurableWatcher) => Promise<number>): Promise<number> {
+  const { io } = context;
+  let durable = context.durable;
+  const own = !durable;
+  try {
+    if (!durable) {
+      const connectionString = io.env.DATABASE_URL;
+      if (!connectionString) {
+        io.err("opwatch: set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db).");
+        return COMMAND_EXIT.usage;
+      }
+      durable = createDurableWatcher({ ...context.options, watcher: context.watcher, connectionString });
+    }
+    return await run(durable);
+  } catch (error) {
+    io.err(`opwatch: ${redactUrl(error instanceof Error ? error.message : String(error), io.env.DATABASE_URL)}`);
+    if (error instanceof OpwatchError && error.name === "ValidationError") return COMMAND_EXIT.usage;
+    if (error instanceof TypeError || error instanceof SyntaxError) return COMMAND_EXIT.usage;
+    return COMMAND_EXIT.error;
+  } finally {
+    if (own) await durable?.stop().catch(() => {});
+  }
+}
+
+function parseTarget(text: string) {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{")) return trimmed;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    throw new SyntaxError(`not a status URL nor a ref (JSON): ${trimmed.slice(0, 80)}`);
+  }
+}
+
+function redactUrl(message: string, url: string | undefined): string {
+  if (!url) return message;
+  let out = message.split(url).join("$DATABASE_URL");
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) out = out.split(password).join("***");
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  return out;
+}
+
+function eventJson(event: WorkerEvent) {
+  return event.type === "error" ? event : { ...event, at: new Date().toISOString() };
+}
+
+function describeEvent(event: WorkerEvent): string {
+  const at = new Date().toISOString().slice(11, 23);
+  switch (event.type) {
+    case "step":
+      return `${at}  ${event.waitId.slice(0, 12)}  ${event.state ?? event.outcome}${
+        event.delayMs === undefined ? "" : `, next poll in ${(event.delayMs / 1000).toFixed(1)} s`
+      }`;
+    case "deferred":
+      return `${at}  ${event.waitId.slice(0, 12)}  deferred ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`;
+    case "outcome":
+      return `${at}  ${event.waitId.slice(0, 12)}  ${event.kind}: ${event.ref.provider} ${Object.values(event.ref.params).join("/")}`;
+    case "error":
+      return `${at}  error: ${(event.error as { message?: string })?.message ?? String(event.error)}`;
+  }
+}
+
+function describeOutcome(outcome: Outcome): string {
+  const what = `${outcome.ref.provider} ${Object.values(outcome.ref.params).join("/")}`;
+  const why = outcome.error
+    ? `: ${outcome.error.message}`
+    : outcome.status?.error
+      ? `: ${outcome.status.error.message}`
+      : "";
+  return `${outcome.seq}  ${outcome.finishedAt.toISOString()}  ${outcome.kind.padEnd(9)}  ${what}  (${outcome.requests} request(s))${why}`;
+}

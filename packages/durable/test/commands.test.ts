@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CommandIo, enqueueCommand, outcomesCommand, workerCommand } from "../src/index.js";
+import { databaseUrl, durableFor, FAST, newSchema, until, watcherFor } from "./support/harness.js";
+import { type StandIn, startStandIn } from "./support/stand-in.mjs";
+
+let standIn: StandIn;
+beforeAll(async () => {
+  standIn = await startStandIn();
+});
+afterAll(async () => {
+  await standIn?.stop();
+});
+
+function io(env: Record<string, string | undefined> = { DATABASE_URL: databaseUrl() }, signal?: AbortSignal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CommandIo = { env, out: (line) => out.push(line), err: (line) => err.push(line) };
+  if (signal) value.signal = signal;
+  return { io: value, out, err };
+}
+
+describe("CLI commands", () => {
+  it("need DATABASE_URL, and say so", async () => {
+    const { io: noDb, err } = io({});
+    const code = await outcomesCommand({}, { watcher: watcherFor(standIn), io: noDb });
+    expect(code).toBe(64);
+    expect(err.join("\n")).toMatch(/set DATABASE_URL/);
+  });
+
+  it("never print the database password", async () => {
+    const url = new URL(databaseUrl());
+    url.password = "wrong-secret-pw";
+    const { io: bad, out, err } = io({ DATABASE_URL: url.toString() });
+    const code = await outcomesCommand({}, { watcher: watcherFor(standIn), io: bad });
+    expect(code).toBe(3);
+    expect(err.join("\n")).toMatch(/password authentication failed/);
+    expect([...out, ...err].join("\n")).not.toContain("wrong-secret-pw");
+  });
+
+  it("enqueue, worker and outcomes, end to end", async () => {
+    const schema = newSchema("cli");
+    const context = (made: ReturnType<typeof io>) => ({
+      watcher: watcherFor(standIn),
+      io: made.io,
+      options: { schema },
+    });
+    standIn.add("cli-1", Date.now() + 300);
+    standIn.add("cli-2", Date.now() + 200, "failed");
+
+    const first = io();
+    const targets = [standIn.statusUrl("cli-1"), standIn.statusUrl("cli-2")];
+    expect(await enqueueCommand({ targets, ...FAST }, context(first))).toBe(0);
+    expect(first.out).toEqual([
+      expect.stringMatching(/^enqueued [0-9a-f]{32} sourcecraft cli-1$/),
+      expect.stringMatching(/^enqueued [0-9a-f]{32} sourcecraft cli-2$/),
+    ]);
+    const again = io();
+    const ref = JSON.stringify({
+      provider: "sourcecraft",
+      operation: "getSecretOperation",
+      params: { operation_id: "cli-1" },
+      baseUrl: standIn.url,
+    });
+    expect(await enqueueCommand({ targets: [ref], json: true }, context(again))).toBe(0);
+    expect(JSON.parse(again.out[0] ?? "")).toMatchObject({
+      created: false,
+      ref: { params: { operation_id: "cli-1" } },
+    });
+
+    const bad = io();
+    expect(await enqueueCommand({ targets: ["{not json"] }, context(bad))).toBe(64);
+    expect(await enqueueCommand({ targets: [] }, context(bad))).toBe(64);
+
+    // outcomes --follow, started before the worker, prints each outcome as it is recorded.
+    const following = new AbortController();
+    const follow = io(undefined, following.signal);
+    const followed = outcomesCommand({ follow: true, json: true }, context(follow));
+
+    const stopWorker = new AbortController();
+    const worker = io(undefined, stopWorker.signal);
+    const working = workerCommand({ concurrency: 2 }, context(worker));
+    const check = durableFor(standIn, schema);
+    try {
+      await until("two outcomes", async () => (await check.counts()).outcomes === 2);
+    } finally {
+      await check.stop();
+    }
+    stopWorker.abort();
+    expect(await working).toBe(0);
+    expect(
+      worker.out.filter((line) => /succeeded: sourcecraft cli-1|failed: sourcecraft cli-2/.test(line)),
+    ).toHaveLength(2);
+    expect(worker.out.at(-1)).toMatch(/stopped after \d+ step\(s\), 2 outcome\(s\)/);
+
+    await until("follow to print both", () => follow.out.length === 2);
+    following.abort();
+    expect(await followed).toBe(0);
+    expect(follow.out.map((line) => JSON.parse(line).kind).sort()).toEqual(["failed", "succeeded"]);
+
+    const listed = io();
+    expect(await outcomesCommand({}, context(listed))).toBe(0);
+    expect(listed.out).toHaveLength(2);
+    expect(listed.out.join("\n")).toMatch(/succeeded\s+sourcecraft cli-1 {2}\(\d+ request\(s\)\)/);
+    expect(listed.out.join("\n")).toMatch(/failed\s+sourcecraft cli-2 .*The secret value exceeds 64 KiB/);
+    const firstSeq = Number(listed.out[0]?.split(" ")[0]);
+    const after = io();
+    expect(await outcomesCommand({ after: firstSeq, json: true }, context(after))).toBe(0);
+    expect(after.out).toHaveLength(1);
+  });
+});

@@ -23,13 +23,3 @@ export function stepJobId(waitId: string, seq: number): string {
   const hex = createHash("sha256").update(`${waitId}:${seq}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
-
-/** A 32-bit advisory-lock key for an origin (FNV-1a). */
-export function originLockKey(origin: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < origin.length; i += 1) {
-    hash ^= origin.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0;
-}

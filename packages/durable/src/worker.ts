@@ -6,7 +6,7 @@ import type PgBoss from "pg-boss";
 import type { PollState, StepOptions, StepOutcome } from "./contract.js";
 import type { DurableContext } from "./durable.js";
 import { DEAD_STEP_QUEUE, OUTCOME_QUEUE, STEP_QUEUE } from "./durable.js";
-import { originLockKey, stepJobId } from "./ids.js";
+import { stepJobId } from "./ids.js";
 import { errorJson, type OutcomeKind, outcomeOf } from "./outcome.js";
 
 export interface WorkOptions {
@@ -48,6 +48,8 @@ interface WaitRow {
   done: boolean;
   pushback_key: string | null;
   pushed_ms: number | null;
+  origin: number;
+  slot: number | null;
 }
 
 /** Why a step could not run now. */
@@ -76,7 +78,8 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
     }
   };
   const stats = { steps: 0, outcomes: 0, deferred: 0, stale: 0, errors: 0 };
-  const local = new Map<number, number>(); // origin lock key -> steps in flight here
+  // Slots this process holds, all origins together: while below the limit, any origin may have room.
+  let slotsHeld = 0;
   let stopping = false;
   let inFlight = 0;
   let wake: (() => void) | undefined;
@@ -138,21 +141,17 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
     }
   };
 
-  /** Takes one of the origin's slots across all workers: a session advisory lock on this client. */
+  /** Waits a little for one of the origin's slots (held by this or other workers) to come free. */
   const admit = async (client: PoolClient, origin: number): Promise<number> => {
     const until = Date.now() + ADMISSION_WAIT_MS;
     for (;;) {
-      if ((local.get(origin) ?? 0) < maxInFlightPerOrigin) {
-        local.set(origin, (local.get(origin) ?? 0) + 1);
-        const { rows } = await client
-          .query<{ slot: number }>(`SELECT ${schema}.take_slot($1, $2) AS slot`, [origin, maxInFlightPerOrigin])
-          .catch((error) => {
-            local.set(origin, (local.get(origin) ?? 1) - 1);
-            throw error;
-          });
+      if (slotsHeld < maxInFlightPerOrigin) {
+        const { rows } = await client.query<{ slot: number }>(`SELECT ${schema}.take_slot($1, $2) AS slot`, [
+          origin,
+          maxInFlightPerOrigin,
+        ]);
         const slot = rows[0]?.slot ?? -1;
         if (slot >= 0) return slot;
-        local.set(origin, (local.get(origin) ?? 1) - 1);
       }
       if (Date.now() >= until || stopping) throw new Deferred("admission", 250 + Math.random() * 750);
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
@@ -162,16 +161,43 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
   const runStep = async (job: PgBoss.Job<StepJob>) => {
     const { w: waitId, s: seq } = job.data;
     const client = await pool.connect();
+    // A checked-out client whose connection dies emits "error"; the query in flight rejects anyway.
+    client.on("error", ignore);
     let broken = false;
+    let slot = -1;
+    let origin = 0;
+    const unlock = async () => {
+      if (slot < 0) return;
+      const held = slot;
+      slot = -1;
+      slotsHeld -= 1;
+      await client.query("SELECT pg_advisory_unlock($1, $2)", [origin, held]).catch(() => {
+        // The lock dies with the connection: drop this client rather than return it holding the slot.
+        broken = true;
+      });
+    };
     try {
+      // One round trip loads the wait, its pushback, and (when this process has room) one of its
+      // origin's slots: a session advisory lock on this connection, shared by every worker.
       const { rows } = await client.query<WaitRow>(
-        `SELECT w.ref, w.options, w.state, w.seq, w.done_at IS NOT NULL AS done, w.pushback_key,
-                (SELECT extract(epoch FROM p.until_at - now()) * 1000 FROM ${schema}.pushback p
-                  WHERE p.key = w.pushback_key AND p.until_at > now()) AS pushed_ms
-           FROM ${schema}.waits w WHERE w.id = $1`,
-        [waitId],
+        `SELECT w.ref, w.options, w.state, w.seq, w.done_at IS NOT NULL AS done, w.pushback_key, p.ms AS pushed_ms,
+                o.key AS origin,
+                CASE WHEN $3 AND w.seq = $2 AND w.done_at IS NULL AND p.ms IS NULL
+                     THEN ${schema}.take_slot(o.key, $4) END AS slot
+           FROM ${schema}.waits w
+           CROSS JOIN LATERAL (SELECT hashtext(lower(substring(w.ref ->> 'baseUrl'
+                                 FROM '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+'))) AS key) o
+           LEFT JOIN LATERAL (SELECT extract(epoch FROM q.until_at - now()) * 1000 AS ms
+                                FROM ${schema}.pushback q WHERE q.key = w.pushback_key AND q.until_at > now()) p ON true
+          WHERE w.id = $1`,
+        [waitId, seq, slotsHeld < maxInFlightPerOrigin, maxInFlightPerOrigin],
       );
       const row = rows[0];
+      origin = row?.origin ?? 0;
+      if (row?.slot != null && row.slot >= 0) {
+        slot = row.slot;
+        slotsHeld += 1;
+      }
       if (!row || row.seq !== seq || row.done) {
         // A copy of a step that already ran (a retried job after its worker's commit): drop it.
         stats.stale += 1;
@@ -190,30 +216,27 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
       }
       if (pushedMs > 0) {
         // Another worker saw this origin push back: wait it out, spread over a little jitter.
+        await unlock();
         await defer(client, job, new Deferred("pushback", pushedMs + Math.random() * Math.min(1000, pushedMs * 0.1)));
         return;
       }
-
-      const origin = originLockKey(new URL(ref.baseUrl).origin);
-      let slot: number;
-      try {
-        slot = await admit(client, origin);
-      } catch (error) {
-        if (error instanceof Deferred) {
-          await defer(client, job, error);
-          return;
+      if (slot < 0) {
+        try {
+          slot = await admit(client, origin);
+        } catch (error) {
+          if (error instanceof Deferred) {
+            await defer(client, job, error);
+            return;
+          }
+          throw error;
         }
-        throw error;
+        slotsHeld += 1;
       }
       let outcome: StepOutcome;
       try {
         outcome = await stepSafely(ref, row.state ?? undefined, row.options);
       } finally {
-        local.set(origin, (local.get(origin) ?? 1) - 1);
-        await client.query("SELECT pg_advisory_unlock($1, $2)", [origin, slot]).catch(() => {
-          // The lock dies with the connection: drop this client rather than return it holding the slot.
-          broken = true;
-        });
+        await unlock();
       }
       stats.steps += 1;
       emit({
@@ -230,6 +253,8 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
       broken ||= isConnectionError(error);
       throw error;
     } finally {
+      await unlock();
+      client.off("error", ignore);
       client.release(broken);
     }
   };
@@ -346,7 +371,8 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
     let lastArchive = Date.now();
     while (!stopping) {
       const free = concurrency - inFlight;
-      if (free <= 0) {
+      // Fetch in batches: a fetch costs about what a step does, so refill when a quarter is free.
+      if (free <= 0 || (free < Math.ceil(concurrency / 4) && inFlight > 0)) {
         await nap(pollIntervalMs);
         continue;
       }
@@ -360,7 +386,7 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
         inFlight += 1;
         void handle(job).finally(() => {
           inFlight -= 1;
-          if (inFlight === concurrency - 1) wake?.();
+          if (inFlight === concurrency - Math.ceil(concurrency / 4)) wake?.();
         });
       }
       if (Date.now() - lastArchive > 60_000) {
@@ -384,6 +410,8 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
     },
   };
 }
+
+function ignore() {}
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;

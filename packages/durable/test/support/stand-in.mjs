@@ -2,7 +2,10 @@
 // A loopback stand-in for SourceCraft's operation endpoint (GET /operations/secrets/id:{operation_id}),
 // answering with the spec's own examples, for the durable tests, the demo and the bench. Each operation
 // is added with the instant it finishes; the stand-in can push back (429 + Retry-After), hold a request
-// unanswered (to kill a worker in the middle of a read), and slow every answer down.
+// unanswered (to kill a worker in the middle of a read), and slow every answer down. An operation id
+// of the form `at-<epoch ms>-<final>[-<n>]` needs no adding: it finishes at that instant (for the bench, where
+// the stand-in runs in a process of its own: `node stand-in.mjs` prints its URL and, when sent
+// "count" over IPC, answers with the number of requests it has served).
 import { createServer } from "node:http";
 import { examplesOf } from "@opwatch/testkit";
 
@@ -10,6 +13,7 @@ const examples = /** @type {Record<string, Record<string, unknown>>} */ (
   examplesOf("sourcecraft", "getSecretOperation", "200")
 );
 const PATH = /^\/operations\/secrets\/id:([^/?]+)$/;
+const TIMED = /^at-(\d+)-(success|failed|cancel)(?:-\d+)?$/;
 
 /**
  * @typedef {"success" | "failed" | "cancel"} Final
@@ -62,7 +66,10 @@ export async function startStandIn(options = {}) {
       return;
     }
     const answer = () => {
-      const operation = operations.get(id);
+      const timed = TIMED.exec(id);
+      const operation =
+        operations.get(id) ??
+        (timed ? { doneAt: Number(timed[1]), final: /** @type {Final} */ (timed[2]), requests: [] } : undefined);
       if (!operation) {
         return send(res, 404, {
           error_code: "not_found",
@@ -129,4 +136,14 @@ export async function startStandIn(options = {}) {
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const standIn = await startStandIn();
+  process.on("message", (message) => {
+    if (message === "count") process.send?.({ requests: standIn.requests.length });
+    if (message === "reset") standIn.requests.length = 0;
+  });
+  process.once("SIGTERM", () => standIn.stop().then(() => process.exit(0)));
+  process.stdout.write(`${JSON.stringify({ url: standIn.url })}\n`);
 }

@@ -124,3 +124,6 @@ try {
 function elapsed() {
   return `[${((Date.now() - t0) / 1000).toFixed(2).padStart(5)}s]`;
 }
+
+// Durable waits (@opwatch/durable): Postgres from npm, a worker killed mid-wait, every outcome once.
+await (await import("./demo-durable.mjs")).durableDemo();

@@ -24,7 +24,7 @@ const worker = await durable.work({
   maintenanceIntervalMs: Number(env.MAINTENANCE_MS ?? 5000),
   onEvent: (event) => {
     if (event.type === "error") out({ type: "error", error: event.error });
-    else if (!quiet) out({ ...event, ref: undefined });
+    else if (!quiet) out(event);
   },
 });
 out({ type: "ready", pid: process.pid });

@@ -43,10 +43,8 @@ const random = () => {
   return seed / 2 ** 31;
 };
 const work = Array.from({ length: N }, (_, i) => ({ ms: 1000 + Math.floor(random() * 9000), failed: i % 10 === 0 }));
-/** @param {number} t0 */
-const operationIds = (t0) => work.map(({ ms, failed }, i) => `at-${t0 + ms}-${failed ? "failed" : "success"}-${i}`);
-/** @param {string} id */
-const doneAtOf = (id) => Number(/^at-(\d+)-/.exec(id)?.[1]);
+// Each operation finishes its duration after the stand-in first reads it (as if started just before).
+const ids = work.map(({ ms, failed }, i) => `after-${ms}-${failed ? "failed" : "success"}-${i}`);
 
 /** @param {number[]} values @param {number} q */
 const quantile = (values, q) => {
@@ -60,15 +58,10 @@ const standInUrl = await new Promise((resolve) => {
     resolve(JSON.parse(line).url),
   );
 });
-/** @param {"count" | "reset"} message @returns {Promise<number>} */
-const standInSays = (message) =>
+/** @returns {Promise<{ requests: number, doneAt: Record<string, number> }>} */
+const standInCount = () =>
   new Promise((resolve) => {
-    if (message === "reset") {
-      standIn.send("reset");
-      resolve(0);
-      return;
-    }
-    standIn.once("message", (reply) => resolve(/** @type {{ requests: number }} */ (reply).requests));
+    standIn.once("message", (reply) => resolve(/** @type {any} */ (reply)));
     standIn.send("count");
   });
 const watcherOptions = { providers: [provider(sourcecraft, { token: "bench-token", baseUrl: standInUrl })] };
@@ -82,7 +75,7 @@ try {
 } finally {
   await postgres.stop();
 }
-await standInSays("reset");
+standIn.send("reset");
 results.push({ name: "in-process watcher.wait()", ...(await inProcessRun()) });
 standIn.kill("SIGTERM");
 
@@ -136,7 +129,6 @@ async function durableRun(connectionString) {
     ),
   );
   const t0 = Date.now();
-  const ids = operationIds(t0);
   await durableWatcher.enqueueAll(ids.map(statusUrl));
   const enqueueMs = Date.now() - t0;
   console.log(`durable: ${N} waits enqueued in ${(enqueueMs / 1000).toFixed(1)} s; ${WORKERS} workers polling…`);
@@ -152,7 +144,7 @@ async function durableRun(connectionString) {
     outcomes.push(...page);
     after = page.at(-1)?.seq ?? after;
   }
-  const requests = await standInSays("count");
+  const { requests, doneAt } = await standInCount();
   await Promise.all(
     workers.map((child) => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -163,7 +155,7 @@ async function durableRun(connectionString) {
   const rowsAfter = await rowsWritten();
   await sql.end();
   await durableWatcher.stop();
-  const lags = outcomes.map((o) => o.finishedAt.getTime() - doneAtOf(o.ref.params.operation_id ?? ""));
+  const lags = outcomes.map((o) => o.finishedAt.getTime() - (doneAt[o.ref.params.operation_id ?? ""] ?? Number.NaN));
   const end = Math.max(...outcomes.map((o) => o.finishedAt.getTime()));
   console.log(
     `durable: ${outcomes.length} outcomes (${counts.pending} still pending) in ${((end - t0) / 1000).toFixed(1)} s`,
@@ -180,15 +172,15 @@ async function durableRun(connectionString) {
 async function inProcessRun() {
   const watcher = createWatcher(watcherOptions);
   const t0 = Date.now();
-  const ids = operationIds(t0);
-  const lags = await Promise.all(
+  const finishedAt = await Promise.all(
     ids.map(async (id) => {
       await watcher.wait(statusUrl(id), { throwOnFailure: false });
-      return Date.now() - doneAtOf(id);
+      return Date.now();
     }),
   );
   const end = Date.now();
-  const requests = await standInSays("count");
+  const { requests, doneAt } = await standInCount();
+  const lags = ids.map((id, i) => (finishedAt[i] ?? Number.NaN) - (doneAt[id] ?? Number.NaN));
   console.log(`in-process: ${N} waits done in ${((end - t0) / 1000).toFixed(1)} s`);
   return {
     throughput: N / ((end - t0) / 1000),

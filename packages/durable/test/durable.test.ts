@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DurableWatcher, DurableWorker, Outcome } from "../src/index.js";
+import { createDurableWatcher, type DurableWatcher, type DurableWorker, type Outcome } from "../src/index.js";
 import { databaseUrl, durableFor, FAST, newSchema, until } from "./support/harness.js";
 import { type StandIn, startStandIn } from "./support/stand-in.mjs";
 
@@ -37,6 +37,30 @@ const stepJobs = async (schema: string) =>
   Number(
     (await sql.query(`SELECT count(*) AS n FROM ${schema}_jobs.job WHERE name = 'opwatch-step'`)).rows[0]?.n ?? -1,
   );
+
+describe("createDurableWatcher", () => {
+  it("refuses bad options before connecting", () => {
+    const watcher = { ref: () => ({ provider: "p", operation: "o", params: {}, baseUrl: "https://x.test" }) };
+    expect(() => createDurableWatcher({ watcher })).toThrow(/connectionString/);
+    expect(() => createDurableWatcher({ watcher, connectionString: "postgres://x", schema: "Bad-Name" })).toThrow(
+      /schema must be/,
+    );
+    expect(() => createDurableWatcher({ watcher, connectionString: "postgres://x", maxInFlightPerOrigin: 0 })).toThrow(
+      /maxInFlightPerOrigin/,
+    );
+    expect(() => createDurableWatcher({ watcher, connectionString: "postgres://x", stepTimeoutSeconds: 0.5 })).toThrow(
+      /stepTimeoutSeconds/,
+    );
+    expect(() => createDurableWatcher({ connectionString: "postgres://x" } as never)).toThrow(/needs a watcher/);
+  });
+
+  it("work() needs a watcher that can step", async () => {
+    const watcher = { ref: () => ({ provider: "p", operation: "o", params: {}, baseUrl: "https://x.test" }) };
+    const made = createDurableWatcher({ watcher, connectionString: databaseUrl(), schema: newSchema("nostep") });
+    open.durables.push(made);
+    await expect(made.work()).rejects.toThrow(/step\(\) and pushbackKey\(\)/);
+  });
+});
 
 describe("enqueue", () => {
   it("stores the wait and returns without polling; the same ref twice is one wait", async () => {

@@ -3,9 +3,9 @@
 // answering with the spec's own examples, for the durable tests, the demo and the bench. Each operation
 // is added with the instant it finishes; the stand-in can push back (429 + Retry-After), hold a request
 // unanswered (to kill a worker in the middle of a read), and slow every answer down. An operation id
-// of the form `at-<epoch ms>-<final>[-<n>]` needs no adding: it finishes at that instant (for the bench, where
-// the stand-in runs in a process of its own: `node stand-in.mjs` prints its URL and, when sent
-// "count" over IPC, answers with the number of requests it has served).
+// of the form `after-<ms>-<final>-<n>` needs no adding: it finishes <ms> after its first request (for the
+// bench, where the stand-in runs in a process of its own: `node stand-in.mjs` prints its URL and, asked
+// over IPC, says how many requests it served and when each operation was first read).
 import { createServer } from "node:http";
 import { examplesOf } from "@opwatch/testkit";
 
@@ -13,7 +13,7 @@ const examples = /** @type {Record<string, Record<string, unknown>>} */ (
   examplesOf("sourcecraft", "getSecretOperation", "200")
 );
 const PATH = /^\/operations\/secrets\/id:([^/?]+)$/;
-const TIMED = /^at-(\d+)-(success|failed|cancel)(?:-\d+)?$/;
+const TIMED = /^after-(\d+)-(success|failed|cancel)-\d+$/;
 
 /**
  * @typedef {"success" | "failed" | "cancel"} Final
@@ -66,10 +66,10 @@ export async function startStandIn(options = {}) {
       return;
     }
     const answer = () => {
-      const timed = TIMED.exec(id);
-      const operation =
-        operations.get(id) ??
-        (timed ? { doneAt: Number(timed[1]), final: /** @type {Final} */ (timed[2]), requests: [] } : undefined);
+      const timed = operations.has(id) ? null : TIMED.exec(id);
+      if (timed)
+        operations.set(id, { doneAt: now + Number(timed[1]), final: /** @type {Final} */ (timed[2]), requests: [] });
+      const operation = operations.get(id);
       if (!operation) {
         return send(res, 404, {
           error_code: "not_found",
@@ -141,8 +141,14 @@ function send(res, status, body, headers = {}) {
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const standIn = await startStandIn();
   process.on("message", (message) => {
-    if (message === "count") process.send?.({ requests: standIn.requests.length });
-    if (message === "reset") standIn.requests.length = 0;
+    if (message === "count") {
+      const doneAt = Object.fromEntries([...standIn.operations].map(([id, operation]) => [id, operation.doneAt]));
+      process.send?.({ requests: standIn.requests.length, doneAt });
+    }
+    if (message === "reset") {
+      standIn.requests.length = 0;
+      standIn.operations.clear();
+    }
   });
   process.once("SIGTERM", () => standIn.stop().then(() => process.exit(0)));
   process.stdout.write(`${JSON.stringify({ url: standIn.url })}\n`);

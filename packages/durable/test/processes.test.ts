@@ -130,13 +130,16 @@ describe("worker processes", () => {
     expect(heldOutcome?.requests).toBeGreaterThanOrEqual(1);
     expect(standIn.operations.get("kill-held")?.requests.length).toBeGreaterThanOrEqual(1);
     expect(standIn.requests.filter((r) => r.id === "kill-held").length).toBeGreaterThanOrEqual(2);
-    // Between the two processes, each outcome was recorded once, and the hook saw each once.
-    expect(recorded(first) + recorded(second)).toBe(11);
+    // The hook saw each outcome once.
     await until("the hook to see all eleven", () => hooked.length >= 11);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hooked.map((o) => o.waitId).sort()).toEqual(outcomes.map((o) => o.waitId).sort());
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
+    // Between the two processes no outcome was recorded twice (the killed one may have died between
+    // a commit and its report of it, hence at most).
+    expect(recorded(first) + recorded(second)).toBeLessThanOrEqual(11);
+    expect(recorded(second)).toBeGreaterThanOrEqual(1);
   });
 
   it("two worker processes share the waits, and each wait ends once", async () => {
@@ -157,10 +160,11 @@ describe("worker processes", () => {
     const outcomes = await durableWatcher.outcomes();
     expect(outcomes.filter((o) => o.kind === "failed").length).toBe(ids.filter((_, i) => i % 7 === 0).length);
     expect(outcomes.filter((o) => o.kind === "succeeded").length).toBe(60 - 9);
-    expect(workers.map(recorded).reduce((a, b) => a + b)).toBe(60);
-    // Both processes ran steps.
-    for (const worker of workers) expect(worker.lines.filter((line) => line.type === "step").length).toBeGreaterThan(0);
     for (const worker of workers) worker.child.kill("SIGTERM");
     expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    // Once both have exited (their output complete): each outcome was recorded by one of them, once,
+    // and both ran steps.
+    expect(workers.map(recorded).reduce((a, b) => a + b)).toBe(60);
+    for (const worker of workers) expect(worker.lines.filter((line) => line.type === "step").length).toBeGreaterThan(0);
   });
 });

@@ -50,3 +50,12 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   return typeof value;
 }
+
+/** Fills a path template (`/jobs/{job}`) with validated values, each percent-encoded as one segment. */
+export function expandPath(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  _params?: readonly PathParamDescription[],
+): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ""));
+}

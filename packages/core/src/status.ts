@@ -1,4 +1,4 @@
-import type { OperationSnapshot } from "./client.js";
+import type { OperationSnapshot } from "./snapshot.js";
 import type { OperationState, ProviderDescription, StateMapping } from "./description.js";
 import { readPointer, readString } from "./pointer.js";
 import { parseTimestamp } from "./timestamps.js";

@@ -138,12 +138,8 @@ export function createWatcher(options: WatcherOptions): Watcher {
       throw refUnrecognized(target, [...registrations.keys()]);
     }
     assertRef(target);
-    const registration = registrationOf(target.provider);
-    if (!registration.description.operations[target.operation]) {
-      throw new ValidationError(`${target.provider}: unknown operation "${target.operation}" in ref.`, {
-        provider: target.provider,
-      });
-    }
+    // Known operation and valid path params: what get() would refuse, ref() refuses with the same error.
+    assertRef(target, registrationOf(target.provider).description);
     return {
       provider: target.provider,
       operation: target.operation,

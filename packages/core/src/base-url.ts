@@ -15,14 +15,15 @@ export function resolveBaseUrl(
   if (baseUrl !== undefined) {
     if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl)) {
       throw new ValidationError(
-        `${provider}: baseUrl must be an absolute http(s) URL such as ${description.servers[0]?.url ?? "https://api.example.com"}, got ${JSON.stringify(baseUrl)}.`,
+        `${provider}: the baseUrl option must be an absolute http(s) URL such as ${description.servers[0]?.url ?? "https://api.example.com"}, got ${JSON.stringify(baseUrl)}.`,
         { provider },
       );
     }
     return baseUrl.replace(/\/+$/, "");
   }
   const server = description.servers[0];
-  if (!server) throw new ValidationError(`${provider}: the spec names no server; pass baseUrl.`, { provider });
+  if (!server)
+    throw new ValidationError(`${provider}: the spec names no server, so pass the baseUrl option.`, { provider });
   return fillServerUrl(provider, server, variables);
 }
 
@@ -36,10 +37,12 @@ function fillServerUrl(
       const variable = server.variables?.[name];
       const value = values[name] ?? variable?.default;
       if (value === undefined)
-        throw new ValidationError(`${provider}: server variable "${name}" has no value.`, { provider });
+        throw new ValidationError(`${provider}: server variable "${name}" has no value, so pass the ${name} option.`, {
+          provider,
+        });
       if (variable?.enum && !variable.enum.includes(value)) {
         throw new ValidationError(
-          `${provider}: ${name} must be one of ${variable.enum.join(", ")}, got ${JSON.stringify(value)}.`,
+          `${provider}: the option ${name} must be one of ${variable.enum.join(", ")}, got ${JSON.stringify(value)}.`,
           { provider },
         );
       }

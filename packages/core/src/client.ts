@@ -48,7 +48,10 @@ export function createProviderClient<Paths extends {}>(
     baseUrl: setup.baseUrl,
     fetch: guarded,
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
-    headers: { Accept: description.operations[description.defaultOperation]?.accept ?? "application/json", ...setup.headers },
+    headers: {
+      Accept: description.operations[description.defaultOperation]?.accept ?? "application/json",
+      ...setup.headers,
+    },
   });
   fetchClient.use({
     async onRequest({ request }) {

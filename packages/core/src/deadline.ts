@@ -72,7 +72,10 @@ export function withLimits<T>(limits: Limits, work: (signal: AbortSignal) => Pro
       reject(error);
     };
     const onAbort = () => halt("abort");
-    const timer = setTimeout(() => halt(byDeadline ? "deadline" : "timeout"), Math.min(untilDeadline, limits.timeoutMs));
+    const timer = setTimeout(
+      () => halt(byDeadline ? "deadline" : "timeout"),
+      Math.min(untilDeadline, limits.timeoutMs),
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
     work(controller.signal).then(
       (value) => {

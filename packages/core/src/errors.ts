@@ -45,9 +45,8 @@ export class OpwatchError extends Error {
    * their own (an app's `class MyError extends NotFoundError`) keep the usual prototype check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (!Object.hasOwn(this, BRAND)) return Function.prototype[Symbol.hasInstance].call(this, value);
-    const brands = brandsOf(value);
-    return Array.isArray(brands) && brands.includes((this as { [BRAND]?: string })[BRAND]);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`.
+    return hasBrand(this, value);
   }
 
   constructor(message: string, details: OpwatchErrorDetails = {}) {
@@ -85,6 +84,12 @@ export class OpwatchError extends Error {
       .map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
     return `${this.name}: ${this.message}${fields.length ? ` { ${fields.join(", ")} }` : ""}`;
   }
+}
+
+function hasBrand(ctor: Function, value: unknown): boolean {
+  if (!Object.hasOwn(ctor, BRAND)) return Function.prototype[Symbol.hasInstance].call(ctor, value);
+  const brands = brandsOf(value);
+  return Array.isArray(brands) && brands.includes((ctor as unknown as { [BRAND]: string })[BRAND]);
 }
 
 function brandChain(target: Function): string[] {

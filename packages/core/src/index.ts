@@ -24,10 +24,13 @@ export type {
 /** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
 /** @public */
+/** @internal */
 export {
   AbortError,
   ApiError,
   AuthError,
+  endSentence,
+  errorFromResponse,
   NetworkError,
   NotFoundError,
   OperationFailedError,
@@ -38,8 +41,6 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
-/** @internal */
-export { endSentence, errorFromResponse } from "./errors.js";
 /** @public */
 export type { ClientOptions, TokenSource } from "./options.js";
 /** @internal */

@@ -34,6 +34,8 @@ export interface ClientSetup {
   secrets: string[];
   /** The header that carries the token, lower-cased (`authorization`, `x-auth-token`). */
   authHeader: string;
+  /** The same, as the spec spells it (for messages). */
+  authHeaderName: string;
   /** The header value for the current token (asks a token function each time). */
   authValue(): Promise<string> | string;
   /** `options.headers`, names lower-cased. */
@@ -56,9 +58,12 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ValidationError(`${provider}: the timeoutMs option must be a positive number, got ${String(timeoutMs)}.`, {
-      provider,
-    });
+    throw new ValidationError(
+      `${provider}: the timeoutMs option must be a positive number, got ${String(timeoutMs)}.`,
+      {
+        provider,
+      },
+    );
   }
   const baseUrl = resolveBaseUrl(description, options.baseUrl, serverVariables(description, options));
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -101,6 +106,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     timeoutMs,
     secrets,
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),
+    authHeaderName: bearer ? "Authorization" : description.auth.name,
     authValue: () => fixed ?? fromFunction(token as () => string | Promise<string>),
     headers,
     refreshable: typeof token === "function",

@@ -76,12 +76,21 @@ async function readOperation(
   const values = validatePathParams(provider, endpoint.pathParams, toParamValues(provider, endpoint, params));
   const { deadline } = options;
   if (deadline !== undefined && (typeof deadline !== "number" || Number.isNaN(deadline))) {
-    throw new ValidationError(`${provider}: the deadline read option must be epoch milliseconds, got ${String(deadline)}.`, {
-      provider,
-    });
+    throw new ValidationError(
+      `${provider}: the deadline read option must be epoch milliseconds, got ${String(deadline)}.`,
+      {
+        provider,
+      },
+    );
   }
   const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
-  const limits = { provider, what: `read of ${operation}`, timeoutMs: setup.timeoutMs, deadline, signal: options.signal };
+  const limits = {
+    provider,
+    what: `read of ${operation}`,
+    timeoutMs: setup.timeoutMs,
+    deadline,
+    signal: options.signal,
+  };
   return withLimits(limits, async (signal) => {
     const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
     headers[setup.authHeader] = await setup.authValue();
@@ -90,7 +99,9 @@ async function readOperation(
       setup.fetch(target, { method: "GET", headers, redirect: "manual", signal }).catch((error: unknown) => {
         throw networkError(setup, error);
       });
-    const answer = await followRedirects(setup, operation, { response: await send(url), url }, isAnswer, send);
+    let answer = { response: await send(url), url };
+    const { status } = answer.response;
+    if (status >= 300 && status < 400) answer = await followRedirects(setup, operation, answer, isAnswer, send);
     return toSnapshot(description, setup, operation, values, answer.response, answer.url, (response) =>
       response.text().catch((error: unknown) => {
         throw networkError(setup, error);
@@ -108,10 +119,9 @@ export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
   if (error instanceof OpwatchError) return error;
   const { provider, baseUrl, secrets } = setup;
   const reason = error instanceof Error ? error.message : String(error);
-  const header = setup.authHeader === "authorization" ? "Authorization" : setup.authHeader;
   const hint =
     error instanceof TypeError && inBrowser()
-      ? `in a browser this is often CORS: the server must allow this origin and the headers ${header} and If-None-Match, and expose ETag, Retry-After and Location`
+      ? `in a browser this is often CORS: the server must allow this origin and the headers ${setup.authHeaderName} and If-None-Match, and expose ETag, Retry-After and Location`
       : "check the network and the baseUrl option";
   return new NetworkError(`${provider}: the request to ${baseUrl} failed (${reason}); ${hint}.`, {
     provider,

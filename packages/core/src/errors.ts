@@ -86,13 +86,13 @@ export class OpwatchError extends Error {
   }
 }
 
-function hasBrand(ctor: Function, value: unknown): boolean {
+function hasBrand(ctor: abstract new (...args: never[]) => unknown, value: unknown): boolean {
   if (!Object.hasOwn(ctor, BRAND)) return Function.prototype[Symbol.hasInstance].call(ctor, value);
   const brands = brandsOf(value);
   return Array.isArray(brands) && brands.includes((ctor as unknown as { [BRAND]: string })[BRAND]);
 }
 
-function brandChain(target: Function): string[] {
+function brandChain(target: abstract new (...args: never[]) => unknown): string[] {
   const brands: string[] = [];
   for (let ctor: unknown = target; typeof ctor === "function"; ctor = Object.getPrototypeOf(ctor)) {
     if (Object.hasOwn(ctor, BRAND)) brands.push((ctor as unknown as { [BRAND]: string })[BRAND]);

@@ -102,10 +102,18 @@ async function readOperation(
     let answer = { response: await send(url), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) answer = await followRedirects(setup, operation, answer, isAnswer, send);
-    return toSnapshot(description, setup, operation, values, answer.response, answer.url, (response) =>
-      response.text().catch((error: unknown) => {
-        throw networkError(setup, error);
-      }),
+    return toSnapshot(
+      description,
+      setup,
+      operation,
+      values,
+      answer.response,
+      answer.url,
+      (response) =>
+        response.text().catch((error: unknown) => {
+          throw networkError(setup, error);
+        }),
+      headers["if-none-match"] !== undefined,
     );
   });
 }

@@ -32,6 +32,7 @@ export async function toSnapshot(
   response: Response,
   requestUrl: string,
   readText: (response: Response) => Promise<string>,
+  sentIfNoneMatch: boolean,
 ): Promise<OperationSnapshot> {
   const { provider, secrets } = setup;
   const status = response.status;
@@ -43,6 +44,12 @@ export async function toSnapshot(
   if (retryAfter !== undefined) snapshot.retryAfter = retryAfter;
 
   if (status === 304) {
+    if (!sentIfNoneMatch) {
+      throw new ResponseError(
+        `${provider}: ${operation} answered 304 Not Modified to a read without If-None-Match, which leaves no status to report.`,
+        { provider, status, secrets },
+      );
+    }
     snapshot.notModified = true;
     return snapshot;
   }

@@ -33,7 +33,10 @@ export interface ProviderClientBase {
  * spec (ECL's `region`) sets that variable. Throws a `ValidationError` on bad options, before any request.
  * @public
  */
-export function createOperationReader(description: ProviderDescription, options: ClientOptions): ProviderClientBase {
+export function createOperationReader(
+  description: ProviderDescription,
+  options: ClientOptions & { readonly [serverVariable: string]: unknown },
+): ProviderClientBase {
   return readerOf(description, setUpClient(description, options));
 }
 

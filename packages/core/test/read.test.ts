@@ -41,7 +41,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("createOperationReader", () => {
   it("sends one GET with the API-key header, the region option as server variable, and redirect manual", async () => {
     const { seen, fetch } = recording(job);
-    const reader = createOperationReader(description, { token: TOKEN, fetch, region: "us" } as never);
+    const reader = createOperationReader(description, { token: TOKEN, fetch, region: "us" });
     expect(reader.baseUrl).toBe("https://us.acme.test");
     const snapshot = await reader.getOperation("a b/c");
     expect(snapshot).toMatchObject({ httpStatus: 200, body: { id: "j1" }, params: { job: "a b/c" } });

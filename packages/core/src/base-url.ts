@@ -2,6 +2,7 @@ import type { ProviderDescription, ServerDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 
 /**
+ * @internal
  * The base URL requests go to: an explicit `baseUrl`, else the spec's first server with its variables
  * (ECL's `region`) filled in from `variables` or their defaults. Throws before any request when the
  * URL is not absolute http(s) or a variable is not one of its documented values.
@@ -51,7 +52,7 @@ function fillServerUrl(
     .replace(/\/+$/, "");
 }
 
-/** Every concrete base URL a spec's servers allow (each variable expanded over its enum). */
+/** Every concrete base URL a spec's servers allow (each variable expanded over its enum). @internal */
 export function knownBaseUrls(description: ProviderDescription): string[] {
   const urls: string[] = [];
   for (const server of description.servers) {
@@ -65,6 +66,7 @@ export function knownBaseUrls(description: ProviderDescription): string[] {
   return urls;
 }
 
+/** @internal */
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);

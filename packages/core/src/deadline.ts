@@ -8,7 +8,7 @@ export function abortError(provider: string | undefined, signal: AbortSignal, wh
   });
 }
 
-/** Waits `ms`, or rejects with {@link abortError} as soon as `signal` fires; leaves no timer or listener behind. */
+/** Waits `ms`, or rejects with {@link abortError} as soon as `signal` fires; leaves no timer or listener behind. @internal */
 export function sleep(ms: number, signal?: AbortSignal, provider?: string): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortError(provider, signal, "wait"));
   return new Promise((resolve, reject) => {
@@ -24,6 +24,7 @@ export function sleep(ms: number, signal?: AbortSignal, provider?: string): Prom
   });
 }
 
+/** @internal */
 export interface Limits {
   provider: string;
   /** What is being done, for messages ("read of getOperation"). */

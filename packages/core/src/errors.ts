@@ -203,7 +203,7 @@ for (const [ctor, brand] of [
   Object.defineProperty(ctor, BRAND, { value: `@opwatch/core:${brand}` });
 }
 
-/** `text` as the end of a sentence: trimmed, one line, at most 200 characters, ending in one stop. */
+/** `text` as the end of a sentence: trimmed, one line, at most 200 characters, ending in one stop. @internal */
 export function endSentence(text: string): string {
   const line = text.replace(/\s+/g, " ").trim().slice(0, 200);
   return /[.!?…]$/.test(line) ? line : `${line}.`;

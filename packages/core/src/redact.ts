@@ -1,7 +1,7 @@
 const MASK = "[REDACTED]";
 
 /** Replaces every occurrence of each secret (tokens) in `text`. Secrets shorter than 4 characters are
- * left alone: masking them would garble ordinary words and hide nothing worth hiding. */
+ * left alone: masking them would garble ordinary words and hide nothing worth hiding. @internal */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
@@ -13,6 +13,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 /**
  * `value` with every secret masked in every string it holds (plain objects and arrays are copied, keys
  * included; other objects such as a `Date` are kept as they are). Returns `value` itself when it holds none.
+ * @internal
  */
 export function redactDeep<T>(value: T, secrets: readonly string[], depth = 0): T {
   if (secrets.length === 0) return value;

@@ -1,7 +1,7 @@
 import { ResponseError } from "./errors.js";
 import type { ClientSetup } from "./options.js";
 
-/** Redirects followed within the base URL's origin before giving up. */
+/** Redirects followed within the base URL's origin before giving up. @internal */
 export const MAX_REDIRECTS = 3;
 const FOLLOWABLE = new Set([301, 302, 303, 307, 308]);
 

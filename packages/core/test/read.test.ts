@@ -139,6 +139,14 @@ describe("createOperationReader", () => {
     expect((error as Error).message).toContain("vault sealed");
   });
 
+  it("refuses a browser's opaque redirect when the spec maps none, telling which option to set", async () => {
+    const opaque = Object.defineProperty(new Response(null, { status: 200 }), "type", { value: "opaqueredirect" });
+    const reader = createOperationReader(description, { token: TOKEN, fetch: async () => opaque });
+    const error = await reader.getOperation("j1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as Error).message).toContain("set the baseUrl option to the final host");
+  });
+
   it("in a browser, names CORS and the headers a proxy must allow and expose", async () => {
     vi.stubGlobal("document", {});
     const reader = createOperationReader(description, {

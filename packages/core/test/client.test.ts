@@ -6,23 +6,9 @@ import {
   type ProviderDescription,
   ResponseError,
 } from "../src/index.js";
+import { acme } from "./acme.js";
 
-const description: ProviderDescription = {
-  name: "acme",
-  displayName: "Acme",
-  servers: [{ url: "https://api.acme.test" }],
-  auth: { type: "bearer" },
-  defaultOperation: "getJob",
-  operations: {
-    getJob: {
-      path: "/jobs/{job}",
-      accept: "application/json",
-      pathParams: [{ name: "job", minLength: 1 }],
-      conditional: false,
-    },
-  },
-  adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } }, redirects: { "303": "succeeded" } },
-};
+const description = acme({ job: { minLength: 1 }, adapter: { redirects: { "303": "succeeded" } } });
 const TOKEN = "secret-token-9f8e7d6c";
 
 describe("createProviderClient", () => {

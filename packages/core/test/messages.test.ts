@@ -4,32 +4,16 @@ import {
   createOperationReader,
   createProviderClient,
   OpwatchError,
-  type ProviderDescription,
   refFromUrl,
   refUnrecognized,
 } from "../src/index.js";
+import { acme } from "./acme.js";
 
-const description: ProviderDescription = {
-  name: "acme",
-  displayName: "Acme",
-  servers: [{ url: "https://{region}.acme.test", variables: { region: { default: "eu", enum: ["eu", "us"] } } }],
-  auth: { type: "bearer" },
-  defaultOperation: "getJob",
-  operations: {
-    getJob: {
-      path: "/jobs/{job}",
-      accept: "application/json",
-      pathParams: [{ name: "job", format: "uuid", pattern: "^[0-9a-f-]+$" }],
-      conditional: false,
-    },
-  },
-  adapter: {
-    id: "/id",
-    status: { pointer: "/state", map: { DONE: "succeeded" } },
-    errorBody: { code: "/code", message: "/message" },
-    redirects: { "303": "succeeded" },
-  },
-};
+const description = acme({
+  server: "https://{region}.acme.test",
+  job: { format: "uuid", pattern: "^[0-9a-f-]+$" },
+  adapter: { errorBody: { code: "/code", message: "/message" }, redirects: { "303": "succeeded" } },
+});
 const ID = "75aab8db-8632-42b4-af2f-06b5820798ef";
 const TOKEN = "secret-token-9f8e7d6c";
 

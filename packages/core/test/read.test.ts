@@ -5,22 +5,12 @@ import {
   createOperationReader,
   MAX_REDIRECTS,
   NetworkError,
-  type ProviderDescription,
   ResponseError,
   TimeoutError,
 } from "../src/index.js";
+import { acme } from "./acme.js";
 
-const description: ProviderDescription = {
-  name: "acme",
-  displayName: "Acme",
-  servers: [{ url: "https://{region}.acme.test", variables: { region: { default: "eu", enum: ["eu", "us"] } } }],
-  auth: { type: "header", name: "X-Auth-Token" },
-  defaultOperation: "getJob",
-  operations: {
-    getJob: { path: "/jobs/{job}", accept: "application/json", pathParams: [{ name: "job" }], conditional: false },
-  },
-  adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } } },
-};
+const description = acme({ server: "https://{region}.acme.test", auth: { type: "header", name: "X-Auth-Token" } });
 const TOKEN = "secret-token-9f8e7d6c";
 const job = () => new Response(JSON.stringify({ id: "j1", state: "DONE" }), { status: 200 });
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;

@@ -8,25 +8,15 @@ import {
   type ProviderDescription,
   TimeoutError,
 } from "../src/index.js";
+import { acme } from "./acme.js";
 
 const TOKEN = "tok_live_5f4dcc3b5aa765d61d8327deb882cf99";
 
 function description(auth: ProviderDescription["auth"]): ProviderDescription {
-  return {
-    name: "acme",
-    displayName: "Acme",
-    servers: [{ url: "https://api.acme.test" }],
+  return acme({
     auth,
-    defaultOperation: "getJob",
-    operations: {
-      getJob: { path: "/jobs/{job}", accept: "application/json", pathParams: [{ name: "job" }], conditional: false },
-    },
-    adapter: {
-      id: "/id",
-      status: { pointer: "/state", map: { DONE: "succeeded" } },
-      errorBody: { code: "/error/code", message: "/error/message", requestId: "/error/request_id" },
-    },
-  };
+    adapter: { errorBody: { code: "/error/code", message: "/error/message", requestId: "/error/request_id" } },
+  });
 }
 
 /** Everything a user or a logger could print of an error, its cause chain included. */

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 export interface PacingOptions {
   /** Floor between two polls, in ms (default 1 000). */
   minDelayMs?: number;
-  /** Cap between two polls, in ms (default 30 000). */
+  /** Cap between two polls, in ms (default 60 000). */
   maxDelayMs?: number;
   /**
    * The one knob of the trade-off between requests and detection lag (default 0.15): without progress,

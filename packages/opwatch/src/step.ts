@@ -228,8 +228,9 @@ function pending(
 function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown): Outcome {
   const now = ctx.scheduler.clock.now();
   if (p.signal?.aborted) throw aborted(p.signal, ctx.provider);
-  // Cut at the deadline (by us, or by core's reader): the wait's own TimeoutError, with the last status.
-  if (now >= s.deadline) {
+  // Cut at the deadline (by us, or by core's reader, whose TimeoutError means just that): the wait's own
+  // TimeoutError, with the last status.
+  if (now >= s.deadline || error instanceof TimeoutError) {
     return { kind: "error", error: timeout(ctx, s, undefined, error instanceof TimeoutError ? undefined : error) };
   }
   if (!(error instanceof OpwatchError)) throw error;
@@ -314,7 +315,7 @@ function timeout(
 function exhausted(ctx: StepContext, s: LiveState, last: OpwatchError): OpwatchError {
   const Kind = last.constructor as new (message: string, details: object) => OpwatchError;
   return new Kind(
-    `${ctx.label}: gave up after ${s.failures} failures in a row; last: ${last.message.replace(/\.$/, "")}. Check the network and the base URL, or raise maxConsecutiveFailures.`,
+    `${ctx.label}: gave up after ${s.failures} failures in a row (raise maxConsecutiveFailures to keep trying); the last: ${last.message}`,
     {
       provider: last.provider ?? ctx.provider,
       status: last.status,

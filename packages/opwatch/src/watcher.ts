@@ -236,20 +236,22 @@ export function createWatcher(options: WatcherOptions): Watcher {
     pushbackKey: (target) => keyOf(toRef(target)),
     async get(target, getOptions = {}) {
       const ref = toRef(target);
-      if (getOptions.signal?.aborted) throw aborted(getOptions.signal, ref.provider);
-      const ctx = contextFor(ref);
-      const queued = scheduler.acquire(ctx.origin, getOptions.signal, () =>
-        aborted(getOptions.signal as AbortSignal, ref.provider),
-      );
+      const signal = getOptions.signal;
+      if (signal?.aborted) throw aborted(signal, ref.provider);
+      const client = clientFor(ref);
+      const origin = originOf(client.baseUrl);
+      const queued = scheduler.acquire(origin, signal, () => aborted(signal as AbortSignal, ref.provider));
       if (queued) await queued;
-      let result: PollResult;
+      let snapshot: Awaited<ReturnType<ProviderClientBase["getOperation"]>>;
       try {
-        result = await ctx.read({ ifNoneMatch: undefined, signal: getOptions.signal });
+        snapshot = await client.getOperation(ref.params, { operation: ref.operation, signal });
       } finally {
-        scheduler.release(ctx.origin);
+        scheduler.release(origin);
       }
-      if (!result.status) throw new ValidationError(`${ctx.label}: the server answered 304 to an unconditional read.`);
-      return result.status;
+      if (snapshot.notModified) {
+        throw new ValidationError(`${label(ref)}: the server answered 304 to an unconditional read.`);
+      }
+      return toOperationStatus(client.description, snapshot, client.baseUrl);
     },
     async wait(target, waitOptions = {}) {
       const merged = { ...defaults, ...waitOptions };

@@ -17,7 +17,7 @@ describe("paceDelay", () => {
     expect(at(0)).toBe(1000);
     expect(at(10_000)).toBe(2500); // 1 s + 0.15 × 10 s
     expect(at(100_000)).toBe(16_000);
-    expect(at(1_000_000)).toBe(30_000);
+    expect(at(1_000_000)).toBe(60_000);
     expect(
       paceDelay(
         { now: 10_000, origin: 0, progress: undefined, sampleAt: undefined, sampleProgress: undefined },
@@ -30,8 +30,8 @@ describe("paceDelay", () => {
     // 10 % → 30 % in 20 s: 0.01/s, 70 s to go.
     const input = { now: 20_000, origin: 0, progress: 0.3, sampleAt: 0, sampleProgress: 0.1 };
     expect(estimateRemaining(input)).toBeCloseTo(70_000);
-    expect(paceDelay(input, { random: half })).toBe(30_000); // capped
-    expect(paceDelay(input, { random: half, maxDelayMs: 60_000 })).toBe(35_000);
+    expect(paceDelay(input, { random: half, maxDelayMs: 30_000 })).toBe(30_000); // capped
+    expect(paceDelay(input, { random: half })).toBe(35_000);
     // 1.5 s to go: poll a quarter floor after the estimated end.
     expect(
       paceDelay({ now: 98_500, origin: 0, progress: 0.985, sampleAt: 0, sampleProgress: 0 }, { random: half }),
@@ -75,7 +75,7 @@ describe("pacing in a wait (fake clock)", () => {
     const iterator = watcher.watch(OP_URL, { random: half, signal: controller.signal });
     await iterator.next();
     const second = iterator.next(); // the iterator sleeps only once asked for more
-    await clock.advance(29_000);
+    await clock.advance(59_000);
     expect(requests).toHaveLength(1); // an hour-old operation is polled at the cap, not after 1 s
     await clock.advance(1_000);
     expect(requests).toHaveLength(2);
@@ -95,12 +95,12 @@ describe("pacing in a wait (fake clock)", () => {
     const iterator = watcher.watch(OP_URL, { random: half });
     for (let i = 0; i < 4; i++) {
       const next = iterator.next();
-      await clock.advance(31_000);
+      await clock.advance(61_000);
       await next;
     }
     const gaps = requests.slice(1).map((r, i) => r.at - (requests[i]?.at ?? 0));
     expect(gaps.length).toBeGreaterThanOrEqual(3);
-    for (const gap of gaps) expect(gap).toBeGreaterThan(30_000 * 0.9);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(60_000 * 0.9);
     await iterator.return?.(undefined);
   });
 });

@@ -74,7 +74,9 @@ describe("maxConsecutiveFailures", () => {
     expect(requests).toHaveLength(8);
     expect(retries).toHaveLength(7);
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toMatch(/gave up after 8 failures in a row; last: .*raise maxConsecutiveFailures/);
+    expect((error as Error).message).toMatch(
+      /gave up after 8 failures in a row \(raise maxConsecutiveFailures to keep trying\); the last: /,
+    );
     expect((error as Error).cause).toBeInstanceOf(NetworkError);
     // Well before the 30-minute maximum wait.
     expect(clock.now() - (requests[0]?.at ?? 0)).toBeLessThan(5 * 60_000);

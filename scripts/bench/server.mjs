@@ -7,7 +7,6 @@ const started = new Map();
 let connections = 0;
 let requests = 0;
 const headers = { "content-type": "application/vnd.bentley.itwin-platform.v1+json" };
-const created = new Date().toISOString();
 
 const server = createServer((req, res) => {
   requests++;
@@ -25,6 +24,7 @@ const server = createServer((req, res) => {
   }
   const duration = Number(id.slice(id.lastIndexOf("-") + 1));
   const done = now - t0 >= duration;
+  const created = new Date(t0).toISOString(); // the operation starts with its first read
   res.writeHead(200, headers).end(
     JSON.stringify({
       operation: {

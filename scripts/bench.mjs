@@ -199,7 +199,7 @@ if (run("load")) {
   console.log(
     "load: concurrent waits on 1–10 s operations, floor 0.5 s / cap 30 s, loopback server in a child process",
   );
-  console.log("  waits  client       time    peak RSS  event loop p99 / max  sockets  requests/wait  errors");
+  console.log("  waits  client       time    peak RSS (heap)  event loop p99 / max  sockets  requests/wait  errors");
   for (const count of [1000, 10_000]) {
     const results = {};
     for (const mode of ["opwatch", "hand-rolled"]) {
@@ -215,13 +215,13 @@ if (run("load")) {
       if (mode === "opwatch" && result.errors > 0)
         failures.push(`${count} opwatch waits: ${result.errors} errors (${result.firstError})`);
       console.log(
-        `  ${String(count).padStart(5)}  ${mode.padEnd(11)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB`.padStart(8)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
+        `  ${String(count).padStart(5)}  ${mode.padEnd(11)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
       );
     }
     const [a, b] = [results.opwatch, results["hand-rolled"]];
     if (a && b && !a.failed && !b.failed) {
       console.log(
-        `         ratio        ${x(a.seconds / b.seconds).padStart(6)}  ${x(a.peakRssMb / b.peakRssMb).padStart(8)}  ${`${x(a.loopP99Ms / Math.max(1, b.loopP99Ms))} / ${x(a.loopMaxMs / Math.max(1, b.loopMaxMs))}`.padStart(20)}  ${x(a.connections / b.connections).padStart(7)}  ${x(a.requests / b.requests).padStart(13)}`,
+        `         ratio        ${x(a.seconds / b.seconds).padStart(6)}  ${x(a.peakRssMb / b.peakRssMb).padStart(15)}  ${`${x(a.loopP99Ms / Math.max(1, b.loopP99Ms))} / ${x(a.loopMaxMs / Math.max(1, b.loopMaxMs))}`.padStart(20)}  ${x(a.connections / b.connections).padStart(7)}  ${x(a.requests / b.requests).padStart(13)}`,
       );
     }
   }

@@ -160,7 +160,6 @@ export class Scheduler {
     state.queue.length = 0;
     state.head = 0;
     state.inFlight--;
-    if (state.inFlight === 0) this.#origins.delete(origin);
   }
 
   /** Requests of this origin in flight now, and queued for a slot. */

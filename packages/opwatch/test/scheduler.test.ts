@@ -87,6 +87,22 @@ describe("a watcher's waits share the scheduler", () => {
     expect(events.filter((reason) => reason === "admission")).toHaveLength(196);
   });
 
+  it("500 sleeping waits hold one timer, and none once they are aborted", async () => {
+    const clock = new FakeClock();
+    const { watcher, requests } = stubWatcher(clock, () => json(bentleyBody("Started", null, new Date(clock.now()))));
+    const controller = new AbortController();
+    const waits = Array.from({ length: 500 }, () =>
+      watcher.wait(OP_URL, { signal: controller.signal }).catch((e) => e),
+    );
+    await clock.advance(0);
+    expect(requests).toHaveLength(500);
+    expect(clock.timers).toBe(1);
+    controller.abort();
+    const errors = await Promise.all(waits);
+    expect(errors.every((e) => e instanceof AbortError)).toBe(true);
+    expect(clock.timers).toBe(0);
+  });
+
   it("a 429 seen by one wait delays every wait to that origin until it passes", async () => {
     const clock = new FakeClock();
     const created = new Date(clock.now());

@@ -18,7 +18,6 @@ import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, provider } from "opwatch";
-import { withStep } from "../packages/durable/test/support/interim-step.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const support = join(root, "packages", "durable", "test", "support");
@@ -97,7 +96,7 @@ if (durable && inProcess) {
 
 /** @param {string} connectionString */
 async function durableRun(connectionString) {
-  const durableWatcher = createDurableWatcher({ watcher: withStep(createWatcher(watcherOptions)), connectionString });
+  const durableWatcher = createDurableWatcher({ watcher: createWatcher(watcherOptions), connectionString });
   await durableWatcher.start();
   const sql = new pg.Pool({ connectionString, max: 2 });
   const rowsWritten = async () => {

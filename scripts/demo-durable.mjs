@@ -10,7 +10,6 @@ import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, provider } from "opwatch";
-import { withStep } from "../packages/durable/test/support/interim-step.mjs";
 import { startStandIn } from "../packages/durable/test/support/stand-in.mjs";
 
 const support = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "durable", "test", "support");
@@ -24,9 +23,7 @@ export async function durableDemo() {
   /** @type {import("node:child_process").ChildProcess[]} */
   const workers = [];
   const durable = createDurableWatcher({
-    watcher: withStep(
-      createWatcher({ providers: [provider(sourcecraft, { token: "demo-token", baseUrl: standIn.url })] }),
-    ),
+    watcher: createWatcher({ providers: [provider(sourcecraft, { token: "demo-token", baseUrl: standIn.url })] }),
     connectionString: postgres.connectionString,
     stepTimeoutSeconds: 2,
   });

@@ -2,7 +2,7 @@
 // takes parsed options, the watcher the CLI built from the environment, and the CLI's io; each resolves
 // with an exit code and never throws. The database comes from DATABASE_URL.
 import { OpwatchError } from "opwatch";
-import type { StepOptions, StepWatcher } from "./contract.js";
+import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
 import type { Outcome } from "./outcome.js";
 import type { WorkerEvent } from "./worker.js";
@@ -28,7 +28,7 @@ export interface CommandContext {
   options?: Omit<DurableWatcherOptions, "watcher" | "connectionString" | "pool">;
 }
 
-export interface EnqueueCommandOptions extends StepOptions {
+export interface EnqueueCommandOptions extends DurableStepOptions {
   /** Status URLs or refs (JSON text). */
   targets: readonly string[];
   json?: boolean;

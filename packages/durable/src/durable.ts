@@ -1,7 +1,7 @@
-import type { OperationRef, OperationTarget } from "opwatch";
+import { type OperationRef, type OperationTarget, ValidationError } from "opwatch";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import type { StepOptions, StepWatcher } from "./contract.js";
+import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { stepJobId, waitIdOf } from "./ids.js";
 import { fromRow, type Outcome, type OutcomeRow } from "./outcome.js";
 import { assertSchemaName, migrate } from "./schema.js";
@@ -55,9 +55,9 @@ export interface DurableWatcher {
   /** Creates the tables and queues if needed. Every other method calls it first. */
   start(): Promise<void>;
   /** Stores the wait and schedules its first poll step at once; returns without polling. */
-  enqueue(target: OperationTarget, options?: StepOptions): Promise<EnqueueResult>;
+  enqueue(target: OperationTarget, options?: DurableStepOptions): Promise<EnqueueResult>;
   /** The same for many targets, in one transaction per thousand. */
-  enqueueAll(targets: readonly OperationTarget[], options?: StepOptions): Promise<EnqueueResult[]>;
+  enqueueAll(targets: readonly OperationTarget[], options?: DurableStepOptions): Promise<EnqueueResult[]>;
   /** Runs poll steps in this process until `stop()` of the returned worker (or of this watcher). */
   work(options?: WorkOptions): Promise<DurableWorker>;
   /** The outcome of one wait (by id or target), if it has ended. */
@@ -83,6 +83,8 @@ export interface DurableWatcher {
 
 /** Advisory-lock key (one-bigint form) held while a process sets up the schemas. */
 const SETUP_LOCK = 0x6f707762;
+
+const STORED_STEP_OPTIONS = ["maxWaitMs", "minDelayMs", "maxDelayMs", "ageRatio", "maxConsecutiveFailures"] as const;
 
 export const STEP_QUEUE = "opwatch-step";
 export const DEAD_STEP_QUEUE = "opwatch-step-dead";
@@ -181,10 +183,20 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
     return { db: getPool(), jobs: boss as PgBoss };
   };
 
-  const enqueueAll = async (targets: readonly OperationTarget[], stepOptions: StepOptions = {}) => {
+  const enqueueAll = async (targets: readonly OperationTarget[], stepOptions: DurableStepOptions = {}) => {
     // Validate every target before anything is written: a bad one fails the call, not half of it.
     const refs = targets.map((target) => watcher.ref(target));
-    const optionsJson = JSON.stringify(stepOptions);
+    // Only the plain-JSON options are stored: they travel to whichever worker runs each step.
+    const stored: DurableStepOptions = {};
+    for (const key of STORED_STEP_OPTIONS) {
+      const value = stepOptions[key];
+      if (value === undefined) continue;
+      if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+        throw new ValidationError(`${key} must be a non-negative number, got ${String(value)}.`);
+      }
+      stored[key] = value;
+    }
+    const optionsJson = JSON.stringify(stored);
     const { db, jobs } = await ready();
     const results: EnqueueResult[] = [];
     for (let i = 0; i < refs.length; i += 1000) {

@@ -10,7 +10,7 @@ export {
   type WorkerCommandOptions,
   workerCommand,
 } from "./commands.js";
-export type { PollState, StepOptions, StepOutcome, StepWatcher } from "./contract.js";
+export type { DurableStepOptions, StepWatcher } from "./contract.js";
 export {
   createDurableWatcher,
   type DurableWatcher,

@@ -3,7 +3,7 @@
 import type { OperationRef } from "opwatch";
 import type { PoolClient } from "pg";
 import type PgBoss from "pg-boss";
-import type { PollState, StepOptions, StepOutcome } from "./contract.js";
+import type { DurableStepOptions, PollState, StepOutcome } from "./contract.js";
 import type { DurableContext } from "./durable.js";
 import { DEAD_STEP_QUEUE, OUTCOME_QUEUE, STEP_QUEUE } from "./durable.js";
 import { stepJobId } from "./ids.js";
@@ -42,7 +42,7 @@ interface StepJob {
 
 interface WaitRow {
   ref: OperationRef;
-  options: StepOptions;
+  options: DurableStepOptions;
   state: PollState | null;
   seq: number;
   done: boolean;
@@ -260,7 +260,7 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
   };
 
   /** A step that throws instead of returning `error` (a ref this fleet cannot poll) ends the wait. */
-  const stepSafely = async (ref: OperationRef, state: PollState | undefined, stepOptions: StepOptions) => {
+  const stepSafely = async (ref: OperationRef, state: PollState | undefined, stepOptions: DurableStepOptions) => {
     try {
       return await watcher.step(ref, state, stepOptions);
     } catch (error) {

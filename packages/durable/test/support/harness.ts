@@ -2,7 +2,6 @@ import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, provider } from "opwatch";
 import { inject } from "vitest";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "../../src/index.js";
-import { withStep } from "./interim-step.mjs";
 import type { StandIn } from "./stand-in.mjs";
 
 export const databaseUrl = () => inject("databaseUrl");
@@ -18,9 +17,7 @@ export function newSchema(name: string): string {
 export const FAST = { minDelayMs: 100, maxDelayMs: 300 } as const;
 
 export function watcherFor(standIn: StandIn) {
-  return withStep(
-    createWatcher({ providers: [provider(sourcecraft, { token: "durable-token", baseUrl: standIn.url })] }),
-  );
+  return createWatcher({ providers: [provider(sourcecraft, { token: "durable-token", baseUrl: standIn.url })] });
 }
 
 export function durableFor(

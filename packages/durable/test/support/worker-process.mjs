@@ -4,12 +4,11 @@
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, provider } from "opwatch";
 import { createDurableWatcher } from "../../dist/index.js";
-import { withStep } from "./interim-step.mjs";
 
 const env = process.env;
-const watcher = withStep(
-  createWatcher({ providers: [provider(sourcecraft, { token: "durable-token", baseUrl: env.STAND_IN_URL })] }),
-);
+const watcher = createWatcher({
+  providers: [provider(sourcecraft, { token: "durable-token", baseUrl: env.STAND_IN_URL })],
+});
 const durable = createDurableWatcher({
   watcher,
   connectionString: env.DATABASE_URL,

@@ -1,7 +1,7 @@
 // The `opwatch enqueue`, `opwatch worker` and `opwatch outcomes` commands, for the CLI to call: each
 // takes parsed options, the watcher the CLI built from the environment, and the CLI's io; each resolves
 // with an exit code and never throws. The database comes from DATABASE_URL.
-import { OpwatchError } from "opwatch";
+import { type OperationTarget, OpwatchError } from "opwatch";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
 import type { Outcome } from "./outcome.js";
@@ -29,8 +29,8 @@ export interface CommandContext {
 }
 
 export interface EnqueueCommandOptions extends DurableStepOptions {
-  /** Status URLs or refs (JSON text). */
-  targets: readonly string[];
+  /** Status URLs, refs as JSON text, or refs (e.g. the CLI's already resolved targets). */
+  targets: readonly (string | OperationTarget)[];
   json?: boolean;
 }
 
@@ -148,8 +148,9 @@ async function guarded(context: CommandContext, run: (durable: DurableWatcher) =
   }
 }
 
-function parseTarget(text: string) {
-  const trimmed = text.trim();
+function parseTarget(target: string | OperationTarget): OperationTarget {
+  if (typeof target !== "string") return target;
+  const trimmed = target.trim();
   if (!trimmed.startsWith("{")) return trimmed;
   try {
     return JSON.parse(trimmed);

@@ -13,9 +13,9 @@ import {
   ServerError,
   ValidationError,
 } from "./errors.js";
-import { validatePathParams } from "./params.js";
+import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { readString } from "./pointer.js";
-import { parseRetryAfter } from "./timestamps.js";
+import { readPushback } from "./pushback.js";
 
 /** A token, or a function that returns one (called per request, and once more after a 401). */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -47,7 +47,7 @@ export interface ReadOptions<Op extends string = string> {
 export interface OperationSnapshot<Body = unknown> {
   /** operationId of the endpoint that was read. */
   operation: string;
-  params: Record<string, string>;
+  params: Record<string, PathParamValue>;
   httpStatus: number;
   /** The typed body; `undefined` for 304 and for redirects. */
   body: Body | undefined;
@@ -64,7 +64,10 @@ export interface ProviderClientBase {
   readonly baseUrl: string;
   readonly description: ProviderDescription;
   /** Reads one operation: validates the ids, sends one GET, turns error answers into typed errors. */
-  getOperation(params: string | Readonly<Record<string, string>>, options?: ReadOptions): Promise<OperationSnapshot>;
+  getOperation(
+    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
+    options?: ReadOptions,
+  ): Promise<OperationSnapshot>;
 }
 
 /**
@@ -147,7 +150,7 @@ export function createProviderClient<Paths extends {}>(
   const customAccept = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === "accept");
   const context: ReadContext = { description, baseUrl, timeoutMs, secrets, fetchClient, customAccept };
   const getOperation = async (
-    params: string | Readonly<Record<string, string>>,
+    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
     readOptions: ReadOptions = {},
   ): Promise<OperationSnapshot> => {
     try {
@@ -177,7 +180,7 @@ interface ReadContext {
 
 async function readOperation(
   context: ReadContext,
-  params: string | Readonly<Record<string, string>>,
+  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
   options: ReadOptions,
 ): Promise<OperationSnapshot> {
   const { description, timeoutMs, secrets } = context;
@@ -219,8 +222,7 @@ async function readOperation(
   let requestUrl = context.baseUrl;
   try {
     const result = await Promise.race([
-      context.fetchClient.GET(endpoint.path, {
-        params: { path: values },
+      context.fetchClient.GET(expandPath(endpoint.path, values, endpoint.pathParams), {
         headers,
         signal: controller.signal,
         parseAs: "text",
@@ -266,7 +268,7 @@ async function readOperation(
     options.signal?.removeEventListener("abort", onAbort);
   }
 
-  const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+  const retryAfter = readPushback(response.headers, response.status);
   const etag = response.headers.get("etag") ?? undefined;
   const base = { operation, params: values, httpStatus: response.status };
   const extras = { ...(etag === undefined ? {} : { etag }), ...(retryAfter === undefined ? {} : { retryAfter }) };
@@ -315,9 +317,9 @@ async function readOperation(
 function toParamValues(
   provider: string,
   endpoint: PollOperationDescription,
-  params: string | Readonly<Record<string, string>>,
+  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
 ): Readonly<Record<string, unknown>> {
-  if (typeof params === "string") {
+  if (typeof params === "string" || typeof params === "number") {
     const [only, ...rest] = endpoint.pathParams;
     if (!only || rest.length > 0) {
       throw new ValidationError(

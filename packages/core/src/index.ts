@@ -19,7 +19,10 @@ export type {
   ServerDescription,
   ServerVariableDescription,
   StateMapping,
+  StateRule,
+  StatusDescription,
 } from "./description.js";
+export { OPERATION_STATES } from "./description.js";
 export type { OpwatchErrorDetails } from "./errors.js";
 export {
   AbortError,
@@ -35,8 +38,21 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
+export type { PathParamValue } from "./params.js";
+export { expandPath, validatePathParams } from "./params.js";
+export { deref, readPointer } from "./pointer.js";
+export type {
+  PollOperationTypes,
+  ProviderClientOptions,
+  ProviderModule,
+  ServerVariableOptions,
+  StatusReader,
+  TypedProviderClient,
+} from "./provider.js";
+export { clientFactory, statusReader } from "./provider.js";
+export { readPushback } from "./pushback.js";
 export { redact } from "./redact.js";
 export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
 export type { OperationRef, OperationStatus } from "./status.js";
-export { isTerminal, toOperationStatus } from "./status.js";
+export { isTerminal, stateOf, toOperationStatus } from "./status.js";
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

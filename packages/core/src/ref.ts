@@ -1,6 +1,7 @@
 import { isHttpUrl, knownBaseUrls } from "./base-url.js";
-import type { ProviderDescription } from "./description.js";
+import type { PollOperationDescription, ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
+import type { PathParamValue } from "./params.js";
 import type { OperationRef } from "./status.js";
 
 /**
@@ -25,29 +26,33 @@ export function refFromUrl(
     if (!target.pathname.startsWith(`${basePath}/`)) continue;
     const rest = target.pathname.slice(basePath.length);
     for (const [operation, endpoint] of Object.entries(description.operations)) {
-      const params = matchPath(endpoint.path, rest);
+      const params = matchPath(endpoint, rest);
       if (params) return { provider: description.name, operation, params, baseUrl };
     }
   }
   return undefined;
 }
 
-function matchPath(template: string, pathname: string): Record<string, string> | undefined {
+function matchPath(endpoint: PollOperationDescription, pathname: string): Record<string, PathParamValue> | undefined {
   const names: string[] = [];
-  const source = template
+  const source = endpoint.path
     .split(/(\{[^}]+\})/)
     .map((part) => {
       const name = /^\{([^}]+)\}$/.exec(part)?.[1];
       if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
       names.push(name);
-      return "([^/]+)";
+      // A multi-segment parameter (Google's `projects/p/operations/o`) spans slashes.
+      return endpoint.pathParams.some((p) => p.name === name && p.multiSegment) ? "(.+?)" : "([^/]+)";
     })
     .join("");
   const match = new RegExp(`^${source}/?$`).exec(pathname);
   if (!match) return undefined;
-  const params: Record<string, string> = {};
+  const params: Record<string, PathParamValue> = {};
   names.forEach((name, index) => {
-    params[name] = decodeURIComponent(match[index + 1] ?? "");
+    const text = decodeURIComponent(match[index + 1] ?? "");
+    const type = endpoint.pathParams.find((p) => p.name === name)?.type;
+    // Integer ids stay numbers in the ref, as the typed client takes them.
+    params[name] = (type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
   });
   return params;
 }
@@ -64,7 +69,7 @@ export function assertRef(value: unknown): asserts value is OperationRef {
     isHttpUrl(ref.baseUrl) &&
     ref.params !== null &&
     typeof ref.params === "object" &&
-    Object.values(ref.params).every((v) => typeof v === "string");
+    Object.values(ref.params).every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
   if (!ok) {
     throw new ValidationError(
       'A ref must be plain JSON like {"provider":"sourcecraft","operation":"getSecretOperation","params":{"operation_id":"…"},"baseUrl":"https://…"}.',

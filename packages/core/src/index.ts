@@ -40,7 +40,7 @@ export {
 } from "./errors.js";
 export type { PathParamValue } from "./params.js";
 export { expandPath, validatePathParams } from "./params.js";
-export { deref, readPointer } from "./pointer.js";
+export { deref, readPointer, readString } from "./pointer.js";
 export type {
   PollOperationTypes,
   ProviderClientOptions,
@@ -54,5 +54,5 @@ export { readPushback } from "./pushback.js";
 export { redact } from "./redact.js";
 export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
 export type { OperationRef, OperationStatus } from "./status.js";
-export { isTerminal, stateOf, toOperationStatus } from "./status.js";
+export { isTerminal, type MappedState, stateOf, toOperationStatus } from "./status.js";
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

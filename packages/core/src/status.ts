@@ -80,8 +80,8 @@ export function toOperationStatus<Raw>(
   const mapped = stateOf(adapter.status, body);
   const progress = readProgress(body, adapter.progress);
   const failed = mapped.state === "failed" || mapped.state === "canceled";
-  const message = readString(body, mapped.message ?? adapter.failure?.message);
-  const code = mapped.code ?? readString(body, mapped.codePointer ?? adapter.failure?.code);
+  const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
+  const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
   const error =
     mapped.state === "failed"
       ? { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` }
@@ -104,8 +104,10 @@ export function toOperationStatus<Raw>(
   };
 }
 
-interface Mapped {
+export interface MappedState {
   state: OperationState;
+  /** What decided it: `when/<index>` for a rule, `map/<word>` for a status word; absent for `unknown`. */
+  by?: string;
   code?: string;
   /** Pointers to the failure's code and message next to the rule that matched (`/error/code`). */
   codePointer?: string;
@@ -116,8 +118,8 @@ interface Mapped {
  * The state of one body under `x-opwatch.status`: the first `when` rule that matches, else the status
  * word (a string, number or boolean at `pointer`) looked up in `map` case-insensitively, else `unknown`.
  */
-export function stateOf(status: StatusDescription, body: unknown): Mapped {
-  for (const rule of status.when ?? []) {
+export function stateOf(status: StatusDescription, body: unknown): MappedState {
+  for (const [index, rule] of (status.when ?? []).entries()) {
     const value = readPointer(body, rule.pointer);
     const matches =
       rule.present !== undefined
@@ -127,6 +129,7 @@ export function stateOf(status: StatusDescription, body: unknown): Mapped {
     const nested = rule.present === true && value !== null && typeof value === "object";
     return {
       state: rule.state,
+      by: `when/${index}`,
       ...(rule.code ? { code: rule.code } : {}),
       // A failure object found by presence (Google's `error`) carries its own code and message.
       ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
@@ -138,8 +141,8 @@ export function stateOf(status: StatusDescription, body: unknown): Mapped {
   for (const [word, mapping] of Object.entries(status.map)) {
     if (word.toLowerCase() !== wanted) continue;
     return typeof mapping === "string"
-      ? { state: mapping }
-      : { state: mapping.state, ...(mapping.code ? { code: mapping.code } : {}) };
+      ? { state: mapping, by: `map/${word}` }
+      : { state: mapping.state, by: `map/${word}`, ...(mapping.code ? { code: mapping.code } : {}) };
   }
   return { state: "unknown" };
 }

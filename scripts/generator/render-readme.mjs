@@ -77,7 +77,7 @@ const { data, error } = await client.GET(${JSON.stringify(first.path)}, {
 | --- | --- |
 | \`token\` | string, or a function returning one (called per request, and once more after a 401). Sent as ${auth}; never logged or put in an error. |
 | \`baseUrl\` | overrides the server below |
-${variables.map(([key, v]) => `| \`${key}\` | server variable: ${(v.enum ?? [v.default]).map((/** @type {string} */ x) => `\`${x}\``).join(", ")} (default \`${v.default}\`) |`).join("\n")}${variables.length ? "\n" : ""}| \`fetch\` | a \`fetch\` to use instead of the global one |
+${variables.map(([key, v]) => `| \`${key}\` | server variable: ${variableValues(v)} (default \`${v.default}\`) |`).join("\n")}${variables.length ? "\n" : ""}| \`fetch\` | a \`fetch\` to use instead of the global one |
 | \`headers\` | extra headers for every request |
 | \`timeoutMs\` | per-request timeout (default 30 000) |
 
@@ -109,4 +109,12 @@ from \`@opwatch/core\`.
 This package is generated. Change \`specs/${spec.name}.yaml\`, then run \`pnpm generate\`; \`pnpm test\` fails
 when the package drifts from its spec. The provider object \`${identifier(spec.name)}\` is what the facade registers.
 `;
+}
+
+/** @param {import("@opwatch/core").ServerVariableDescription} v */
+function variableValues(v) {
+  const list = (/** @type {readonly string[]} */ values) => values.map((x) => `\`${x}\``).join(", ");
+  if (v.enum) return `one of ${list(v.enum)}`;
+  if (v.pattern) return `any value matching \`${v.pattern}\`${v.examples ? ` (known: ${list(v.examples)})` : ""}`;
+  return list([v.default]);
 }

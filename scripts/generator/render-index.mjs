@@ -19,19 +19,16 @@ export function renderIndex(spec) {
   const P = typePrefix(spec.name);
   const opEntries = spec.pollOperations
     .map((op) => {
-      const path = `operations[${q(op.operationId)}]["parameters"]["path"]`;
       // One id: the bare value is accepted too (a string, or a number for an integer id).
-      const only = op.params.length === 1 ? ` | ${path}[${q(op.params[0].name)}]` : "";
-      return `  ${op.operationId}: {
-    params: ${path}${only};
-    body: operations[${q(op.operationId)}]["responses"][200]["content"][${q(op.accept)}];
-  };`;
+      const id = op.params.length === 1 ? `, ${q(op.params[0].name)}` : "";
+      return `  ${op.operationId}: PollEndpoint<operations[${q(op.operationId)}], ${q(op.accept)}${id}>;`;
     })
     .join("\n");
 
   return `import {
   clientFactory,
   type OperationStatus,
+  type PollEndpoint,
   type ProviderClientOptions,
   type ProviderModule,
   statusReader,

@@ -42,6 +42,7 @@ export type { PathParamValue } from "./params.js";
 export { expandPath, validatePathParams } from "./params.js";
 export { deref, readPointer, readString } from "./pointer.js";
 export type {
+  PollEndpoint,
   PollOperationTypes,
   ProviderClientOptions,
   ProviderModule,

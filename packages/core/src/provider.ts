@@ -13,6 +13,19 @@ import { type OperationStatus, toOperationStatus } from "./status.js";
 /** A provider's poll endpoints by operationId: the path parameters each takes and its 200 body. */
 export type PollOperationTypes = { readonly [operationId: string]: { params: unknown; body: unknown } };
 
+/**
+ * One poll endpoint's entry in PollOperationTypes, from openapi-typescript's `operations[<id>]`: its path
+ * parameters (or, with `Id`, the bare value of its one parameter) and its 200 body in the `Accept` media type.
+ */
+export type PollEndpoint<
+  O extends { parameters: { path?: unknown }; responses: { 200: { content: unknown } } },
+  Accept extends keyof O["responses"][200]["content"],
+  Id extends keyof NonNullable<O["parameters"]["path"]> = never,
+> = {
+  params: O["parameters"]["path"] | NonNullable<O["parameters"]["path"]>[Id];
+  body: O["responses"][200]["content"][Accept];
+};
+
 declare const optionsType: unique symbol;
 
 /**

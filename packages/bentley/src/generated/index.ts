@@ -2,6 +2,7 @@
 import {
   clientFactory,
   type OperationStatus,
+  type PollEndpoint,
   type ProviderClientOptions,
   type ProviderModule,
   statusReader,
@@ -15,10 +16,7 @@ export type { components, operations, paths };
 
 /** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
 export type BentleyPollOperations = {
-  getScheduleOperation: {
-    params: operations["getScheduleOperation"]["parameters"]["path"];
-    body: operations["getScheduleOperation"]["responses"][200]["content"]["application/vnd.bentley.itwin-platform.v1+json"];
-  };
+  getScheduleOperation: PollEndpoint<operations["getScheduleOperation"], "application/vnd.bentley.itwin-platform.v1+json">;
 };
 
 export type BentleyOperationName = keyof BentleyPollOperations;

@@ -2,6 +2,7 @@
 import {
   clientFactory,
   type OperationStatus,
+  type PollEndpoint,
   type ProviderClientOptions,
   type ProviderModule,
   statusReader,
@@ -15,10 +16,7 @@ export type { components, operations, paths };
 
 /** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
 export type EclPollOperations = {
-  getOperation: {
-    params: operations["getOperation"]["parameters"]["path"] | operations["getOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getOperation"]["responses"][200]["content"]["application/json"];
-  };
+  getOperation: PollEndpoint<operations["getOperation"], "application/json", "operation_id">;
 };
 
 export type EclOperationName = keyof EclPollOperations;

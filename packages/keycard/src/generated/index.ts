@@ -2,6 +2,7 @@
 import {
   clientFactory,
   type OperationStatus,
+  type PollEndpoint,
   type ProviderClientOptions,
   type ProviderModule,
   statusReader,
@@ -15,10 +16,7 @@ export type { components, operations, paths };
 
 /** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
 export type KeycardPollOperations = {
-  getCatalogTask: {
-    params: operations["getCatalogTask"]["parameters"]["path"];
-    body: operations["getCatalogTask"]["responses"][200]["content"]["application/json"];
-  };
+  getCatalogTask: PollEndpoint<operations["getCatalogTask"], "application/json">;
 };
 
 export type KeycardOperationName = keyof KeycardPollOperations;

@@ -2,6 +2,7 @@
 import {
   clientFactory,
   type OperationStatus,
+  type PollEndpoint,
   type ProviderClientOptions,
   type ProviderModule,
   statusReader,
@@ -15,26 +16,11 @@ export type { components, operations, paths };
 
 /** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
 export type SourcecraftPollOperations = {
-  getSecretOperation: {
-    params: operations["getSecretOperation"]["parameters"]["path"] | operations["getSecretOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getSecretOperation"]["responses"][200]["content"]["application/json"];
-  };
-  getMergeOperation: {
-    params: operations["getMergeOperation"]["parameters"]["path"] | operations["getMergeOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getMergeOperation"]["responses"][200]["content"]["application/json"];
-  };
-  getCreateInvitesOperation: {
-    params: operations["getCreateInvitesOperation"]["parameters"]["path"] | operations["getCreateInvitesOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getCreateInvitesOperation"]["responses"][200]["content"]["application/json"];
-  };
-  getCreateMultilinkOperation: {
-    params: operations["getCreateMultilinkOperation"]["parameters"]["path"] | operations["getCreateMultilinkOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getCreateMultilinkOperation"]["responses"][200]["content"]["application/json"];
-  };
-  getDeleteMultilinkOperation: {
-    params: operations["getDeleteMultilinkOperation"]["parameters"]["path"] | operations["getDeleteMultilinkOperation"]["parameters"]["path"]["operation_id"];
-    body: operations["getDeleteMultilinkOperation"]["responses"][200]["content"]["application/json"];
-  };
+  getSecretOperation: PollEndpoint<operations["getSecretOperation"], "application/json", "operation_id">;
+  getMergeOperation: PollEndpoint<operations["getMergeOperation"], "application/json", "operation_id">;
+  getCreateInvitesOperation: PollEndpoint<operations["getCreateInvitesOperation"], "application/json", "operation_id">;
+  getCreateMultilinkOperation: PollEndpoint<operations["getCreateMultilinkOperation"], "application/json", "operation_id">;
+  getDeleteMultilinkOperation: PollEndpoint<operations["getDeleteMultilinkOperation"], "application/json", "operation_id">;
 };
 
 export type SourcecraftOperationName = keyof SourcecraftPollOperations;

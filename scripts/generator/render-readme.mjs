@@ -16,8 +16,16 @@ export function renderReadme(spec) {
   const variables = Object.entries(d.servers[0]?.variables ?? {});
   const auth = d.auth.type === "bearer" ? "`Authorization: Bearer <token>`" : `\`${d.auth.name}: <token>\``;
 
-  const stateRows = Object.entries(d.adapter.status.map)
-    .map(([word, m]) => `| \`${word}\` | ${typeof m === "string" ? m : `${m.state} (code \`${m.code}\`)`} |`)
+  const ruleRows = (d.adapter.status.when ?? []).map(
+    (rule) =>
+      `| \`${rule.pointer}\` ${rule.present === undefined ? `is \`${JSON.stringify(rule.equals)}\`` : rule.present ? "is present" : "is absent"} (rule) | ${rule.state}${rule.code ? ` (code \`${rule.code}\`)` : ""} |`,
+  );
+  const stateRows = ruleRows
+    .concat(
+      Object.entries(d.adapter.status.map ?? {}).map(
+        ([word, m]) => `| \`${word}\` | ${typeof m === "string" ? m : `${m.state} (code \`${m.code}\`)`} |`,
+      ),
+    )
     .concat(
       Object.entries(d.adapter.redirects ?? {}).map(
         ([code, state]) => `| HTTP ${code} (redirect, not followed; \`resultUrl\` = its \`Location\`) | ${state} |`,
@@ -90,7 +98,8 @@ ${serverRows}
 | --- | --- |
 ${endpointRows}
 
-Status words map to opwatch states (case-insensitively; any other word → \`unknown\`, raw value kept):
+Status words map to opwatch states (rules first, in order; words case-insensitively; anything else →
+\`unknown\`, raw value kept):
 
 | ${d.displayName} | opwatch state |
 | --- | --- |

@@ -43,7 +43,18 @@ export async function startScriptedServer(spec: string, options: ScriptedServerO
   const doc = loadSpecDocument(spec);
   const { path, operation } = findOperation(doc, options.operationId);
   const check = responseChecker(doc, operation);
-  const pathPattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+  // A parameter marked `x-opwatch-multi-segment` spans slashes (Google's `projects/p/operations/o`).
+  const multi = new Set(
+    [...(doc.paths[path].parameters ?? []), ...(operation.parameters ?? [])]
+      .map((p: SpecDocument) => deref(doc, p))
+      .filter((p: SpecDocument) => p?.["x-opwatch-multi-segment"] === true)
+      .map((p: SpecDocument) => p.name),
+  );
+  const pathPattern = new RegExp(
+    `^${path
+      .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\{([^}]+)\}/g, (_, name: string) => (multi.has(name) ? ".+" : "[^/]+"))}$`,
+  );
   if (Array.isArray(options.script)) {
     for (const [i, step] of options.script.entries()) check(step, `step ${i}`);
   }

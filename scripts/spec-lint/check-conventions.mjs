@@ -126,9 +126,7 @@ function findGet(document, id) {
  */
 export function schemaAt(document, schema, pointer) {
   let current = [deref(document, schema)];
-  if (pointer === "") return current[0];
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of core.pointerTokens(pointer)) {
     /** @type {any[]} */
     const next = [];
     const visit = (/** @type {any} */ node) => {

@@ -40,7 +40,7 @@ export {
 } from "./errors.js";
 export type { PathParamValue } from "./params.js";
 export { expandPath, validatePathParams } from "./params.js";
-export { deref, readPointer, readString } from "./pointer.js";
+export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 export type {
   PollEndpoint,
   PollOperationTypes,

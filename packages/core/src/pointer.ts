@@ -1,12 +1,19 @@
 // The one JSON-pointer follower of the repository: core's normalizer, the generator, the spec lint
 // and the testkit all read bodies and specs through it.
 
+/** The reference tokens of an RFC 6901 JSON pointer, `~1` and `~0` decoded (`/a/b~1c` → `a`, `b/c`). */
+export function pointerTokens(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
 /** Reads an RFC 6901 JSON pointer (`/a/b~1c`); `undefined` when any step is missing. */
 export function readPointer(value: unknown, pointer: string): unknown {
-  if (pointer === "") return value;
   let current = value;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of pointerTokens(pointer)) {
     if (current === null || typeof current !== "object") return undefined;
     if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];

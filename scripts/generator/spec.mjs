@@ -27,6 +27,7 @@ export async function loadSpec(file) {
   const ext = document["x-opwatch"];
   if (!ext || typeof ext !== "object") fail(file, "missing the top-level x-opwatch extension (see specs/README.md)");
 
+  /** @type {PollOperation[]} */
   const pollOperations = (ext.poll ?? []).map((/** @type {string} */ id) => findPollOperation(file, document, id));
   if (pollOperations.length === 0) fail(file, "x-opwatch.poll must name at least one GET operation");
 

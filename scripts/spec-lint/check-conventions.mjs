@@ -22,11 +22,12 @@ function xOpwatchSchema() {
 export function checkConventions(document) {
   /** @type {string[]} */
   const problems = [];
+  /** @type {any} x-opwatch, read as its JSON Schema describes it once validated */
   const ext = document["x-opwatch"];
   const schema = xOpwatchSchema();
   const validator = testkit.specValidator(schema);
   const validate = validator.compile(schema);
-  if (!validate(ext)) {
+  if (!validate(document["x-opwatch"])) {
     for (const error of validate.errors ?? []) {
       const extra = /** @type {any} */ (error.params)?.additionalProperty;
       const key = `x-opwatch${error.instancePath}${extra ? `/${extra}` : ""}`;

@@ -117,6 +117,16 @@ describe("the generator", { timeout: 120_000 }, () => {
     }
   });
 
+  it("type-checks the generator and the spec lint against core's description types", () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "scripts", "tsconfig.json")],
+      { encoding: "utf8" },
+    );
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+  });
+
   it("types open enums as known literals plus any string", () => {
     const schema = readFileSync(join(root, "packages", "ecl", "src", "generated", "schema.ts"), "utf8");
     expect(schema).toContain('OperationStatus: components["schemas"]["KnownOperationStatus"] | (string & {});');

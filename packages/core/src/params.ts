@@ -47,6 +47,8 @@ export function validatePathParams(
     if (text.length < Math.max(1, param.minLength ?? 1)) {
       refuse(text.length === 0 ? "must not be empty." : `must be at least ${param.minLength} characters long.`);
     }
+    // A lone surrogate cannot be percent-encoded (encodeURIComponent throws on it).
+    if (/\p{Cs}/u.test(text)) refuse("must be well-formed Unicode.");
     if (param.maxLength !== undefined && text.length > param.maxLength) {
       refuse(`must be at most ${param.maxLength} characters long.`);
     }

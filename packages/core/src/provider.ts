@@ -1,13 +1,10 @@
 // The generic part of every generated provider package: its client factory, its typed status reader
 // and the module object the facade registers. A generated index.ts keeps only what its spec says.
-import {
-  type ClientOptions,
-  createProviderClient,
-  type OperationSnapshot,
-  type ProviderClient,
-  type ReadOptions,
-} from "./client.js";
+import { createProviderClient, type ProviderClient } from "./client.js";
 import type { ProviderDescription } from "./description.js";
+import type { ClientOptions } from "./options.js";
+import type { ReadOptions } from "./read.js";
+import type { OperationSnapshot } from "./snapshot.js";
 import { type OperationStatus, toOperationStatus } from "./status.js";
 
 /** A provider's poll endpoints by operationId: the path parameters each takes and its 200 body. */

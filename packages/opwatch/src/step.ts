@@ -254,8 +254,10 @@ function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown): Outc
  * own timeout would not end it before the deadline. */
 function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Promise<PollResult> {
   const outer = p.signal;
+  // Core's reader counts its deadline in wall time (Date.now); the watcher's clock may be another one.
+  const deadline = Date.now() + (s.deadline - now);
   if (s.deadline - now > ctx.requestTimeoutMs + 1000) {
-    return ctx.read({ ifNoneMatch: s.etag, signal: outer, deadline: s.deadline });
+    return ctx.read({ ifNoneMatch: s.etag, signal: outer, deadline });
   }
   const controller = new AbortController();
   return new Promise<PollResult>((resolve, reject) => {
@@ -266,7 +268,7 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
       controller.abort();
       reject(timeout(ctx, s, undefined));
     });
-    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline: s.deadline }).then(
+    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline }).then(
       (result) => {
         ctx.scheduler.cancel(timer);
         outer?.removeEventListener("abort", onAbort);

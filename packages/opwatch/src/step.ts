@@ -1,6 +1,7 @@
 import { type OperationStatus, OpwatchError, RateLimitError, TimeoutError, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import { backoffDelay } from "./backoff.js";
+import { systemClock } from "./clock.js";
 import { type PacingOptions, paceDelay } from "./pacing.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -257,7 +258,7 @@ function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown): Outc
 function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Promise<PollResult> {
   const outer = p.signal;
   // A reader on another clock than Date.now cannot judge an epoch deadline: it gets none.
-  const deadline = ctx.cutsAtDeadline ? s.deadline : undefined;
+  const deadline = ctx.scheduler.clock === systemClock ? s.deadline : undefined;
   if (ctx.cutsAtDeadline || s.deadline - now > ctx.requestTimeoutMs + 1000) {
     return ctx.read({ ifNoneMatch: s.etag, signal: outer, deadline });
   }

@@ -1,6 +1,5 @@
 import {
   assertRef,
-  type ClientOptions,
   createOperationReader,
   knownBaseUrls,
   type OperationRef,
@@ -64,7 +63,7 @@ export function provider<Options extends object>(
   const connect = (baseUrl?: string) =>
     createOperationReader(
       module.description,
-      (baseUrl === undefined ? options : { ...options, baseUrl }) as ClientOptions,
+      (baseUrl === undefined ? options : { ...options, baseUrl }) as Parameters<typeof createOperationReader>[1],
     );
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();

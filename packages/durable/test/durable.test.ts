@@ -175,7 +175,7 @@ describe("worker", () => {
     const seen: string[] = [];
     const following = (async () => {
       for await (const outcome of durableWatcher.follow({ signal: controller.signal, intervalMs: 5000 })) {
-        seen.push(outcome.ref.params.operation_id ?? "");
+        seen.push(String(outcome.ref.params.operation_id ?? ""));
         if (seen.length === 2) controller.abort();
       }
     })();

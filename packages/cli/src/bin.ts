@@ -3,12 +3,16 @@ import { run } from "./cli.js";
 
 const controller = new AbortController();
 // The first SIGINT or SIGTERM stops the waits cleanly (exit 130 / 143, printing how to resume);
-// a second SIGINT exits at once.
-process.once("SIGINT", () => {
-  controller.abort("SIGINT");
-  process.once("SIGINT", () => process.exit(130));
-});
-process.once("SIGTERM", () => controller.abort("SIGTERM"));
+// a second signal exits at once.
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(code);
+    controller.abort(signal);
+  });
+}
 
 // `opwatch … | head` closes the pipe early: stop quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

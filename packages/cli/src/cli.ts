@@ -206,7 +206,10 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
         "Polls each operation until it is done. On a terminal one line per operation is redrawn in place; piped, with --quiet or in CI, plain timestamped lines. Exit code: the worst outcome.",
       )
       .argument("<targets...>", "status URLs or refs (the JSON opwatch ref prints); - reads one per line from stdin")
-      .option("--json", "NDJSON events on stdout (status, retry, scheduled, done, error), then one outcome per operation")
+      .option(
+        "--json",
+        "NDJSON events on stdout (status, retry, scheduled, done, error), then one outcome per operation",
+      )
       .option("-q, --quiet", "no live display and no progress lines: one timestamped outcome line per operation")
       .addOption(
         new Option("--timeout <duration>", "give up after this long (e.g. 90s, 1m30s, 2h, 1d)")
@@ -264,7 +267,13 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
     )
     .action(async (shell: Shell) => {
       await act(async () => {
-        io.out(completionScript(program, shell, cliProviders.map((p) => p.name)));
+        io.out(
+          completionScript(
+            program,
+            shell,
+            cliProviders.map((p) => p.name),
+          ),
+        );
         return EXIT.ok;
       });
     });
@@ -285,7 +294,9 @@ function resolveOrUsage<T>(fn: () => T, command: string): T {
 }
 
 function setup(options: CommonOptions, io: CliIo, command: string) {
-  const debugOn = options.debug === true || (io.env.OPWATCH_DEBUG !== undefined && !["", "0", "false"].includes(io.env.OPWATCH_DEBUG));
+  const debugOn =
+    options.debug === true ||
+    (io.env.OPWATCH_DEBUG !== undefined && !["", "0", "false"].includes(io.env.OPWATCH_DEBUG));
   const variables: Record<string, string | undefined> = {};
   for (const variable of cliVariables) {
     const value = options[variable.attribute];
@@ -308,7 +319,8 @@ async function expandTargets(inputs: readonly string[], io: CliIo, command: stri
       targets.push(input);
       continue;
     }
-    if (!io.stdin) throw Object.assign(new UsageError("- reads targets from stdin, which is not available"), { command });
+    if (!io.stdin)
+      throw Object.assign(new UsageError("- reads targets from stdin, which is not available"), { command });
     targets.push(...targetsFromText(await io.stdin()));
   }
   if (targets.length === 0) throw Object.assign(new UsageError("no targets on stdin"), { command });
@@ -345,7 +357,8 @@ async function waitCommand(inputs: readonly string[], options: WaitCliOptions, i
   // Every target is checked before the first request.
   const targets = texts.map((text) => resolveOrUsage(() => resolveTarget(watcher, text, io.env, settings), command));
 
-  const live = !options.json && !options.quiet && !debug && io.terminal !== undefined && !isCi(io.env) && io.env.TERM !== "dumb";
+  const live =
+    !options.json && !options.quiet && !debug && io.terminal !== undefined && !isCi(io.env) && io.env.TERM !== "dumb";
   const color = live && !io.env.NO_COLOR;
   const display: Display = options.json
     ? new JsonDisplay(io)
@@ -397,7 +410,8 @@ async function waitCommand(inputs: readonly string[], options: WaitCliOptions, i
         const exitCode = exitCodeOfError(error, stoppedBy);
         const resumable = exitCode === EXIT.timeout || exitCode === EXIT.sigint || exitCode === EXIT.sigterm;
         const resume = resumable ? resumeCommand(target.ref, flags) : undefined;
-        const status = last ?? (error instanceof TimeoutError ? (error.lastStatus as OperationStatus | undefined) : undefined);
+        const status =
+          last ?? (error instanceof TimeoutError ? (error.lastStatus as OperationStatus | undefined) : undefined);
         outcome = {
           exitCode,
           status,
@@ -447,7 +461,12 @@ function pacing(options: WaitCliOptions): { minDelayMs?: number; maxDelayMs?: nu
 function cliMessage(
   error: unknown,
   op: OpView,
-  context: { timeoutMs: number; stoppedBy: StopSignal | undefined; resume: string | undefined; status?: OperationStatus | undefined },
+  context: {
+    timeoutMs: number;
+    stoppedBy: StopSignal | undefined;
+    resume: string | undefined;
+    status?: OperationStatus | undefined;
+  },
 ): string {
   const label = `${op.provider} ${op.id}`;
   const p = cliProvider(op.provider);
@@ -457,7 +476,8 @@ function cliMessage(
     const cause = error.cause instanceof Error ? `, last error: ${sdkFree(error.cause.message, op.provider)}` : "";
     return `${label} not done after ${formatDuration(context.timeoutMs)} (last: ${last}${cause})${resume} (or raise --timeout)`;
   }
-  if (context.stoppedBy) return `${label} ${context.stoppedBy === "SIGTERM" ? "terminated" : "interrupted"} (${context.stoppedBy}) while ${last}${resume}`;
+  if (context.stoppedBy)
+    return `${label} ${context.stoppedBy === "SIGTERM" ? "terminated" : "interrupted"} (${context.stoppedBy}) while ${last}${resume}`;
   const message = error instanceof Error ? sdkFree(error.message, op.provider) : String(error);
   const base = p ? `--base-url ${p.name}=<url> or ${p.baseUrlVar}` : "--base-url";
   if (error instanceof AuthError) {
@@ -473,7 +493,7 @@ function cliMessage(
 function sdkFree(message: string, provider: string): string {
   return message
     .replace(new RegExp(`^${provider}: `), "")
-    .replace(/\.?\s+(Check|The provider failed|Raise|Pass|Slow down|Wait \d)[^]*$/, "")
+    .replace(/\.?\s+(Check|The provider failed|Raise|Pass|Slow down|Wait \d)[\s\S]*$/, "")
     .replace(/\.$/, "");
 }
 
@@ -484,14 +504,27 @@ async function getCommand(inputs: readonly string[], options: GetCliOptions, io:
   const targets = texts.map((text) => resolveOrUsage(() => resolveTarget(watcher, text, io.env, settings), command));
   const codes = await Promise.all(
     targets.map(async (target, i): Promise<ExitCode> => {
-      const op: OpView = { index: i + 1, provider: target.ref.provider, id: opId(target), ref: target.ref, startedAt: Date.now() };
+      const op: OpView = {
+        index: i + 1,
+        provider: target.ref.provider,
+        id: opId(target),
+        ref: target.ref,
+        startedAt: Date.now(),
+      };
       try {
         const status = await withPollEvents(
           () => undefined,
           () => watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {}),
         );
         if (options.json) {
-          io.out(JSON.stringify({ type: "status", time: new Date().toISOString(), op: op.index, status: statusJson(status) }));
+          io.out(
+            JSON.stringify({
+              type: "status",
+              time: new Date().toISOString(),
+              op: op.index,
+              status: statusJson(status),
+            }),
+          );
         } else {
           io.out(`${op.provider} ${status.id} ${describeStatus(status)}`);
         }
@@ -510,7 +543,8 @@ async function getCommand(inputs: readonly string[], options: GetCliOptions, io:
               id: op.id,
               exitCode,
               message,
-              error: error instanceof Error && "toJSON" in error ? (error as { toJSON(): unknown }).toJSON() : { message },
+              error:
+                error instanceof Error && "toJSON" in error ? (error as { toJSON(): unknown }).toJSON() : { message },
             }),
           );
         } else {

@@ -112,30 +112,38 @@ export class JsonDisplay implements Display {
   }
 
   event(op: OpView, event: PollEvent): void {
-    const base = { type: event.type, time: new Date(event.at).toISOString(), op: op.index, provider: op.provider, id: op.id };
-    switch (event.type) {
-      case "request":
-        return this.write({ ...base, attempt: event.attempt });
-      case "status":
-        return this.write({ ...base, changed: event.changed, status: statusJson(event.status) });
-      case "retry":
-        return this.write({
-          ...base,
-          delayMs: event.delayMs,
-          failures: event.failures,
-          error: errorJson(event.error),
-        });
-      case "scheduled":
-        return this.write({ ...base, delayMs: event.delayMs, reason: event.reason });
-      case "done":
-        return this.write({ ...base, state: event.status.state, requests: event.requests });
-    }
+    const base = {
+      type: event.type,
+      time: new Date(event.at).toISOString(),
+      op: op.index,
+      provider: op.provider,
+      id: op.id,
+    };
+    const details: Record<string, unknown> =
+      event.type === "request"
+        ? { attempt: event.attempt }
+        : event.type === "status"
+          ? { changed: event.changed, status: statusJson(event.status) }
+          : event.type === "retry"
+            ? { delayMs: event.delayMs, failures: event.failures, error: errorJson(event.error) }
+            : event.type === "scheduled"
+              ? { delayMs: event.delayMs, reason: event.reason }
+              : { state: event.status.state, requests: event.requests };
+    this.write({ ...base, ...details });
   }
 
   outcome(op: OpView, outcome: Outcome): void {
     const time = new Date().toISOString();
     if (outcome.error !== undefined) {
-      this.write({ type: "error", time, op: op.index, provider: op.provider, id: op.id, message: outcome.message, error: errorJson(outcome.error) });
+      this.write({
+        type: "error",
+        time,
+        op: op.index,
+        provider: op.provider,
+        id: op.id,
+        message: outcome.message,
+        error: errorJson(outcome.error),
+      });
     }
     this.write({
       type: "outcome",
@@ -291,8 +299,7 @@ export class LiveDisplay implements Display {
   outcome(op: OpView, outcome: Outcome): void {
     const state = this.stateOf(op);
     const c = this.colors;
-    const mark =
-      outcome.exitCode === 0 ? c.green("✔") : outcome.result === "timeout" ? c.yellow("◷") : c.red("✖");
+    const mark = outcome.exitCode === 0 ? c.green("✔") : outcome.result === "timeout" ? c.yellow("◷") : c.red("✖");
     state.final = `${mark} ${summary({ ...op, id: shortId(op.id) }, outcome)}`;
     if (outcome.message) this.messages.push(`opwatch: ${outcome.message}`);
     this.render();
@@ -351,7 +358,7 @@ function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }
 
-function bar(progress: number, width = 16): string {
+function bar(progress: number, width = 12): string {
   const filled = Math.max(0, Math.min(width, Math.round(progress * width)));
   return `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
 }

@@ -75,5 +75,10 @@ export function targetsFromText(text: string): string[] {
 /** `opwatch wait '<ref>'`, quoted for a POSIX shell. */
 export function resumeCommand(ref: OperationRef, extra: readonly string[] = []): string {
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  return ["opwatch", "wait", quote(JSON.stringify(ref)), ...extra.map((s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : quote(s)))].join(" ");
+  return [
+    "opwatch",
+    "wait",
+    quote(JSON.stringify(ref)),
+    ...extra.map((s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : quote(s))),
+  ].join(" ");
 }

@@ -1,7 +1,20 @@
 import { startScriptedServer } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
 import { EXIT, parseDuration, run, worstExitCode } from "../src/index.js";
-import { BIN, bentleyServer, bt, btError, childEnv, ESCAPE, fast, OP, OP_ID, runCli, spawnCollect, TOKEN } from "./helpers.js";
+import {
+  BIN,
+  bentleyServer,
+  bt,
+  btError,
+  childEnv,
+  ESCAPE,
+  fast,
+  OP,
+  OP_ID,
+  runCli,
+  spawnCollect,
+  TOKEN,
+} from "./helpers.js";
 
 const TS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
@@ -36,7 +49,10 @@ describe("opwatch wait, piped", () => {
   });
 
   it("with --quiet prints only the outcome line", async () => {
-    const server = await bentleyServer([{ status: 200, body: bt.queued }, { status: 200, body: bt.succeeded }]);
+    const server = await bentleyServer([
+      { status: 200, body: bt.queued },
+      { status: 200, body: bt.succeeded },
+    ]);
     const { code, out } = await runCli(["wait", `$URL${OP}`, "-q", ...fast], { url: server.url });
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/succeeded 100% \(Succeeded\) in .* \(2 requests\)$/);
@@ -53,12 +69,16 @@ describe("opwatch wait, piped", () => {
   });
 
   it("exits 2 on timeout with one line that says how to resume, and the resume command works", async () => {
-    const server = await bentleyServer((i) => (i < 3 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded }));
+    const server = await bentleyServer((i) =>
+      i < 3 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded },
+    );
     const first = await runCli(["wait", `$URL${OP}`, "--timeout", "1ms", ...fast], { url: server.url });
     expect(first.code).toBe(EXIT.timeout);
     expect(first.err).toHaveLength(1);
     expect(first.err[0]).toMatch(
-      new RegExp(`^opwatch: bentley ${OP_ID} not done after 1ms \\(last: running 43% \\(Started\\)\\); resume with: opwatch wait '\\{.*\\}' \\(or raise --timeout\\)$`),
+      new RegExp(
+        `^opwatch: bentley ${OP_ID} not done after 1ms \\(last: running 43% \\(Started\\)\\); resume with: opwatch wait '\\{.*\\}' \\(or raise --timeout\\)$`,
+      ),
     );
     expect(first.err[0]).not.toContain("maxWaitMs");
     const ref = /opwatch wait '(\{.*\})'/.exec(first.err[0] ?? "")?.[1] ?? "";
@@ -92,7 +112,9 @@ describe("opwatch wait, piped", () => {
       const { code, err } = await ran;
       expect(code).toBe(exit);
       expect(err[0]).toMatch(
-        new RegExp(`^opwatch: bentley ${OP_ID} (interrupted|terminated) \\(${reason}\\) while running 43% \\(Started\\); resume with: opwatch wait '\\{.*\\}'$`),
+        new RegExp(
+          `^opwatch: bentley ${OP_ID} (interrupted|terminated) \\(${reason}\\) while running 43% \\(Started\\); resume with: opwatch wait '\\{.*\\}'$`,
+        ),
       );
     }
   });
@@ -133,22 +155,35 @@ describe("opwatch wait --json", () => {
 
   it("reports errors as JSON too, usage errors included", async () => {
     const server = await bentleyServer([{ status: 200, body: bt.succeeded }]);
-    const missing = await runCli(["wait", `$URL${OP}`, "--json"], { url: server.url, env: { BENTLEY_BASE_URL: server.url } });
+    const missing = await runCli(["wait", `$URL${OP}`, "--json"], {
+      url: server.url,
+      env: { BENTLEY_BASE_URL: server.url },
+    });
     expect(missing.code).toBe(EXIT.auth);
     expect(missing.err).toEqual([]);
     const records = missing.out.map((line) => JSON.parse(line));
     expect(records.map((r) => r.type)).toEqual(["error", "outcome"]);
-    expect(records[0]).toMatchObject({ error: { name: "AuthError" }, message: expect.stringContaining("set BENTLEY_TOKEN") });
+    expect(records[0]).toMatchObject({
+      error: { name: "AuthError" },
+      message: expect.stringContaining("set BENTLEY_TOKEN"),
+    });
 
     const usage = await runCli(["wait", "x", "--json", "--timeout", "soon"]);
     expect(usage.code).toBe(EXIT.usage);
-    expect(JSON.parse(usage.out[0] ?? "{}")).toMatchObject({ type: "error", exitCode: 64, error: { name: "UsageError" } });
+    expect(JSON.parse(usage.out[0] ?? "{}")).toMatchObject({
+      type: "error",
+      exitCode: 64,
+      error: { name: "UsageError" },
+    });
   });
 });
 
 describe("several operations", () => {
   it("waits on all of them at once; the exit code is the worst outcome", async () => {
-    const server = await bentleyServer((_i, url) => ({ status: 200, body: url.includes("/s2/") ? bt.failed : bt.succeeded }));
+    const server = await bentleyServer((_i, url) => ({
+      status: 200,
+      body: url.includes("/s2/") ? bt.failed : bt.succeeded,
+    }));
     const second = JSON.stringify({
       provider: "bentley",
       operation: "getScheduleOperation",
@@ -205,7 +240,10 @@ describe("exit codes of errors", () => {
     expect(server.requests).toHaveLength(0);
 
     const denied = await bentleyServer([
-      { status: 401, body: (await import("@opwatch/testkit")).examplesOf("bentley", "getScheduleOperation", "401").HeaderNotFound },
+      {
+        status: 401,
+        body: (await import("@opwatch/testkit")).examplesOf("bentley", "getScheduleOperation", "401").HeaderNotFound,
+      },
     ]);
     const auth = await runCli(["get", `$URL${OP}`], { url: denied.url });
     expect(auth.code).toBe(EXIT.auth);
@@ -213,7 +251,10 @@ describe("exit codes of errors", () => {
     expect([...auth.out, ...auth.err].join("\n")).not.toContain(TOKEN);
 
     const gone = await bentleyServer([
-      { status: 404, body: (await import("@opwatch/testkit")).examplesOf("bentley", "getScheduleOperation", "404").OperationNotFound },
+      {
+        status: 404,
+        body: (await import("@opwatch/testkit")).examplesOf("bentley", "getScheduleOperation", "404").OperationNotFound,
+      },
     ]);
     const notFound = await runCli(["wait", `$URL${OP}`], { url: gone.url });
     expect(notFound.code).toBe(EXIT.notFound);
@@ -241,7 +282,9 @@ describe("opwatch get", () => {
   it("prints the status once; --exit-status makes a failed operation exit 1", async () => {
     const server = await bentleyServer([{ status: 200, body: bt.failed }]);
     const plain = await runCli(["get", `$URL${OP}`], { url: server.url });
-    expect(plain.out).toEqual([`bentley ${OP_ID} failed 100% (Failed) - Failed: An error occurred whilst processing your request.`]);
+    expect(plain.out).toEqual([
+      `bentley ${OP_ID} failed 100% (Failed) - Failed: An error occurred whilst processing your request.`,
+    ]);
     expect(plain.code).toBe(EXIT.ok);
     expect((await runCli(["get", `$URL${OP}`, "--exit-status"], { url: server.url })).code).toBe(EXIT.failed);
     const json = await runCli(["get", `$URL${OP}`, "--json"], { url: server.url });
@@ -267,7 +310,10 @@ describe("--base-url", () => {
   const answering = (seen: string[]) =>
     (async (input: RequestInfo | URL) => {
       seen.push(input instanceof Request ? input.url : String(input));
-      return new Response(JSON.stringify(bt.succeeded), { status: 200, headers: { "content-type": "application/json" } });
+      return new Response(JSON.stringify(bt.succeeded), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
     }) as typeof fetch;
 
   it("reroutes a production status URL to the given base, keeping its path", async () => {
@@ -320,7 +366,8 @@ describe("--debug", () => {
       expect(code).toBe(0);
       const lines = err.filter((l) => l.startsWith("opwatch debug: "));
       expect(lines).toHaveLength(server.requests.length - before);
-      if (before === 0) expect(lines[0]).toMatch(new RegExp(`^opwatch debug: GET ${server.url}${OP} 503 \\d+ms retry-after=0$`));
+      if (before === 0)
+        expect(lines[0]).toMatch(new RegExp(`^opwatch debug: GET ${server.url}${OP} 503 \\d+ms retry-after=0$`));
       expect(lines.at(-1)).toMatch(new RegExp(`^opwatch debug: GET ${server.url}${OP} 200 \\d+ms$`));
       expect([...err, ...out].join("\n")).not.toContain(TOKEN);
     }
@@ -329,7 +376,11 @@ describe("--debug", () => {
   it("redacts a token wherever it would appear", async () => {
     const { debugFetch } = await import("../src/debug-fetch.js");
     const lines: string[] = [];
-    const fetch = debugFetch(async () => new Response("{}", { status: 200 }), (l) => lines.push(l), () => [TOKEN]);
+    const fetch = debugFetch(
+      async () => new Response("{}", { status: 200 }),
+      (l) => lines.push(l),
+      () => [TOKEN],
+    );
     await fetch(`http://a.test/x?key=${TOKEN}`);
     expect(lines).toEqual([expect.stringMatching(/^opwatch debug: GET http:\/\/a\.test\/x\?key=\*\*\* 200 \d+ms$/)]);
   });
@@ -347,10 +398,22 @@ describe("usage", () => {
       [[], /missing command/, "see opwatch --help"],
       [["wiat", "x"], /unknown command 'wiat' \(Did you mean wait\?\)/, "see opwatch --help"],
       [["wait"], /missing required argument 'targets'/, "see opwatch wait --help"],
-      [["wait", "u", "--tiemout", "5s"], /unknown option '--tiemout' \(Did you mean --timeout\?\)/, "see opwatch wait --help"],
+      [
+        ["wait", "u", "--tiemout", "5s"],
+        /unknown option '--tiemout' \(Did you mean --timeout\?\)/,
+        "see opwatch wait --help",
+      ],
       [["wait", "u", "--timeout", "soon"], /--timeout takes a duration such as 1m30s/, "see opwatch wait --help"],
-      [["wait", "u", "--min-delay", "10s", "--max-delay", "1s"], /--min-delay 10s is above --max-delay 1s/, "see opwatch wait --help"],
-      [["wait", "u", "--interval", "5s", "--max-delay", "1s"], /--interval sets a fixed interval/, "see opwatch wait --help"],
+      [
+        ["wait", "u", "--min-delay", "10s", "--max-delay", "1s"],
+        /--min-delay 10s is above --max-delay 1s/,
+        "see opwatch wait --help",
+      ],
+      [
+        ["wait", "u", "--interval", "5s", "--max-delay", "1s"],
+        /--interval sets a fixed interval/,
+        "see opwatch wait --help",
+      ],
       [["wait", "u", "--region", "xx"], /Allowed choices are jp1, jp2/, "see opwatch wait --help"],
       [["wait", "not-a-url"], /neither a status URL .* nor a ref/, "see opwatch wait --help"],
       [["get", "{bad"], /is not valid JSON/, "see opwatch get --help"],
@@ -368,7 +431,11 @@ describe("usage", () => {
 
   it("refuses a bad server variable from the environment", async () => {
     const err: string[] = [];
-    const code = await run(["get", `https://api.bentley.com${OP}`], { env: { ECL_REGION: "zz" }, out: () => undefined, err: (l) => err.push(l) });
+    const code = await run(["get", `https://api.bentley.com${OP}`], {
+      env: { ECL_REGION: "zz" },
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(EXIT.usage);
     expect(err[0]).toMatch(/region must be one of jp1/);
   });
@@ -382,7 +449,14 @@ describe("usage", () => {
     out.length = 0;
     expect(await run(["--help"], io)).toBe(0);
     const help = out.join("\n");
-    for (const line of ["0    succeeded", "4    auth", "5    not found", "64   usage", "130  interrupted", "143  terminated"]) {
+    for (const line of [
+      "0    succeeded",
+      "4    auth",
+      "5    not found",
+      "64   usage",
+      "130  interrupted",
+      "143  terminated",
+    ]) {
       expect(help).toContain(line);
     }
     expect(help).toContain("BENTLEY_TOKEN, ECL_TOKEN, KEYCARD_TOKEN, SOURCECRAFT_TOKEN");
@@ -402,7 +476,9 @@ describe("durations", () => {
   });
 
   it("--interval polls at a fixed interval", async () => {
-    const server = await bentleyServer((i) => (i < 3 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded }));
+    const server = await bentleyServer((i) =>
+      i < 3 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded },
+    );
     const { code } = await runCli(["wait", `$URL${OP}`, "--interval", "100ms"], { url: server.url });
     expect(code).toBe(0);
     const gaps = server.requests.slice(1).map((r, i) => r.at - (server.requests[i]?.at ?? 0));
@@ -424,7 +500,9 @@ describe("the installed bin", () => {
       },
     );
     expect(result.code).toBe(EXIT.sigterm);
-    expect(result.stderr).toMatch(/terminated \(SIGTERM\) while running 43% \(Started\); resume with: opwatch wait '\{/);
+    expect(result.stderr).toMatch(
+      /terminated \(SIGTERM\) while running 43% \(Started\); resume with: opwatch wait '\{/,
+    );
   });
 
   it("stops on SIGINT with exit 130", async () => {

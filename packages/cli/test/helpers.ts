@@ -38,7 +38,13 @@ export interface Ran {
 /** Runs the CLI in-process; `$URL` in an argument becomes the server's URL. */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string>; url?: string; stdin?: string; fetch?: typeof fetch; signal?: AbortSignal } = {},
+  options: {
+    env?: Record<string, string>;
+    url?: string;
+    stdin?: string;
+    fetch?: typeof fetch;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Ran> {
   const out: string[] = [];
   const err: string[] = [];
@@ -97,7 +103,8 @@ export function spawnCollect(
 /** Runs `node bin.js args` under a pseudo-terminal (util-linux `script`); what it draws comes back as stdout. */
 export function inTerminal(args: string[], env: Record<string, string>): Promise<Spawned> {
   const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+  // A pty nobody sized reports 0x0; give it a common size.
+  const command = `stty cols 120 rows 40 2>/dev/null; exec ${[process.execPath, BIN, ...args].map(quote).join(" ")}`;
   return spawnCollect("script", ["-qfec", command, "/dev/null"], childEnv({ TERM: "xterm-256color", ...env }));
 }
 

@@ -308,8 +308,29 @@ function setup(options: CommonOptions, io: CliIo, command: string) {
     debug: debugOn ? io.err : undefined,
     ...(io.fetch ? { fetch: io.fetch } : {}),
   };
+  checkEnvironment(io.env, settings, command);
   const watcher = resolveOrUsage(() => watcherFromEnv(io.env, settings), command);
   return { watcher, settings, debug: debugOn };
+}
+
+/** Base URLs and server variables from the environment, checked in the CLI's words before any request. */
+function checkEnvironment(env: Env, settings: WatcherSettings, command: string): void {
+  const fail = (message: string) => {
+    throw Object.assign(new UsageError(message), { command });
+  };
+  for (const p of cliProviders) {
+    const base = env[p.baseUrlVar];
+    if (base && settings.baseUrls?.[p.name] === undefined && !(/^https?:\/\//i.test(base) && URL.canParse(base))) {
+      fail(`${p.baseUrlVar} must be an http(s) URL, got ${JSON.stringify(base)}`);
+    }
+    for (const variable of p.variables) {
+      const value = env[variable.envVar];
+      if (!value || settings.variables?.[variable.attribute] !== undefined) continue;
+      if (variable.choices && !variable.choices.includes(value)) {
+        fail(`${variable.envVar} must be one of ${variable.choices.join(", ")}, got ${JSON.stringify(value)}`);
+      }
+    }
+  }
 }
 
 async function expandTargets(inputs: readonly string[], io: CliIo, command: string): Promise<string[]> {

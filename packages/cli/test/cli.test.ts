@@ -437,7 +437,13 @@ describe("usage", () => {
       err: (l) => err.push(l),
     });
     expect(code).toBe(EXIT.usage);
-    expect(err[0]).toMatch(/region must be one of jp1/);
+    expect(err[0]).toBe('opwatch: ECL_REGION must be one of jp1, jp2, us1, uk1, sg1, au1, hk1, de1, got "zz"');
+    const base: string[] = [];
+    const env = { BENTLEY_BASE_URL: "localhost:4010" };
+    expect(
+      await run(["get", `https://api.bentley.com${OP}`], { env, out: () => undefined, err: (l) => base.push(l) }),
+    ).toBe(EXIT.usage);
+    expect(base[0]).toBe('opwatch: BENTLEY_BASE_URL must be an http(s) URL, got "localhost:4010"');
   });
 
   it("prints per-command help, the global help with exit codes, and --version", async () => {

@@ -62,6 +62,23 @@ describe("opwatch wait on a terminal", () => {
     expect(text.trimEnd()).toMatch(/✔ bentley bdc8fb5d… succeeded 100% \(Succeeded\) in \d+s \(5 requests\)$/);
   });
 
+  it("draws one line per operation when waiting on several", async () => {
+    const server = await bentleyServer((i, url) =>
+      url.includes("/s2/")
+        ? { status: 200, body: i < 6 ? bt.started : bt.failed }
+        : { status: 200, body: i < 4 ? bt.queued : bt.succeeded },
+    );
+    const second = `${server.url}/schedules/s2/operations/${OP_ID}`;
+    const result = await inTerminal(["wait", `${server.url}${OP}`, second, "--interval", "300ms"], env(server.url));
+    expect(result.code).toBe(EXIT.failed);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape codes are what is tested
+    const text = result.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
+    // A frame holds both lines, one under the other.
+    expect(text).toMatch(/bentley bdc8fb5d… queued .*\r?\n.*bentley bdc8fb5d… running /);
+    expect(text).toMatch(/✔ bentley bdc8fb5d… succeeded 100%/);
+    expect(text).toMatch(/✖ bentley bdc8fb5d… failed 100%/);
+  });
+
   it("shows a retry as it happens: HTTP 503, retrying in 1s", async () => {
     const server = await slowOperation(true);
     const result = await inTerminal(["wait", `${server.url}${OP}`, "--interval", "300ms"], env(server.url));

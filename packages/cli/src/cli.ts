@@ -25,7 +25,7 @@ import {
   worstExitCode,
 } from "./exit-codes.js";
 import { type PollEvent, withPollEvents } from "./poll-events.js";
-import { cliProvider, cliProviders, cliVariables } from "./providers.js";
+import { checkVariable, cliProvider, cliProviders, cliVariables } from "./providers.js";
 import { resolveTarget, resumeCommand, type Target, targetsFromText } from "./targets.js";
 import { type Env, type WatcherSettings, watcherFromEnv } from "./watcher-from-env.js";
 
@@ -190,9 +190,12 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
     for (const variable of cliVariables) {
       const option = new Option(
         `${variable.flag} <${variable.name}>`,
-        `${cliProvider(variable.provider)?.displayName} ${variable.name} (default ${variable.defaultValue}); also ${variable.envVar}`,
-      );
-      if (variable.choices) option.choices(variable.choices);
+        `${cliProvider(variable.provider)?.displayName} ${variable.name}: ${variable.examples.join(", ")}${variable.choices ? "" : ", …"} (default ${variable.defaultValue}); also ${variable.envVar}`,
+      ).argParser((value: string) => {
+        const problem = checkVariable(variable, variable.flag, value);
+        if (problem) throw new InvalidArgumentError(problem);
+        return value;
+      });
       command.addOption(option);
     }
     return command.configureOutput(output).exitOverride().showSuggestionAfterError(true);
@@ -272,6 +275,7 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
             program,
             shell,
             cliProviders.map((p) => p.name),
+            Object.fromEntries(cliVariables.map((v) => [v.flag, v.examples])),
           ),
         );
         return EXIT.ok;
@@ -326,9 +330,8 @@ function checkEnvironment(env: Env, settings: WatcherSettings, command: string):
     for (const variable of p.variables) {
       const value = env[variable.envVar];
       if (!value || settings.variables?.[variable.attribute] !== undefined) continue;
-      if (variable.choices && !variable.choices.includes(value)) {
-        fail(`${variable.envVar} must be one of ${variable.choices.join(", ")}, got ${JSON.stringify(value)}`);
-      }
+      const problem = checkVariable(variable, variable.envVar, value);
+      if (problem) fail(problem);
     }
   }
 }

@@ -3,6 +3,9 @@ import type { Command, Option } from "commander";
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
 
+/** Values to offer for a flag without declared choices (a server variable's examples), by long flag. */
+type Values = Readonly<Record<string, readonly string[]>>;
+
 interface Spec {
   name: string;
   summary: string;
@@ -11,7 +14,7 @@ interface Spec {
   argChoices: readonly string[];
 }
 
-function specs(program: Command): Spec[] {
+function specs(program: Command, values: Readonly<Record<string, readonly string[]>>): Spec[] {
   return program.commands.map((command) => ({
     name: command.name(),
     summary: command.summary() || command.description(),
@@ -22,7 +25,7 @@ function specs(program: Command): Spec[] {
               long: option.long,
               short: option.short,
               takesValue: option.required || option.optional,
-              choices: option.argChoices ?? [],
+              choices: option.argChoices ?? values[option.long] ?? [],
               help: option.description,
             },
           ]
@@ -39,8 +42,8 @@ function help(command: Command): Option {
 const words = (list: readonly string[]) => list.join(" ");
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
-function bash(program: Command, providers: readonly string[]): string {
-  const commands = specs(program);
+function bash(program: Command, providers: readonly string[], values: Values): string {
+  const commands = specs(program, values);
   const valueCases = new Map<string, string>();
   for (const command of commands) {
     for (const option of command.options.filter((o) => o.takesValue)) {
@@ -80,21 +83,21 @@ ${commandCases.join("\n")}
 complete -o default -F _opwatch opwatch`;
 }
 
-function zsh(program: Command, providers: readonly string[]): string {
+function zsh(program: Command, providers: readonly string[], values: Values): string {
   return `#compdef opwatch
 # zsh completion for opwatch. Load it with: source <(opwatch completion zsh)
 autoload -U +X bashcompinit && bashcompinit
-${bash(program, providers).split("\n").slice(1).join("\n")}`;
+${bash(program, providers, values).split("\n").slice(1).join("\n")}`;
 }
 
-function fish(program: Command, providers: readonly string[]): string {
+function fish(program: Command, providers: readonly string[], values: Values): string {
   const lines = [
     "# fish completion for opwatch. Install: opwatch completion fish > ~/.config/fish/completions/opwatch.fish",
     "complete -c opwatch -f",
     `complete -c opwatch -n __fish_use_subcommand -l help -s h -d 'show help'`,
     `complete -c opwatch -n __fish_use_subcommand -l version -s V -d 'print the version'`,
   ];
-  for (const command of specs(program)) {
+  for (const command of specs(program, values)) {
     lines.push(`complete -c opwatch -n __fish_use_subcommand -a ${command.name} -d ${quote(command.summary)}`);
     const when = `-n '__fish_seen_subcommand_from ${command.name}'`;
     if (command.argChoices.length) lines.push(`complete -c opwatch ${when} -a ${quote(words(command.argChoices))}`);
@@ -116,8 +119,13 @@ function fish(program: Command, providers: readonly string[]): string {
   return lines.join("\n");
 }
 
-/** The completion script of `shell`, derived from the program's commands, options and choices. */
-export function completionScript(program: Command, shell: Shell, providers: readonly string[]): string {
-  if (shell === "bash") return bash(program, providers);
-  return shell === "zsh" ? zsh(program, providers) : fish(program, providers);
+/** The completion script of `shell`, derived from the program's commands, options, choices and `values`. */
+export function completionScript(
+  program: Command,
+  shell: Shell,
+  providers: readonly string[],
+  values: Values = {},
+): string {
+  if (shell === "bash") return bash(program, providers, values);
+  return shell === "zsh" ? zsh(program, providers, values) : fish(program, providers, values);
 }

@@ -12,7 +12,23 @@ export interface CliVariable {
   readonly attribute: string;
   readonly envVar: string;
   readonly defaultValue: string;
+  /** The only values allowed (the spec's `enum`), if it lists them. */
   readonly choices: readonly string[] | undefined;
+  /** The spec's `pattern` for an open variable. */
+  readonly pattern: string | undefined;
+  /** Values to offer in completion and help: the enum, else the spec's examples, else the default. */
+  readonly examples: readonly string[];
+}
+
+/** `undefined` when `value` suits the variable, else why not (in the words of `name`, a flag or env var). */
+export function checkVariable(variable: CliVariable, name: string, value: string): string | undefined {
+  if (variable.choices && !variable.choices.includes(value)) {
+    return `${name} must be one of ${variable.choices.join(", ")}, got ${JSON.stringify(value)}`;
+  }
+  if (variable.pattern !== undefined && !new RegExp(variable.pattern).test(value)) {
+    return `${name} must look like ${variable.examples.slice(0, 3).join(", ")} (pattern ${variable.pattern}), got ${JSON.stringify(value)}`;
+  }
+  return undefined;
 }
 
 /** One provider as the CLI sees it, derived from the generated module's `name` and `description`. */
@@ -31,7 +47,16 @@ export const envName = (name: string): string => name.toUpperCase().replace(/[^A
 
 const camel = (flag: string) => flag.replace(/^--/, "").replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-const variablesOf = (description: ProviderDescription) => Object.entries(description.servers[0]?.variables ?? {});
+/** A server variable as the spec describes it (`enum` for closed ones, `pattern` and `examples` for open ones). */
+interface SpecVariable {
+  readonly default: string;
+  readonly enum?: readonly string[];
+  readonly pattern?: string;
+  readonly examples?: readonly string[];
+}
+
+const variablesOf = (description: ProviderDescription): [string, SpecVariable][] =>
+  Object.entries((description.servers[0]?.variables ?? {}) as Readonly<Record<string, SpecVariable>>);
 
 function derive(): CliProvider[] {
   const variableNames = providers.flatMap((module) => variablesOf(module.description).map(([name]) => name));
@@ -49,6 +74,8 @@ function derive(): CliProvider[] {
           envVar: `${NAME}_${envName(name)}`,
           defaultValue: variable.default,
           choices: variable.enum,
+          pattern: variable.pattern,
+          examples: variable.enum ?? variable.examples ?? [variable.default],
         };
       });
       return {

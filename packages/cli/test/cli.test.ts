@@ -414,7 +414,11 @@ describe("usage", () => {
         /--interval sets a fixed interval/,
         "see opwatch wait --help",
       ],
-      [["wait", "u", "--region", "xx"], /Allowed choices are jp1, jp2/, "see opwatch wait --help"],
+      [
+        ["wait", "u", "--region", "x"],
+        /--region must (be one of|look like) jp1, jp2, .*got "x"/,
+        "see opwatch wait --help",
+      ],
       [["wait", "not-a-url"], /neither a status URL .* nor a ref/, "see opwatch wait --help"],
       [["get", "{bad"], /is not valid JSON/, "see opwatch get --help"],
       [["completion", "tcsh"], /Allowed choices are bash, zsh, fish/, "see opwatch completion --help"],
@@ -437,7 +441,7 @@ describe("usage", () => {
       err: (l) => err.push(l),
     });
     expect(code).toBe(EXIT.usage);
-    expect(err[0]).toBe('opwatch: ECL_REGION must be one of jp1, jp2, us1, uk1, sg1, au1, hk1, de1, got "zz"');
+    expect(err[0]).toMatch(/^opwatch: ECL_REGION must (be one of|look like) jp1, jp2, .*got "zz"$/);
     const base: string[] = [];
     const env = { BENTLEY_BASE_URL: "localhost:4010" };
     expect(

@@ -499,33 +499,24 @@ describe("durations", () => {
 });
 
 describe("the installed bin", () => {
-  it("stops on SIGTERM with exit 143 and prints the resume command", async () => {
-    const server = await bentleyServer([{ status: 200, body: bt.started }]);
-    const result = await spawnCollect(
-      process.execPath,
-      [BIN, "wait", `${server.url}${OP}`, "--interval", "200ms"],
-      childEnv({ BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url }),
-      (soFar, child) => {
-        if (soFar.includes("running 43%") && child.signalCode === null && !child.killed) child.kill("SIGTERM");
-      },
-    );
-    expect(result.code).toBe(EXIT.sigterm);
-    expect(result.stderr).toMatch(
-      /terminated \(SIGTERM\) while running 43% \(Started\); resume with: opwatch wait '\{/,
-    );
-  });
-
-  it("stops on SIGINT with exit 130", async () => {
-    const server = await bentleyServer([{ status: 200, body: bt.started }]);
-    const result = await spawnCollect(
-      process.execPath,
-      [BIN, "wait", `${server.url}${OP}`, "--interval", "200ms"],
-      childEnv({ BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url }),
-      (soFar, child) => {
-        if (soFar.includes("running 43%") && !child.killed) child.kill("SIGINT");
-      },
-    );
-    expect(result.code).toBe(EXIT.sigint);
-    expect(result.stderr).toMatch(/interrupted \(SIGINT\) .* resume with: opwatch wait '/);
+  it("stops on SIGTERM (143) and SIGINT (130), printing the resume command", async () => {
+    for (const [signal, exit, word] of [
+      ["SIGTERM", EXIT.sigterm, "terminated"],
+      ["SIGINT", EXIT.sigint, "interrupted"],
+    ] as const) {
+      const server = await bentleyServer([{ status: 200, body: bt.started }]);
+      const result = await spawnCollect(
+        process.execPath,
+        [BIN, "wait", `${server.url}${OP}`, "--interval", "200ms"],
+        childEnv({ BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url }),
+        (soFar, child) => {
+          if (soFar.includes("running 43%") && !child.killed) child.kill(signal);
+        },
+      );
+      expect(result.code).toBe(exit);
+      expect(result.stderr).toMatch(
+        new RegExp(`${word} \\(${signal}\\) while running 43% \\(Started\\); resume with: opwatch wait '\\{`),
+      );
+    }
   });
 });

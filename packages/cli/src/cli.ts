@@ -1,6 +1,14 @@
 import { createRequire } from "node:module";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { AuthError, NetworkError, NotFoundError, type OperationStatus, TimeoutError } from "opwatch";
+import {
+  AuthError,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_MIN_DELAY_MS,
+  NetworkError,
+  NotFoundError,
+  type OperationStatus,
+  TimeoutError,
+} from "opwatch";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
 import {
   type Display,
@@ -220,8 +228,16 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
           .default(DEFAULT_TIMEOUT_MS, "30m"),
       )
       .option("--interval <duration>", "poll at this fixed interval instead of backing off", durationArg("--interval"))
-      .option("--min-delay <duration>", "shortest pause between polls (default 1s)", durationArg("--min-delay"))
-      .option("--max-delay <duration>", "longest pause between polls (default 30s)", durationArg("--max-delay")),
+      .option(
+        "--min-delay <duration>",
+        `shortest pause between polls (default ${formatDuration(DEFAULT_MIN_DELAY_MS)})`,
+        durationArg("--min-delay"),
+      )
+      .option(
+        "--max-delay <duration>",
+        `longest pause between polls (default ${formatDuration(DEFAULT_MAX_DELAY_MS)})`,
+        durationArg("--max-delay"),
+      ),
   )
     .addHelpText(
       "after",
@@ -470,9 +486,13 @@ function pacing(options: WaitCliOptions): { minDelayMs?: number; maxDelayMs?: nu
     }
     return { minDelayMs: options.interval, maxDelayMs: options.interval };
   }
-  if (options.minDelay !== undefined && options.maxDelay !== undefined && options.minDelay > options.maxDelay) {
+  const min = options.minDelay ?? DEFAULT_MIN_DELAY_MS;
+  const max = options.maxDelay ?? DEFAULT_MAX_DELAY_MS;
+  if (min > max) {
+    const name = (flag: string, ms: number, given: boolean) =>
+      `${flag} ${formatDuration(ms)}${given ? "" : " (the default)"}`;
     throw usage(
-      `--min-delay ${formatDuration(options.minDelay)} is above --max-delay ${formatDuration(options.maxDelay)}`,
+      `${name("--min-delay", min, options.minDelay !== undefined)} is above ${name("--max-delay", max, options.maxDelay !== undefined)}`,
     );
   }
   return {

@@ -46,6 +46,12 @@ export interface Sink {
   err: (line: string) => void;
 }
 
+/** Scheduling reasons that come from the provider, in words; the others are our own pacing. */
+const PUSHBACK: Partial<Record<Extract<PollEvent, { type: "scheduled" }>["reason"], string>> = {
+  "retry-after": "Retry-After",
+  pushback: "the provider asked to slow down",
+};
+
 const timestamp = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** `running 43% (Started)`, with the error or result when there is one. */
@@ -79,6 +85,9 @@ function summary(op: OpView, outcome: Outcome): string {
 
 /** Plain lines, each with a UTC timestamp: for pipes, CI logs, `--quiet`. No control codes, no colour. */
 export class PlainDisplay implements Display {
+  /** Operations whose last event was a retry line (its `scheduled` event adds nothing). */
+  private readonly retrying = new Set<number>();
+
   constructor(
     private readonly sink: Sink,
     private readonly quiet: boolean,
@@ -88,7 +97,14 @@ export class PlainDisplay implements Display {
     if (this.quiet) return;
     const line = (text: string) => this.sink.out(`${timestamp(event.at)} ${op.provider} ${op.id} ${text}`);
     if (event.type === "status" && event.changed && !event.status.done) line(describeStatus(event.status));
-    else if (event.type === "retry") line(retryText(event));
+    else if (event.type === "retry") {
+      this.retrying.add(op.index);
+      line(retryText(event));
+    } else if (event.type === "scheduled") {
+      const why = PUSHBACK[event.reason];
+      if (why && !this.retrying.has(op.index)) line(`next poll in ${formatDuration(event.delayMs)} (${why})`);
+      this.retrying.delete(op.index);
+    }
   }
 
   outcome(op: OpView, outcome: Outcome): void {
@@ -204,6 +220,8 @@ interface LiveState {
   requests: number;
   inFlight: boolean;
   nextAt?: number;
+  /** Why the next poll waits, when the provider asked for it (Retry-After, a rate-limit reset). */
+  nextWhy?: string | undefined;
   retry?: Extract<PollEvent, { type: "retry" }>;
   final?: string;
 }
@@ -288,6 +306,7 @@ export class LiveDisplay implements Display {
       case "scheduled":
         state.inFlight = false;
         state.nextAt = event.at + event.delayMs;
+        state.nextWhy = PUSHBACK[event.reason];
         break;
       case "done":
         state.requests = event.requests;
@@ -329,7 +348,8 @@ export class LiveDisplay implements Display {
     } else if (state.inFlight) {
       tail.push("polling…");
     } else if (state.nextAt !== undefined) {
-      tail.push(`next poll in ${seconds(state.nextAt - now, Math.ceil)}`);
+      const why = state.nextWhy ? ` ${c.yellow(`(${state.nextWhy})`)}` : "";
+      tail.push(`next poll in ${seconds(state.nextAt - now, Math.ceil)}${why}`);
     } else if (state.answeredAt !== undefined) {
       tail.push(`polled ${seconds(now - state.answeredAt, Math.floor)} ago`);
     }

@@ -90,10 +90,10 @@ describe("opwatch wait, piped", () => {
 
   it("keeps retrying a failing server inside the wait; a timeout then names the last error", async () => {
     const server = await bentleyServer([{ status: 503, body: btError }]);
-    const { code, err } = await runCli(["wait", `$URL${OP}`, "--timeout", "150ms", ...fast], { url: server.url });
+    const { code, err, out } = await runCli(["wait", `$URL${OP}`, "--timeout", "3s", ...fast], { url: server.url });
     expect(code).toBe(EXIT.timeout);
-    expect(err[0]).toMatch(/not done after 150ms \(last: no status seen yet, last error: .*503.*\); resume with: /);
-    expect(server.requests.length).toBeGreaterThan(1);
+    expect(err[0]).toMatch(/not done after 3s \(last: no status seen yet, last error: .*503.*\); resume with: /);
+    expect(out.filter((line) => / HTTP 503, retrying in \d+ms$/.test(line)).length).toBeGreaterThan(1);
   });
 
   it("stops on the caller's signal with 130 (SIGINT) or 143 (SIGTERM), printing how to resume", async () => {

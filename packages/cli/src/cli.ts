@@ -2,11 +2,14 @@ import { createRequire } from "node:module";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   AuthError,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
   DEFAULT_MAX_DELAY_MS,
   DEFAULT_MIN_DELAY_MS,
   NetworkError,
   NotFoundError,
   type OperationStatus,
+  OpwatchError,
+  type PollEvent,
   TimeoutError,
 } from "opwatch";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
@@ -32,7 +35,6 @@ import {
   UsageError,
   worstExitCode,
 } from "./exit-codes.js";
-import { type PollEvent, withPollEvents } from "./poll-events.js";
 import { checkVariable, cliProvider, cliProviders, cliVariables } from "./providers.js";
 import { resolveTarget, resumeCommand, type Target, targetsFromText } from "./targets.js";
 import { type Env, type WatcherSettings, watcherFromEnv } from "./watcher-from-env.js";
@@ -67,6 +69,7 @@ interface CommonOptions {
 
 interface WaitCliOptions extends CommonOptions {
   quiet?: boolean;
+  maxFailures?: number;
   timeout: number;
   interval?: number;
   minDelay?: number;
@@ -228,6 +231,16 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
           .default(DEFAULT_TIMEOUT_MS, "30m"),
       )
       .option("--interval <duration>", "poll at this fixed interval instead of backing off", durationArg("--interval"))
+      .option(
+        "--max-failures <n>",
+        `give up (exit 3) after this many transient failures in a row (default ${DEFAULT_MAX_CONSECUTIVE_FAILURES})`,
+        (text: string) => {
+          const n = Number(text);
+          if (!Number.isInteger(n) || n < 1)
+            throw new InvalidArgumentError("--max-failures takes a whole number of at least 1");
+          return n;
+        },
+      )
       .option(
         "--min-delay <duration>",
         `shortest pause between polls (default ${formatDuration(DEFAULT_MIN_DELAY_MS)})`,
@@ -427,15 +440,14 @@ async function waitCommand(inputs: readonly string[], options: WaitCliOptions, i
       };
       let outcome: Outcome;
       try {
-        const final = await withPollEvents(onEvent, (events) =>
-          watcher.wait(target.pollRef, {
-            ...(io.signal ? { signal: io.signal } : {}),
-            maxWaitMs: options.timeout,
-            ...delays,
-            throwOnFailure: false,
-            ...events,
-          }),
-        );
+        const final = await watcher.wait(target.pollRef, {
+          ...(io.signal ? { signal: io.signal } : {}),
+          maxWaitMs: options.timeout,
+          ...delays,
+          throwOnFailure: false,
+          ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
+          onEvent,
+        });
         const exitCode = exitCodeOfState(final.state);
         outcome = {
           exitCode,
@@ -522,6 +534,12 @@ function cliMessage(
   }
   if (context.stoppedBy)
     return `${label} ${context.stoppedBy === "SIGTERM" ? "terminated" : "interrupted"} (${context.stoppedBy}) while ${last}${resume}`;
+  const gaveUp = error instanceof OpwatchError ? /gave up after (\d+) failures in a row/.exec(error.message) : null;
+  if (gaveUp && error instanceof OpwatchError && error.cause instanceof OpwatchError) {
+    const lastError = sdkFree(error.cause.message, op.provider);
+    const why = error.cause.status === undefined ? lastError : `HTTP ${error.cause.status}: ${lastError}`;
+    return `${label}: gave up after ${gaveUp[1]} failures in a row (last: ${why}); raise --max-failures to keep trying`;
+  }
   const message = error instanceof Error ? sdkFree(error.message, op.provider) : String(error);
   const base = p ? `--base-url ${p.name}=<url> or ${p.baseUrlVar}` : "--base-url";
   if (error instanceof AuthError) {
@@ -533,11 +551,17 @@ function cliMessage(
   return `${label}: ${message}`;
 }
 
-/** Drops the SDK's own advice (which names options like `baseUrl`) and the provider prefix. */
+/**
+ * An error's message without the SDK's own advice (which names options such as `baseUrl`): the provider's
+ * answer ("Bentley iTwin Schedules answered 404 …") or what failed; the CLI adds advice in its own words.
+ */
 function sdkFree(message: string, provider: string): string {
-  return message
-    .replace(new RegExp(`^${provider}: `), "")
-    .replace(/\.?\s+(Check|The provider failed|Raise|Pass|Slow down|Wait \d)[\s\S]*$/, "")
+  const p = cliProvider(provider);
+  let text = message.replace(new RegExp(`^${provider}: `), "");
+  const answered = p ? text.indexOf(`${p.displayName} answered`) : -1;
+  if (answered >= 0) text = text.slice(answered);
+  return text
+    .replace(/(;|,|\.)\s+(so\s+)?(check|raise|pass|the provider failed|slow down|wait \d)\b[\s\S]*$/i, "")
     .replace(/\.$/, "");
 }
 
@@ -556,10 +580,7 @@ async function getCommand(inputs: readonly string[], options: GetCliOptions, io:
         startedAt: Date.now(),
       };
       try {
-        const status = await withPollEvents(
-          () => undefined,
-          () => watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {}),
-        );
+        const status = await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {});
         if (options.json) {
           io.out(
             JSON.stringify({

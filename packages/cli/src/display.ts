@@ -1,10 +1,9 @@
 import cliSpinners from "cli-spinners";
 import { createLogUpdate } from "log-update";
-import type { OperationRef, OperationStatus, OpwatchError } from "opwatch";
+import type { OperationRef, OperationStatus, OpwatchError, PollEvent } from "opwatch";
 import picocolors from "picocolors";
 import { formatDuration } from "./duration.js";
 import type { ExitCode } from "./exit-codes.js";
-import type { PollEvent } from "./poll-events.js";
 
 /** One operation being shown. */
 export interface OpView {

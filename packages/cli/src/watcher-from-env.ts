@@ -1,6 +1,5 @@
 import { AuthError, createWatcher, type ProviderRegistration, provider, type Watcher } from "opwatch";
 import { debugFetch } from "./debug-fetch.js";
-import { trackRequests } from "./poll-events.js";
 import { type CliProvider, cliProviders } from "./providers.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -26,7 +25,7 @@ export function configuredBaseUrl(p: CliProvider, env: Env, settings: WatcherSet
  * to set.
  */
 export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watcher {
-  let fetch = trackRequests(settings.fetch ?? globalThis.fetch);
+  let fetch = settings.fetch ?? globalThis.fetch;
   if (settings.debug) {
     const tokens = () => cliProviders.map((p) => env[p.tokenVar] ?? "");
     fetch = debugFetch(fetch, settings.debug, tokens);

@@ -48,6 +48,16 @@ describe("opwatch wait, piped", () => {
     expect(code).toBe(EXIT.ok);
   });
 
+  it("shows the provider's pushback (Retry-After on a good answer) with the next poll", async () => {
+    const server = await bentleyServer([
+      { status: 200, body: bt.started, headers: { "retry-after": "1" } },
+      { status: 200, body: bt.succeeded },
+    ]);
+    const { code, out } = await runCli(["wait", `$URL${OP}`, ...fast], { url: server.url });
+    expect(out[1]).toMatch(new RegExp(`^${TS} bentley ${OP_ID} next poll in 1s \\(Retry-After\\)$`));
+    expect(code).toBe(EXIT.ok);
+  });
+
   it("with --quiet prints only the outcome line", async () => {
     const server = await bentleyServer([
       { status: 200, body: bt.queued },
@@ -70,14 +80,15 @@ describe("opwatch wait, piped", () => {
 
   it("exits 2 on timeout with one line that says how to resume, and the resume command works", async () => {
     const server = await bentleyServer((i) =>
-      i < 3 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded },
+      i < 1 ? { status: 200, body: bt.started } : { status: 200, body: bt.succeeded },
     );
-    const first = await runCli(["wait", `$URL${OP}`, "--timeout", "1ms", ...fast], { url: server.url });
+    // The next poll (in 1m) would come after the deadline (1s).
+    const first = await runCli(["wait", `$URL${OP}`, "--timeout", "1s", "--interval", "1m"], { url: server.url });
     expect(first.code).toBe(EXIT.timeout);
     expect(first.err).toHaveLength(1);
     expect(first.err[0]).toMatch(
       new RegExp(
-        `^opwatch: bentley ${OP_ID} not done after 1ms \\(last: running 43% \\(Started\\)\\); resume with: opwatch wait '\\{.*\\}' \\(or raise --timeout\\)$`,
+        `^opwatch: bentley ${OP_ID} not done after 1s \\(last: running 43% \\(Started\\)\\); resume with: opwatch wait '\\{.*\\}' \\(or raise --timeout\\)$`,
       ),
     );
     expect(first.err[0]).not.toContain("maxWaitMs");
@@ -88,12 +99,20 @@ describe("opwatch wait, piped", () => {
     expect(resumed.code).toBe(EXIT.ok);
   });
 
-  it("keeps retrying a failing server inside the wait; a timeout then names the last error", async () => {
+  it("retries a failing server, showing each retry, then gives up after --max-failures in a row (exit 3)", async () => {
     const server = await bentleyServer([{ status: 503, body: btError }]);
-    const { code, err, out } = await runCli(["wait", `$URL${OP}`, "--timeout", "3s", ...fast], { url: server.url });
-    expect(code).toBe(EXIT.timeout);
-    expect(err[0]).toMatch(/not done after 3s \(last: no status seen yet, last error: .*503.*\); resume with: /);
-    expect(out.filter((line) => / HTTP 503, retrying in \d+ms$/.test(line)).length).toBeGreaterThan(1);
+    const { code, err, out } = await runCli(["wait", `$URL${OP}`, "--max-failures", "3", ...fast], { url: server.url });
+    expect(code).toBe(EXIT.error);
+    expect(server.requests).toHaveLength(3);
+    expect(out.filter((line) => / HTTP 503, retrying in \d+ms$/.test(line))).toHaveLength(2);
+    expect(err).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^opwatch: bentley ${OP_ID}: gave up after 3 failures in a row \\(last: HTTP 503\\b.*\\); raise --max-failures to keep trying$`,
+        ),
+      ),
+    ]);
+    expect(err[0]).not.toContain("maxConsecutiveFailures");
   });
 
   it("stops on the caller's signal with 130 (SIGINT) or 143 (SIGTERM), printing how to resume", async () => {
@@ -162,8 +181,8 @@ describe("opwatch wait --json", () => {
     expect(missing.code).toBe(EXIT.auth);
     expect(missing.err).toEqual([]);
     const records = missing.out.map((line) => JSON.parse(line));
-    expect(records.map((r) => r.type)).toEqual(["error", "outcome"]);
-    expect(records[0]).toMatchObject({
+    expect(records.map((r) => r.type).slice(-2)).toEqual(["error", "outcome"]);
+    expect(records.at(-2)).toMatchObject({
       error: { name: "AuthError" },
       message: expect.stringContaining("set BENTLEY_TOKEN"),
     });

@@ -52,9 +52,7 @@ describe("opwatch wait on a terminal", () => {
     // The live line, with a progress bar at 43% and the time to the next poll.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape codes are what is tested
     const text = drawn.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "");
-    expect(text).toMatch(
-      /bentley bdc8fb5d… running [█░]{12} 43% \(Started\) · \d+s · (next poll in \d+s|polled \d+s ago)/,
-    );
+    expect(text).toMatch(/bentley bdc8fb5d… running [█░]{12} 43% \(Started\) · \d+s · next poll in \d+s/);
     expect(text).toMatch(/█{5}░{7} 43%/);
     // Redrawn in place, not printed line after line: the state line appears many times, each erased.
     expect(text.match(/running [█░]{12} 43%/g)?.length ?? 0).toBeGreaterThan(2);

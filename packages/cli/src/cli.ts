@@ -381,7 +381,8 @@ async function expandTargets(inputs: readonly string[], io: CliIo, command: stri
 }
 
 function opId(target: Target): string {
-  return Object.values(target.ref.params).at(-1) ?? target.ref.provider;
+  const last = Object.values(target.ref.params).at(-1);
+  return last === undefined ? target.ref.provider : String(last);
 }
 
 function stopSignal(io: CliIo): StopSignal | undefined {

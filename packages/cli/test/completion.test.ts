@@ -47,8 +47,8 @@ describe("opwatch completion", () => {
     expect(fish).toContain(
       "complete -c opwatch -n __fish_use_subcommand -a wait -d 'poll until the operations are done, showing their progress'",
     );
-    expect(fish).toContain(
-    expect(fish).toMatch(/complete -c opwatch -n '__fish_seen_subcommand_from wait' -l region -x -a 'jp1 jp2 [^']*us1[^']*'/);
+    expect(fish).toMatch(
+      /complete -c opwatch -n '__fish_seen_subcommand_from wait' -l region -x -a 'jp1 jp2 [^']*us1[^']*'/,
     );
     expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from get' -l exit-status");
     expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'");

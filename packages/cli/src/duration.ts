@@ -1,9 +1,23 @@
-/** Parses `90s`, `30m`, `1h`, `1500ms` or a bare number of seconds into milliseconds. */
+import parse from "parse-duration";
+import prettyMs from "pretty-ms";
+
+const GRAMMAR = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+
+/**
+ * Parses a duration such as `1m30s`, `90s`, `1500ms`, `2h` or `1d` (units ms, s, m, h, d, combinable),
+ * or a bare number of seconds, into milliseconds. `undefined` for anything else.
+ */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? "s";
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit] ?? 1000;
-  return Math.round(value * factor);
+  const compact = text.trim().replace(/\s+/g, "");
+  if (/^\d+(?:\.\d+)?$/.test(compact)) return Math.round(Number(compact) * 1000);
+  if (!GRAMMAR.test(compact)) return undefined;
+  const ms = parse(compact);
+  return typeof ms === "number" && Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+/** `1m30s`, `2h`, `4s`, `250ms`: the same form the flags take. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return "0s";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return prettyMs(Math.round(ms / 1000) * 1000, { secondsDecimalDigits: 0, unitCount: 2 }).replaceAll(" ", "");
 }

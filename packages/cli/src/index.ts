@@ -1,3 +1,5 @@
-export { type CliIo, EXIT, run, USAGE } from "./cli.js";
-export { parseDuration } from "./duration.js";
-export { TOKEN_VARIABLES, watcherFromEnv } from "./watcher-from-env.js";
+export { type CliIo, run } from "./cli.js";
+export { formatDuration, parseDuration } from "./duration.js";
+export { EXIT, type ExitCode, worstExitCode } from "./exit-codes.js";
+export { type CliProvider, type CliVariable, cliProviders } from "./providers.js";
+export { type Env, type WatcherSettings, watcherFromEnv } from "./watcher-from-env.js";

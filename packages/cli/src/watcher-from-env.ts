@@ -1,47 +1,52 @@
-import { bentley } from "@opwatch/bentley";
-import { ecl } from "@opwatch/ecl";
-import { keycard } from "@opwatch/keycard";
-import { sourcecraft } from "@opwatch/sourcecraft";
 import { AuthError, createWatcher, type ProviderRegistration, provider, type Watcher } from "opwatch";
+import { debugFetch } from "./debug-fetch.js";
+import { type CliProvider, cliProviders } from "./providers.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Environment variable holding each provider's token. */
-export const TOKEN_VARIABLES = {
-  sourcecraft: "SOURCECRAFT_TOKEN",
-  keycard: "KEYCARD_TOKEN",
-  bentley: "BENTLEY_TOKEN",
-  ecl: "ECL_TOKEN",
-} as const;
+export interface WatcherSettings {
+  /** `--base-url p=URL`, by provider name; else `<NAME>_BASE_URL`. */
+  baseUrls?: Readonly<Record<string, string>>;
+  /** Server-variable flags (`--region`), by flag attribute (`region`); else `<NAME>_<VAR>`. */
+  variables?: Readonly<Record<string, string | undefined>>;
+  /** Where `--debug` prints its one line per request; no debug output when absent. */
+  debug?: ((line: string) => void) | undefined;
+  fetch?: typeof globalThis.fetch;
+}
 
-type ProviderName = keyof typeof TOKEN_VARIABLES;
+/** The base URL configured for a provider (`--base-url` first, then `<NAME>_BASE_URL`), if any. */
+export function configuredBaseUrl(p: CliProvider, env: Env, settings: WatcherSettings): string | undefined {
+  return settings.baseUrls?.[p.name] ?? (env[p.baseUrlVar] || undefined);
+}
 
 /**
- * A watcher with all four providers. Tokens are read from the environment only when a request needs
- * one, so a missing token matters only for the provider actually polled, and says which variable to set.
+ * A watcher with every provider of the CLI. Tokens are read from the environment only when a request
+ * needs one, so a missing token matters only for the provider actually polled, and says which variable
+ * to set.
  */
-export function watcherFromEnv(env: Env, baseUrls: Partial<Record<ProviderName, string>>, region?: string): Watcher {
-  const token = (name: ProviderName) => async () => {
-    const value = env[TOKEN_VARIABLES[name]];
-    if (!value) throw new AuthError(`${name}: set ${TOKEN_VARIABLES[name]} to a token.`, { provider: name });
-    return value;
-  };
-  const baseUrl = (name: ProviderName) => baseUrls[name] ?? env[`${name.toUpperCase()}_BASE_URL`];
-  const withBase = <T extends object>(name: ProviderName, options: T) => {
-    const url = baseUrl(name);
-    return url === undefined ? options : { ...options, baseUrl: url };
-  };
-  const providers: ProviderRegistration[] = [
-    provider(sourcecraft, withBase("sourcecraft", { token: token("sourcecraft") })),
-    provider(keycard, withBase("keycard", { token: token("keycard") })),
-    provider(bentley, withBase("bentley", { token: token("bentley") })),
-    provider(
-      ecl,
-      withBase("ecl", {
-        token: token("ecl"),
-        ...((region ?? env.ECL_REGION) ? { region: (region ?? env.ECL_REGION) as never } : {}),
-      }),
-    ),
-  ];
-  return createWatcher({ providers });
+export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watcher {
+  let fetch = settings.fetch ?? globalThis.fetch;
+  if (settings.debug) {
+    const tokens = () => cliProviders.map((p) => env[p.tokenVar] ?? "");
+    fetch = debugFetch(fetch, settings.debug, tokens);
+  }
+  const register = provider as (module: unknown, options: Record<string, unknown>) => ProviderRegistration;
+  const registrations = cliProviders.map((p) => {
+    const options: Record<string, unknown> = {
+      token: async () => {
+        const value = env[p.tokenVar];
+        if (!value) throw new AuthError(`${p.name}: set ${p.tokenVar} to a token.`, { provider: p.name });
+        return value;
+      },
+      fetch,
+    };
+    const baseUrl = configuredBaseUrl(p, env, settings);
+    if (baseUrl !== undefined) options.baseUrl = baseUrl;
+    for (const variable of p.variables) {
+      const value = settings.variables?.[variable.attribute] ?? (env[variable.envVar] || undefined);
+      if (value !== undefined) options[variable.name] = value;
+    }
+    return register(p.module, options);
+  });
+  return createWatcher({ providers: registrations });
 }

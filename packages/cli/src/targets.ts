@@ -1,0 +1,84 @@
+import { knownBaseUrls, refFromUrl } from "@opwatch/core";
+import type { OperationRef, Watcher } from "opwatch";
+import { UsageError } from "./exit-codes.js";
+import { cliProvider, cliProviders } from "./providers.js";
+import { configuredBaseUrl, type Env, type WatcherSettings } from "./watcher-from-env.js";
+
+/** One operation named on the command line. */
+export interface Target {
+  /** What the user typed (a status URL or a ref). */
+  readonly input: string;
+  /** The ref to print and to resume with (the production URL's, even when --base-url reroutes it). */
+  readonly ref: OperationRef;
+  /** The ref actually polled: `ref` moved under the configured base URL when one reroutes it. */
+  readonly pollRef: OperationRef;
+}
+
+/**
+ * Reads a status URL or a ref (JSON from `opwatch ref`) into a validated ref, before any request.
+ * A production status URL (or ref) of a provider that has a base URL configured (`--base-url p=URL`,
+ * `<NAME>_BASE_URL`) is rerouted there: its path under the spec's server is kept.
+ */
+export function resolveTarget(watcher: Watcher, input: string, env: Env, settings: WatcherSettings): Target {
+  const text = input.trim();
+  let ref: OperationRef;
+  if (text.startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UsageError(`the ref ${short(text)} is not valid JSON; pass a status URL or the output of opwatch ref`);
+    }
+    ref = watcher.ref(parsed as OperationRef);
+  } else if (isHttpUrl(text)) {
+    const ours = cliProviders.some((p) => {
+      const base = configuredBaseUrl(p, env, settings);
+      return refFromUrl(p.description, text, base === undefined ? [] : [base]) !== undefined;
+    });
+    if (!ours) {
+      throw new UsageError(
+        `${short(text)} is not a status URL of ${cliProviders.map((p) => p.name).join(", ")}; ` +
+          "for a proxy or a stand-in pass --base-url <provider>=<its base URL> (or <PROVIDER>_BASE_URL)",
+      );
+    }
+    ref = watcher.ref(text);
+  } else {
+    throw new UsageError(`${short(text)} is neither a status URL (https://…) nor a ref (the JSON opwatch ref prints)`);
+  }
+  return { input, ref, pollRef: reroute(ref, env, settings) };
+}
+
+function reroute(ref: OperationRef, env: Env, settings: WatcherSettings): OperationRef {
+  const p = cliProvider(ref.provider);
+  const base = p && configuredBaseUrl(p, env, settings)?.replace(/\/+$/, "");
+  if (!p || base === undefined || base === ref.baseUrl) return ref;
+  if (!knownBaseUrls(p.description).includes(ref.baseUrl)) return ref;
+  return { ...ref, params: { ...ref.params }, baseUrl: base };
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text) && URL.canParse(text);
+}
+
+function short(text: string): string {
+  return JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}…` : text);
+}
+
+/** The targets listed on standard input for `-`: one per line; blank lines and `#` comments are skipped. */
+export function targetsFromText(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** `opwatch wait '<ref>'`, quoted for a POSIX shell. */
+export function resumeCommand(ref: OperationRef, extra: readonly string[] = []): string {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  return [
+    "opwatch",
+    "wait",
+    quote(JSON.stringify(ref)),
+    ...extra.map((s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : quote(s))),
+  ].join(" ");
+}

@@ -8,7 +8,7 @@
 //   --root DIR             work on another checkout (the generator's own tests use a copy)
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderPackage } from "./generator/render-package.mjs";
 import { loadSpec } from "./generator/spec.mjs";
@@ -30,7 +30,8 @@ let written = 0;
 for (const file of specFiles) {
   const spec = await loadSpec(join(root, "specs", file));
   const packageDir = join(root, "packages", spec.name);
-  const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")));
+  const directory = relative(root, packageDir).split(sep).join("/");
+  const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")), directory);
   for (const [path, content] of Object.entries(files)) {
     const target = join(packageDir, path);
     const current = existsSync(target) ? await readFile(target, "utf8") : undefined;

@@ -1,5 +1,6 @@
 // @ts-check
 // Renders every file of one provider package from its loaded spec. Pure: same spec in, same bytes out.
+import { readFile } from "node:fs/promises";
 import { renderIndex } from "./render-index.mjs";
 import { renderReadme } from "./render-readme.mjs";
 import { renderSchemaTypes } from "./render-schema.mjs";
@@ -13,12 +14,14 @@ const OPENAPI_FETCH = "0.17.0";
 /**
  * @param {import("./spec.mjs").LoadedSpec} spec
  * @param {any} existingPackageJson the package.json on disk, whose `version` (owned by changesets) is kept
+ * @param {string} [directory] the package's folder relative to the repository root, with `/` (package.json `repository.directory`)
  * @returns {Promise<Record<string, string>>} package-relative path → content
  */
-export async function renderPackage(spec, existingPackageJson) {
+export async function renderPackage(spec, existingPackageJson, directory = `packages/${spec.name}`) {
   const header = HEADER_TS(spec.name);
   return {
-    "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0"),
+    "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0", directory),
+    LICENSE: await readFile(new URL("../../LICENSE", import.meta.url), "utf8"),
     "tsconfig.json": json({
       extends: "../../tsconfig.base.json",
       compilerOptions: { types: ["node"] },
@@ -41,14 +44,17 @@ export const description = ${JSON.stringify(spec.description, null, 2)} as const
   };
 }
 
-/** @param {import("./spec.mjs").LoadedSpec} spec @param {string} version */
-function renderPackageJson(spec, version) {
+/** @param {import("./spec.mjs").LoadedSpec} spec @param {string} version @param {string} directory */
+function renderPackageJson(spec, version, directory) {
   const info = spec.document.info ?? {};
   return json({
     name: `@opwatch/${spec.name}`,
     version,
     description: `${info.summary ?? info.title} Typed client generated from specs/${spec.name}.yaml.`,
     license: "MIT",
+    repository: { type: "git", url: "git+https://github.com/opwatch/opwatch.git", directory },
+    homepage: `https://github.com/opwatch/opwatch/tree/main/${directory}#readme`,
+    bugs: "https://github.com/opwatch/opwatch/issues",
     keywords: ["opwatch", "long-running-operations", "openapi", spec.name],
     type: "module",
     sideEffects: false,
@@ -59,7 +65,7 @@ function renderPackageJson(spec, version) {
     },
     main: "./dist/index.js",
     types: "./dist/index.d.ts",
-    files: ["dist", "src"],
+    files: ["dist", "src", "CHANGELOG.md"],
     scripts: {
       build: "tsc -p tsconfig.build.json",
       typecheck: "tsc -p tsconfig.json --noEmit",
@@ -69,6 +75,7 @@ function renderPackageJson(spec, version) {
     },
     dependencies: { "@opwatch/core": CORE_RANGE, "openapi-fetch": OPENAPI_FETCH },
     devDependencies: { "@opwatch/testkit": "workspace:*" },
+    publishConfig: { access: "public", provenance: true },
   });
 }
 

@@ -59,10 +59,7 @@ beforeAll(async () => {
       ),
     }),
   );
-  await run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], {
-    cwd: app,
-    env: { ...process.env, npm_config_registry: process.env.npm_config_registry ?? "https://registry.npmjs.org/" },
-  });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: app });
 
   const bentley = examplesOf("bentley", "getScheduleOperation", "200") as Record<string, unknown>;
   server = await startScriptedServer("bentley", {

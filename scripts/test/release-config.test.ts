@@ -90,6 +90,28 @@ describe("public packages", () => {
   });
 });
 
+describe("root README", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  it("starts with the two set-up commands, then what opwatch is and how to use it in an app", () => {
+    expect(readme.match(/```sh\n([\s\S]*?)```/)?.[1]).toBe(
+      "npm install -g pnpm@10.34.9 && pnpm install --frozen-lockfile && pnpm demo\npnpm test\n",
+    );
+    const afterSetup = readme.slice(readme.indexOf("pnpm test\n```") + 14);
+    expect(afterSetup.trimStart()).toMatch(/^opwatch is /);
+    const use = afterSetup.slice(
+      afterSetup.indexOf("## Use it in your app"),
+      afterSetup.indexOf("## Working on opwatch"),
+    );
+    expect(use).toMatch(/npm install opwatch @opwatch\/\w+/);
+    expect(use).toContain("npx @opwatch/cli wait <status-url>");
+  });
+  it("lists the release commands", () => {
+    for (const command of ["pnpm changeset", "pnpm version-packages", "pnpm release", "pnpm api", "pnpm run docs"]) {
+      expect(readme).toContain(`| \`${command}\` |`);
+    }
+  });
+});
+
 describe("changesets", () => {
   it("moves every public package to the same version, and no private one", () => {
     const work = mkdtempSync(join(tmpdir(), "opwatch-changesets-"));

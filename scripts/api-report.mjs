@@ -6,11 +6,12 @@
 //   pnpm api                          build, then rewrite the reports
 //   node scripts/api-report.mjs --check   write nothing; exit 1 when a report differs from the built API
 //   --root DIR                        work on another checkout (the tests use a copy)
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
+import { publicPackages } from "./lib/workspace-packages.mjs";
 
 const args = process.argv.slice(2);
 const rootIndex = args.indexOf("--root");
@@ -19,28 +20,7 @@ const check = args.includes("--check");
 const reportFolder = join(root, "api");
 const scratch = mkdtempSync(join(tmpdir(), "opwatch-api-"));
 
-/** Public workspace packages under packages/ (one or two levels deep). @returns {{ dir: string, json: any }[]} */
-function publicPackages() {
-  /** @type {{ dir: string, json: any }[]} */
-  const found = [];
-  /** @param {string} dir @param {number} depth */
-  const visit = (dir, depth) => {
-    const file = join(dir, "package.json");
-    if (existsSync(file)) {
-      const json = JSON.parse(readFileSync(file, "utf8"));
-      if (!json.private) found.push({ dir, json });
-      return;
-    }
-    if (depth === 0) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== "node_modules") visit(join(dir, entry.name), depth - 1);
-    }
-  };
-  visit(join(root, "packages"), 2);
-  return found.sort((a, b) => a.json.name.localeCompare(b.json.name));
-}
-
-const packages = publicPackages();
+const packages = publicPackages(root).map(({ path, json }) => ({ dir: path, json }));
 const stale = [];
 try {
   mkdirSync(reportFolder, { recursive: true });

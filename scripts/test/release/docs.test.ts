@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { publicPackages } from "../../lib/workspace-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const out = join(mkdtempSync(join(tmpdir(), "opwatch-docs-")), "site");
@@ -28,12 +29,7 @@ describe("docs site", () => {
     }
     expect(index).toContain('href="api/index.html"');
     const api = readFileSync(join(out, "api", "index.html"), "utf8");
-    const names = readdirSync(join(root, "packages"))
-      .map((dir) => join(root, "packages", dir, "package.json"))
-      .filter(existsSync)
-      .map((file) => JSON.parse(readFileSync(file, "utf8")))
-      .filter((json) => !json.private)
-      .map((json) => json.name as string);
+    const names = publicPackages(root).map((p) => p.json.name);
     for (const name of names) {
       expect(api).toContain(name);
       expect(existsSync(join(out, "api", "modules", `${name.replace(/[@/]/g, "_")}.html`)), name).toBe(true);

@@ -2,6 +2,7 @@ import type { ProviderDescription, ServerDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 
 /**
+ * @internal
  * The base URL requests go to: an explicit `baseUrl`, else the spec's first server with its variables
  * (ECL's `region`) filled in from `variables` or their defaults. Throws before any request when the
  * URL is not absolute http(s) or a variable is not one of its documented values.
@@ -15,14 +16,15 @@ export function resolveBaseUrl(
   if (baseUrl !== undefined) {
     if (typeof baseUrl !== "string" || !isHttpUrl(baseUrl)) {
       throw new ValidationError(
-        `${provider}: baseUrl must be an absolute http(s) URL such as ${description.servers[0]?.url ?? "https://api.example.com"}, got ${JSON.stringify(baseUrl)}.`,
+        `${provider}: the baseUrl option must be an absolute http(s) URL such as ${description.servers[0]?.url ?? "https://api.example.com"}, got ${JSON.stringify(baseUrl)}.`,
         { provider },
       );
     }
     return baseUrl.replace(/\/+$/, "");
   }
   const server = description.servers[0];
-  if (!server) throw new ValidationError(`${provider}: the spec names no server; pass baseUrl.`, { provider });
+  if (!server)
+    throw new ValidationError(`${provider}: the spec names no server, so pass the baseUrl option.`, { provider });
   return fillServerUrl(provider, server, variables);
 }
 
@@ -36,10 +38,12 @@ function fillServerUrl(
       const variable = server.variables?.[name];
       const value = values[name] ?? variable?.default;
       if (value === undefined)
-        throw new ValidationError(`${provider}: server variable "${name}" has no value.`, { provider });
+        throw new ValidationError(`${provider}: server variable "${name}" has no value, so pass the ${name} option.`, {
+          provider,
+        });
       if (variable?.enum && !variable.enum.includes(value)) {
         throw new ValidationError(
-          `${provider}: ${name} must be one of ${variable.enum.join(", ")}, got ${JSON.stringify(value)}.`,
+          `${provider}: the option ${name} must be one of ${variable.enum.join(", ")}, got ${JSON.stringify(value)}.`,
           { provider },
         );
       }
@@ -48,7 +52,7 @@ function fillServerUrl(
     .replace(/\/+$/, "");
 }
 
-/** Every concrete base URL a spec's servers allow (each variable expanded over its enum). */
+/** Every concrete base URL a spec's servers allow (each variable expanded over its enum). @internal */
 export function knownBaseUrls(description: ProviderDescription): string[] {
   const urls: string[] = [];
   for (const server of description.servers) {
@@ -62,6 +66,7 @@ export function knownBaseUrls(description: ProviderDescription): string[] {
   return urls;
 }
 
+/** @internal */
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);

@@ -1,4 +1,6 @@
-import { redact } from "./redact.js";
+import type { ProviderDescription } from "./description.js";
+import { readString } from "./pointer.js";
+import { redact, redactDeep } from "./redact.js";
 
 /** What every opwatch error can tell about the failed call, where known. */
 export interface OpwatchErrorDetails {
@@ -11,11 +13,20 @@ export interface OpwatchErrorDetails {
   /** Seconds the server asked us to wait (`Retry-After`). */
   retryAfter?: number | undefined;
   cause?: unknown;
-  /** Secrets to strip from the message and the cause's message. */
+  /** Secrets to strip from the message, every string field and the whole cause chain. */
   secrets?: readonly string[] | undefined;
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
+/** On each instance: the brands of its class and every base class. Global, so two copies of core agree. */
+const BRANDS = Symbol.for("@opwatch/core/error-brands");
+/** On each class (own property): its brand. */
+const BRAND = Symbol.for("@opwatch/core/error-brand");
+const secretsOf = new WeakMap<object, readonly string[]>();
+
+function brandsOf(value: unknown): unknown {
+  return value !== null && typeof value === "object" ? (value as { [BRANDS]?: unknown })[BRANDS] : undefined;
+}
 
 /** Base class of every error opwatch throws. Messages say what to do; tokens never appear in them. */
 export class OpwatchError extends Error {
@@ -28,17 +39,34 @@ export class OpwatchError extends Error {
   /** True when trying the same request again later may succeed (network, 408, 429, 5xx). */
   readonly retryable: boolean = false;
 
+  /**
+   * `instanceof` by brand, not by prototype: an error made by another copy of @opwatch/core (npm may
+   * install two) is still an `OpwatchError`, a `NotFoundError`, …. Subclasses without a brand of
+   * their own (an app's `class MyError extends NotFoundError`) keep the usual prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`.
+    return hasBrand(this, value);
+  }
+
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     const secrets = details.secrets ?? [];
     super(
       redact(message, secrets),
-      details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets) },
+      details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
     );
+    if (secrets.length > 0) secretsOf.set(this, secrets);
+    Object.defineProperty(this, BRANDS, { value: brandChain(new.target) });
     this.provider = details.provider;
     this.status = details.status;
-    this.code = details.code;
-    this.requestId = details.requestId;
+    this.code = details.code === undefined ? undefined : redact(details.code, secrets);
+    this.requestId = details.requestId === undefined ? undefined : redact(details.requestId, secrets);
     this.retryAfter = details.retryAfter;
+  }
+
+  /** For subclasses: `value` with every secret of this error masked in every nested string. @internal */
+  protected scrub<T>(value: T): T {
+    return redactDeep(value, secretsOf.get(this) ?? []);
   }
 
   toJSON(): Record<string, unknown> {
@@ -58,10 +86,30 @@ export class OpwatchError extends Error {
   }
 }
 
-function redactCause(cause: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0 || !(cause instanceof Error)) return cause;
+function hasBrand(ctor: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  if (!Object.hasOwn(ctor, BRAND)) return Function.prototype[Symbol.hasInstance].call(ctor, value);
+  const brands = brandsOf(value);
+  return Array.isArray(brands) && brands.includes((ctor as unknown as { [BRAND]: string })[BRAND]);
+}
+
+function brandChain(target: abstract new (...args: never[]) => unknown): string[] {
+  const brands: string[] = [];
+  for (let ctor: unknown = target; typeof ctor === "function"; ctor = Object.getPrototypeOf(ctor)) {
+    if (Object.hasOwn(ctor, BRAND)) brands.push((ctor as unknown as { [BRAND]: string })[BRAND]);
+  }
+  return brands;
+}
+
+/** A copy of the cause chain with every secret masked (messages, string fields, nested causes). */
+function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
+  if (secrets.length === 0) return cause;
+  if (!(cause instanceof Error)) return redactDeep(cause, secrets);
   const copy = new Error(redact(cause.message, secrets));
   copy.name = cause.name;
+  for (const [key, value] of Object.entries(cause)) {
+    (copy as unknown as Record<string, unknown>)[key] = redactDeep(value, secrets);
+  }
+  if (cause.cause !== undefined && depth < 8) copy.cause = redactCause(cause.cause, secrets, depth + 1);
   return copy;
 }
 
@@ -102,24 +150,24 @@ export class ApiError extends OpwatchError {
   }
 }
 
-/** The request never got an HTTP answer: DNS, connection reset, per-request timeout. */
+/** The request never got an HTTP answer: DNS, connection reset, per-request timeout, CORS. */
 export class NetworkError extends OpwatchError {
   override name = "NetworkError";
   override readonly retryable = true;
 }
 
-/** The response arrived but does not fit the provider's spec (not JSON, no status field). */
+/** The response arrived but does not fit the provider's spec (not JSON, no status field, a foreign redirect). */
 export class ResponseError extends OpwatchError {
   override name = "ResponseError";
 }
 
-/** `wait` gave up: the maximum wait elapsed. `lastStatus` is the last status seen, if any. */
+/** The deadline passed (a wait's `maxWaitMs`, a read's `deadline`). `lastStatus` is the last status seen, if any. */
 export class TimeoutError<Status = unknown> extends OpwatchError {
   override name = "TimeoutError";
   readonly lastStatus: Status | undefined;
   constructor(message: string, lastStatus: Status | undefined, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.lastStatus = lastStatus;
+    this.lastStatus = this.scrub(lastStatus);
   }
 }
 
@@ -134,6 +182,68 @@ export class OperationFailedError<Status = unknown> extends OpwatchError {
   readonly operation: Status;
   constructor(message: string, operation: Status, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.operation = operation;
+    this.operation = this.scrub(operation);
   }
+}
+
+for (const [ctor, brand] of [
+  [OpwatchError, "OpwatchError"],
+  [ValidationError, "ValidationError"],
+  [AuthError, "AuthError"],
+  [NotFoundError, "NotFoundError"],
+  [RateLimitError, "RateLimitError"],
+  [ServerError, "ServerError"],
+  [ApiError, "ApiError"],
+  [NetworkError, "NetworkError"],
+  [ResponseError, "ResponseError"],
+  [TimeoutError, "TimeoutError"],
+  [AbortError, "AbortError"],
+  [OperationFailedError, "OperationFailedError"],
+] as const) {
+  Object.defineProperty(ctor, BRAND, { value: `@opwatch/core:${brand}` });
+}
+
+/** `text` as the end of a sentence: trimmed, one line, at most 200 characters, ending in one stop. @internal */
+export function endSentence(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return /[.!?…]$/.test(line) ? line : `${line}.`;
+}
+
+/**
+ * Maps an HTTP error answer to the typed error for its status, reading the spec's error body
+ * (as openai-node's `APIError.generate`). One sentence: what to check, then what the server said.
+ * @internal
+ */
+export function errorFromResponse(
+  description: ProviderDescription,
+  response: Response,
+  body: unknown,
+  text: string | undefined,
+  retryAfter: number | undefined,
+  secrets: readonly string[],
+): OpwatchError {
+  const provider = description.name;
+  const pointers = description.adapter.errorBody ?? {};
+  const status = response.status;
+  const code = readString(body, pointers.code);
+  const message = readString(body, pointers.message) ?? (text && body === undefined ? text : undefined);
+  const requestId = readString(body, pointers.requestId) ?? response.headers.get("x-request-id") ?? undefined;
+  const details = { provider, status, code, requestId, retryAfter, secrets };
+  const said = endSentence(
+    `${description.displayName} answered ${status}${code ? ` ${code}` : ""}${message?.trim() ? `: ${message}` : ""}`,
+  );
+  if (status === 401 || status === 403) {
+    const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;
+    return new AuthError(
+      `Check that the token option (sent as ${header}) is valid, not expired and has the required scope: ${said}`,
+      details,
+    );
+  }
+  if (status === 404) return new NotFoundError(`Check the operation id and the baseUrl option: ${said}`, details);
+  if (status === 429) {
+    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (Retry-After)`;
+    return new RateLimitError(`${wait} before the next request: ${said}`, details);
+  }
+  if (status >= 500) return new ServerError(`The provider failed, so try again later: ${said}`, details);
+  return new ApiError(said, details);
 }

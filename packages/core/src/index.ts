@@ -1,14 +1,15 @@
-export { knownBaseUrls, resolveBaseUrl } from "./base-url.js";
-export type {
-  ClientOptions,
-  OperationSnapshot,
-  ProviderClient,
-  ProviderClientBase,
-  RawPaths,
-  ReadOptions,
-  TokenSource,
-} from "./client.js";
-export { createProviderClient, errorFromResponse } from "./client.js";
+// The public surface of @opwatch/core. Exports marked @internal exist for the generated provider
+// packages and the opwatch facade; apps should not rely on them (they may change in any release).
+
+/** @internal */
+export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+/** @public */
+export type { ProviderClient, RawPaths } from "./client.js";
+/** @public */
+export { createProviderClient } from "./client.js";
+/** @internal */
+export { abortError, type Limits, sleep, withLimits } from "./deadline.js";
+/** @public */
 export type {
   AdapterDescription,
   AuthDescription,
@@ -20,11 +21,16 @@ export type {
   ServerVariableDescription,
   StateMapping,
 } from "./description.js";
+/** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
+/** @public */
+/** @internal */
 export {
   AbortError,
   ApiError,
   AuthError,
+  endSentence,
+  errorFromResponse,
   NetworkError,
   NotFoundError,
   OperationFailedError,
@@ -35,8 +41,27 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
-export { redact } from "./redact.js";
+/** @public */
+export type { ClientOptions, TokenSource } from "./options.js";
+/** @internal */
+export { type ClientSetup, setUpClient } from "./options.js";
+/** @internal */
+export { expandPath, validatePathParams } from "./params.js";
+/** @public */
+export type { ProviderClientBase, ReadOptions } from "./read.js";
+/** @public */
+export { createOperationReader } from "./read.js";
+/** @internal */
+export { redact, redactDeep } from "./redact.js";
+/** @internal */
+export { MAX_REDIRECTS } from "./redirect.js";
+/** @public */
 export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
+/** @public */
+export type { OperationSnapshot } from "./snapshot.js";
+/** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
+/** @public */
 export { isTerminal, toOperationStatus } from "./status.js";
+/** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

@@ -26,6 +26,12 @@ export function validatePathParams(
     if (value.length < Math.max(1, param.minLength ?? 1)) {
       throw new ValidationError(`${provider}: path parameter "${param.name}" must not be empty.`, { provider });
     }
+    if (/\p{Cs}/u.test(value)) {
+      // A lone surrogate cannot be percent-encoded (encodeURIComponent throws on it).
+      throw new ValidationError(`${provider}: path parameter "${param.name}" must be well-formed Unicode.`, {
+        provider,
+      });
+    }
     if (value === "." || value === "..") {
       throw new ValidationError(`${provider}: path parameter "${param.name}" cannot be "${value}".`, { provider });
     }
@@ -49,4 +55,13 @@ export function validatePathParams(
 function describe(value: unknown): string {
   if (value === null) return "null";
   return typeof value;
+}
+
+/** Fills a path template (`/jobs/{job}`) with validated values, each percent-encoded as one segment. */
+export function expandPath(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  _params?: readonly PathParamDescription[],
+): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ""));
 }

@@ -1,6 +1,7 @@
 import { isHttpUrl, knownBaseUrls } from "./base-url.js";
 import type { ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
+import { validatePathParams } from "./params.js";
 import type { OperationRef } from "./status.js";
 
 /**
@@ -25,14 +26,18 @@ export function refFromUrl(
     if (!target.pathname.startsWith(`${basePath}/`)) continue;
     const rest = target.pathname.slice(basePath.length);
     for (const [operation, endpoint] of Object.entries(description.operations)) {
-      const params = matchPath(endpoint.path, rest);
-      if (params) return { provider: description.name, operation, params, baseUrl };
+      const params = matchPath(description.name, endpoint.path, rest);
+      if (params) {
+        // What `get()` would refuse is refused here, with the same error.
+        validatePathParams(description.name, endpoint.pathParams, params);
+        return { provider: description.name, operation, params, baseUrl };
+      }
     }
   }
   return undefined;
 }
 
-function matchPath(template: string, pathname: string): Record<string, string> | undefined {
+function matchPath(provider: string, template: string, pathname: string): Record<string, string> | undefined {
   const names: string[] = [];
   const source = template
     .split(/(\{[^}]+\})/)
@@ -47,13 +52,25 @@ function matchPath(template: string, pathname: string): Record<string, string> |
   if (!match) return undefined;
   const params: Record<string, string> = {};
   names.forEach((name, index) => {
-    params[name] = decodeURIComponent(match[index + 1] ?? "");
+    const raw = match[index + 1] ?? "";
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      throw new ValidationError(
+        `${provider}: path parameter "${name}" of the status URL is not valid percent-encoding, got ${JSON.stringify(raw)}.`,
+        { provider },
+      );
+    }
   });
   return params;
 }
 
-/** Checks that a value read from JSON (a file, another process) is a usable ref. */
-export function assertRef(value: unknown): asserts value is OperationRef {
+/**
+ * Checks that a value read from JSON (a file, another process) is a usable ref. Given the provider's
+ * `description`, it also checks what `getOperation` would: a known operation and valid path parameters
+ * (the same `ValidationError`), so a bad ref is refused before any request.
+ */
+export function assertRef(value: unknown, description?: ProviderDescription): asserts value is OperationRef {
   const ref = value as Partial<OperationRef> | null;
   const ok =
     ref !== null &&
@@ -71,12 +88,28 @@ export function assertRef(value: unknown): asserts value is OperationRef {
       {},
     );
   }
+  if (description === undefined) return;
+  checkRef(value as OperationRef, description);
+}
+
+function checkRef(ref: OperationRef, description: ProviderDescription): void {
+  const provider = description.name;
+  if (ref.provider !== provider) {
+    throw new ValidationError(`${provider}: the ref names provider ${JSON.stringify(ref.provider)}, not ${provider}.`, {
+      provider,
+    });
+  }
+  const endpoint = description.operations[ref.operation];
+  if (!endpoint) {
+    throw new ValidationError(`${provider}: unknown operation "${ref.operation}" in ref.`, { provider });
+  }
+  validatePathParams(provider, endpoint.pathParams, ref.params);
 }
 
 export function refUnrecognized(url: string, providers: readonly string[]): ValidationError {
   return new ValidationError(
-    `${JSON.stringify(url)} is not a status URL of ${providers.length ? providers.join(", ") : "any registered provider"}. ` +
-      "Pass a URL of an operation under a known or configured base URL, or a ref object.",
+    `${JSON.stringify(url)} is not a status URL of ${providers.length ? providers.join(", ") : "any registered provider"}, ` +
+      "so pass the URL of an operation under a known or configured base URL, or a ref object.",
     {},
   );
 }

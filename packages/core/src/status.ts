@@ -1,6 +1,6 @@
-import type { OperationSnapshot } from "./client.js";
 import type { OperationState, ProviderDescription, StateMapping } from "./description.js";
 import { readPointer, readString } from "./pointer.js";
+import type { OperationSnapshot } from "./snapshot.js";
 import { parseTimestamp } from "./timestamps.js";
 
 /** Plain JSON naming one operation: enough to poll it again from another process. */

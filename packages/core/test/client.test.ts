@@ -6,23 +6,9 @@ import {
   type ProviderDescription,
   ResponseError,
 } from "../src/index.js";
+import { acme } from "./acme.js";
 
-const description: ProviderDescription = {
-  name: "acme",
-  displayName: "Acme",
-  servers: [{ url: "https://api.acme.test" }],
-  auth: { type: "bearer" },
-  defaultOperation: "getJob",
-  operations: {
-    getJob: {
-      path: "/jobs/{job}",
-      accept: "application/json",
-      pathParams: [{ name: "job", minLength: 1 }],
-      conditional: false,
-    },
-  },
-  adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } }, redirects: { "303": "succeeded" } },
-};
+const description = acme({ job: { minLength: 1 }, adapter: { redirects: { "303": "succeeded" } } });
 const TOKEN = "secret-token-9f8e7d6c";
 
 describe("createProviderClient", () => {
@@ -49,9 +35,9 @@ describe("createProviderClient", () => {
     const client = createProviderClient(description, {
       token: TOKEN,
       timeoutMs: 30,
-      fetch: (input) =>
+      fetch: (input, init) =>
         new Promise((_, reject) => {
-          const request = input as Request;
+          const request = new Request(input, init);
           request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
         }),
     });
@@ -78,8 +64,8 @@ describe("createProviderClient", () => {
 
   it("sends the spec's media type as Accept by default, and the caller's own when given", async () => {
     const accepts: (string | null)[] = [];
-    const fetch = async (input: RequestInfo | URL) => {
-      accepts.push((input as Request).headers.get("accept"));
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      accepts.push(new Request(input, init).headers.get("accept"));
       return new Response(JSON.stringify({ id: "j1", state: "DONE" }), { status: 200 });
     };
     const vendor = {

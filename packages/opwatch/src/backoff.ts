@@ -2,14 +2,14 @@
 export interface BackoffOptions {
   /** Floor between two polls, in ms (default 1 000). */
   minDelayMs?: number;
-  /** Cap between two polls, in ms (default 30 000). */
+  /** Cap between two polls, in ms (default 60 000). */
   maxDelayMs?: number;
   /** Random source in [0, 1) for the jitter (tests pass a fixed one). */
   random?: () => number;
 }
 
 export const DEFAULT_MIN_DELAY_MS = 1_000;
-export const DEFAULT_MAX_DELAY_MS = 30_000;
+export const DEFAULT_MAX_DELAY_MS = 60_000;
 
 /**
  * Delay before poll number `attempt + 1` since the operation last changed: a random value in

@@ -17,15 +17,26 @@ export {
   ValidationError,
 } from "@opwatch/core";
 export { type BackoffOptions, backoffDelay, DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
+export { type Clock, systemClock } from "./clock.js";
+export { DEFAULT_AGE_RATIO, estimateRemaining, type PacingInput, type PacingOptions, paceDelay } from "./pacing.js";
 export {
-  DEFAULT_MAX_WAIT_MS,
   type PollOptions,
-  type PollResult,
   pollChanges,
   pollUntilDone,
-  type ReadOnce,
+  type StandalonePollOptions,
   type WaitOptions,
 } from "./poller.js";
+export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./scheduler.js";
+export {
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_MAX_WAIT_MS,
+  type PollEvent,
+  type PollResult,
+  type PollState,
+  type ReadOnce,
+  type StepOptions,
+  type StepOutcome,
+} from "./step.js";
 export {
   createWatcher,
   type OperationTarget,

@@ -5,20 +5,29 @@ import {
   type OperationStatus,
   type ProviderClientBase,
   type ProviderDescription,
+  type ReadOptions,
   refFromUrl,
   refUnrecognized,
   toOperationStatus,
   ValidationError,
 } from "@opwatch/core";
+import { aborted } from "./abort.js";
+import type { Clock } from "./clock.js";
+import { type PollOptions, type WaitOptions, waitLoop, watchLoop } from "./poller.js";
+import { Scheduler } from "./scheduler.js";
 import {
-  type PollOptions,
+  advance,
+  fromPollState,
   type PollResult,
-  pollChanges,
-  pollUntilDone,
+  type PollState,
   type ReadOnce,
-  type WaitOptions,
-} from "./poller.js";
-import { aborted } from "./sleep.js";
+  resolvePolicy,
+  type StepContext,
+  type StepOptions,
+  type StepOutcome,
+  startState,
+  toPollState,
+} from "./step.js";
 
 /** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`). */
 export interface ProviderModule<Options = never> {
@@ -33,6 +42,8 @@ export interface ProviderRegistration {
   readonly description: ProviderDescription;
   /** Makes a client; `baseUrl` overrides the registered one for a ref that lives elsewhere. */
   connect(baseUrl?: string): ProviderClientBase;
+  /** The clients' per-request timeout in ms. */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -49,13 +60,21 @@ export function provider<Options extends object>(
   const connect = (baseUrl?: string) => module.createClient(baseUrl === undefined ? options : { ...options, baseUrl });
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();
-  return { name: module.name, description: module.description, connect };
+  const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? 30_000;
+  return { name: module.name, description: module.description, connect, timeoutMs };
 }
 
 export interface WatcherOptions {
   providers: readonly ProviderRegistration[];
-  /** Defaults for every wait and watch of this watcher. */
+  /** Defaults for every wait, watch and step of this watcher. */
   polling?: WaitOptions;
+  /**
+   * Requests in flight per origin, shared by all waits, watches and steps of this watcher (default 16);
+   * the others queue for a slot, first polls included.
+   */
+  maxInFlightPerOrigin?: number;
+  /** Time source of the scheduler (default `Date.now` and the global timers); tests pass a fake one. */
+  clock?: Clock;
 }
 
 /** Anything that names one operation: a ref (plain JSON) or a status URL. */
@@ -70,6 +89,15 @@ export interface Watcher {
   wait(target: OperationTarget, options?: WaitOptions): Promise<OperationStatus>;
   /** Yields each observed change, the first at once, and ends after the terminal status. */
   watch(target: OperationTarget, options?: PollOptions): AsyncIterableIterator<OperationStatus>;
+  /**
+   * Reads once and says what to do next, with the wait's state as plain JSON: pass no state for the
+   * first step, then the `state` of the previous outcome. For queues and workflow engines that drive a
+   * wait across processes (see the README's recipe).
+   */
+  step(target: OperationTarget, state?: PollState, options?: StepOptions): Promise<StepOutcome>;
+  /** The key under which the provider's pushback for this target is shared: provider and origin (one
+   * registration, so one credential, per provider in a watcher). Never contains a token. */
+  pushbackKey(target: OperationTarget): string;
 }
 
 export function createWatcher(options: WatcherOptions): Watcher {
@@ -85,6 +113,15 @@ export function createWatcher(options: WatcherOptions): Watcher {
       "createWatcher needs at least one provider: providers: [provider(sourcecraft, { token })].",
     );
   }
+  const limit = options.maxInFlightPerOrigin;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
+    throw new ValidationError(`maxInFlightPerOrigin must be a whole number of at least 1, got ${String(limit)}.`);
+  }
+  const clock = options.clock;
+  if (clock !== undefined && !(typeof clock?.now === "function" && typeof clock.setTimeout === "function")) {
+    throw new ValidationError("clock must have now(), setTimeout() and clearTimeout().");
+  }
+  const scheduler = new Scheduler(clock, limit);
   const defaults = options.polling ?? {};
   const clients = new Map<string, ProviderClientBase>();
   const defaultClients = new Map<string, ProviderClientBase>();
@@ -138,12 +175,8 @@ export function createWatcher(options: WatcherOptions): Watcher {
       throw refUnrecognized(target, [...registrations.keys()]);
     }
     assertRef(target);
-    const registration = registrationOf(target.provider);
-    if (!registration.description.operations[target.operation]) {
-      throw new ValidationError(`${target.provider}: unknown operation "${target.operation}" in ref.`, {
-        provider: target.provider,
-      });
-    }
+    // Known operation and valid path params: what get() would refuse, ref() refuses with the same error.
+    assertRef(target, registrationOf(target.provider).description);
     return {
       provider: target.provider,
       operation: target.operation,
@@ -152,46 +185,102 @@ export function createWatcher(options: WatcherOptions): Watcher {
     };
   };
 
-  const readerFor = (ref: OperationRef): ReadOnce => {
-    const client = clientFor(ref);
-    const { conditional } = client.description.operations[ref.operation] ?? { conditional: false };
-    return async ({ ifNoneMatch, signal }): Promise<PollResult> => {
-      const snapshot = await client.getOperation(ref.params, {
-        operation: ref.operation,
-        ...(conditional && ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
-        ...(signal ? { signal } : {}),
-      });
+  const readerFor = (ref: OperationRef, client: ProviderClientBase): ReadOnce => {
+    const conditional = client.description.operations[ref.operation]?.conditional ?? false;
+    const { description, baseUrl } = client;
+    const { params, operation } = ref;
+    return async (request): Promise<PollResult> => {
+      const readOptions: ReadOptions & { deadline?: number | undefined } = {
+        operation,
+        ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
+        signal: request.signal,
+        deadline: request.deadline,
+      };
+      const snapshot = await client.getOperation(params, readOptions);
       return {
-        status: snapshot.notModified ? undefined : toOperationStatus(client.description, snapshot, client.baseUrl),
+        status: snapshot.notModified ? undefined : toOperationStatus(description, snapshot, baseUrl),
         etag: snapshot.etag,
         retryAfter: snapshot.retryAfter,
       };
     };
   };
 
+  const originOf = (baseUrl: string) => {
+    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(baseUrl);
+    return (match?.[0] ?? baseUrl).toLowerCase();
+  };
+  const keyOf = (ref: OperationRef) => `${ref.provider}@${originOf(ref.baseUrl)}`;
+
   const label = (ref: OperationRef) =>
     `${registrationOf(ref.provider).description.displayName} operation ${Object.values(ref.params).join("/")}`;
 
+  const contextFor = (ref: OperationRef): StepContext => {
+    const client = clientFor(ref);
+    return {
+      read: readerFor(ref, client),
+      label: label(ref),
+      provider: ref.provider,
+      scheduler,
+      origin: originOf(client.baseUrl),
+      key: keyOf(ref),
+      requestTimeoutMs: registrationOf(ref.provider).timeoutMs,
+    };
+  };
+
   return {
     ref: toRef,
+    pushbackKey: (target) => keyOf(toRef(target)),
     async get(target, getOptions = {}) {
       const ref = toRef(target);
-      if (getOptions.signal?.aborted) throw aborted(getOptions.signal, ref.provider);
-      const result = await readerFor(ref)({ ifNoneMatch: undefined, signal: getOptions.signal });
-      if (!result.status) throw new ValidationError(`${label(ref)}: the server answered 304 to an unconditional read.`);
-      return result.status;
-    },
-    wait(target, waitOptions = {}) {
+      const signal = getOptions.signal;
+      if (signal?.aborted) throw aborted(signal, ref.provider);
+      const client = clientFor(ref);
+      const origin = originOf(client.baseUrl);
+      const queued = scheduler.acquire(origin, signal, () => aborted(signal as AbortSignal, ref.provider));
+      if (queued) await queued;
+      let snapshot: Awaited<ReturnType<ProviderClientBase["getOperation"]>>;
       try {
-        const ref = toRef(target);
-        return pollUntilDone(readerFor(ref), label(ref), { ...defaults, ...waitOptions });
-      } catch (error) {
-        return Promise.reject(error);
+        snapshot = await client.getOperation(ref.params, { operation: ref.operation, signal });
+      } finally {
+        scheduler.release(origin);
       }
+      if (snapshot.notModified) {
+        throw new ValidationError(`${label(ref)}: the server answered 304 to an unconditional read.`);
+      }
+      return toOperationStatus(client.description, snapshot, client.baseUrl);
+    },
+    async wait(target, waitOptions = {}) {
+      const merged = { ...defaults, ...waitOptions };
+      const ctx = contextFor(toRef(target));
+      const policy = resolvePolicy(merged);
+      return waitLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
     },
     watch(target, watchOptions = {}) {
-      const ref = toRef(target);
-      return pollChanges(readerFor(ref), label(ref), { ...defaults, ...watchOptions });
+      const merged = { ...defaults, ...watchOptions };
+      const ctx = contextFor(toRef(target));
+      const policy = resolvePolicy(merged);
+      return watchLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged.onProgress);
+    },
+    async step(target, state, stepOptions = {}) {
+      const ctx = contextFor(toRef(target));
+      const { throwOnFailure: _, onProgress: __, onRetry: ___, ...shared } = defaults;
+      const policy = resolvePolicy({ ...shared, ...stepOptions });
+      const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);
+      const before = live.last;
+      const outcome = await advance(ctx, live, policy);
+      const json = toPollState(live);
+      if (outcome.kind === "error") return { kind: "error", error: outcome.error, state: json };
+      if (outcome.kind === "done") return { kind: "done", status: live.last as OperationStatus, state: json };
+      const until = scheduler.pushbackUntil(ctx.key);
+      return {
+        kind: "pending",
+        status: live.last,
+        changed: live.last !== before,
+        delayMs: outcome.delayMs,
+        reason: outcome.reason,
+        state: json,
+        ...(until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {}),
+      };
     },
   };
 }

@@ -25,8 +25,8 @@ describe("backoffDelay", () => {
     }
   });
 
-  it("uses 1 s and 30 s by default", () => {
+  it("uses 1 s and 60 s by default", () => {
     expect(backoffDelay(0, { random: () => 0 })).toBe(1000);
-    expect(backoffDelay(99, { random: () => 1 })).toBe(30_000);
+    expect(backoffDelay(99, { random: () => 1 })).toBe(60_000);
   });
 });

@@ -1,0 +1,132 @@
+import { resolveBaseUrl } from "./base-url.js";
+import type { ProviderDescription } from "./description.js";
+import { AuthError, OpwatchError, ValidationError } from "./errors.js";
+
+/** A token, or a function that returns one (called per request, and once more after a 401). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface ClientOptions {
+  /** Bearer token or API key. Never logged, never part of an error message. */
+  token: TokenSource;
+  /** Overrides the spec's server (a proxy, a stand-in, a host that is not published). */
+  baseUrl?: string;
+  /** Values for the spec's server variables (ECL's `region`; an option named like the variable works too). */
+  variables?: Readonly<Record<string, string | undefined>>;
+  /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
+  fetch?: typeof globalThis.fetch;
+  /** Extra headers sent with every request. */
+  headers?: Readonly<Record<string, string>>;
+  /** Per-request timeout in milliseconds (default 30 000). */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Client options checked once, before any request. @internal */
+export interface ClientSetup {
+  provider: string;
+  baseUrl: string;
+  /** Origin of `baseUrl`: the only origin a request (or a followed redirect) may go to. */
+  origin: string;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  /** Every token seen so far, for redaction. */
+  secrets: string[];
+  /** The header that carries the token, lower-cased (`authorization`, `x-auth-token`). */
+  authHeader: string;
+  /** The same, as the spec spells it (for messages). */
+  authHeaderName: string;
+  /** The header value for the current token (asks a token function each time). */
+  authValue(): Promise<string> | string;
+  /** `options.headers`, names lower-cased. */
+  headers: Readonly<Record<string, string>>;
+  /** The token is a function: worth asking again after a 401. */
+  refreshable: boolean;
+}
+
+/** Checks the options of a client (throws `ValidationError` before any request). @internal */
+export function setUpClient(description: ProviderDescription, options: ClientOptions): ClientSetup {
+  const provider = description.name;
+  if (options === null || typeof options !== "object") {
+    throw new ValidationError(`${provider}: createClient needs an options object with a token option.`, { provider });
+  }
+  const { token } = options;
+  if (typeof token === "string" ? token.trim() === "" : typeof token !== "function") {
+    throw new ValidationError(`${provider}: the token option must be a non-empty string or a function returning one.`, {
+      provider,
+    });
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ValidationError(
+      `${provider}: the timeoutMs option must be a positive number, got ${String(timeoutMs)}.`,
+      {
+        provider,
+      },
+    );
+  }
+  const baseUrl = resolveBaseUrl(description, options.baseUrl, serverVariables(description, options));
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new ValidationError(`${provider}: no fetch is available in this runtime, so pass the fetch option.`, {
+      provider,
+    });
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+
+  const secrets: string[] = typeof token === "string" ? [token] : [];
+  const bearer = description.auth.type === "bearer";
+  const asHeader = (value: string) => (bearer ? `Bearer ${value}` : value);
+  const fromFunction = async (ask: () => string | Promise<string>): Promise<string> => {
+    let value: unknown;
+    try {
+      value = await ask();
+    } catch (error) {
+      if (error instanceof OpwatchError) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      throw new AuthError(`${provider}: the token option's function failed (${why}), so no request was sent.`, {
+        provider,
+        cause: error,
+        secrets,
+      });
+    }
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new AuthError(`${provider}: the token option's function returned no token.`, { provider });
+    }
+    if (!secrets.includes(value)) secrets.push(value);
+    return asHeader(value);
+  };
+  const fixed = typeof token === "string" ? asHeader(token) : undefined;
+  return {
+    provider,
+    baseUrl,
+    origin: new URL(baseUrl).origin,
+    fetch: fetchImpl,
+    timeoutMs,
+    secrets,
+    authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),
+    authHeaderName: bearer ? "Authorization" : description.auth.name,
+    authValue: () => fixed ?? fromFunction(token as () => string | Promise<string>),
+    headers,
+    refreshable: typeof token === "function",
+  };
+}
+
+/** `variables`, plus any option named like one of the spec's server variables (ECL's `region`). */
+function serverVariables(
+  description: ProviderDescription,
+  options: ClientOptions,
+): Readonly<Record<string, string | undefined>> {
+  const values: Record<string, string | undefined> = {};
+  for (const server of description.servers) {
+    for (const name of Object.keys(server.variables ?? {})) {
+      const value = (options as unknown as Record<string, unknown>)[name];
+      if (typeof value === "string") values[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(options.variables ?? {})) {
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}

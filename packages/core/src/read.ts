@@ -1,0 +1,165 @@
+import { withLimits } from "./deadline.js";
+import type { PollOperationDescription, ProviderDescription } from "./description.js";
+import { AuthError, NetworkError, OpwatchError, ValidationError } from "./errors.js";
+import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
+import { expandPath, validatePathParams } from "./params.js";
+import { followRedirects } from "./redirect.js";
+import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
+
+export interface ReadOptions<Op extends string = string> {
+  /** Which of the provider's poll endpoints to read (defaults to the spec's first). */
+  operation?: Op;
+  /** ETag from an earlier read: a provider with conditional reads answers 304 when nothing changed. */
+  ifNoneMatch?: string;
+  signal?: AbortSignal;
+  /**
+   * Epoch ms at which the read is cut (the request aborted): it then rejects with a `TimeoutError`,
+   * which is not retryable. The `timeoutMs` option still bounds each request on its own.
+   */
+  deadline?: number;
+}
+
+export interface ProviderClientBase {
+  readonly provider: string;
+  readonly baseUrl: string;
+  readonly description: ProviderDescription;
+  /** Reads one operation: validates the ids, sends one GET, turns error answers into typed errors. */
+  getOperation(params: string | Readonly<Record<string, string>>, options?: ReadOptions): Promise<OperationSnapshot>;
+}
+
+/**
+ * The lean reader of one provider: `getOperation` and nothing else, each read sent with the injected
+ * `fetch` directly (no typed client on the read path). An option named like a server variable of the
+ * spec (ECL's `region`) sets that variable. Throws a `ValidationError` on bad options, before any request.
+ * @public
+ */
+export function createOperationReader(
+  description: ProviderDescription,
+  options: ClientOptions & { readonly [serverVariable: string]: unknown },
+): ProviderClientBase {
+  return readerOf(description, setUpClient(description, options));
+}
+
+/** The reader over options already checked (shared with `createProviderClient`). @internal */
+export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
+  const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
+  const getOperation = async (
+    params: string | Readonly<Record<string, string>>,
+    options: ReadOptions = {},
+  ): Promise<OperationSnapshot> => {
+    try {
+      return await readOperation(description, setup, isAnswer, params, options);
+    } catch (error) {
+      // A token function may hand out a fresh token: ask it once more after a 401.
+      if (setup.refreshable && error instanceof AuthError && error.status === 401) {
+        return readOperation(description, setup, isAnswer, params, options);
+      }
+      throw error;
+    }
+  };
+  return { provider: setup.provider, baseUrl: setup.baseUrl, description, getOperation };
+}
+
+async function readOperation(
+  description: ProviderDescription,
+  setup: ClientSetup,
+  isAnswer: (status: number) => boolean,
+  params: string | Readonly<Record<string, string>>,
+  options: ReadOptions,
+): Promise<OperationSnapshot> {
+  const { provider } = setup;
+  const operation = options.operation ?? description.defaultOperation;
+  const endpoint = description.operations[operation];
+  if (!endpoint) {
+    throw new ValidationError(
+      `${provider}: unknown operation ${JSON.stringify(operation)}; expected one of ${Object.keys(description.operations).join(", ")}.`,
+      { provider },
+    );
+  }
+  const values = validatePathParams(provider, endpoint.pathParams, toParamValues(provider, endpoint, params));
+  const { deadline } = options;
+  if (deadline !== undefined && (typeof deadline !== "number" || Number.isNaN(deadline))) {
+    throw new ValidationError(
+      `${provider}: the deadline read option must be epoch milliseconds, got ${String(deadline)}.`,
+      {
+        provider,
+      },
+    );
+  }
+  const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
+  const limits = {
+    provider,
+    what: `read of ${operation}`,
+    timeoutMs: setup.timeoutMs,
+    deadline,
+    signal: options.signal,
+  };
+  return withLimits(limits, async (signal) => {
+    const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
+    headers[setup.authHeader] = await setup.authValue();
+    if (options.ifNoneMatch !== undefined && endpoint.conditional) headers["if-none-match"] = options.ifNoneMatch;
+    const send = (target: string) =>
+      setup.fetch(target, { method: "GET", headers, redirect: "manual", signal }).catch((error: unknown) => {
+        throw networkError(setup, error);
+      });
+    let answer = { response: await send(url), url };
+    const { status } = answer.response;
+    if (status >= 300 && status < 400) answer = await followRedirects(setup, operation, answer, isAnswer, send);
+    return toSnapshot(
+      description,
+      setup,
+      operation,
+      values,
+      answer.response,
+      answer.url,
+      (response) =>
+        response.text().catch((error: unknown) => {
+          throw networkError(setup, error);
+        }),
+      headers["if-none-match"] !== undefined,
+    );
+  });
+}
+
+const inBrowser = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document === "object" ||
+  typeof (globalThis as { importScripts?: unknown }).importScripts === "function";
+
+/** A failure with no HTTP answer; in a browser, a fetch `TypeError` is most often CORS, so the message says so. @internal */
+export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
+  if (error instanceof OpwatchError) return error;
+  const { provider, baseUrl, secrets } = setup;
+  const reason = error instanceof Error ? error.message : String(error);
+  const hint =
+    error instanceof TypeError && inBrowser()
+      ? `in a browser this is often CORS: the server must allow this origin and the headers ${setup.authHeaderName} and If-None-Match, and expose ETag, Retry-After and Location`
+      : "check the network and the baseUrl option";
+  return new NetworkError(`${provider}: the request to ${baseUrl} failed (${reason}); ${hint}.`, {
+    provider,
+    cause: error,
+    secrets,
+  });
+}
+
+function toParamValues(
+  provider: string,
+  endpoint: PollOperationDescription,
+  params: string | Readonly<Record<string, string>>,
+): Readonly<Record<string, unknown>> {
+  if (typeof params === "string") {
+    const [only, ...rest] = endpoint.pathParams;
+    if (!only || rest.length > 0) {
+      throw new ValidationError(
+        `${provider}: this operation needs ${endpoint.pathParams.map((p) => p.name).join(" and ")}, so pass an object.`,
+        { provider },
+      );
+    }
+    return { [only.name]: params };
+  }
+  if (params === null || typeof params !== "object") {
+    throw new ValidationError(`${provider}: operation ids must be a string or an object of path parameters.`, {
+      provider,
+    });
+  }
+  return params;
+}

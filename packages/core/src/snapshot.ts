@@ -1,0 +1,117 @@
+import type { ProviderDescription } from "./description.js";
+import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
+import type { ClientSetup } from "./options.js";
+import { parseRetryAfter } from "./timestamps.js";
+
+/** One read of an operation, before normalization. */
+export interface OperationSnapshot<Body = unknown> {
+  /** operationId of the endpoint that was read. */
+  operation: string;
+  params: Record<string, string>;
+  httpStatus: number;
+  /** The typed body; `undefined` for 304 and for redirects. */
+  body: Body | undefined;
+  notModified: boolean;
+  etag?: string;
+  /** `Location` of a redirect answer (Keycard's 303 to the install). Never followed. */
+  location?: string;
+  /** Seconds the server asked to wait before the next request. */
+  retryAfter?: number;
+}
+
+/**
+ * Turns the answer to one read into a snapshot: 304, a redirect the spec maps to a state, a JSON object
+ * body; any other answer becomes the typed error for it. `readText` reads the body (under the read's
+ * deadline). @internal
+ */
+export async function toSnapshot(
+  description: ProviderDescription,
+  setup: ClientSetup,
+  operation: string,
+  params: Record<string, string>,
+  response: Response,
+  requestUrl: string,
+  readText: (response: Response) => Promise<string>,
+  sentIfNoneMatch: boolean,
+): Promise<OperationSnapshot> {
+  const { provider, secrets } = setup;
+  const status = response.status;
+  const headers = response.headers;
+  const retryAfter = parseRetryAfter(headers.get("retry-after"));
+  const etag = headers.get("etag") ?? undefined;
+  const snapshot: OperationSnapshot = { operation, params, httpStatus: status, body: undefined, notModified: false };
+  if (etag !== undefined) snapshot.etag = etag;
+  if (retryAfter !== undefined) snapshot.retryAfter = retryAfter;
+
+  if (status === 304) {
+    if (!sentIfNoneMatch) {
+      throw new ResponseError(
+        `${provider}: ${operation} answered 304 Not Modified to a read without If-None-Match, which leaves no status to report.`,
+        { provider, status, secrets },
+      );
+    }
+    snapshot.notModified = true;
+    return snapshot;
+  }
+  const redirects = description.adapter.redirects ?? {};
+  if (response.type === "opaqueredirect") {
+    // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
+    // status to a state, the redirect itself is the answer; its target stays unknown.
+    const [only, ...others] = Object.keys(redirects);
+    if (only && others.length === 0) {
+      snapshot.httpStatus = Number(only);
+      return snapshot;
+    }
+    throw new ResponseError(
+      `${provider}: ${operation} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
+      { provider, secrets },
+    );
+  }
+  if (status >= 300 && status < 400) {
+    const location = headers.get("location");
+    const target = location && redirects[String(status)] ? resolve(location, response.url || requestUrl) : undefined;
+    if (target === undefined) {
+      throw new ResponseError(
+        `${provider}: ${operation} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
+        { provider, status, secrets },
+      );
+    }
+    response.body?.cancel().catch(() => undefined);
+    snapshot.location = target;
+    return snapshot;
+  }
+
+  const text = await readText(response);
+  const body = parseJson(text);
+  if (response.ok) {
+    if (body === null || typeof body !== "object") {
+      const type = headers.get("content-type");
+      throw new ResponseError(
+        endSentence(
+          `${provider}: ${operation} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
+        ),
+        { provider, status, secrets },
+      );
+    }
+    snapshot.body = body;
+    return snapshot;
+  }
+  throw errorFromResponse(description, response, body, text, retryAfter, secrets);
+}
+
+function resolve(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { type ProviderCase, providers } from "./providers.js";

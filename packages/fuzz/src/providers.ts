@@ -1,0 +1,50 @@
+// The four providers as a table, so every property and cross-origin test runs for each of them.
+import { bentley, createClient as createBentley } from "@opwatch/bentley";
+import type { ClientOptions, ProviderClientBase, ProviderDescription } from "@opwatch/core";
+import { createClient as createEcl, ecl } from "@opwatch/ecl";
+import { createClient as createKeycard, keycard } from "@opwatch/keycard";
+import { createClient as createSourcecraft, sourcecraft } from "@opwatch/sourcecraft";
+import { examplesOf } from "@opwatch/testkit";
+
+export interface ProviderCase {
+  name: string;
+  description: ProviderDescription;
+  /** The provider module, for the facade's `provider(module, options)`. */
+  // biome-ignore lint/suspicious/noExplicitAny: each module has its own options type.
+  module: any;
+  createClient(options: ClientOptions): ProviderClientBase;
+  /** The spec's 200 examples of the default poll endpoint. */
+  examples: unknown[];
+  /** Path parameters `getOperation` accepts. */
+  validParams: Record<string, string>;
+}
+
+const UUID = "75aab8db-8632-42b4-af2f-06b5820798ef";
+
+function validParamsOf(description: ProviderDescription): Record<string, string> {
+  const endpoint = description.operations[description.defaultOperation];
+  if (!endpoint) throw new Error(`${description.name}: no default operation`);
+  return Object.fromEntries(endpoint.pathParams.map((p) => [p.name, p.format === "uuid" ? UUID : `id-${p.name}`]));
+}
+
+function row(
+  module: { name: string; description: ProviderDescription },
+  createClient: (options: never) => unknown,
+): ProviderCase {
+  const { description } = module;
+  return {
+    name: module.name,
+    description,
+    module,
+    createClient: createClient as unknown as ProviderCase["createClient"],
+    examples: Object.values(examplesOf(module.name, description.defaultOperation, "200")),
+    validParams: validParamsOf(description),
+  };
+}
+
+export const providers: readonly ProviderCase[] = [
+  row(sourcecraft, createSourcecraft),
+  row(keycard, createKeycard),
+  row(bentley, createBentley),
+  row(ecl, createEcl),
+];

@@ -1,0 +1,137 @@
+// The watcher's scheduler: one timer for many wake-ups, request slots per origin, shared pushback.
+import { describe, expect, it } from "vitest";
+import { AbortError } from "../src/index.js";
+import { Scheduler } from "../src/scheduler.js";
+import { FakeClock } from "./fake-clock.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
+
+const abortError = () => new AbortError("aborted");
+
+describe("Scheduler", () => {
+  it("drives many sleeps with one timer, in time order", async () => {
+    const clock = new FakeClock();
+    const scheduler = new Scheduler(clock);
+    const woke: number[] = [];
+    for (const ms of [300, 100, 200, 100, 50]) {
+      scheduler.sleep(ms, undefined, abortError).then(() => woke.push(ms));
+    }
+    expect(clock.timers).toBe(1);
+    expect(scheduler.pending).toBe(5);
+    await clock.advance(99);
+    expect(woke).toEqual([50]);
+    await clock.advance(1);
+    expect(woke).toEqual([50, 100, 100]);
+    await clock.advance(200);
+    expect(woke).toEqual([50, 100, 100, 200, 300]);
+    expect(clock.timers).toBe(0);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it("an aborted sleep leaves no wake-up and no timer behind", async () => {
+    const clock = new FakeClock();
+    const scheduler = new Scheduler(clock);
+    const controller = new AbortController();
+    const sleeping = scheduler.sleep(60_000, controller.signal, abortError);
+    expect(clock.timers).toBe(1);
+    controller.abort();
+    await expect(sleeping).rejects.toBeInstanceOf(AbortError);
+    expect(scheduler.pending).toBe(0);
+    expect(clock.timers).toBe(0);
+  });
+
+  it("hands out at most maxInFlight slots per origin, first come first served", async () => {
+    const scheduler = new Scheduler(new FakeClock(), 2);
+    expect(scheduler.acquire("https://a", undefined, abortError)).toBeUndefined();
+    expect(scheduler.acquire("https://a", undefined, abortError)).toBeUndefined();
+    expect(scheduler.acquire("https://b", undefined, abortError)).toBeUndefined();
+    const order: number[] = [];
+    scheduler.acquire("https://a", undefined, abortError)?.then(() => order.push(1));
+    const controller = new AbortController();
+    const second = scheduler.acquire("https://a", controller.signal, abortError);
+    scheduler.acquire("https://a", undefined, abortError)?.then(() => order.push(3));
+    expect(scheduler.load("https://a")).toEqual({ inFlight: 2, queued: 3 });
+    controller.abort();
+    await expect(second).rejects.toBeInstanceOf(AbortError);
+    scheduler.release("https://a");
+    scheduler.release("https://a");
+    await Promise.resolve();
+    expect(order).toEqual([1, 3]);
+    expect(scheduler.load("https://a")).toEqual({ inFlight: 2, queued: 0 });
+  });
+});
+
+describe("a watcher's waits share the scheduler", () => {
+  it("admits first polls through the per-origin limit: 200 waits, never more than 4 requests in flight", async () => {
+    const clock = new FakeClock();
+    let inFlight = 0;
+    let peak = 0;
+    const { watcher, requests } = stubWatcher(
+      clock,
+      async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return json(bentleyBody("Succeeded", 100, new Date(clock.now())));
+      },
+      { maxInFlightPerOrigin: 4 },
+    );
+    const events: string[] = [];
+    const waits = Array.from({ length: 200 }, () =>
+      watcher.wait(OP_URL, { onEvent: (e) => e.type === "scheduled" && events.push(e.reason) }),
+    );
+    const results = await Promise.all(waits);
+    expect(results.every((s) => s.state === "succeeded")).toBe(true);
+    expect(requests).toHaveLength(200);
+    expect(peak).toBe(4);
+    expect(events.filter((reason) => reason === "admission")).toHaveLength(196);
+  });
+
+  it("500 sleeping waits hold one timer, and none once they are aborted", async () => {
+    const clock = new FakeClock();
+    const { watcher, requests } = stubWatcher(clock, () => json(bentleyBody("Started", null, new Date(clock.now()))));
+    const controller = new AbortController();
+    const waits = Array.from({ length: 500 }, () =>
+      watcher.wait(OP_URL, { signal: controller.signal }).catch((e) => e),
+    );
+    await clock.advance(0);
+    expect(requests).toHaveLength(500);
+    expect(clock.timers).toBe(1);
+    controller.abort();
+    const errors = await Promise.all(waits);
+    expect(errors.every((e) => e instanceof AbortError)).toBe(true);
+    expect(clock.timers).toBe(0);
+  });
+
+  it("a 429 seen by one wait delays every wait to that origin until it passes", async () => {
+    const clock = new FakeClock();
+    const created = new Date(clock.now());
+    const { watcher, requests } = stubWatcher(clock, (_request, index) =>
+      index === 1
+        ? json(JSON.stringify({ error: { code: "RateLimitExceeded", message: "slow down" } }), 429, {
+            "retry-after": "20",
+          })
+        : json(bentleyBody("Started", null, created)),
+    );
+    const retries: unknown[] = [];
+    const a = watcher.watch(OP_URL, { onRetry: (error) => retries.push(error) });
+    const bRetries: [string, number][] = [];
+    const b = watcher.watch(OP_URL, { onRetry: (error, delayMs) => bRetries.push([error.name, delayMs]) });
+    await a.next(); // request 0: running
+    const bFirst = b.next(); // request 1: 429, Retry-After 20 s
+    await clock.advance(0);
+    expect(requests).toHaveLength(2);
+    expect(watcher.pushbackKey(OP_URL)).toBe("bentley@https://api.bentley.com");
+    // Wait a would poll again within a few seconds; the pushback holds it (and b) for 20 s.
+    await clock.advance(19_900);
+    expect(requests).toHaveLength(2);
+    await clock.advance(2_000);
+    expect(requests.length).toBeGreaterThanOrEqual(3);
+    expect(requests.slice(2).every((r) => r.at >= (requests[1]?.at ?? 0) + 20_000)).toBe(true);
+    expect(retries).toHaveLength(0);
+    expect(bRetries).toEqual([["RateLimitError", 20_000]]);
+    expect((await bFirst).value?.state).toBe("running");
+    await a.return?.(undefined);
+    await b.return?.(undefined);
+  });
+});

@@ -1,0 +1,94 @@
+// One load run in a fresh process: N concurrent waits on operations of 1–10 s against the loopback
+// server, with the floor and cap halved; prints peak RSS, event-loop delay, errors and time as JSON.
+// argv: <base URL> <waits> <opwatch|hand-rolled>
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { bentley } from "@opwatch/bentley";
+import { backoffDelay, createWatcher, provider } from "opwatch";
+
+const [base, countArg, mode] = process.argv.slice(2);
+const count = Number(countArg);
+const FLOOR = 500;
+const CAP = 30_000;
+const durations = Array.from({ length: count }, (_, i) => 1000 + ((i * 7919) % 9001));
+const path = (i) => `/schedules/bench/operations/op${i}-${durations[i]}`;
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let peakRss = 0;
+let peakHeap = 0;
+const sample = () => {
+  const memory = process.memoryUsage();
+  peakRss = Math.max(peakRss, memory.rss);
+  peakHeap = Math.max(peakHeap, memory.heapUsed);
+};
+sample();
+const baseRss = peakRss;
+const sampler = setInterval(sample, 100);
+const started = Date.now();
+let errors = 0;
+let firstError;
+const fail = (error) => {
+  errors++;
+  firstError ??= String(error?.message ?? error);
+};
+
+if (mode === "opwatch") {
+  const watcher = createWatcher({
+    providers: [provider(bentley, { token: "bench-token-0123456789", baseUrl: base })],
+    polling: { minDelayMs: FLOOR, maxDelayMs: CAP },
+  });
+  await Promise.all(
+    durations.map((_, i) =>
+      watcher
+        .wait({
+          provider: "bentley",
+          operation: "getScheduleOperation",
+          baseUrl: base,
+          params: { scheduleId: "bench", operationId: `op${i}-${durations[i]}` },
+        })
+        .catch(fail),
+    ),
+  );
+} else {
+  // What an app writes by hand: fetch, json, the old poller's backoff (restarting on a change), a timer each.
+  const one = async (i) => {
+    let last;
+    let attempt = 0;
+    for (;;) {
+      const response = await fetch(`${base}${path(i)}`, {
+        headers: {
+          authorization: "Bearer bench-token-0123456789",
+          accept: "application/vnd.bentley.itwin-platform.v1+json",
+        },
+      });
+      const body = await response.json();
+      const status = body.operation.status;
+      if (status === "Succeeded") return;
+      if (status !== last) attempt = 0;
+      else attempt++;
+      last = status;
+      await new Promise((resolve) =>
+        setTimeout(resolve, backoffDelay(attempt, { minDelayMs: FLOOR, maxDelayMs: CAP })),
+      );
+    }
+  };
+  await Promise.all(durations.map((_, i) => one(i).catch(fail)));
+}
+
+clearInterval(sampler);
+loop.disable();
+sample();
+process.stdout.write(
+  `${JSON.stringify({
+    mode,
+    waits: count,
+    seconds: (Date.now() - started) / 1000,
+    peakRssMb: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
+    startRssMb: Math.round(baseRss / 1e6),
+    peakHeapMb: Math.round(peakHeap / 1e6),
+    loopP99Ms: Math.round(loop.percentile(99) / 1e6),
+    loopMaxMs: Math.round(loop.max / 1e6),
+    errors,
+    firstError,
+  })}\n`,
+);

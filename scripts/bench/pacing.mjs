@@ -1,0 +1,150 @@
+// The fake-clock pacing table: requests and detection lag of opwatch's poller against a fixed 2 s poller
+// (Azure core-lro's default) and an AWS-waiter-style 2–120 s jittered backoff. Every trial draws the
+// operation's duration in [0.9 T, 1.1 T] (nobody knows T exactly); medians over the trials.
+import { pollUntilDone } from "opwatch";
+
+/** A deterministic PRNG (mulberry32), so two runs print the same table. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A clock the simulation drives: time jumps to the next timer. */
+class SimClock {
+  time = 0;
+  timers = [];
+  next = 1;
+  now = () => this.time;
+  setTimeout = (callback, ms) => {
+    const id = this.next++;
+    this.timers.push({ id, at: this.time + Math.max(0, ms), callback });
+    return id;
+  };
+  clearTimeout = (id) => {
+    this.timers = this.timers.filter((t) => t.id !== id);
+  };
+  async run(promise) {
+    let settled = false;
+    promise.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (settled) return promise;
+      this.timers.sort((a, b) => a.at - b.at);
+      const timer = this.timers.shift();
+      if (!timer) throw new Error("simulation stalled");
+      this.time = Math.max(this.time, timer.at);
+      timer.callback();
+    }
+  }
+}
+
+const status = (done, progress, createdAt) => ({
+  provider: "bench",
+  id: "op",
+  ref: { provider: "bench", operation: "op", params: {}, baseUrl: "https://bench.test" },
+  state: done ? "succeeded" : "running",
+  done,
+  rawStatus: done ? "Succeeded" : "Started",
+  progress,
+  createdAt,
+  updatedAt: undefined,
+  error: undefined,
+  resultUrl: undefined,
+  raw: undefined,
+});
+
+/** One opwatch wait on the simulated clock; returns [requests, lag ms]. */
+async function opwatchTrial(durationMs, withProgress, random, options) {
+  const clock = new SimClock();
+  const createdAt = new Date(0);
+  const reads = [];
+  const read = async () => {
+    const t = clock.now();
+    reads.push(t);
+    const done = t >= durationMs;
+    // Integer percent, as Bentley's percentComplete usually is.
+    const progress = withProgress ? Math.min(1, Math.floor((100 * t) / durationMs) / 100) : undefined;
+    return { status: status(done, done && withProgress ? 1 : progress, createdAt) };
+  };
+  await clock.run(pollUntilDone(read, "bench", { clock, random, maxWaitMs: 24 * 3_600_000, ...options }));
+  return [reads.length, (reads.at(-1) ?? 0) - durationMs];
+}
+
+function fixedTrial(durationMs, intervalMs) {
+  let t = 0;
+  let requests = 1;
+  while (t < durationMs) {
+    t += intervalMs;
+    requests++;
+  }
+  return [requests, t - durationMs];
+}
+
+/** smithy-style waiter: first poll at once, then attempt n waits a random time in [min, min·2^(n-1)],
+ * the maximum once that exceeds it. */
+function awsTrial(durationMs, random, minMs = 2_000, maxMs = 120_000) {
+  const ceiling = Math.log(maxMs / minMs) / Math.log(2) + 1;
+  let t = 0;
+  let requests = 1;
+  for (let attempt = 1; t < durationMs; attempt++) {
+    const delay = attempt > ceiling ? maxMs : minMs + (Math.min(maxMs, minMs * 2 ** (attempt - 1)) - minMs) * random();
+    t += delay;
+    requests++;
+  }
+  return [requests, t - durationMs];
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Rows of { T, progress, strategy, requests, lagMs } (medians over `trials`). */
+export async function pacingTable({ trials = 100, horizons = [3, 30, 300], options = {} } = {}) {
+  const rows = [];
+  for (const withProgress of [false, true]) {
+    for (const T of horizons) {
+      const durations = Array.from({ length: trials }, (_, i) => T * 1000 * (0.9 + 0.2 * prng(1000 + i)()));
+      const results = { opwatch: [], "fixed 2 s": [], "AWS 2–120 s": [] };
+      for (let i = 0; i < trials; i++) {
+        const duration = durations[i];
+        results.opwatch.push(await opwatchTrial(duration, withProgress, prng(7 + i), options));
+        results["fixed 2 s"].push(fixedTrial(duration, 2_000));
+        results["AWS 2–120 s"].push(awsTrial(duration, prng(99 + i)));
+      }
+      for (const [strategy, list] of Object.entries(results)) {
+        rows.push({
+          T,
+          progress: withProgress,
+          strategy,
+          requests: median(list.map(([r]) => r)),
+          lagMs: median(list.map(([, lag]) => lag)),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** True when `other` is at least as good on both and better on one. */
+export function dominates(other, mine) {
+  return (
+    other.requests <= mine.requests &&
+    other.lagMs <= mine.lagMs &&
+    (other.requests < mine.requests || other.lagMs < mine.lagMs)
+  );
+}

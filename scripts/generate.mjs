@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderCliPackageJson, renderCliRegistry } from "./generator/render-cli.mjs";
 import { renderPackage } from "./generator/render-package.mjs";
 import { loadSpec } from "./generator/spec.mjs";
 
@@ -25,26 +26,45 @@ if (specFiles.length === 0) {
   process.exit(1);
 }
 
+/** @type {string[]} */
 const drifted = [];
 let written = 0;
+/** @type {string[]} */
+const names = [];
 for (const file of specFiles) {
   const spec = await loadSpec(join(root, "specs", file));
+  names.push(spec.name);
   const packageDir = join(root, "packages", spec.name);
   const directory = relative(root, packageDir).split(sep).join("/");
   const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")), directory);
-  for (const [path, content] of Object.entries(files)) {
-    const target = join(packageDir, path);
-    const current = existsSync(target) ? await readFile(target, "utf8") : undefined;
-    if (current === content) continue;
-    if (check) {
-      drifted.push(relative(root, target));
-      continue;
-    }
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content);
-    written += 1;
-  }
+  for (const [path, content] of Object.entries(files)) await emit(join(packageDir, path), content);
   if (check) drifted.push(...(await strayGeneratedFiles(packageDir, Object.keys(files))));
+}
+
+// The CLI reaches every provider: its registry and its dependencies come from the same specs.
+const cliDir = join(root, "packages", "cli");
+if (existsSync(join(cliDir, "package.json"))) {
+  const registry = join(cliDir, "src", "generated", "providers.ts");
+  const previous = existsSync(registry)
+    ? [...(await readFile(registry, "utf8")).matchAll(/from "@opwatch\/([a-z0-9-]+)"/g)].map((m) => m[1] ?? "")
+    : [];
+  await emit(registry, renderCliRegistry(names));
+  const cliPackage = join(cliDir, "package.json");
+  const updated = renderCliPackageJson(await readFile(cliPackage, "utf8"), names, previous);
+  if (updated !== undefined) await emit(cliPackage, updated);
+}
+
+/** Writes one generated file, or records it as drifted under --check. @param {string} target @param {string} content */
+async function emit(target, content) {
+  const current = existsSync(target) ? await readFile(target, "utf8") : undefined;
+  if (current === content) return;
+  if (check) {
+    drifted.push(relative(root, target));
+    return;
+  }
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, content);
+  written += 1;
 }
 
 if (check) {

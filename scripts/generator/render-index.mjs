@@ -1,6 +1,6 @@
 // @ts-check
-// The entry of a provider package: typed createClient over @opwatch/core, the status adapter and the
-// provider object the facade registers. Everything provider-specific comes from the spec.
+// The entry of a provider package: only what its spec says (its poll endpoints' types and names); the
+// generic part (client factory, status reader, option types) is @opwatch/core's provider helper.
 
 /** @param {string} name */
 export function identifier(name) {
@@ -16,39 +16,23 @@ export function typePrefix(name) {
 /** @param {import("./spec.mjs").LoadedSpec} spec */
 export function renderIndex(spec) {
   const d = spec.description;
-  const Prefix = typePrefix(spec.name);
-  const ops = spec.pollOperations;
-  const singleParam = ops.every((op) => op.params.length === 1);
-  const variables = Object.entries(d.servers[0]?.variables ?? {});
-  const opEntries = ops
-    .map(
-      (op) => `  ${op.operationId}: {
-    params: operations[${q(op.operationId)}]["parameters"]["path"];
-    body: operations[${q(op.operationId)}]["responses"][200]["content"][${q(op.accept)}];
-  };`,
-    )
+  const P = typePrefix(spec.name);
+  const opEntries = spec.pollOperations
+    .map((op) => {
+      // One id: the bare value is accepted too (a string, or a number for an integer id).
+      const id = op.params.length === 1 ? `, ${q(op.params[0].name)}` : "";
+      return `  ${op.operationId}: PollEndpoint<operations[${q(op.operationId)}], ${q(op.accept)}${id}>;`;
+    })
     .join("\n");
-  const variableOptions = variables
-    .map(
-      ([
-        key,
-        v,
-      ]) => `  /** Server variable \`${key}\`${v.enum ? `: one of ${v.enum.join(", ")}` : ""} (default ${v.default}). Ignored when \`baseUrl\` is set. */
-  ${key}?: ${v.enum ? v.enum.map(q).join(" | ") : "string"};`,
-    )
-    .map((line) => `${line}\n`)
-    .join("");
-  const variableKeys = variables.map(([key]) => key);
-  const paramsType = `${Prefix}PollOperations[Op]["params"]${singleParam ? " | string" : ""}`;
 
   return `import {
-  type ClientOptions as CoreClientOptions,
-  createProviderClient,
-  type OperationSnapshot,
+  clientFactory,
   type OperationStatus,
-  type ProviderClient,
-  type ReadOptions,
-  toOperationStatus,
+  type PollEndpoint,
+  type ProviderClientOptions,
+  type ProviderModule,
+  statusReader,
+  type TypedProviderClient,
 } from "@opwatch/core";
 import { description } from "./description.js";
 import type { components, operations, paths } from "./schema.js";
@@ -57,55 +41,29 @@ export { description };
 export type { components, operations, paths };
 
 /** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export interface ${Prefix}PollOperations {
+export type ${P}PollOperations = {
 ${opEntries}
-}
+};
 
-export type ${Prefix}OperationName = keyof ${Prefix}PollOperations;
-
-/** Options of {@link createClient}. */
-export interface ${Prefix}ClientOptions extends Omit<CoreClientOptions, "variables"> {
-${variableOptions}}
-
+export type ${P}OperationName = keyof ${P}PollOperations;
+/** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
+export type ${P}ClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every ${d.displayName} endpoint, plus \`getOperation\`. */
-export interface ${Prefix}Client extends Omit<ProviderClient<paths>, "getOperation"> {
-  /**
-   * Reads one operation. Ids are validated before any request and sent percent-encoded as one path
-   * segment; HTTP errors become typed errors (AuthError, NotFoundError, RateLimitError, …).
-   */
-  getOperation<Op extends ${Prefix}OperationName = ${q(d.defaultOperation)}>(
-    params: ${paramsType},
-    options?: ReadOptions<Op>,
-  ): Promise<OperationSnapshot<${Prefix}PollOperations[Op]["body"]>>;
-}
-
+export type ${P}Client = TypedProviderClient<paths, ${P}PollOperations, ${q(d.defaultOperation)}>;
 /** The normalized status of an operation of ${d.displayName}. */
-export type ${Prefix}OperationStatus = OperationStatus<${Prefix}PollOperations[${Prefix}OperationName]["body"]>;
+export type ${P}OperationStatus = OperationStatus<${P}PollOperations[${P}OperationName]["body"]>;
 
 /** Creates a client of ${d.displayName}. Throws a ValidationError (before any request) on bad options. */
-export function createClient(options: ${Prefix}ClientOptions): ${Prefix}Client {
-${
-  variableKeys.length
-    ? `  const { ${variableKeys.join(", ")}, ...rest } = options ?? ({} as ${Prefix}ClientOptions);
-  return createProviderClient<paths>(description, { ...rest, variables: { ${variableKeys.join(", ")} } }) as ${Prefix}Client;`
-    : `  return createProviderClient<paths>(description, options) as ${Prefix}Client;`
-}
-}
-
+export const createClient = clientFactory<${P}Client, ${P}ClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export function toStatus<Op extends ${Prefix}OperationName>(
-  snapshot: OperationSnapshot<${Prefix}PollOperations[Op]["body"]>,
-  baseUrl: string,
-): OperationStatus<${Prefix}PollOperations[Op]["body"]> {
-  return toOperationStatus(description, snapshot, baseUrl);
-}
+export const toStatus = statusReader<${P}PollOperations>(description);
 
-/** Register this with the opwatch facade: \`createWatcher({ providers: [${identifier(spec.name)}] })\`. */
-export const ${identifier(spec.name)} = {
+/** Register this with the opwatch facade: \`provider(${identifier(spec.name)}, { token })\`. */
+export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> & { createClient: typeof createClient } = {
   name: ${q(spec.name)},
   description,
   createClient,
-} as const;
+};
 `;
 }
 

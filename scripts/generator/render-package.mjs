@@ -1,6 +1,7 @@
 // @ts-check
 // Renders every file of one provider package from its loaded spec. Pure: same spec in, same bytes out.
 import { readFile } from "node:fs/promises";
+import { renderDescription } from "./render-description.mjs";
 import { renderIndex } from "./render-index.mjs";
 import { renderReadme } from "./render-readme.mjs";
 import { renderSchemaTypes } from "./render-schema.mjs";
@@ -35,12 +36,14 @@ export async function renderPackage(spec, existingPackageJson, directory = `pack
     "README.md": renderReadme(spec),
     "src/index.ts": `${header}export * from "./generated/index.js";\n`,
     "src/generated/schema.ts": header + (await renderSchemaTypes(spec)),
-    "src/generated/description.ts": `${header}import type { ProviderDescription } from "@opwatch/core";
-
-/** What the client and the poller know about ${spec.description.displayName}, read from its spec. */
-export const description = ${JSON.stringify(spec.description, null, 2)} as const satisfies ProviderDescription;
-`,
+    "src/generated/description.ts": renderDescription(spec, header),
     "src/generated/index.ts": header + renderIndex(spec),
+    // Spec-driven: every named example of every poll endpoint through Prism and the normalizer.
+    "test/spec-contract.test.ts": `${header}import { specContract } from "@opwatch/testkit";
+import { createClient, description, toStatus } from "../src/index.js";
+
+specContract(${JSON.stringify(spec.name)}, { createClient, description, toStatus });
+`,
   };
 }
 

@@ -16,8 +16,16 @@ export function renderReadme(spec) {
   const variables = Object.entries(d.servers[0]?.variables ?? {});
   const auth = d.auth.type === "bearer" ? "`Authorization: Bearer <token>`" : `\`${d.auth.name}: <token>\``;
 
-  const stateRows = Object.entries(d.adapter.status.map)
-    .map(([word, m]) => `| \`${word}\` | ${typeof m === "string" ? m : `${m.state} (code \`${m.code}\`)`} |`)
+  const ruleRows = (d.adapter.status.when ?? []).map(
+    (rule) =>
+      `| \`${rule.pointer}\` ${rule.present === undefined ? `is \`${JSON.stringify(rule.equals)}\`` : rule.present ? "is present" : "is absent"} (rule) | ${rule.state}${rule.code ? ` (code \`${rule.code}\`)` : ""} |`,
+  );
+  const stateRows = ruleRows
+    .concat(
+      Object.entries(d.adapter.status.map ?? {}).map(
+        ([word, m]) => `| \`${word}\` | ${typeof m === "string" ? m : `${m.state} (code \`${m.code}\`)`} |`,
+      ),
+    )
     .concat(
       Object.entries(d.adapter.redirects ?? {}).map(
         ([code, state]) => `| HTTP ${code} (redirect, not followed; \`resultUrl\` = its \`Location\`) | ${state} |`,
@@ -84,7 +92,7 @@ const { data, error } = await client.GET(${JSON.stringify(first.path)}, {
 | --- | --- |
 | \`token\` | string, or a function returning one (called per request, and once more after a 401). Sent as ${auth}; never logged or put in an error. |
 | \`baseUrl\` | overrides the server below |
-${variables.map(([key, v]) => `| \`${key}\` | server variable: ${(v.enum ?? [v.default]).map((/** @type {string} */ x) => `\`${x}\``).join(", ")} (default \`${v.default}\`) |`).join("\n")}${variables.length ? "\n" : ""}| \`fetch\` | a \`fetch\` to use instead of the global one |
+${variables.map(([key, v]) => `| \`${key}\` | server variable: ${variableValues(v)} (default \`${v.default}\`) |`).join("\n")}${variables.length ? "\n" : ""}| \`fetch\` | a \`fetch\` to use instead of the global one |
 | \`headers\` | extra headers for every request |
 | \`timeoutMs\` | per-request timeout (default 30 000) |
 
@@ -97,7 +105,8 @@ ${serverRows}
 | --- | --- |
 ${endpointRows}
 
-Status words map to opwatch states (case-insensitively; any other word → \`unknown\`, raw value kept):
+Status words map to opwatch states (rules first, in order; words case-insensitively; anything else →
+\`unknown\`, raw value kept):
 
 | ${d.displayName} | opwatch state |
 | --- | --- |
@@ -116,4 +125,12 @@ from \`@opwatch/core\`.
 This package is generated. Change \`specs/${spec.name}.yaml\`, then run \`pnpm generate\`; \`pnpm test\` fails
 when the package drifts from its spec. The provider object \`${identifier(spec.name)}\` is what the facade registers.
 `;
+}
+
+/** @param {import("@opwatch/core").ServerVariableDescription} v */
+function variableValues(v) {
+  const list = (/** @type {readonly string[]} */ values) => values.map((x) => `\`${x}\``).join(", ");
+  if (v.enum) return `one of ${list(v.enum)}`;
+  if (v.pattern) return `any value matching \`${v.pattern}\`${v.examples ? ` (known: ${list(v.examples)})` : ""}`;
+  return list([v.default]);
 }

@@ -4,12 +4,18 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parse } from "yaml";
-import { deref } from "../lib/openapi-ref.mjs";
+import { core } from "../lib/workspace.mjs";
 
-const STATES = new Set(["queued", "running", "succeeded", "failed", "canceled", "unknown"]);
+const { deref } = core;
+/** @type {ReadonlySet<string>} core's one list of states */
+const STATES = new Set(core.OPERATION_STATES);
 
 /**
- * @typedef {{ name: string, file: string, document: any, description: any, pollOperations: PollOperation[] }} LoadedSpec
+ * @typedef {import("@opwatch/core").ProviderDescription} ProviderDescription
+ * @typedef {import("@opwatch/core").PathParamDescription} PathParamDescription
+ * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
+ * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
+ * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollOperations: PollOperation[] }} LoadedSpec
  * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean }} PollOperation
  */
 
@@ -21,9 +27,11 @@ export async function loadSpec(file) {
   const ext = document["x-opwatch"];
   if (!ext || typeof ext !== "object") fail(file, "missing the top-level x-opwatch extension (see specs/README.md)");
 
+  /** @type {PollOperation[]} */
   const pollOperations = (ext.poll ?? []).map((/** @type {string} */ id) => findPollOperation(file, document, id));
   if (pollOperations.length === 0) fail(file, "x-opwatch.poll must name at least one GET operation");
 
+  /** @type {ProviderDescription} */
   const description = {
     name,
     displayName: required(file, ext.displayName, "x-opwatch.displayName"),
@@ -61,28 +69,26 @@ function findPollOperation(file, document, operationId) {
   return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
 }
 
-/** @param {any} server */
+/** @param {any} server @returns {ServerDescription} */
 function toServer(server) {
+  const variables = Object.entries(server.variables ?? {}).map(([key, /** @type {any} */ v]) => [
+    key,
+    {
+      default: v.default,
+      ...(v.enum ? { enum: v.enum } : {}),
+      // OpenAPI's Server Variable Object has no `pattern`: `x-pattern` / `x-examples` open the variable.
+      ...(v["x-pattern"] ? { pattern: v["x-pattern"] } : {}),
+      ...(v["x-examples"] ? { examples: v["x-examples"] } : {}),
+    },
+  ]);
   return {
     url: server.url,
     ...(server.description ? { description: server.description.trim() } : {}),
-    ...(server.variables
-      ? {
-          variables: Object.fromEntries(
-            Object.entries(server.variables).map(([key, v]) => [
-              key,
-              {
-                default: /** @type {any} */ (v).default,
-                .../** @type {any} */ (v.enum ? { enum: /** @type {any} */ (v).enum } : {}),
-              },
-            ]),
-          ),
-        }
-      : {}),
+    ...(variables.length ? { variables: Object.fromEntries(variables) } : {}),
   };
 }
 
-/** @param {string} file @param {any} document */
+/** @param {string} file @param {any} document @returns {import("@opwatch/core").AuthDescription} */
 function toAuth(file, document) {
   const [first] = document.security ?? [];
   const schemeName = first && Object.keys(first)[0];
@@ -92,21 +98,31 @@ function toAuth(file, document) {
   return fail(file, "top-level security must name an http bearer or an apiKey-in-header scheme");
 }
 
-/** @param {any} param */
+/** @param {any} param @returns {PathParamDescription} */
 function toPathParam(param) {
   const schema = param.schema ?? {};
+  const type = schema.type === "integer" || schema.type === "number" ? schema.type : undefined;
+  /** @type {Record<string, unknown>} */
+  const checks = {};
+  for (const key of ["minLength", "maxLength", "pattern", "format", "minimum", "maximum", "enum"]) {
+    if (schema[key] !== undefined) checks[key] = schema[key];
+  }
   return {
     name: param.name,
-    ...(schema.minLength !== undefined ? { minLength: schema.minLength } : {}),
-    ...(schema.pattern !== undefined ? { pattern: schema.pattern } : {}),
-    ...(schema.format !== undefined ? { format: schema.format } : {}),
+    ...(type ? { type } : {}),
+    ...checks,
+    ...(param["x-opwatch-multi-segment"] === true ? { multiSegment: true } : {}),
   };
 }
 
-/** @param {string} file @param {any} ext */
+/** @param {string} file @param {any} ext @returns {AdapterDescription} */
 function toAdapter(file, ext) {
   const status = required(file, ext.status, "x-opwatch.status");
-  for (const [word, mapping] of Object.entries(required(file, status.map, "x-opwatch.status.map"))) {
+  if (!status.map && !status.when) fail(file, "x-opwatch.status needs a map (with a pointer), when rules, or both");
+  for (const [i, rule] of (status.when ?? []).entries()) {
+    if (!STATES.has(rule?.state)) fail(file, `x-opwatch.status.when.${i}.state: "${rule?.state}" is not a state`);
+  }
+  for (const [word, mapping] of Object.entries(status.map ?? {})) {
     const state = typeof mapping === "string" ? mapping : /** @type {any} */ (mapping)?.state;
     if (!STATES.has(state))
       fail(file, `x-opwatch.status.map.${word}: "${state}" is not one of ${[...STATES].join(", ")}`);
@@ -120,7 +136,11 @@ function toAdapter(file, ext) {
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
     id: required(file, ext.id, "x-opwatch.id"),
-    status: { pointer: required(file, status.pointer, "x-opwatch.status.pointer"), map: status.map },
+    status: {
+      ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
+      ...(status.map ? { map: status.map } : {}),
+      ...(status.when ? { when: status.when } : {}),
+    },
     ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "errorBody"]),
   };
 }

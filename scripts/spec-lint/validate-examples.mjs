@@ -2,30 +2,27 @@
 // Validates every example in a spec (media types, parameters, headers, schemas) against its schema
 // with Ajv's JSON Schema 2020-12 dialect, the dialect OpenAPI 3.1 uses.
 import { readFile } from "node:fs/promises";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
-import { deref } from "../lib/openapi-ref.mjs";
+import { core, testkit } from "../lib/workspace.mjs";
+import { checkConventions } from "./check-conventions.mjs";
 
-const addFormats = /** @type {any} */ (addFormatsModule).default ?? addFormatsModule;
+const { deref } = core;
 
-/** @param {string} file @returns {Promise<{ checked: number, problems: string[] }>} one problem line per invalid example */
+/**
+ * @param {string} file
+ * @returns {Promise<{ checked: number, problems: string[] }>} one problem line per invalid example or broken convention
+ */
 export async function validateExamples(file) {
   const document = parse(await readFile(file, "utf8"));
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addSchema(rebase(document), "spec");
+  const validator = testkit.specValidator(document);
   /** @type {string[]} */
   const problems = [];
   let checked = 0;
 
   const check = (/** @type {string} */ where, /** @type {any} */ schema, /** @type {unknown} */ value) => {
     checked += 1;
-    const validate = ajv.compile(rebase(schema));
-    if (!validate(value)) {
-      const why = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-      problems.push(`${where}: example does not match its schema (${why})`);
-    }
+    const why = validator.problems(schema, value);
+    if (why.length > 0) problems.push(`${where}: example does not match its schema (${why.join("; ")})`);
   };
 
   /** Walks the document and checks each object that pairs a schema with examples. */
@@ -53,17 +50,6 @@ export async function validateExamples(file) {
   };
   walk(document.paths, "#/paths");
   walk(document.components, "#/components");
+  problems.push(...checkConventions(document));
   return { checked, problems };
-}
-
-/** Points local refs (`#/components/...`) at the spec registered as "spec". @param {any} node @returns {any} */
-function rebase(node) {
-  if (Array.isArray(node)) return node.map(rebase);
-  if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `spec${value}` : rebase(value),
-    ]),
-  );
 }

@@ -25,9 +25,20 @@ function scratch(): string {
   temps.push(dir);
   cpSync(join(root, "specs"), join(dir, "specs"), { recursive: true });
   for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
-    for (const part of ["src", "package.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json"]) {
+    for (const part of [
+      "src",
+      "test",
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "tsconfig.json",
+      "tsconfig.build.json",
+    ]) {
       cpSync(join(root, "packages", name, part), join(dir, "packages", name, part), { recursive: true });
     }
+  }
+  for (const part of ["package.json", join("src", "generated")]) {
+    cpSync(join(root, "packages", "cli", part), join(dir, "packages", "cli", part), { recursive: true });
   }
   return dir;
 }
@@ -81,9 +92,47 @@ describe("the generator", { timeout: 120_000 }, () => {
     expect(generate(dir).status).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, "packages", "acme", "package.json"), "utf8"));
     expect(pkg.name).toBe("@opwatch/acme");
-    expect(readFileSync(join(dir, "packages", "acme", "src", "generated", "index.ts"), "utf8")).toContain(
-      "export const acme = {",
+    const index = readFileSync(join(dir, "packages", "acme", "src", "generated", "index.ts"), "utf8");
+    expect(index).toContain("export const acme: ProviderModule<AcmeClientOptions>");
+    // Only what the spec says: the generic part is core's helper.
+    expect(index.trimEnd().split("\n").length).toBeLessThanOrEqual(45);
+    expect(pkg.scripts.test).toContain("vitest run");
+    expect(readFileSync(join(dir, "packages", "acme", "test", "spec-contract.test.ts"), "utf8")).toContain(
+      'specContract("acme", { createClient, description, toStatus });',
     );
+    // The CLI reaches it with no edit to packages/cli: registry and dependency are generated.
+    const registry = readFileSync(join(dir, "packages", "cli", "src", "generated", "providers.ts"), "utf8");
+    expect(registry).toContain('import { acme } from "@opwatch/acme";');
+    expect(registry).toContain("export const providers = [acme, bentley, ecl, keycard, sourcecraft] as const;");
+    const cli = JSON.parse(readFileSync(join(dir, "packages", "cli", "package.json"), "utf8"));
+    expect(cli.dependencies["@opwatch/acme"]).toBe("workspace:^");
+    expect(generate(dir, "--check").status).toBe(0);
+    // …and removing the spec takes it out again.
+    rmSync(join(dir, "specs", "acme.yaml"));
+    expect(generate(dir).status).toBe(0);
+    expect(readFileSync(join(dir, "packages", "cli", "src", "generated", "providers.ts"), "utf8")).not.toContain(
+      "acme",
+    );
+    expect(
+      JSON.parse(readFileSync(join(dir, "packages", "cli", "package.json"), "utf8")).dependencies,
+    ).not.toHaveProperty("@opwatch/acme");
+  });
+
+  it("keeps each generated index.ts to what is provider-specific (at most 45 lines)", () => {
+    for (const name of ["bentley", "ecl", "keycard", "sourcecraft"]) {
+      const index = readFileSync(join(root, "packages", name, "src", "generated", "index.ts"), "utf8");
+      expect(index.trimEnd().split("\n").length, name).toBeLessThanOrEqual(45);
+    }
+  });
+
+  it("type-checks the generator and the spec lint against core's description types", () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "scripts", "tsconfig.json")],
+      { encoding: "utf8" },
+    );
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
   });
 
   it("types open enums as known literals plus any string", () => {

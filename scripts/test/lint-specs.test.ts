@@ -1,7 +1,10 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { checkConventions } from "../spec-lint/check-conventions.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const lintSpecs = (...files: string[]) =>
@@ -30,5 +33,61 @@ describe("pnpm lint:specs", { timeout: 60_000 }, () => {
     }
     // The JSON Schema 2020-12 pass reports the same bad example on its own.
     expect(output).toMatch(/examples\/wrongType: example does not match its schema \(\/status must be string\)/);
+  });
+});
+
+describe("the conventions check (x-opwatch schema, pointers, named examples, descriptions)", () => {
+  const bentley = () => parse(readFileSync(join(root, "specs", "bentley.yaml"), "utf8"));
+
+  it("passes every spec in specs/", () => {
+    for (const name of ["bentley", "ecl", "keycard", "sourcecraft"]) {
+      expect(checkConventions(parse(readFileSync(join(root, "specs", `${name}.yaml`), "utf8"))), name).toEqual([]);
+    }
+  });
+
+  it("points at the offending x-opwatch key: unknown keys, unknown states, bad rules", () => {
+    const doc = bentley();
+    doc["x-opwatch"].status.mapp = {};
+    expect(checkConventions(doc)).toContain("x-opwatch/status/mapp: is not a known key");
+    const states = bentley();
+    states["x-opwatch"].status.map.Queued = "waiting";
+    expect(checkConventions(states).join("\n")).toMatch(/^x-opwatch\/status\/map\/Queued: /m);
+    const rules = bentley();
+    rules["x-opwatch"].status.when = [{ pointer: "/operation/status", state: "running" }];
+    expect(checkConventions(rules).join("\n")).toMatch(/^x-opwatch\/status\/when\/0: must match exactly one schema/m);
+  });
+
+  it("requires every pointer to resolve in the 200 schema", () => {
+    const doc = bentley();
+    doc["x-opwatch"].createdAt = "/operation/created";
+    expect(checkConventions(doc)).toContain(
+      'x-opwatch/createdAt: "/operation/created" does not resolve in the 200 schema of getScheduleOperation',
+    );
+  });
+
+  it("requires a named example for every mapped status value and every rule", () => {
+    const doc = bentley();
+    const media = doc.paths["/schedules/{scheduleId}/operations/{operationId}"].get.responses["200"].content;
+    const examples = (Object.values(media)[0] as { examples: Record<string, unknown> }).examples;
+    delete examples.failed;
+    doc["x-opwatch"].status.when = [{ pointer: "/operation/paused", equals: true, state: "queued" }];
+    const problems = checkConventions(doc);
+    expect(problems).toContain("x-opwatch/status/map/Failed: no named 200 example of a poll endpoint has this status");
+    expect(problems).toContain(
+      "x-opwatch/status/when/0: no named 200 example of a poll endpoint matches this rule first",
+    );
+  });
+
+  it("requires a description on every named schema and every property", () => {
+    const doc = bentley();
+    type Schema = { description?: string; $ref?: string; properties?: Record<string, Schema> };
+    const plain = (s: Schema) => Object.entries(s.properties ?? {}).find(([, p]) => p.description && !p.$ref);
+    const [name, schema] = Object.entries<Schema>(doc.components.schemas).find(([, s]) => plain(s)) ?? ["", {}];
+    delete schema.description;
+    const [property] = plain(schema) ?? [""];
+    delete schema.properties?.[property]?.description;
+    const problems = checkConventions(doc);
+    expect(problems).toContain(`#/components/schemas/${name}: schema has no description`);
+    expect(problems).toContain(`#/components/schemas/${name}/properties/${property}: property has no description`);
   });
 });

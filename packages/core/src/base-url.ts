@@ -47,6 +47,19 @@ function fillServerUrl(
           { provider },
         );
       }
+      // An open variable (ECL's region) takes any value its pattern allows; a value that could change the
+      // host (`.`, `/`, `@`, `:`, …) is refused even when the pattern forgot to.
+      if (
+        typeof value !== "string" ||
+        /[^A-Za-z0-9_-]/.test(value) ||
+        (variable?.pattern !== undefined && !new RegExp(variable.pattern, "u").test(value))
+      ) {
+        const known = variable?.examples?.length ? ` (known: ${variable.examples.join(", ")})` : "";
+        throw new ValidationError(
+          `${provider}: ${name} must match ${variable?.pattern ?? "[A-Za-z0-9_-]+"}${known}, got ${JSON.stringify(value)}.`,
+          { provider },
+        );
+      }
       return value;
     })
     .replace(/\/+$/, "");
@@ -58,7 +71,7 @@ export function knownBaseUrls(description: ProviderDescription): string[] {
   for (const server of description.servers) {
     let partial = [server.url];
     for (const [name, variable] of Object.entries(server.variables ?? {})) {
-      const values = variable.enum ?? [variable.default];
+      const values = variable.enum ?? [...new Set([variable.default, ...(variable.examples ?? [])])];
       partial = partial.flatMap((url) => values.map((value) => url.replaceAll(`{${name}}`, value)));
     }
     urls.push(...partial.map((url) => url.replace(/\/+$/, "")));

@@ -1,10 +1,18 @@
 /** What the generator emits for each provider (`src/generated/description.ts`), read from its spec. */
 
-export type OperationState = "queued" | "running" | "succeeded" | "failed" | "canceled" | "unknown";
+/** Every normalized state, in lifecycle order. The generator and the spec lint read this list too. */
+export const OPERATION_STATES = ["queued", "running", "succeeded", "failed", "canceled", "unknown"] as const;
+
+export type OperationState = (typeof OPERATION_STATES)[number];
 
 export interface ServerVariableDescription {
   readonly default: string;
+  /** A closed list of values. */
   readonly enum?: readonly string[];
+  /** An open variable: any value matching this pattern (ECL's region: `^[a-z]{2}[0-9]+$`). */
+  readonly pattern?: string;
+  /** Known values, for docs and autocompletion (an open variable accepts others). */
+  readonly examples?: readonly string[];
   readonly description?: string;
 }
 
@@ -16,11 +24,20 @@ export interface ServerDescription {
 
 export type AuthDescription = { readonly type: "bearer" } | { readonly type: "header"; readonly name: string };
 
+/** One path parameter with the schema keywords checked before any request. */
 export interface PathParamDescription {
   readonly name: string;
+  /** `string` when absent. */
+  readonly type?: "string" | "integer" | "number";
   readonly minLength?: number;
+  readonly maxLength?: number;
   readonly pattern?: string;
   readonly format?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly (string | number)[];
+  /** `x-opwatch-multi-segment: true`: the value keeps its slashes (Google's `projects/p/operations/o`). */
+  readonly multiSegment?: boolean;
 }
 
 /** One GET endpoint that reads a single operation. */
@@ -35,10 +52,29 @@ export interface PollOperationDescription {
 
 export type StateMapping = OperationState | { readonly state: OperationState; readonly code?: string };
 
+/**
+ * One rule of `x-opwatch.status.when`: matches when the value at `pointer` equals `equals` (a string is
+ * compared case-insensitively), or, with `present`, when a non-null value is (`true`) or is not (`false`) there.
+ */
+export interface StateRule {
+  readonly pointer: string;
+  readonly equals?: string | number | boolean | null;
+  readonly present?: boolean;
+  readonly state: OperationState;
+  readonly code?: string;
+}
+
+/** Where the state comes from: a status word (`pointer` + `map`), rules (`when`), or both (rules first). */
+export interface StatusDescription {
+  readonly pointer?: string;
+  readonly map?: Readonly<Record<string, StateMapping>>;
+  readonly when?: readonly StateRule[];
+}
+
 /** The `x-opwatch` extension of the spec: where the normalized fields live in a body. */
 export interface AdapterDescription {
   readonly id: string;
-  readonly status: { readonly pointer: string; readonly map: Readonly<Record<string, StateMapping>> };
+  readonly status: StatusDescription;
   readonly progress?: { readonly pointer: string; readonly scale: number };
   readonly createdAt?: string;
   readonly updatedAt?: string;

@@ -20,7 +20,11 @@ export type {
   ServerDescription,
   ServerVariableDescription,
   StateMapping,
+  StateRule,
+  StatusDescription,
 } from "./description.js";
+/** @public */
+export { OPERATION_STATES } from "./description.js";
 /** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
 /** @public */
@@ -45,8 +49,26 @@ export {
 export type { ClientOptions, TokenSource } from "./options.js";
 /** @internal */
 export { type ClientSetup, setUpClient } from "./options.js";
+/** @public */
+export type { PathParamValue } from "./params.js";
 /** @internal */
 export { expandPath, validatePathParams } from "./params.js";
+/** @internal */
+export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
+/** @public */
+export type {
+  PollEndpoint,
+  PollOperationTypes,
+  ProviderClientOptions,
+  ProviderModule,
+  ServerVariableOptions,
+  StatusReader,
+  TypedProviderClient,
+} from "./provider.js";
+/** @internal */
+export { clientFactory, statusReader } from "./provider.js";
+/** @public */
+export { readPushback } from "./pushback.js";
 /** @public */
 export type { ProviderClientBase, ReadOptions } from "./read.js";
 /** @public */
@@ -62,6 +84,7 @@ export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
 /** @public */
-export { isTerminal, toOperationStatus } from "./status.js";
+/** @internal */
+export { isTerminal, type MappedState, stateOf, toOperationStatus } from "./status.js";
 /** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

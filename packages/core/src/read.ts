@@ -2,7 +2,7 @@ import { withLimits } from "./deadline.js";
 import type { PollOperationDescription, ProviderDescription } from "./description.js";
 import { AuthError, NetworkError, OpwatchError, ValidationError } from "./errors.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
-import { expandPath, validatePathParams } from "./params.js";
+import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 
@@ -24,7 +24,10 @@ export interface ProviderClientBase {
   readonly baseUrl: string;
   readonly description: ProviderDescription;
   /** Reads one operation: validates the ids, sends one GET, turns error answers into typed errors. */
-  getOperation(params: string | Readonly<Record<string, string>>, options?: ReadOptions): Promise<OperationSnapshot>;
+  getOperation(
+    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
+    options?: ReadOptions,
+  ): Promise<OperationSnapshot>;
 }
 
 /**
@@ -44,7 +47,7 @@ export function createOperationReader(
 export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
   const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
   const getOperation = async (
-    params: string | Readonly<Record<string, string>>,
+    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
     options: ReadOptions = {},
   ): Promise<OperationSnapshot> => {
     try {
@@ -64,7 +67,7 @@ async function readOperation(
   description: ProviderDescription,
   setup: ClientSetup,
   isAnswer: (status: number) => boolean,
-  params: string | Readonly<Record<string, string>>,
+  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
   options: ReadOptions,
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
@@ -144,9 +147,9 @@ export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
 function toParamValues(
   provider: string,
   endpoint: PollOperationDescription,
-  params: string | Readonly<Record<string, string>>,
+  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
 ): Readonly<Record<string, unknown>> {
-  if (typeof params === "string") {
+  if (typeof params === "string" || typeof params === "number") {
     const [only, ...rest] = endpoint.pathParams;
     if (!only || rest.length > 0) {
       throw new ValidationError(

@@ -1,5 +1,5 @@
 import { isHttpUrl, knownBaseUrls } from "./base-url.js";
-import type { ProviderDescription } from "./description.js";
+import type { PollOperationDescription, ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 import { validatePathParams } from "./params.js";
 import type { OperationRef } from "./status.js";
@@ -26,10 +26,10 @@ export function refFromUrl(
     if (!target.pathname.startsWith(`${basePath}/`)) continue;
     const rest = target.pathname.slice(basePath.length);
     for (const [operation, endpoint] of Object.entries(description.operations)) {
-      const params = matchPath(description.name, endpoint.path, rest);
-      if (params) {
-        // What `get()` would refuse is refused here, with the same error.
-        validatePathParams(description.name, endpoint.pathParams, params);
+      const matched = matchPath(description.name, endpoint, rest);
+      if (matched) {
+        // What `get()` would refuse is refused here, with the same error; integer ids become numbers.
+        const params = { ...matched, ...validatePathParams(description.name, endpoint.pathParams, matched) };
         return { provider: description.name, operation, params, baseUrl };
       }
     }
@@ -37,15 +37,20 @@ export function refFromUrl(
   return undefined;
 }
 
-function matchPath(provider: string, template: string, pathname: string): Record<string, string> | undefined {
+function matchPath(
+  provider: string,
+  endpoint: PollOperationDescription,
+  pathname: string,
+): Record<string, string> | undefined {
   const names: string[] = [];
-  const source = template
+  const source = endpoint.path
     .split(/(\{[^}]+\})/)
     .map((part) => {
       const name = /^\{([^}]+)\}$/.exec(part)?.[1];
       if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
       names.push(name);
-      return "([^/]+)";
+      // A multi-segment parameter (Google's `projects/p/operations/o`) spans slashes.
+      return endpoint.pathParams.some((p) => p.name === name && p.multiSegment) ? "(.+?)" : "([^/]+)";
     })
     .join("");
   const match = new RegExp(`^${source}/?$`).exec(pathname);
@@ -81,7 +86,7 @@ export function assertRef(value: unknown, description?: ProviderDescription): as
     isHttpUrl(ref.baseUrl) &&
     ref.params !== null &&
     typeof ref.params === "object" &&
-    Object.values(ref.params).every((v) => typeof v === "string");
+    Object.values(ref.params).every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
   if (!ok) {
     throw new ValidationError(
       'A ref must be plain JSON like {"provider":"sourcecraft","operation":"getSecretOperation","params":{"operation_id":"…"},"baseUrl":"https://…"}.',

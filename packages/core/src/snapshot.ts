@@ -1,13 +1,14 @@
 import type { ProviderDescription } from "./description.js";
 import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
 import type { ClientSetup } from "./options.js";
-import { parseRetryAfter } from "./timestamps.js";
+import type { PathParamValue } from "./params.js";
+import { readPushback } from "./pushback.js";
 
 /** One read of an operation, before normalization. */
 export interface OperationSnapshot<Body = unknown> {
   /** operationId of the endpoint that was read. */
   operation: string;
-  params: Record<string, string>;
+  params: Record<string, PathParamValue>;
   httpStatus: number;
   /** The typed body; `undefined` for 304 and for redirects. */
   body: Body | undefined;
@@ -28,7 +29,7 @@ export async function toSnapshot(
   description: ProviderDescription,
   setup: ClientSetup,
   operation: string,
-  params: Record<string, string>,
+  params: Record<string, PathParamValue>,
   response: Response,
   requestUrl: string,
   readText: (response: Response) => Promise<string>,
@@ -37,7 +38,7 @@ export async function toSnapshot(
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
-  const retryAfter = parseRetryAfter(headers.get("retry-after"));
+  const retryAfter = readPushback(headers, status);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { operation, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;

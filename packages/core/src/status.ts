@@ -1,4 +1,4 @@
-import type { OperationState, ProviderDescription, StateMapping } from "./description.js";
+import type { OperationState, ProviderDescription, StatusDescription } from "./description.js";
 import { readPointer, readString } from "./pointer.js";
 import type { OperationSnapshot } from "./snapshot.js";
 import { parseTimestamp } from "./timestamps.js";
@@ -8,8 +8,8 @@ export interface OperationRef {
   provider: string;
   /** operationId of the endpoint that reads it. */
   operation: string;
-  /** Its path parameters (`operation_id`, or `zone_id` + `task_id`, …). */
-  params: Record<string, string>;
+  /** Its path parameters (`operation_id`, or `zone_id` + `task_id`, …): strings, or numbers for integer ids. */
+  params: Record<string, string | number>;
   /** Where it lives, region included. */
   baseUrl: string;
 }
@@ -55,7 +55,7 @@ export function toOperationStatus<Raw>(
     params: snapshot.params,
     baseUrl,
   };
-  const fallbackId = Object.values(snapshot.params).at(-1) ?? "";
+  const fallbackId = String(Object.values(snapshot.params).at(-1) ?? "");
 
   const redirectState = adapter.redirects?.[String(snapshot.httpStatus)];
   if (redirectState && snapshot.body === undefined) {
@@ -77,11 +77,11 @@ export function toOperationStatus<Raw>(
 
   const body = snapshot.body;
   const rawStatus = readString(body, adapter.status.pointer);
-  const mapped = mapStatus(adapter.status.map, rawStatus);
+  const mapped = stateOf(adapter.status, body);
   const progress = readProgress(body, adapter.progress);
   const failed = mapped.state === "failed" || mapped.state === "canceled";
-  const message = readString(body, adapter.failure?.message);
-  const code = mapped.code ?? readString(body, adapter.failure?.code);
+  const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
+  const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
   const error =
     mapped.state === "failed"
       ? { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` }
@@ -104,19 +104,53 @@ export function toOperationStatus<Raw>(
   };
 }
 
-function mapStatus(
-  map: Readonly<Record<string, StateMapping>>,
-  raw: string | undefined,
-): { state: OperationState; code?: string } {
-  if (raw === undefined) return { state: "unknown" };
+export interface MappedState {
+  state: OperationState;
+  /** What decided it: `when/<index>` for a rule, `map/<word>` for a status word; absent for `unknown`. */
+  by?: string;
+  code?: string;
+  /** Pointers to the failure's code and message next to the rule that matched (`/error/code`). */
+  codePointer?: string;
+  message?: string;
+}
+
+/**
+ * The state of one body under `x-opwatch.status`: the first `when` rule that matches, else the status
+ * word (a string, number or boolean at `pointer`) looked up in `map` case-insensitively, else `unknown`.
+ */
+export function stateOf(status: StatusDescription, body: unknown): MappedState {
+  for (const [index, rule] of (status.when ?? []).entries()) {
+    const value = readPointer(body, rule.pointer);
+    const matches =
+      rule.present !== undefined
+        ? (value !== undefined && value !== null) === rule.present
+        : sameScalar(value, rule.equals);
+    if (!matches) continue;
+    const nested = rule.present === true && value !== null && typeof value === "object";
+    return {
+      state: rule.state,
+      by: `when/${index}`,
+      ...(rule.code ? { code: rule.code } : {}),
+      // A failure object found by presence (Google's `error`) carries its own code and message.
+      ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
+    };
+  }
+  const raw = readString(body, status.pointer);
+  if (raw === undefined || !status.map) return { state: "unknown" };
   const wanted = raw.trim().toLowerCase();
-  for (const [word, mapping] of Object.entries(map)) {
+  for (const [word, mapping] of Object.entries(status.map)) {
     if (word.toLowerCase() !== wanted) continue;
     return typeof mapping === "string"
-      ? { state: mapping }
-      : { state: mapping.state, ...(mapping.code ? { code: mapping.code } : {}) };
+      ? { state: mapping, by: `map/${word}` }
+      : { state: mapping.state, by: `map/${word}`, ...(mapping.code ? { code: mapping.code } : {}) };
   }
   return { state: "unknown" };
+}
+
+function sameScalar(value: unknown, expected: string | number | boolean | null | undefined): boolean {
+  if (typeof value === "string" && typeof expected === "string")
+    return value.trim().toLowerCase() === expected.toLowerCase();
+  return value === expected;
 }
 
 function readTimestamp(body: unknown, pointer: string | undefined): Date | undefined {

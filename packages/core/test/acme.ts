@@ -31,3 +31,24 @@ export function acme(shape: AcmeShape = {}): ProviderDescription {
     adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } }, ...shape.adapter },
   };
 }
+
+/**
+ * Runs `fn` and returns how many of the timers it started are still pending afterwards (0: none left
+ * behind). Counts only its own timers, so tests running in other workers cannot disturb the count.
+ */
+export async function timersLeftBy(fn: () => Promise<unknown>): Promise<number> {
+  const started: { _destroyed?: boolean }[] = [];
+  const original = globalThis.setTimeout;
+  const spy = ((...args: Parameters<typeof setTimeout>) => {
+    const timer = original(...args);
+    started.push(timer as unknown as { _destroyed?: boolean });
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setTimeout = spy;
+  try {
+    await fn();
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  return started.filter((timer) => timer._destroyed !== true).length;
+}

@@ -121,8 +121,68 @@ describe("assertRef", () => {
   it("accepts plain JSON refs and rejects anything else with a ValidationError", () => {
     const ref = { provider: "acme", operation: "getJob", params: { job: "j" }, baseUrl: "https://x.test" };
     expect(() => assertRef(JSON.parse(JSON.stringify(ref)))).not.toThrow();
-    for (const bad of [null, "x", { ...ref, baseUrl: "file:///etc" }, { ...ref, params: { job: 1 } }]) {
+    // Integer ids are JSON numbers in a ref: still plain JSON.
+    expect(() => assertRef({ ...ref, params: { job: 42 } })).not.toThrow();
+    for (const bad of [null, "x", { ...ref, baseUrl: "file:///etc" }, { ...ref, params: { job: true } }]) {
       expect(() => assertRef(bad)).toThrow(ValidationError);
     }
+  });
+});
+
+describe("x-opwatch shapes", () => {
+  const lro: ProviderDescription = {
+    ...acme,
+    adapter: {
+      id: "/name",
+      status: {
+        when: [
+          { pointer: "/done", equals: false, state: "running" },
+          { pointer: "/error", present: true, state: "failed" },
+          { pointer: "/response", present: true, state: "succeeded" },
+        ],
+      },
+    },
+  };
+  const read = (body: unknown) => toOperationStatus(lro, snapshot(body), "https://x.test");
+
+  it("reads a Google-style operation: done false → running; error → failed with its code and message", () => {
+    expect(read({ name: "operations/o", done: false }).state).toBe("running");
+    const failed = read({ name: "operations/o", done: true, error: { code: 9, message: "Precondition failed" } });
+    expect(failed).toMatchObject({ state: "failed", done: true, error: { code: "9", message: "Precondition failed" } });
+    expect(failed.id).toBe("operations/o");
+    const ok = read({ name: "operations/o", done: true, response: { "@type": "x" } });
+    expect(ok).toMatchObject({ state: "succeeded", done: true, error: undefined });
+    expect(read({ name: "operations/o" }).state).toBe("unknown");
+  });
+
+  it("reads booleans and numbers as status words, nested anywhere", () => {
+    const numeric: ProviderDescription = {
+      ...acme,
+      adapter: {
+        id: "/a/b/id",
+        status: { pointer: "/a/b/code", map: { "0": "running", "1": "succeeded", true: "failed" } },
+      },
+    };
+    const at = (code: unknown) => toOperationStatus(numeric, snapshot({ a: { b: { id: 7, code } } }), "u");
+    expect(at(0)).toMatchObject({ state: "running", rawStatus: "0", id: "7" });
+    expect(at(1).state).toBe("succeeded");
+    expect(at(true).state).toBe("failed");
+    expect(at(2)).toMatchObject({ state: "unknown", rawStatus: "2" });
+  });
+
+  it("tries rules before the status word", () => {
+    const both: ProviderDescription = {
+      ...acme,
+      adapter: {
+        id: "/id",
+        status: {
+          pointer: "/s",
+          map: { ok: "succeeded" },
+          when: [{ pointer: "/cancelled", equals: true, state: "canceled" }],
+        },
+      },
+    };
+    expect(toOperationStatus(both, snapshot({ s: "ok", cancelled: true }), "u").state).toBe("canceled");
+    expect(toOperationStatus(both, snapshot({ s: "OK", cancelled: false }), "u").state).toBe("succeeded");
   });
 });

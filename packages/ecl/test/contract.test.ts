@@ -71,16 +71,26 @@ describe("server URL and the region variable", () => {
     ]);
   });
 
-  it("rejects an unknown region with a ValidationError before any request", () => {
-    let error: unknown;
-    try {
-      createClient({ token: TOKEN, region: "xx1" as never, fetch: neverCalled });
-    } catch (e) {
-      error = e;
+  it("takes regions that are not listed yet (jp3, jp4, jp5): the variable is open", () => {
+    for (const region of ["jp3", "jp4", "jp5"]) {
+      expect(createClient({ token: TOKEN, region, fetch: neverCalled }).baseUrl).toBe(
+        `https://virtual-network-appliance-${region}-ecl.api.ntt.com`,
+      );
     }
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toContain('"xx1"');
-    expect((error as Error).message).toContain("jp1, jp2, us1, uk1, sg1, au1, hk1, de1");
+  });
+
+  it("refuses a region that could change the host with a ValidationError before any request", () => {
+    for (const region of ["evil.com/x", "jp1.attacker", "a@b", "jp1/..", "JP1", "x", ""]) {
+      let error: unknown;
+      try {
+        createClient({ token: TOKEN, region, fetch: neverCalled });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, region).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toContain(JSON.stringify(region));
+      expect((error as Error).message).toContain("jp1, jp2, jp3");
+    }
   });
 
   it("lets baseUrl override the region", async () => {

@@ -1,8 +1,6 @@
-import { AbortError } from "@opwatch/core";
+import { type AbortError, abortError } from "@opwatch/core";
 
+/** The wait's AbortError (core's one abort-error factory). */
 export function aborted(signal: AbortSignal, provider?: string): AbortError {
-  return new AbortError(`${provider ? `${provider}: ` : ""}wait aborted by the caller's signal.`, {
-    provider,
-    cause: signal.reason,
-  });
+  return abortError(provider, signal, "wait");
 }

@@ -108,6 +108,7 @@ function standalone(read: ReadOnce, label: string, options: PollOptions & Standa
     origin: label,
     key: label,
     requestTimeoutMs: Number.POSITIVE_INFINITY,
+    cutsAtDeadline: false,
   };
   return { ctx, p, s: startState(scheduler.clock.now(), p.maxWaitMs) };
 }

@@ -1,6 +1,7 @@
 import { type OperationStatus, OpwatchError, RateLimitError, TimeoutError, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import { backoffDelay } from "./backoff.js";
+import { systemClock } from "./clock.js";
 import { type PacingOptions, paceDelay } from "./pacing.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -99,6 +100,8 @@ export interface StepContext {
   /** The reader's own per-request timeout: a read that ends by itself well before the deadline needs no
    * deadline timer of ours. */
   requestTimeoutMs: number;
+  /** The reader cuts the read at `deadline` itself (core's reader, on the system clock). */
+  cutsAtDeadline: boolean;
 }
 
 /** The state a wait carries between steps; PollState is its JSON form. */
@@ -250,12 +253,14 @@ function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown): Outc
   return pending(false, delay, serverMs > 0 ? "retry-after" : "backoff");
 }
 
-/** The read, cut at the deadline: by core's reader (`deadline`), and by our own timer when the read's
- * own timeout would not end it before the deadline. */
+/** The read, cut at the deadline: by core's reader (`deadline`) on the system clock; on another clock, by
+ * our own timer when the read's own timeout would not end it before the deadline. */
 function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Promise<PollResult> {
   const outer = p.signal;
-  if (s.deadline - now > ctx.requestTimeoutMs + 1000) {
-    return ctx.read({ ifNoneMatch: s.etag, signal: outer, deadline: s.deadline });
+  // A reader on another clock than Date.now cannot judge an epoch deadline: it gets none.
+  const deadline = ctx.scheduler.clock === systemClock ? s.deadline : undefined;
+  if (ctx.cutsAtDeadline || s.deadline - now > ctx.requestTimeoutMs + 1000) {
+    return ctx.read({ ifNoneMatch: s.etag, signal: outer, deadline });
   }
   const controller = new AbortController();
   return new Promise<PollResult>((resolve, reject) => {
@@ -266,7 +271,7 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
       controller.abort();
       reject(timeout(ctx, s, undefined));
     });
-    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline: s.deadline }).then(
+    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline }).then(
       (result) => {
         ctx.scheduler.cancel(timer);
         outer?.removeEventListener("abort", onAbort);

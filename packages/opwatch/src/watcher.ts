@@ -1,5 +1,6 @@
 import {
   assertRef,
+  createOperationReader,
   knownBaseUrls,
   type OperationRef,
   type OperationStatus,
@@ -12,7 +13,7 @@ import {
   ValidationError,
 } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import type { Clock } from "./clock.js";
+import { type Clock, systemClock } from "./clock.js";
 import { type PollOptions, type WaitOptions, waitLoop, watchLoop } from "./poller.js";
 import { Scheduler } from "./scheduler.js";
 import {
@@ -29,11 +30,12 @@ import {
   toPollState,
 } from "./step.js";
 
-/** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`). */
+/** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`): its name and
+ * description; `createClient` (the typed openapi-fetch client) only carries the options type here. */
 export interface ProviderModule<Options = never> {
   readonly name: string;
   readonly description: ProviderDescription;
-  createClient(options: Options): ProviderClientBase;
+  createClient?(options: Options): unknown;
 }
 
 /** A provider with the options (token, base URL, region, fetch…) its clients are made with. */
@@ -54,10 +56,15 @@ export function provider<Options extends object>(
   module: ProviderModule<Options>,
   options: NoInfer<Options>,
 ): ProviderRegistration {
-  if (!module || typeof module.createClient !== "function" || typeof module.name !== "string") {
+  if (!module || typeof module.name !== "string" || typeof module.description?.operations !== "object") {
     throw new ValidationError("provider() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
   }
-  const connect = (baseUrl?: string) => module.createClient(baseUrl === undefined ? options : { ...options, baseUrl });
+  // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
+  const connect = (baseUrl?: string) =>
+    createOperationReader(
+      module.description,
+      (baseUrl === undefined ? options : { ...options, baseUrl }) as Parameters<typeof createOperationReader>[1],
+    );
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();
   const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? 30_000;
@@ -224,6 +231,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       origin: originOf(client.baseUrl),
       key: keyOf(ref),
       requestTimeoutMs: registrationOf(ref.provider).timeoutMs,
+      cutsAtDeadline: scheduler.clock === systemClock,
     };
   };
 

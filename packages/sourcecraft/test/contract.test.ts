@@ -74,7 +74,13 @@ describe("getOperation against Prism", () => {
     const merge = await client.getOperation({ operation_id: "0b6e-merge-op" }, { operation: "getMergeOperation" });
     expect(merge.body?.response?.merge_parameters?.squash).toBe(true);
     const invites = await client.getOperation("51d2-invites-op", { operation: "getCreateInvitesOperation" });
-    expect(invites.body?.response?.errors?.[0]?.email).toBe("not-an-address");
+    expect(invites.body?.response?.errors?.[0]).toEqual({
+      invitee: { email: "not-an-address" },
+      error_code: "invalid_email",
+      message: "Invalid e-mail address.",
+    });
+    expect(invites.body?.response?.invites?.[0]?.invitee?.slug).toBe("dev-example");
+    expect(invites.body?.response?.invites?.[0]?.subject?.type).toBe("organization");
     for (const operation of ["getCreateMultilinkOperation", "getDeleteMultilinkOperation"] as const) {
       const snapshot = await client.getOperation("93aa", { operation });
       expect(snapshot.httpStatus).toBe(200);

@@ -1,3 +1,4 @@
+export { type ContractCase, type ContractSubject, contractCases, specContract } from "./contract.js";
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
@@ -9,3 +10,4 @@ export {
   startScriptedServer,
 } from "./scripted-server.js";
 export { examplesOf, loadSpecDocument, specPath } from "./spec.js";
+export { type SpecValidator, specValidator } from "./spec-schema.js";

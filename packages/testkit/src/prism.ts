@@ -29,10 +29,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `prism mock --errors` on `spec`, on 127.0.0.1 and a free port, and resolves once it listens.
+ * Starts `prism mock --errors` on `spec`, on 127.0.0.1 and a free port, and resolves once it listens (within
+ * 55 s by default, under the packages' 60 s hook timeout: Prism starts slowly on a loaded 2-core machine).
  * `--errors` makes Prism answer 4xx/5xx on any request or response that violates the spec.
  */
-export async function startPrism(spec: string, { timeoutMs = 30_000 } = {}): Promise<PrismServer> {
+export async function startPrism(spec: string, { timeoutMs = 55_000 } = {}): Promise<PrismServer> {
   const bin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();

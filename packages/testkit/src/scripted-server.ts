@@ -1,12 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { deref, examplesOf, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
-
-// ajv-formats ships CommonJS; under NodeNext its default export is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+import { specValidator } from "./spec-schema.js";
 
 /** One scripted answer. */
 export interface ScriptStep {
@@ -48,7 +43,18 @@ export async function startScriptedServer(spec: string, options: ScriptedServerO
   const doc = loadSpecDocument(spec);
   const { path, operation } = findOperation(doc, options.operationId);
   const check = responseChecker(doc, operation);
-  const pathPattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+  // A parameter marked `x-opwatch-multi-segment` spans slashes (Google's `projects/p/operations/o`).
+  const multi = new Set(
+    [...(doc.paths[path].parameters ?? []), ...(operation.parameters ?? [])]
+      .map((p: SpecDocument) => deref(doc, p))
+      .filter((p: SpecDocument) => p?.["x-opwatch-multi-segment"] === true)
+      .map((p: SpecDocument) => p.name),
+  );
+  const pathPattern = new RegExp(
+    `^${path
+      .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\{([^}]+)\}/g, (_, name: string) => (multi.has(name) ? ".+" : "[^/]+"))}$`,
+  );
   if (Array.isArray(options.script)) {
     for (const [i, step] of options.script.entries()) check(step, `step ${i}`);
   }
@@ -108,10 +114,7 @@ function mediaTypeOf(doc: SpecDocument, operation: SpecDocument, status: number)
 }
 
 function responseChecker(doc: SpecDocument, operation: SpecDocument) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema(rebase(doc), "spec");
-  const compiled = new Map<unknown, ValidateFunction>();
+  const validator = specValidator(doc);
   return (step: ScriptStep, where: string) => {
     const response = responseFor(doc, operation, step.status);
     if (!response) throw new Error(`${where}: status ${step.status} is not declared for ${operation.operationId}`);
@@ -124,26 +127,7 @@ function responseChecker(doc: SpecDocument, operation: SpecDocument) {
       if (step.body !== undefined) throw new Error(`${where}: ${step.status} has no body in the spec`);
       return;
     }
-    let validate = compiled.get(schema);
-    if (!validate) {
-      validate = ajv.compile(rebase(schema));
-      compiled.set(schema, validate);
-    }
-    if (!validate(step.body)) {
-      const why = (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-      throw new Error(`${where}: body is not valid for ${step.status}: ${why}`);
-    }
+    const problems = validator.problems(schema, step.body);
+    if (problems.length > 0) throw new Error(`${where}: body is not valid for ${step.status}: ${problems.join("; ")}`);
   };
-}
-
-/** Points local refs at the document registered as "spec". */
-function rebase(node: SpecDocument): SpecDocument {
-  if (Array.isArray(node)) return node.map(rebase);
-  if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [
-      key,
-      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `spec${value}` : rebase(value),
-    ]),
-  );
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deref } from "@opwatch/core";
 import { parse } from "yaml";
 
 // src/ and dist/ both sit one level below packages/testkit.
@@ -9,9 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 // biome-ignore lint/suspicious/noExplicitAny: a parsed OpenAPI document.
 export type SpecDocument = any;
 
-/** Absolute path of `specs/<name>.yaml`. */
+/** Absolute path of `specs/<name>.yaml` (a path ending in `.yaml` is taken as it is). */
 export function specPath(name: string): string {
-  return join(root, "specs", `${name}.yaml`);
+  return name.endsWith(".yaml") ? name : join(root, "specs", `${name}.yaml`);
 }
 
 const cache = new Map<string, SpecDocument>();
@@ -25,17 +26,8 @@ export function loadSpecDocument(name: string): SpecDocument {
   return doc;
 }
 
-/** Follows local `$ref`s (`#/components/...`). */
-export function deref(doc: SpecDocument, node: SpecDocument): SpecDocument {
-  let current = node;
-  while (current && typeof current.$ref === "string") {
-    current = current.$ref
-      .slice(2)
-      .split("/")
-      .reduce((acc: SpecDocument, key: string) => acc?.[key], doc);
-  }
-  return current;
-}
+/** Follows local `$ref`s (`#/components/...`): core's one JSON-pointer follower. */
+export { deref };
 
 /** Finds an operation by operationId: its path template and operation object. */
 export function findOperation(doc: SpecDocument, operationId: string): { path: string; operation: SpecDocument } {

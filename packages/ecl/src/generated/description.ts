@@ -12,9 +12,13 @@ export const description = {
       "variables": {
         "region": {
           "default": "jp1",
-          "enum": [
+          "pattern": "^[a-z]{2}[0-9]{1,2}$",
+          "examples": [
             "jp1",
             "jp2",
+            "jp3",
+            "jp4",
+            "jp5",
             "us1",
             "uk1",
             "sg1",

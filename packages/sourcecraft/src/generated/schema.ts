@@ -186,15 +186,50 @@ export interface components {
         };
         /** @description An invite that was created. */
         Invite: {
-            /** @description Invite ID. */
-            id?: string;
-            /** @description Invited address. */
-            email?: string;
+            /** @description Alias the invite was created for. */
+            alias?: string;
+            /** @description Link the invitee follows to accept the invite. */
+            invite_link?: string;
+            /** @description The invited user. */
+            invitee?: {
+                /** @description ID of the invited user. */
+                id?: string;
+                /** @description Slug of the invited user. */
+                slug?: string;
+            };
+            /** @description Status of the invite. */
+            status?: string;
+            /** @description What the invite grants access to. */
+            subject?: {
+                /** @description Type of the subject (for example an organization). */
+                type?: string;
+                /** @description ID of the subject. */
+                id?: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the invite was created.
+             */
+            created_at?: string;
+            /**
+             * Format: date-time
+             * @description When the invite expires.
+             */
+            expires_at?: string;
         };
         /** @description An invite that could not be created. */
         InviteError: {
-            /** @description The address as given. */
-            email?: string;
+            /** @description The invitee as given in the request. */
+            invitee?: {
+                /** @description E-mail address of the invitee, as given. */
+                email?: string;
+                /** @description Slug of the invitee, as given. */
+                slug?: string;
+                /** @description Alias of the invitee, as given. */
+                alias?: string;
+            };
+            /** @description Machine-readable reason the invite was refused. */
+            error_code?: string;
             /** @description Why it was refused. */
             message?: string;
         };

@@ -1,0 +1,101 @@
+// The generic part of every generated provider package: its client factory, its typed status reader
+// and the module object the facade registers. A generated index.ts keeps only what its spec says.
+import { createProviderClient, type ProviderClient } from "./client.js";
+import type { ProviderDescription } from "./description.js";
+import type { ClientOptions } from "./options.js";
+import type { ReadOptions } from "./read.js";
+import type { OperationSnapshot } from "./snapshot.js";
+import { type OperationStatus, toOperationStatus } from "./status.js";
+
+/** A provider's poll endpoints by operationId: the path parameters each takes and its 200 body. */
+export type PollOperationTypes = { readonly [operationId: string]: { params: unknown; body: unknown } };
+
+/**
+ * One poll endpoint's entry in PollOperationTypes, from openapi-typescript's `operations[<id>]`: its path
+ * parameters (or, with `Id`, the bare value of its one parameter) and its 200 body in the `Accept` media type.
+ */
+export type PollEndpoint<
+  O extends { parameters: { path?: unknown }; responses: { 200: { content: unknown } } },
+  Accept extends keyof O["responses"][200]["content"],
+  Id extends keyof NonNullable<O["parameters"]["path"]> = never,
+> = {
+  params: O["parameters"]["path"] | NonNullable<O["parameters"]["path"]>[Id];
+  body: O["responses"][200]["content"][Accept];
+};
+
+declare const optionsType: unique symbol;
+
+/**
+ * What a provider package exports for the facade (`bentley`, `ecl`, …): its name and description. The
+ * options type rides along as a phantom, so `provider(bentley, { … })` type-checks Bentley's options.
+ */
+export interface ProviderModule<Options = never> {
+  readonly name: string;
+  readonly description: ProviderDescription;
+  /** Type-level only: never set at runtime. */
+  readonly [optionsType]?: Options;
+}
+
+/** The server variables of a description's first server as options: a closed list stays a union of literals. */
+export type ServerVariableOptions<D extends ProviderDescription> = D["servers"] extends readonly [
+  { readonly variables: infer V },
+  ...unknown[],
+]
+  ? {
+      -readonly [K in keyof V]?: V[K] extends { readonly enum: readonly (infer E)[] }
+        ? E
+        : V[K] extends { readonly examples: readonly (infer E extends string)[] }
+          ? E | (string & {})
+          : string;
+    }
+  : unknown;
+
+/** Options of a generated `createClient`: core's options, with one option per server variable (ECL's `region`). */
+export type ProviderClientOptions<D extends ProviderDescription> = Omit<ClientOptions, "variables"> &
+  ServerVariableOptions<D>;
+
+/** A generated client: openapi-fetch for every endpoint, and `getOperation` typed per poll endpoint. */
+export interface TypedProviderClient<
+  Paths extends {},
+  Ops extends PollOperationTypes,
+  Default extends keyof Ops & string,
+> extends Omit<ProviderClient<Paths>, "getOperation"> {
+  /**
+   * Reads one operation. Ids are validated against their schema before any request and sent
+   * percent-encoded (a multi-segment id keeps its slashes); HTTP errors become typed errors.
+   */
+  getOperation<Op extends keyof Ops & string = Default>(
+    params: Ops[Op]["params"],
+    options?: ReadOptions<Op>,
+  ): Promise<OperationSnapshot<Ops[Op]["body"]>>;
+}
+
+/** Normalizes one read of a provider (see OperationStatus). */
+export type StatusReader<Ops extends PollOperationTypes> = <Op extends keyof Ops & string>(
+  snapshot: OperationSnapshot<Ops[Op]["body"]>,
+  baseUrl: string,
+) => OperationStatus<Ops[Op]["body"]>;
+
+/** Builds a generated package's `createClient` from its description. */
+export function clientFactory<Client, Options extends object>(
+  description: ProviderDescription,
+): (options: Options) => Client {
+  const names = Object.keys(description.servers[0]?.variables ?? {});
+  return (options) => {
+    if (options === null || typeof options !== "object" || names.length === 0) {
+      return createProviderClient(description, options as ClientOptions) as Client;
+    }
+    const rest = { ...options } as Record<string, unknown>;
+    const variables: Record<string, string | undefined> = { ...(rest.variables as Record<string, string> | undefined) };
+    for (const name of names) {
+      if (name in rest) variables[name] = rest[name] as string | undefined;
+      delete rest[name];
+    }
+    return createProviderClient(description, { ...(rest as unknown as ClientOptions), variables }) as Client;
+  };
+}
+
+/** Builds a generated package's `toStatus` from its description. */
+export function statusReader<Ops extends PollOperationTypes>(description: ProviderDescription): StatusReader<Ops> {
+  return (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl);
+}

@@ -1,0 +1,100 @@
+// Reads with typed path parameters, multi-segment names and rate-limit pushback, end to end through the client.
+import { describe, expect, it } from "vitest";
+import {
+  createProviderClient,
+  type ProviderDescription,
+  RateLimitError,
+  refFromUrl,
+  ValidationError,
+} from "../src/index.js";
+
+const description: ProviderDescription = {
+  name: "acme",
+  displayName: "Acme",
+  servers: [{ url: "https://api.acme.test/v1" }],
+  auth: { type: "header", name: "X-Api-Key" },
+  defaultOperation: "getJob",
+  operations: {
+    getJob: {
+      path: "/jobs/{job}",
+      accept: "application/json",
+      pathParams: [{ name: "job", type: "integer", minimum: 1 }],
+      conditional: false,
+    },
+    getLro: {
+      path: "/{name}",
+      accept: "application/json",
+      pathParams: [{ name: "name", multiSegment: true, pattern: "^projects/[^/]+/operations/[^/]+$" }],
+      conditional: false,
+    },
+  },
+  adapter: { id: "/id", status: { pointer: "/state", map: { DONE: "succeeded" } } },
+};
+
+function recording(answer: () => Response = () => Response.json({ id: 1, state: "DONE" })) {
+  const urls: string[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    urls.push(new Request(input, init).url);
+    return answer();
+  };
+  return { urls, fetch };
+}
+
+describe("typed path parameters", () => {
+  it("sends an integer id given as a number or a decimal string, and keeps it a number", async () => {
+    const { urls, fetch } = recording();
+    const client = createProviderClient(description, { token: "k", fetch });
+    expect((await client.getOperation(42)).params).toEqual({ job: 42 });
+    expect((await client.getOperation({ job: "7" })).params).toEqual({ job: 7 });
+    expect(urls).toEqual(["https://api.acme.test/v1/jobs/42", "https://api.acme.test/v1/jobs/7"]);
+  });
+
+  it("refuses 'abc' and '0' for an integer with minimum 1 before any request", async () => {
+    const { urls, fetch } = recording();
+    const client = createProviderClient(description, { token: "k", fetch });
+    await expect(client.getOperation("abc")).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.getOperation("0")).rejects.toThrow(/at least 1/);
+    expect(urls).toEqual([]);
+  });
+
+  it("sends a multi-segment name with its slashes, and refuses one that escapes its path", async () => {
+    const { urls, fetch } = recording();
+    const client = createProviderClient(description, { token: "k", fetch });
+    await client.getOperation("projects/p/operations/o", { operation: "getLro" });
+    expect(urls).toEqual(["https://api.acme.test/v1/projects/p/operations/o"]);
+    for (const bad of ["projects/../operations/o", "projects/p/operations/o?x", "projects/p/operations/o#f"]) {
+      await expect(client.getOperation(bad, { operation: "getLro" })).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(urls).toHaveLength(1);
+  });
+
+  it("parses status URLs into refs with numeric and multi-segment params", () => {
+    expect(refFromUrl(description, "https://api.acme.test/v1/jobs/42")?.params).toEqual({ job: 42 });
+    expect(refFromUrl(description, "https://api.acme.test/v1/projects/p/operations/o")).toMatchObject({
+      operation: "getLro",
+      params: { name: "projects/p/operations/o" },
+    });
+  });
+});
+
+describe("pushback", () => {
+  it("turns a 429 with only an epoch RateLimit-Reset into a RateLimitError with retryAfter", async () => {
+    const reset = Math.floor(Date.now() / 1000) + 60;
+    const { fetch } = recording(
+      () => new Response("{}", { status: 429, headers: { "ratelimit-reset": String(reset) } }),
+    );
+    const client = createProviderClient(description, { token: "k", fetch });
+    const error = await client.getOperation(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfter).toBeGreaterThanOrEqual(58);
+    expect((error as RateLimitError).retryAfter).toBeLessThanOrEqual(60);
+  });
+
+  it("passes a 200's exhausted IETF RateLimit on as the snapshot's retryAfter", async () => {
+    const { fetch } = recording(() =>
+      Response.json({ id: 1, state: "DONE" }, { headers: { ratelimit: '"default";r=0;t=30' } }),
+    );
+    const client = createProviderClient(description, { token: "k", fetch });
+    expect((await client.getOperation(1)).retryAfter).toBe(30);
+  });
+});

@@ -1,0 +1,131 @@
+// The spec-driven contract test every generated package runs (its test/spec-contract.test.ts): for each
+// poll endpoint, each named 200 example goes through Prism, the client and the normalizer, and the state
+// must be the one the spec maps it to.
+import {
+  isTerminal,
+  type OperationSnapshot,
+  type OperationState,
+  type OperationStatus,
+  type ProviderClientBase,
+  type ProviderDescription,
+  readString,
+} from "@opwatch/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { preferring } from "./fetches.js";
+import { type PrismServer, startPrism } from "./prism.js";
+import { deref, findOperation, loadSpecDocument, type SpecDocument, specPath } from "./spec.js";
+
+/** What a generated package exports that the contract test needs. */
+export interface ContractSubject {
+  readonly description: ProviderDescription;
+  // biome-ignore lint/suspicious/noExplicitAny: each package's createClient has its own options type.
+  createClient(options: any): ProviderClientBase;
+  // biome-ignore lint/suspicious/noExplicitAny: each package's toStatus is typed by its own bodies.
+  toStatus(snapshot: OperationSnapshot<any>, baseUrl: string): OperationStatus;
+}
+
+/** One row of the contract table: an example of a poll endpoint and the state the spec says it means. */
+export interface ContractCase {
+  operation: string;
+  example: string;
+  params: Record<string, string | number>;
+  body: unknown;
+  state: OperationState;
+}
+
+/** The contract table of a spec: every named 200 example of every poll endpoint, with its expected state. */
+export function contractCases(spec: string, description: ProviderDescription): ContractCase[] {
+  const doc = loadSpecDocument(spec);
+  const cases: ContractCase[] = [];
+  for (const operation of Object.keys(description.operations)) {
+    const { operation: op, path } = findOperation(doc, operation);
+    const params = Object.fromEntries(
+      [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])]
+        .map((p: SpecDocument) => deref(doc, p))
+        .filter((p: SpecDocument) => p.in === "path")
+        .map((p: SpecDocument) => [p.name, exampleOf(p)]),
+    );
+    const media = Object.values<SpecDocument>(deref(doc, op.responses?.["200"])?.content ?? {})[0];
+    for (const [example, node] of Object.entries<SpecDocument>(media?.examples ?? {})) {
+      const resolved = deref(doc, node);
+      cases.push({
+        operation,
+        example,
+        params,
+        body: resolved.value,
+        state: expectedState(description, example, resolved),
+      });
+    }
+  }
+  return cases;
+}
+
+/** Registers the contract tests of one provider package (call it at the top level of a test file). */
+export function specContract(spec: string, subject: ContractSubject): void {
+  const cases = contractCases(spec, subject.description);
+  let prism: PrismServer;
+  beforeAll(async () => {
+    prism = await startPrism(specPath(spec));
+  });
+  afterAll(async () => {
+    await prism?.stop();
+  });
+
+  describe(`${subject.description.displayName}: every named example through Prism and the normalizer`, () => {
+    it("has at least one named 200 example per poll endpoint", () => {
+      for (const operation of Object.keys(subject.description.operations)) {
+        expect(
+          cases.some((c) => c.operation === operation),
+          operation,
+        ).toBe(true);
+      }
+    });
+    for (const c of cases) {
+      it(`${c.operation}: example "${c.example}" → ${c.state}`, async () => {
+        const client = subject.createClient({
+          token: "contract-test-token",
+          baseUrl: prism.url,
+          fetch: preferring(`code=200, example=${c.example}`),
+        });
+        const snapshot = await client.getOperation(c.params, { operation: c.operation });
+        expect(snapshot.httpStatus).toBe(200);
+        expect(snapshot.body).toEqual(c.body);
+        const status = subject.toStatus(snapshot, client.baseUrl);
+        expect(status.state).toBe(c.state);
+        expect(status.done).toBe(isTerminal(c.state));
+        expect(status.ref).toEqual({
+          provider: subject.description.name,
+          operation: c.operation,
+          params: c.params,
+          baseUrl: prism.url,
+        });
+        if (c.state === "failed") expect(status.error?.message).toBeTruthy();
+        if (c.state === "succeeded" || c.state === "running" || c.state === "queued")
+          expect(status.error).toBeUndefined();
+      });
+    }
+  });
+}
+
+/**
+ * The state an example stands for, as the spec says it: its `x-opwatch-state`, else the status word its
+ * name spells (`in_progress`), else the status word it carries.
+ */
+function expectedState(description: ProviderDescription, name: string, example: SpecDocument): OperationState {
+  const declared = example["x-opwatch-state"] as OperationState | undefined;
+  if (typeof declared === "string") return declared;
+  const map = description.adapter.status.map ?? {};
+  const lookup = (word: string | undefined) => {
+    const key = Object.keys(map).find((k) => k.toLowerCase() === word?.toLowerCase());
+    const mapping = key === undefined ? undefined : map[key];
+    return mapping === undefined ? undefined : typeof mapping === "string" ? mapping : mapping.state;
+  };
+  return lookup(name) ?? lookup(readString(example.value, description.adapter.status.pointer)) ?? "unknown";
+}
+
+function exampleOf(param: SpecDocument): string | number {
+  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
+  const value = param.example ?? first(param.examples) ?? param.schema?.example ?? param.schema?.examples?.[0];
+  if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
+  return value;
+}

@@ -1,0 +1,170 @@
+// @ts-check
+// The conventions of specs/README.md that Redocly cannot see: x-opwatch valid under
+// specs/x-opwatch.schema.json, every pointer resolving in each poll endpoint's 200 schema, a named
+// example for every mapped status value (and every rule), examples for poll path parameters, and a
+// description on every schema and property.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { core, testkit } from "../lib/workspace.mjs";
+
+const { deref } = core;
+const schemaFile = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "specs", "x-opwatch.schema.json");
+
+/** The x-opwatch JSON Schema with core's one list of states filled in. */
+function xOpwatchSchema() {
+  const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+  schema.$defs.state = { ...schema.$defs.state, enum: [...core.OPERATION_STATES] };
+  return schema;
+}
+
+/** @param {any} document @returns {string[]} one problem per line, each naming the offending key */
+export function checkConventions(document) {
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {any} x-opwatch, read as its JSON Schema describes it once validated */
+  const ext = document["x-opwatch"];
+  const schema = xOpwatchSchema();
+  const validator = testkit.specValidator(schema);
+  const validate = validator.compile(schema);
+  if (!validate(document["x-opwatch"])) {
+    for (const error of validate.errors ?? []) {
+      const extra = /** @type {any} */ (error.params)?.additionalProperty;
+      const key = `x-opwatch${error.instancePath}${extra ? `/${extra}` : ""}`;
+      problems.push(`${key}: ${extra ? "is not a known key" : error.message}`);
+    }
+    return problems; // the checks below read x-opwatch as the schema describes it
+  }
+
+  const pollOps = ext.poll.map((/** @type {string} */ id) => findGet(document, id));
+  /** @type {{ operationId: string, name: string, value: unknown, declared?: string }[]} */
+  const examples = [];
+  for (const [i, op] of pollOps.entries()) {
+    if (!op) {
+      problems.push(`x-opwatch/poll/${i}: "${ext.poll[i]}" is not a GET operationId in paths`);
+      continue;
+    }
+    const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
+    const schema200 = media?.schema;
+    for (const [where, pointer] of pointersOf(ext)) {
+      if (!schemaAt(document, schema200, pointer)) {
+        problems.push(`x-opwatch/${where}: "${pointer}" does not resolve in the 200 schema of ${op.get.operationId}`);
+      }
+    }
+    for (const [name, node] of Object.entries(media?.examples ?? {})) {
+      const example = deref(document, node);
+      examples.push({
+        operationId: op.get.operationId,
+        name,
+        value: example?.value,
+        declared: example?.["x-opwatch-state"],
+      });
+    }
+    for (const param of op.params.filter((/** @type {any} */ p) => p.in === "path")) {
+      const has = param.example ?? param.schema?.example ?? param.schema?.examples ?? param.examples;
+      if (has === undefined)
+        problems.push(`paths/${op.path}/parameters/${param.name}: a poll path parameter needs an example`);
+    }
+  }
+
+  // Every mapped status value and every rule needs a named example that the normalizer maps through it.
+  const hit = new Set();
+  for (const example of examples) {
+    const mapped = core.stateOf(ext.status, example.value);
+    if (mapped.by) hit.add(mapped.by);
+    if (example.declared !== undefined && example.declared !== mapped.state) {
+      problems.push(
+        `${example.operationId} example "${example.name}": x-opwatch-state says ${example.declared}, x-opwatch maps it to ${mapped.state}`,
+      );
+    }
+  }
+  for (const word of Object.keys(ext.status.map ?? {})) {
+    if (!hit.has(`map/${word}`))
+      problems.push(`x-opwatch/status/map/${word}: no named 200 example of a poll endpoint has this status`);
+  }
+  for (const i of (ext.status.when ?? []).keys()) {
+    if (!hit.has(`when/${i}`))
+      problems.push(`x-opwatch/status/when/${i}: no named 200 example of a poll endpoint matches this rule first`);
+  }
+
+  problems.push(...missingDescriptions(document));
+  return problems;
+}
+
+/** @param {any} ext @returns {[string, string][]} every pointer into the 200 body, with where it sits */
+function pointersOf(ext) {
+  /** @type {[string, string | undefined][]} */
+  const all = [
+    ["id", ext.id],
+    ["status/pointer", ext.status.pointer],
+    ...(ext.status.when ?? []).map((/** @type {any} */ rule, /** @type {number} */ i) => [
+      `status/when/${i}/pointer`,
+      rule.pointer,
+    ]),
+    ["progress/pointer", ext.progress?.pointer],
+    ["createdAt", ext.createdAt],
+    ["updatedAt", ext.updatedAt],
+    ["failure/code", ext.failure?.code],
+    ["failure/message", ext.failure?.message],
+  ];
+  return /** @type {[string, string][]} */ (all.filter(([, pointer]) => typeof pointer === "string"));
+}
+
+/** The GET operation with this operationId, its path and its parameters. @param {any} document @param {string} id */
+function findGet(document, id) {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (item?.get?.operationId !== id) continue;
+    const params = [...(item.parameters ?? []), ...(item.get.parameters ?? [])].map((p) => deref(document, p));
+    return { path, get: item.get, params };
+  }
+  return undefined;
+}
+
+/**
+ * The sub-schema a JSON pointer names inside `schema` (through properties, additionalProperties, items
+ * and the branches of allOf/anyOf/oneOf), or `undefined` when the schema allows nothing there.
+ * @param {any} document @param {any} schema @param {string} pointer @returns {any}
+ */
+export function schemaAt(document, schema, pointer) {
+  let current = [deref(document, schema)];
+  for (const key of core.pointerTokens(pointer)) {
+    /** @type {any[]} */
+    const next = [];
+    const visit = (/** @type {any} */ node) => {
+      const s = deref(document, node);
+      if (!s || typeof s !== "object") return;
+      for (const branch of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) visit(branch);
+      if (s.properties?.[key]) next.push(s.properties[key]);
+      else if (s.additionalProperties && typeof s.additionalProperties === "object") next.push(s.additionalProperties);
+      if (/^\d+$/.test(key) && s.items) next.push(s.items);
+    };
+    for (const node of current) visit(node);
+    if (next.length === 0) return undefined;
+    current = next;
+  }
+  return current[0];
+}
+
+/** Every named schema and every property needs a description (specs/README.md). @param {any} document */
+function missingDescriptions(document) {
+  /** @type {string[]} */
+  const problems = [];
+  const walk = (/** @type {any} */ schema, /** @type {string} */ where, /** @type {boolean} */ named) => {
+    if (!schema || typeof schema !== "object" || schema.$ref) return;
+    if (named && !schema.description) problems.push(`${where}: schema has no description`);
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (property && typeof property === "object" && !property.$ref && !property.description) {
+        problems.push(`${where}/properties/${name}: property has no description`);
+      }
+      walk(property, `${where}/properties/${name}`, false);
+    }
+    if (schema.items) walk(schema.items, `${where}/items`, false);
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      for (const [i, branch] of (schema[key] ?? []).entries()) walk(branch, `${where}/${key}/${i}`, false);
+    }
+  };
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    walk(schema, `#/components/schemas/${name}`, true);
+  }
+  return problems;
+}

@@ -8,7 +8,7 @@
 //   --root DIR             work on another checkout (the generator's own tests use a copy)
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCliPackageJson, renderCliRegistry } from "./generator/render-cli.mjs";
 import { renderPackage } from "./generator/render-package.mjs";
@@ -35,7 +35,8 @@ for (const file of specFiles) {
   const spec = await loadSpec(join(root, "specs", file));
   names.push(spec.name);
   const packageDir = join(root, "packages", spec.name);
-  const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")));
+  const directory = relative(root, packageDir).split(sep).join("/");
+  const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")), directory);
   for (const [path, content] of Object.entries(files)) await emit(join(packageDir, path), content);
   if (check) drifted.push(...(await strayGeneratedFiles(packageDir, Object.keys(files))));
 }

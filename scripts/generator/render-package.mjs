@@ -1,5 +1,6 @@
 // @ts-check
 // Renders every file of one provider package from its loaded spec. Pure: same spec in, same bytes out.
+import { readFile } from "node:fs/promises";
 import { renderDescription } from "./render-description.mjs";
 import { renderIndex } from "./render-index.mjs";
 import { renderReadme } from "./render-readme.mjs";
@@ -14,12 +15,14 @@ const OPENAPI_FETCH = "0.17.0";
 /**
  * @param {import("./spec.mjs").LoadedSpec} spec
  * @param {any} existingPackageJson the package.json on disk, whose `version` (owned by changesets) is kept
+ * @param {string} [directory] the package's folder relative to the repository root, with `/` (package.json `repository.directory`)
  * @returns {Promise<Record<string, string>>} package-relative path → content
  */
-export async function renderPackage(spec, existingPackageJson) {
+export async function renderPackage(spec, existingPackageJson, directory = `packages/${spec.name}`) {
   const header = HEADER_TS(spec.name);
   return {
-    "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0"),
+    "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0", directory),
+    LICENSE: await readFile(new URL("../../LICENSE", import.meta.url), "utf8"),
     "tsconfig.json": json({
       extends: "../../tsconfig.base.json",
       compilerOptions: { types: ["node"] },
@@ -44,14 +47,17 @@ specContract(${JSON.stringify(spec.name)}, { createClient, description, toStatus
   };
 }
 
-/** @param {import("./spec.mjs").LoadedSpec} spec @param {string} version */
-function renderPackageJson(spec, version) {
+/** @param {import("./spec.mjs").LoadedSpec} spec @param {string} version @param {string} directory */
+function renderPackageJson(spec, version, directory) {
   const info = spec.document.info ?? {};
   return json({
     name: `@opwatch/${spec.name}`,
     version,
     description: `${info.summary ?? info.title} Typed client generated from specs/${spec.name}.yaml.`,
     license: "MIT",
+    repository: { type: "git", url: "git+https://github.com/opwatch/opwatch.git", directory },
+    homepage: `https://github.com/opwatch/opwatch/tree/main/${directory}#readme`,
+    bugs: "https://github.com/opwatch/opwatch/issues",
     keywords: ["opwatch", "long-running-operations", "openapi", spec.name],
     type: "module",
     sideEffects: false,
@@ -62,7 +68,7 @@ function renderPackageJson(spec, version) {
     },
     main: "./dist/index.js",
     types: "./dist/index.d.ts",
-    files: ["dist", "src"],
+    files: ["dist", "src", "CHANGELOG.md"],
     scripts: {
       build: "tsc -p tsconfig.build.json",
       typecheck: "tsc -p tsconfig.json --noEmit",
@@ -72,6 +78,7 @@ function renderPackageJson(spec, version) {
     },
     dependencies: { "@opwatch/core": CORE_RANGE, "openapi-fetch": OPENAPI_FETCH },
     devDependencies: { "@opwatch/testkit": "workspace:*" },
+    publishConfig: { access: "public", provenance: true },
   });
 }
 

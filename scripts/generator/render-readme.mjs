@@ -48,9 +48,9 @@ export function renderReadme(spec) {
 ${info.summary ?? info.title}
 
 A typed client for ${d.displayName}'s long-running operations, generated from
-[\`specs/${spec.name}.yaml\`](../../specs/${spec.name}.yaml): \`openapi-typescript\` types, an \`openapi-fetch\`
+[\`specs/${spec.name}.yaml\`](https://github.com/opwatch/opwatch/blob/main/specs/${spec.name}.yaml): \`openapi-typescript\` types, an \`openapi-fetch\`
 client for every endpoint of the spec, and \`getOperation\`, which validates ids before any request and
-turns error answers into typed errors. Use it alone, or register it with the [\`opwatch\`](../opwatch) facade
+turns error answers into typed errors. Use it alone, or register it with the [\`opwatch\`](https://github.com/opwatch/opwatch/tree/main/packages/opwatch) facade
 to wait on operations.
 
 ## Install
@@ -58,6 +58,13 @@ to wait on operations.
 \`\`\`sh
 npm install ${pkg}
 \`\`\`
+
+ESM-only, for Node.js ≥ 20.19, browsers and bundlers. From CommonJS on Node ≥ 20.19, \`require("${pkg}")\` works;
+TypeScript with \`"module": "node16"\` in a CommonJS package rejects the static import (TS1479): use
+\`await import("${pkg}")\` there. In a browser the API, or a proxy in front of it, must answer CORS: allow the
+request headers \`Authorization\`, \`X-Auth-Token\`, \`If-None-Match\` (and any \`headers\` you add), and expose
+\`ETag\`, \`Retry-After\`, \`Location\` and the rate-limit headers; a read that CORS blocks fails with a
+\`NetworkError\` that says so.
 
 ## Example
 

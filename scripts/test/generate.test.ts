@@ -25,7 +25,15 @@ function scratch(): string {
   temps.push(dir);
   cpSync(join(root, "specs"), join(dir, "specs"), { recursive: true });
   for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
-    for (const part of ["src", "test", "package.json", "README.md", "tsconfig.json", "tsconfig.build.json"]) {
+    for (const part of [
+      "src",
+      "test",
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "tsconfig.json",
+      "tsconfig.build.json",
+    ]) {
       cpSync(join(root, "packages", name, part), join(dir, "packages", name, part), { recursive: true });
     }
   }

@@ -102,7 +102,8 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     provider,
     baseUrl,
     origin: new URL(baseUrl).origin,
-    fetch: fetchImpl,
+    // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of `setup`.
+    fetch: (input, init) => fetchImpl(input, init),
     timeoutMs,
     secrets,
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),

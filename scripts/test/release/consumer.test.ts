@@ -1,0 +1,221 @@
+// The packages as a user gets them: every public package packed, the tarballs installed with npm into a
+// project outside the repository, the README examples type-checked strictly (module node16 and bundler),
+// then an ES module app, a CommonJS require() and the CLI run against a loopback stand-in.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { examplesOf, type ScriptedServer, startScriptedServer } from "@opwatch/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publicPackages as listPublicPackages } from "../../lib/workspace-packages.mjs";
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const require = createRequire(import.meta.url);
+const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
+const nodeTypes = dirname(dirname(require.resolve("@types/node/package.json")));
+
+const work = mkdtempSync(join(tmpdir(), "opwatch-consumer-"));
+const tarballs = join(work, "tarballs");
+const app = join(work, "app");
+
+const publicPackages = listPublicPackages(root).map((p) => ({
+  dir: p.path,
+  name: p.json.name,
+  version: p.json.version,
+}));
+
+const OPERATION = "/schedules/2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f/operations/bdc8fb5d-ce72-42f9-8818-bb2942927428";
+let server: ScriptedServer;
+
+beforeAll(async () => {
+  mkdirSync(tarballs);
+  mkdirSync(app);
+  // pnpm pack turns workspace: ranges into real ones, as a publish does.
+  await run(
+    "pnpm",
+    ["-r", ...publicPackages.flatMap((p) => ["--filter", p.name]), "pack", "--pack-destination", tarballs],
+    { cwd: root },
+  );
+  const files = readdirSync(tarballs).filter((f) => f.endsWith(".tgz"));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({
+      name: "opwatch-consumer",
+      private: true,
+      type: "module",
+      dependencies: Object.fromEntries(
+        publicPackages.map((p) => [
+          p.name,
+          `file:../tarballs/${files.find((f) => f === `${p.name.replace("@", "").replace("/", "-")}-${p.version}.tgz`)}`,
+        ]),
+      ),
+    }),
+  );
+  await run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: app });
+
+  const bentley = examplesOf("bentley", "getScheduleOperation", "200") as Record<string, unknown>;
+  server = await startScriptedServer("bentley", {
+    operationId: "getScheduleOperation",
+    requireHeader: { authorization: "Bearer consumer-token" },
+    script: [
+      { status: 200, body: bentley.queued },
+      { status: 200, body: bentley.succeeded },
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("consumer", () => {
+  it("gets every public package with its LICENSE, README, code and types, and no tests", async () => {
+    for (const p of publicPackages) {
+      const installed = join(app, "node_modules", ...p.name.split("/"));
+      expect(readFileSync(join(installed, "LICENSE"), "utf8"), p.name).toBe(
+        readFileSync(join(root, "LICENSE"), "utf8"),
+      );
+      expect(existsSync(join(installed, "README.md")), p.name).toBe(true);
+      expect(existsSync(join(installed, "dist", "index.js")), p.name).toBe(true);
+      expect(existsSync(join(installed, "dist", "index.d.ts")), p.name).toBe(true);
+      expect(existsSync(join(installed, "test")), p.name).toBe(false);
+      const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+      expect(JSON.stringify(manifest.dependencies ?? {}), p.name).not.toContain("workspace:");
+    }
+  });
+
+  it.each(["node16", "bundler"])("type-checks every README example strictly (module %s)", async (mode) => {
+    const dir = join(app, `examples-${mode}`);
+    mkdirSync(dir);
+    let count = 0;
+    for (const p of publicPackages) {
+      const readme = readFileSync(join(p.dir, "README.md"), "utf8");
+      for (const [i, match] of [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
+        writeFileSync(join(dir, `${p.name.replace(/\W+/g, "-")}-${i + 1}.ts`), `${match[1]}\nexport {};\n`);
+        count += 1;
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(publicPackages.length);
+    const options =
+      mode === "node16"
+        ? { module: "node16", moduleResolution: "node16" }
+        : { module: "esnext", moduleResolution: "bundler" };
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          ...options,
+          target: "es2022",
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          // node16 also checks the shipped declarations themselves under these strict settings (bundler reuses them).
+          skipLibCheck: mode !== "node16",
+          lib: ["es2023", "dom"],
+          types: ["node"],
+          typeRoots: [nodeTypes],
+        },
+        include: ["*.ts"],
+      }),
+    );
+    const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch(
+      (error) => error,
+    );
+    expect(`${result.stdout}${result.stderr}`).toBe("");
+  });
+
+  it("CommonJS TypeScript (module node16) needs import(), as the READMEs say", async () => {
+    const dir = join(app, "cjs-ts");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+    writeFileSync(
+      join(dir, "dynamic.ts"),
+      'export async function main() {\n  const { createWatcher } = await import("opwatch");\n  return createWatcher;\n}\n',
+    );
+    writeFileSync(
+      join(dir, "static.ts"),
+      'import { createWatcher } from "opwatch";\nexport const w = createWatcher;\n',
+    );
+    const check = (file: string) =>
+      run(
+        process.execPath,
+        [
+          tsc,
+          "--module",
+          "node16",
+          "--moduleResolution",
+          "node16",
+          "--strict",
+          "--noEmit",
+          "--skipLibCheck",
+          "--types",
+          "node",
+          "--typeRoots",
+          nodeTypes,
+          "--target",
+          "es2022",
+          "--lib",
+          "es2023,dom",
+          file,
+        ],
+        { cwd: dir },
+      ).catch((error) => error);
+    const [dynamic, staticImport] = await Promise.all([check("dynamic.ts"), check("static.ts")]);
+    expect(`${dynamic.stdout}`).toBe("");
+    expect(`${staticImport.stdout}`).toContain("TS1479");
+  });
+
+  const appCode = (imports: string) => `${imports}
+const watcher = createWatcher({
+  providers: [provider(bentley, { token: "consumer-token", baseUrl: process.env.BASE_URL })],
+  polling: { minDelayMs: 20, maxDelayMs: 50, maxWaitMs: 20_000 },
+});
+`;
+
+  it("runs an ES module app against a loopback stand-in", async () => {
+    writeFileSync(
+      join(app, "esm.mjs"),
+      `${appCode('import { createWatcher, provider } from "opwatch";\nimport { bentley } from "@opwatch/bentley";')}
+const final = await watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)});
+console.log(final.state);
+`,
+    );
+    const { stdout, stderr } = await run(process.execPath, ["esm.mjs"], {
+      cwd: app,
+      env: { ...process.env, BASE_URL: server.url },
+    });
+    expect(stderr).toBe("");
+    expect(stdout.trim()).toBe("succeeded");
+  });
+
+  it("runs a CommonJS require() of the ESM packages (Node >= 20.19) against the stand-in", async () => {
+    writeFileSync(
+      join(app, "cjs.cjs"),
+      `${appCode('const { createWatcher, provider } = require("opwatch");\nconst { bentley } = require("@opwatch/bentley");')}
+watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)}).then((final) => console.log(final.state));
+`,
+    );
+    const { stdout, stderr } = await run(process.execPath, ["cjs.cjs"], {
+      cwd: app,
+      env: { ...process.env, BASE_URL: server.url },
+    });
+    expect(stderr).toBe("");
+    expect(stdout.trim()).toBe("succeeded");
+  });
+
+  it("runs the installed CLI's `opwatch wait <url>` against the stand-in", async () => {
+    const { stdout } = await run(
+      join(app, "node_modules", ".bin", "opwatch"),
+      ["wait", `${server.url}${OPERATION}`, "--min-delay", "20ms", "--max-delay", "50ms"],
+      { cwd: app, env: { ...process.env, BENTLEY_TOKEN: "consumer-token", BENTLEY_BASE_URL: server.url } },
+    );
+    expect(stdout).toMatch(/succeeded/);
+    expect(stdout).not.toContain("consumer-token");
+  });
+});

@@ -1,11 +1,10 @@
 // opwatch enqueue, worker and outcomes, end to end: a real Postgres started from npm
 // (@opwatch/durable/local-postgres) and a loopback scripted Bentley stand-in (@opwatch/testkit).
-import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LocalPostgres } from "@opwatch/durable/local-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, run } from "../src/index.js";
-import { bentleyServer, bt, OP, OP_ID, runCli, TOKEN } from "./helpers.js";
+import { bentleyServer, bt, OP, OP_ID, runCli, spawnCollect, TOKEN } from "./helpers.js";
 
 // Bounded, but generous: a real database and a worker on a loaded 2-core machine.
 const WAIT_MS = 60_000;
@@ -156,14 +155,11 @@ describe("opwatch wait", () => {
       await import(pathToFileURL(createRequire(${JSON.stringify(cli)}).resolve("@opwatch/durable")).href);
       console.log(JSON.stringify({ code, afterWait, afterDurable: loaded().length }));
     `;
-    const child = spawnSync(
+    // Spawned without blocking: the stand-in answers from this process.
+    const child = await spawnCollect(
       process.execPath,
       ["--input-type=module", "-e", probe, `${server.url}/schedules/s1/operations/${OP_ID}`],
-      {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: { PATH: process.env.PATH ?? "", BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url },
-      },
+      { PATH: process.env.PATH ?? "", BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url },
     );
     expect(child.stderr).toBe("");
     const result = JSON.parse(child.stdout.trim());

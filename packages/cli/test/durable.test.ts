@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LocalPostgres } from "@opwatch/durable/local-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, run } from "../src/index.js";
-import { bentleyServer, bt, OP, OP_ID, runCli, spawnCollect, TOKEN } from "./helpers.js";
+import { BIN, bentleyServer, bt, childEnv, OP, OP_ID, runCli, spawnCollect, TOKEN } from "./helpers.js";
 
 // Bounded, but generous: a real database and a worker on a loaded 2-core machine.
 const WAIT_MS = 60_000;
@@ -136,6 +136,21 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
     const first = Math.min(...outcomes.map((o) => o.seq));
     const after = await runCli(["outcomes", "--json", "--after", String(first)], { env });
     expect(after.out).toHaveLength(1);
+  });
+
+  it("stops on SIGTERM with 143, after saying what it did", async () => {
+    const env = childEnv({ DATABASE_URL: postgres?.connectionString ?? "", BENTLEY_TOKEN: TOKEN });
+    let sent = false;
+    const ran = await spawnCollect(process.execPath, [BIN, "worker", "--concurrency", "1"], env, (soFar, child) => {
+      if (!sent && soFar.includes("Ctrl-C to stop")) {
+        sent = true;
+        child.kill("SIGTERM");
+      }
+    });
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout).toMatch(/^opwatch worker: polling \(1 at once\); Ctrl-C to stop\.$/m);
+    expect(ran.stdout).toMatch(/^opwatch worker: stopped after 0 step\(s\), 0 outcome\(s\)\.$/m);
+    expect(ran.code).toBe(EXIT.sigterm);
   });
 });
 

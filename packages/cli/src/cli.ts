@@ -11,6 +11,7 @@ import {
   OpwatchError,
   type PollEvent,
   TimeoutError,
+  type Watcher,
 } from "opwatch";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
 import {
@@ -80,6 +81,25 @@ interface GetCliOptions extends CommonOptions {
   exitStatus?: boolean;
 }
 
+interface EnqueueCliOptions extends CommonOptions {
+  timeout: number;
+  interval?: number;
+  minDelay?: number;
+  maxDelay?: number;
+  maxFailures?: number;
+}
+
+interface WorkerCliOptions extends CommonOptions {
+  concurrency?: number;
+}
+
+interface OutcomesCliOptions {
+  follow?: boolean;
+  json?: boolean;
+  after?: number;
+  limit?: number;
+}
+
 const ENVIRONMENT_HELP = () => {
   const tokens = cliProviders.map((p) => p.tokenVar).join(", ");
   const bases = cliProviders.map((p) => p.baseUrlVar).join(", ");
@@ -89,6 +109,7 @@ const ENVIRONMENT_HELP = () => {
       tokens, read only from the environment, never printed
   ${bases}
       base URL of a provider (like --base-url)${variables ? `\n  ${variables}` : ""}
+  DATABASE_URL       Postgres connection string for enqueue, worker and outcomes
   OPWATCH_DEBUG=1    like --debug
   NO_COLOR           no colour; CI: no live display (plain lines)`;
 };
@@ -98,6 +119,16 @@ function durationArg(flag: string) {
     const ms = parseDuration(text);
     if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration such as 1m30s, 90s, 2h or 1d`);
     return ms;
+  };
+}
+
+function integerArg(flag: string, min: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${flag} takes a whole number of at least ${min}`);
+    }
+    return n;
   };
 }
 
@@ -142,7 +173,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const first = argv.find((arg) => !arg.startsWith("-"));
   if (first === undefined && !argv.some((a) => ["-h", "--help", "-V", "--version"].includes(a))) {
-    return usage("missing command: wait, get, ref or completion", undefined);
+    return usage("missing command: wait, get, ref, enqueue, worker, outcomes or completion", undefined);
   }
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -286,6 +317,89 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
       return EXIT.ok;
     });
   });
+
+  const pacingOptions = (command: Command) =>
+    command
+      .option("--interval <duration>", "poll at this fixed interval instead of backing off", durationArg("--interval"))
+      .option(
+        "--min-delay <duration>",
+        `shortest pause between polls (default ${formatDuration(DEFAULT_MIN_DELAY_MS)})`,
+        durationArg("--min-delay"),
+      )
+      .option(
+        "--max-delay <duration>",
+        `longest pause between polls (default ${formatDuration(DEFAULT_MAX_DELAY_MS)})`,
+        durationArg("--max-delay"),
+      );
+
+  common(
+    pacingOptions(
+      program
+        .command("enqueue")
+        .summary("store durable waits in Postgres (DATABASE_URL); opwatch worker polls them")
+        .description(
+          "Stores each wait in the Postgres database of DATABASE_URL and returns at once; any number of `opwatch worker` processes, anywhere, poll them, and `opwatch outcomes` prints how each ended. The same operation enqueued twice is one wait.",
+        )
+        .argument("<targets...>", "status URLs or refs (the JSON opwatch ref prints); - reads one per line from stdin")
+        .option("--json", "one JSON line per target: id, ref, created")
+        .addOption(
+          new Option("--timeout <duration>", "the wait ends timed_out after this long (e.g. 90s, 1m30s, 2h, 1d)")
+            .argParser(durationArg("--timeout"))
+            .default(DEFAULT_TIMEOUT_MS, "30m"),
+        )
+        .option(
+          "--max-failures <n>",
+          `end the wait with an error after this many transient failures in a row (default ${DEFAULT_MAX_CONSECUTIVE_FAILURES})`,
+          integerArg("--max-failures", 1),
+        ),
+    ),
+  )
+    .addHelpText(
+      "after",
+      `\nExamples:\n  export DATABASE_URL=postgres://user:password@host/db\n  opwatch enqueue "$STATUS_URL" --timeout 2h\n  opwatch enqueue - < urls.txt                  # one target per line\n\n${DURABLE_EXIT_CODES_HELP}`,
+    )
+    .action(async (targets: string[], options: EnqueueCliOptions) => {
+      await act(() => enqueueCliCommand(targets, options, io));
+    });
+
+  common(
+    program
+      .command("worker")
+      .summary("poll the durable waits of DATABASE_URL until stopped (Ctrl-C)")
+      .description(
+        "Runs the poll steps of the waits stored by opwatch enqueue, until SIGINT or SIGTERM; then finishes the steps in flight. Run as many workers as you like, on any machine: they share the work, and the provider's pushback. A worker needs the same tokens and --base-url as a wait would.",
+      )
+      .option("--json", "one JSON line per step, deferral, outcome and error")
+      .option("--concurrency <n>", "poll steps at once in this process (default 16)", integerArg("--concurrency", 1)),
+  )
+    .addHelpText(
+      "after",
+      `\nExample:\n  DATABASE_URL=postgres://user:password@host/db SOURCECRAFT_TOKEN=... opwatch worker --concurrency 32\n\n${DURABLE_EXIT_CODES_HELP}`,
+    )
+    .action(async (options: WorkerCliOptions) => {
+      await act(() => workerCliCommand(options, io));
+    });
+
+  program
+    .command("outcomes")
+    .summary("print how the durable waits of DATABASE_URL ended")
+    .description(
+      "Prints the outcome log of DATABASE_URL, oldest first: position (seq), time, succeeded, failed, canceled, timed_out or error, the operation and its requests. --follow keeps printing outcomes as workers record them, until Ctrl-C.",
+    )
+    .option("--follow", "keep printing outcomes as they are recorded, until stopped")
+    .option("--json", "one JSON outcome per line (seq, waitId, ref, kind, status, error, requests, …)")
+    .option("--after <seq>", "only outcomes after this position (the seq printed with each)", integerArg("--after", 0))
+    .option("--limit <n>", "at most this many (without --follow; default 1000)", integerArg("--limit", 1))
+    .configureOutput(output)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  opwatch outcomes --json | jq -c 'select(.kind != "succeeded")'\n  opwatch outcomes --follow --after 1200\n\n${DURABLE_EXIT_CODES_HELP}`,
+    )
+    .action(async (options: OutcomesCliOptions) => {
+      await act(() => outcomesCliCommand(options, io));
+    });
 
   program
     .command("completion")
@@ -491,8 +605,11 @@ async function waitCommand(inputs: readonly string[], options: WaitCliOptions, i
   return worstExitCode(codes);
 }
 
-function pacing(options: WaitCliOptions): { minDelayMs?: number; maxDelayMs?: number } {
-  const usage = (message: string) => Object.assign(new UsageError(message), { command: "wait" });
+function pacing(
+  options: Pick<WaitCliOptions, "interval" | "minDelay" | "maxDelay">,
+  command = "wait",
+): { minDelayMs?: number; maxDelayMs?: number } {
+  const usage = (message: string) => Object.assign(new UsageError(message), { command });
   if (options.interval !== undefined) {
     if (options.minDelay !== undefined || options.maxDelay !== undefined) {
       throw usage("--interval sets a fixed interval; leave out --min-delay and --max-delay");
@@ -621,4 +738,96 @@ async function getCommand(inputs: readonly string[], options: GetCliOptions, io:
     }),
   );
   return worstExitCode(codes);
+}
+
+// The durable commands (enqueue, worker, outcomes) live in @opwatch/durable, which brings pg and pg-boss:
+// it is imported only when one of them runs, so `opwatch wait` and the others never load it.
+type DurableModule = typeof import("@opwatch/durable");
+
+const DURABLE_EXIT_CODES_HELP = `Exit codes:
+  0    done (worker, outcomes --follow: stopped otherwise than by a signal)
+  3    database, server or network error
+  64   usage: bad flag, duration, URL or ref, or DATABASE_URL not set
+  130  stopped by SIGINT (Ctrl-C), after finishing the steps in flight
+  143  stopped by SIGTERM, after finishing the steps in flight`;
+
+function requireDatabaseUrl(io: CliIo, command: string): void {
+  if (!io.env.DATABASE_URL) {
+    throw Object.assign(
+      new UsageError("set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db)"),
+      { command },
+    );
+  }
+}
+
+async function loadDurable(io: CliIo, command: string): Promise<DurableModule> {
+  requireDatabaseUrl(io, command);
+  return await import("@opwatch/durable");
+}
+
+function durableIo(io: CliIo) {
+  return { env: io.env, out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}) };
+}
+
+/** 130 / 143 when SIGINT / SIGTERM stopped a command that otherwise ended well. */
+function signalled(io: CliIo, code: number): number {
+  const stoppedBy = stopSignal(io);
+  if (code !== EXIT.ok || !stoppedBy) return code;
+  return stoppedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
+}
+
+async function enqueueCliCommand(inputs: readonly string[], options: EnqueueCliOptions, io: CliIo): Promise<number> {
+  const command = "enqueue";
+  requireDatabaseUrl(io, command);
+  const delays = pacing(options, command);
+  const { watcher, settings } = setup(options, io, command);
+  const texts = await expandTargets(inputs, io, command);
+  // Every target is checked before anything is stored; the ref stored is the one polled (rerouted by
+  // --base-url), so workers poll where this command was pointed.
+  const refs = texts.map(
+    (text) => resolveOrUsage(() => resolveTarget(watcher, text, io.env, settings), command).pollRef,
+  );
+  const { enqueueCommand } = await loadDurable(io, command);
+  return enqueueCommand(
+    {
+      targets: refs,
+      json: options.json === true,
+      maxWaitMs: options.timeout,
+      ...delays,
+      ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
+    },
+    { watcher, io: durableIo(io) },
+  );
+}
+
+async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Promise<number> {
+  const command = "worker";
+  requireDatabaseUrl(io, command);
+  const { watcher } = setup(options, io, command);
+  const { workerCommand } = await loadDurable(io, command);
+  const code = await workerCommand(
+    { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
+    { watcher, io: durableIo(io) },
+  );
+  return signalled(io, code);
+}
+
+async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo): Promise<number> {
+  const command = "outcomes";
+  if (options.limit !== undefined && options.follow) {
+    throw Object.assign(new UsageError("--limit is for a listing; leave it out with --follow"), { command });
+  }
+  const { outcomesCommand } = await loadDurable(io, command);
+  // Reading outcomes makes no request to a provider: a watcher is made only if something asks for a ref.
+  const watcher = { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
+  const code = await outcomesCommand(
+    {
+      json: options.json === true,
+      follow: options.follow === true,
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    },
+    { watcher, io: durableIo(io) },
+  );
+  return options.follow ? signalled(io, code) : code;
 }

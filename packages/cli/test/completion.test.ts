@@ -26,7 +26,21 @@ describe("opwatch completion", () => {
     const bash = await script("bash");
     expect(spawnSync("bash", ["-n"], { input: bash }).status).toBe(0);
     expect(complete(bash, ["opwatch", "wa"])).toEqual(["wait"]);
-    expect(complete(bash, ["opwatch", ""])).toEqual(["wait", "get", "ref", "completion", "--help", "--version"]);
+    expect(complete(bash, ["opwatch", ""])).toEqual([
+      "wait",
+      "get",
+      "ref",
+      "enqueue",
+      "worker",
+      "outcomes",
+      "completion",
+      "--help",
+      "--version",
+    ]);
+    expect(complete(bash, ["opwatch", "wo"])).toEqual(["worker"]);
+    expect(complete(bash, ["opwatch", "worker", "--con"])).toEqual(["--concurrency"]);
+    expect(complete(bash, ["opwatch", "outcomes", "--f"])).toEqual(["--follow"]);
+    expect(complete(bash, ["opwatch", "enqueue", "--max-d"])).toEqual(["--max-delay"]);
     expect(complete(bash, ["opwatch", "wait", "--reg"])).toEqual(["--region"]);
     expect(complete(bash, ["opwatch", "wait", "--min"])).toEqual(["--min-delay"]);
     expect(complete(bash, ["opwatch", "get", "--exit"])).toEqual(["--exit-status"]);
@@ -51,6 +65,9 @@ describe("opwatch completion", () => {
       /complete -c opwatch -n '__fish_seen_subcommand_from wait' -l region -x -a 'jp1 jp2 [^']*us1[^']*'/,
     );
     expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from get' -l exit-status");
+    expect(fish).toContain("complete -c opwatch -n __fish_use_subcommand -a outcomes -d");
+    expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from outcomes' -l after -x");
+    expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from worker' -l concurrency -x");
     expect(fish).toContain("complete -c opwatch -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'");
   });
 });

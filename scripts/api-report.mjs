@@ -64,6 +64,9 @@ try {
           extractorMessageReporting: {
             default: { logLevel: "warning", addToApiReportFile: true },
             "ae-missing-release-tag": { logLevel: "none" },
+            // A missing doc comment is a review matter, not API surface; listed with line numbers it would make
+            // every edit above it rewrite the report.
+            "ae-undocumented": { logLevel: "none", addToApiReportFile: false },
           },
           tsdocMessageReporting: { default: { logLevel: "none" } },
         },

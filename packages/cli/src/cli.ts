@@ -243,35 +243,9 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
     return command.configureOutput(output).exitOverride().showSuggestionAfterError(true);
   };
 
-  common(
-    program
-      .command("wait")
-      .summary("poll until the operations are done, showing their progress")
-      .description(
-        "Polls each operation until it is done. On a terminal one line per operation is redrawn in place; piped, with --quiet or in CI, plain timestamped lines. Exit code: the worst outcome.",
-      )
-      .argument("<targets...>", "status URLs or refs (the JSON opwatch ref prints); - reads one per line from stdin")
-      .option(
-        "--json",
-        "NDJSON events on stdout (status, retry, scheduled, done, error), then one outcome per operation",
-      )
-      .option("-q, --quiet", "no live display and no progress lines: one timestamped outcome line per operation")
-      .addOption(
-        new Option("--timeout <duration>", "give up after this long (e.g. 90s, 1m30s, 2h, 1d)")
-          .argParser(durationArg("--timeout"))
-          .default(DEFAULT_TIMEOUT_MS, "30m"),
-      )
+  const pacingOptions = (command: Command) =>
+    command
       .option("--interval <duration>", "poll at this fixed interval instead of backing off", durationArg("--interval"))
-      .option(
-        "--max-failures <n>",
-        `give up (exit 3) after this many transient failures in a row (default ${DEFAULT_MAX_CONSECUTIVE_FAILURES})`,
-        (text: string) => {
-          const n = Number(text);
-          if (!Number.isInteger(n) || n < 1)
-            throw new InvalidArgumentError("--max-failures takes a whole number of at least 1");
-          return n;
-        },
-      )
       .option(
         "--min-delay <duration>",
         `shortest pause between polls (default ${formatDuration(DEFAULT_MIN_DELAY_MS)})`,
@@ -281,7 +255,33 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
         "--max-delay <duration>",
         `longest pause between polls (default ${formatDuration(DEFAULT_MAX_DELAY_MS)})`,
         durationArg("--max-delay"),
-      ),
+      );
+
+  common(
+    pacingOptions(
+      program
+        .command("wait")
+        .summary("poll until the operations are done, showing their progress")
+        .description(
+          "Polls each operation until it is done. On a terminal one line per operation is redrawn in place; piped, with --quiet or in CI, plain timestamped lines. Exit code: the worst outcome.",
+        )
+        .argument("<targets...>", "status URLs or refs (the JSON opwatch ref prints); - reads one per line from stdin")
+        .option(
+          "--json",
+          "NDJSON events on stdout (status, retry, scheduled, done, error), then one outcome per operation",
+        )
+        .option("-q, --quiet", "no live display and no progress lines: one timestamped outcome line per operation")
+        .addOption(
+          new Option("--timeout <duration>", "give up after this long (e.g. 90s, 1m30s, 2h, 1d)")
+            .argParser(durationArg("--timeout"))
+            .default(DEFAULT_TIMEOUT_MS, "30m"),
+        )
+        .option(
+          "--max-failures <n>",
+          `give up (exit 3) after this many transient failures in a row (default ${DEFAULT_MAX_CONSECUTIVE_FAILURES})`,
+          integerArg("--max-failures", 1),
+        ),
+    ),
   )
     .addHelpText(
       "after",
@@ -317,20 +317,6 @@ function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Promise<v
       return EXIT.ok;
     });
   });
-
-  const pacingOptions = (command: Command) =>
-    command
-      .option("--interval <duration>", "poll at this fixed interval instead of backing off", durationArg("--interval"))
-      .option(
-        "--min-delay <duration>",
-        `shortest pause between polls (default ${formatDuration(DEFAULT_MIN_DELAY_MS)})`,
-        durationArg("--min-delay"),
-      )
-      .option(
-        "--max-delay <duration>",
-        `longest pause between polls (default ${formatDuration(DEFAULT_MAX_DELAY_MS)})`,
-        durationArg("--max-delay"),
-      );
 
   common(
     pacingOptions(

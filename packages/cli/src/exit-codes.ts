@@ -38,6 +38,26 @@ export const EXIT_CODES_HELP = `Exit codes (several operations: the worst one):
 /** A mistake on the command line: one line, then "see opwatch <command> --help". */
 export class UsageError extends Error {
   override name = "UsageError";
+
+  constructor(
+    message: string,
+    /** The command whose help to point at. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `fn`, turning a usage or validation error into a UsageError that points at `command`'s help. */
+export function orUsage<T>(fn: () => T, command: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof Error && error.name === "ValidationError")) {
+      throw new UsageError(error.message.replace(/\.$/, ""), command);
+    }
+    throw error;
+  }
 }
 
 /** Which of two signals stopped us: the abort reason bin.ts sets. */

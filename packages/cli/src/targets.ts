@@ -1,6 +1,7 @@
 import { knownBaseUrls, refFromUrl } from "@opwatch/core";
 import type { OperationRef, Watcher } from "opwatch";
-import { UsageError } from "./exit-codes.js";
+import { orUsage, UsageError } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 import { cliProvider, cliProviders } from "./providers.js";
 import { configuredBaseUrl, type Env, type WatcherSettings } from "./watcher-from-env.js";
 
@@ -46,6 +47,35 @@ export function resolveTarget(watcher: Watcher, input: string, env: Env, setting
     throw new UsageError(`${short(text)} is neither a status URL (https://…) nor a ref (the JSON opwatch ref prints)`);
   }
   return { input, ref, pollRef: reroute(ref, env, settings) };
+}
+
+/**
+ * The targets of a command, every one checked before the first request: `-` reads them from stdin, one
+ * per line.
+ */
+export async function readTargets(
+  inputs: readonly string[],
+  io: CliIo,
+  command: string,
+  { watcher, settings }: { watcher: Watcher; settings: WatcherSettings },
+): Promise<Target[]> {
+  const texts: string[] = [];
+  for (const input of inputs) {
+    if (input !== "-") {
+      texts.push(input);
+      continue;
+    }
+    if (!io.stdin) throw new UsageError("- reads targets from stdin, which is not available", command);
+    texts.push(...targetsFromText(await io.stdin()));
+  }
+  if (texts.length === 0) throw new UsageError("no targets on stdin", command);
+  return texts.map((text) => orUsage(() => resolveTarget(watcher, text, io.env, settings), command));
+}
+
+/** What to call a target's operation on screen: its last path parameter (the operation id). */
+export function targetId(target: Target): string {
+  const last = Object.values(target.ref.params).at(-1);
+  return last === undefined ? target.ref.provider : String(last);
 }
 
 function reroute(ref: OperationRef, env: Env, settings: WatcherSettings): OperationRef {

@@ -1,0 +1,102 @@
+// `opwatch enqueue`, `worker` and `outcomes`: the CLI's side (flags, DATABASE_URL, the watcher from the
+// environment); the commands themselves are @opwatch/durable's.
+import type { Watcher } from "opwatch";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { type CliIo, stopSignal } from "../io.js";
+import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCliOptions } from "../options.js";
+import { setup } from "../setup.js";
+import { readTargets } from "../targets.js";
+import { watcherFromEnv } from "../watcher-from-env.js";
+
+// @opwatch/durable brings pg and pg-boss: it is imported only when one of these commands runs, so
+// `opwatch wait` and the others never load it.
+type DurableModule = typeof import("@opwatch/durable");
+
+export const DURABLE_EXIT_CODES_HELP = `Exit codes:
+  0    done (worker, outcomes --follow: stopped otherwise than by a signal)
+  3    database, server or network error
+  64   usage: bad flag, duration, URL or ref, or DATABASE_URL not set
+  130  stopped by SIGINT (Ctrl-C), after finishing the steps in flight
+  143  stopped by SIGTERM, after finishing the steps in flight`;
+
+function requireDatabaseUrl(io: CliIo, command: string): void {
+  if (!io.env.DATABASE_URL) {
+    throw new UsageError(
+      "set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db)",
+      command,
+    );
+  }
+}
+
+async function loadDurable(io: CliIo, command: string): Promise<DurableModule> {
+  requireDatabaseUrl(io, command);
+  return await import("@opwatch/durable");
+}
+
+function durableIo(io: CliIo) {
+  return { env: io.env, out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}) };
+}
+
+/** 130 / 143 when SIGINT / SIGTERM stopped a command that otherwise ended well. */
+function signalled(io: CliIo, code: number): number {
+  const stoppedBy = stopSignal(io);
+  if (code !== EXIT.ok || !stoppedBy) return code;
+  return stoppedBy === "SIGTERM" ? EXIT.sigterm : EXIT.sigint;
+}
+
+export async function enqueueCliCommand(
+  inputs: readonly string[],
+  options: EnqueueCliOptions,
+  io: CliIo,
+): Promise<number> {
+  const command = "enqueue";
+  requireDatabaseUrl(io, command);
+  const delays = pacing(options, command);
+  const { watcher, settings } = setup(options, io, command);
+  // Every target is checked before anything is stored; the ref stored is the one polled (rerouted by
+  // --base-url), so workers poll where this command was pointed.
+  const refs = (await readTargets(inputs, io, command, { watcher, settings })).map((target) => target.pollRef);
+  const { enqueueCommand } = await loadDurable(io, command);
+  return enqueueCommand(
+    {
+      targets: refs,
+      json: options.json === true,
+      maxWaitMs: options.timeout,
+      ...delays,
+      ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
+    },
+    { watcher, io: durableIo(io) },
+  );
+}
+
+export async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Promise<number> {
+  const command = "worker";
+  requireDatabaseUrl(io, command);
+  const { watcher } = setup(options, io, command);
+  const { workerCommand } = await loadDurable(io, command);
+  const code = await workerCommand(
+    { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
+    { watcher, io: durableIo(io) },
+  );
+  return signalled(io, code);
+}
+
+export async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo): Promise<number> {
+  const command = "outcomes";
+  if (options.limit !== undefined && options.follow) {
+    throw new UsageError("--limit is for a listing; leave it out with --follow", command);
+  }
+  const { outcomesCommand } = await loadDurable(io, command);
+  // Reading outcomes makes no request to a provider: a watcher is made only if something asks for a ref.
+  const watcher = { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
+  const code = await outcomesCommand(
+    {
+      json: options.json === true,
+      follow: options.follow === true,
+      ...(options.after === undefined ? {} : { after: options.after }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    },
+    { watcher, io: durableIo(io) },
+  );
+  return options.follow ? signalled(io, code) : code;
+}

@@ -1,0 +1,98 @@
+import type { OperationStatus, PollEvent } from "opwatch";
+import type { ExitCode } from "../exit-codes.js";
+import type { Display, OpView, Outcome, Sink } from "./types.js";
+
+/** NDJSON on stdout: every event with `type` and `time`, then one `outcome` record per operation. */
+export class JsonDisplay implements Display {
+  constructor(private readonly sink: Sink) {}
+
+  private write(record: Record<string, unknown>): void {
+    this.sink.out(JSON.stringify(record));
+  }
+
+  event(op: OpView, event: PollEvent): void {
+    const base = {
+      type: event.type,
+      time: new Date(event.at).toISOString(),
+      op: op.index,
+      provider: op.provider,
+      id: op.id,
+    };
+    const details: Record<string, unknown> =
+      event.type === "request"
+        ? { attempt: event.attempt }
+        : event.type === "status"
+          ? { changed: event.changed, status: statusJson(event.status) }
+          : event.type === "retry"
+            ? { delayMs: event.delayMs, failures: event.failures, error: errorJson(event.error) }
+            : event.type === "scheduled"
+              ? { delayMs: event.delayMs, reason: event.reason }
+              : { state: event.status.state, requests: event.requests };
+    this.write({ ...base, ...details });
+  }
+
+  outcome(op: OpView, outcome: Outcome): void {
+    const time = new Date().toISOString();
+    if (outcome.error !== undefined) {
+      this.write({
+        type: "error",
+        time,
+        op: op.index,
+        provider: op.provider,
+        id: op.id,
+        message: outcome.message,
+        error: errorJson(outcome.error),
+      });
+    }
+    this.write({
+      type: "outcome",
+      time,
+      op: op.index,
+      provider: op.provider,
+      id: op.id,
+      result: outcome.result,
+      state: outcome.status?.state ?? null,
+      exitCode: outcome.exitCode,
+      durationMs: Math.round(outcome.durationMs),
+      requests: outcome.requests,
+      status: outcome.status ? statusJson(outcome.status) : null,
+      message: outcome.message ?? null,
+      resume: outcome.resume ?? null,
+      ref: op.ref,
+    });
+  }
+
+  problem(message: string, exitCode: ExitCode, error?: unknown): void {
+    this.write({ type: "error", time: new Date().toISOString(), exitCode, message, error: errorJson(error) });
+  }
+
+  close(): void {}
+}
+
+export function statusJson(status: OperationStatus) {
+  return {
+    provider: status.provider,
+    id: status.id,
+    state: status.state,
+    done: status.done,
+    rawStatus: status.rawStatus ?? null,
+    progress: status.progress ?? null,
+    createdAt: status.createdAt?.toISOString() ?? null,
+    updatedAt: status.updatedAt?.toISOString() ?? null,
+    error: status.error ?? null,
+    resultUrl: status.resultUrl ?? null,
+    ref: status.ref,
+  };
+}
+
+function errorJson(error: unknown): Record<string, unknown> | null {
+  if (error === undefined || error === null) return null;
+  if (error instanceof Error) {
+    const json =
+      typeof (error as { toJSON?: unknown }).toJSON === "function"
+        ? (error as unknown as { toJSON(): Record<string, unknown> }).toJSON()
+        : { name: error.name, message: error.message };
+    return json;
+  }
+  return { name: "Error", message: String(error) };
+}

@@ -5,7 +5,7 @@ import { type OperationTarget, OpwatchError } from "opwatch";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
 import type { Outcome } from "./outcome.js";
-import type { WorkerEvent } from "./worker.js";
+import type { WorkerEvent } from "./worker-events.js";
 
 /** Exit codes, as the CLI's. */
 export const COMMAND_EXIT = { ok: 0, error: 3, usage: 64 } as const;

@@ -11,13 +11,9 @@ export {
   workerCommand,
 } from "./commands.js";
 export type { DurableStepOptions, StepWatcher } from "./contract.js";
-export {
-  createDurableWatcher,
-  type DurableWatcher,
-  type DurableWatcherOptions,
-  type EnqueueResult,
-  type FollowOptions,
-  type OutcomeListOptions,
-} from "./durable.js";
+export { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
+export type { EnqueueResult } from "./enqueue.js";
 export type { Outcome, OutcomeError, OutcomeKind, StatusJson } from "./outcome.js";
-export type { DurableWorker, WorkerEvent, WorkOptions } from "./worker.js";
+export type { FollowOptions, OutcomeListOptions } from "./outcome-log.js";
+export type { DurableWorker, WorkOptions } from "./worker.js";
+export type { WorkerEvent } from "./worker-events.js";

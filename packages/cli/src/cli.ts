@@ -11,18 +11,13 @@ export type { CliIo } from "./io.js";
 /** Runs the command line and resolves with the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const json = argv.includes("--json");
+  // With --json a failure is one `error` record on stdout, like every other line.
+  const record = (exitCode: number, message: string, error: { name: string; message: string }) =>
+    io.out(JSON.stringify({ type: "error", time: new Date().toISOString(), exitCode, message, error }));
   const usage = (message: string, command: string | undefined) => {
     const help = `see opwatch${command ? ` ${command}` : ""} --help`;
     if (json) {
-      io.out(
-        JSON.stringify({
-          type: "error",
-          time: new Date().toISOString(),
-          exitCode: EXIT.usage,
-          message: `${message}; ${help}`,
-          error: { name: "UsageError", message },
-        }),
-      );
+      record(EXIT.usage, `${message}; ${help}`, { name: "UsageError", message });
     } else {
       io.err(`opwatch: ${message}`);
       io.err(help);
@@ -48,7 +43,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return usage(oneLine(error.message), command);
     }
     if (error instanceof UsageError) return usage(error.message, error.command);
-    io.err(`opwatch: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (json) record(EXIT.error, message, { name: error instanceof Error ? error.name : "Error", message });
+    else io.err(`opwatch: ${message}`);
     return EXIT.error;
   }
 }

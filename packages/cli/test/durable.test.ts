@@ -45,6 +45,46 @@ describe("durable commands without DATABASE_URL", () => {
   });
 });
 
+describe("durable commands with --json", () => {
+  it("print a database error as one JSON error record on stdout, without the password", async () => {
+    const env = { BENTLEY_TOKEN: TOKEN, DATABASE_URL: "postgres://nobody:db-secret-pw@127.0.0.1:1/none" };
+    for (const args of [["enqueue", `https://api.bentley.com${OP}`], ["worker"], ["outcomes"]]) {
+      const { code, out, err } = await runCli([...args, "--json"], { env });
+      expect(code).toBe(EXIT.error);
+      expect(err).toEqual([]);
+      expect(out).toHaveLength(1);
+      const record = JSON.parse(out[0] ?? "");
+      expect(record).toEqual({
+        type: "error",
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        exitCode: EXIT.error,
+        message: expect.stringMatching(/ECONNREFUSED/),
+        error: { name: expect.any(String), message: record.message },
+      });
+      expect(out[0]).not.toContain("db-secret-pw");
+    }
+  });
+
+  it("print the same error as one plain line on stderr without --json", async () => {
+    const env = { BENTLEY_TOKEN: TOKEN, DATABASE_URL: "postgres://nobody:db-secret-pw@127.0.0.1:1/none" };
+    const { code, out, err } = await runCli(["outcomes"], { env });
+    expect(code).toBe(EXIT.error);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(/^opwatch: .*ECONNREFUSED/)]);
+  });
+
+  it("print a missing DATABASE_URL as one JSON usage error record", async () => {
+    const { code, out, err } = await runCli(["worker", "--json"], { env: { BENTLEY_TOKEN: TOKEN } });
+    expect(code).toBe(EXIT.usage);
+    expect(err).toEqual([]);
+    expect(JSON.parse(out[0] ?? "")).toMatchObject({
+      type: "error",
+      exitCode: EXIT.usage,
+      error: { name: "UsageError", message: expect.stringMatching(/^set DATABASE_URL/) },
+    });
+  });
+});
+
 describe("opwatch enqueue, worker and outcomes on Postgres", () => {
   let postgres: LocalPostgres | undefined;
   beforeAll(async () => {

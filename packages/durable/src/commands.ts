@@ -57,10 +57,10 @@ export const DURABLE_USAGE = `Durable waits (Postgres; set DATABASE_URL):
 
 /** `opwatch enqueue <url|ref>…` */
 export function enqueueCommand(options: EnqueueCommandOptions, context: CommandContext): Promise<number> {
-  return guarded(context, async (durable) => {
-    const { targets, json = false, ...stepOptions } = options;
+  const { targets, json = false, ...stepOptions } = options;
+  return guarded(context, json, async (durable) => {
     if (!targets?.length) {
-      context.io.err("opwatch: enqueue needs at least one status URL or ref.");
+      fail(context.io, json, COMMAND_EXIT.usage, "UsageError", "enqueue needs at least one status URL or ref.");
       return COMMAND_EXIT.usage;
     }
     const results = await durable.enqueueAll(targets.map(parseTarget), stepOptions);
@@ -77,9 +77,9 @@ export function enqueueCommand(options: EnqueueCommandOptions, context: CommandC
 
 /** `opwatch worker`: runs until `io.signal` aborts, then finishes the steps in flight. */
 export function workerCommand(options: WorkerCommandOptions, context: CommandContext): Promise<number> {
-  return guarded(context, async (durable) => {
+  const json = options.json ?? false;
+  return guarded(context, json, async (durable) => {
     const { io } = context;
-    const json = options.json ?? false;
     const worker = await durable.work({
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       onEvent: (event) => {
@@ -103,7 +103,7 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
 
 /** `opwatch outcomes [--follow] [--json]` */
 export function outcomesCommand(options: OutcomesCommandOptions, context: CommandContext): Promise<number> {
-  return guarded(context, async (durable) => {
+  return guarded(context, options.json ?? false, async (durable) => {
     const print = (outcome: Outcome) =>
       context.io.out(options.json ? JSON.stringify(outcome) : describeOutcome(outcome));
     if (options.follow) {
@@ -124,7 +124,11 @@ export function outcomesCommand(options: OutcomesCommandOptions, context: Comman
   });
 }
 
-async function guarded(context: CommandContext, run: (durable: DurableWatcher) => Promise<number>): Promise<number> {
+async function guarded(
+  context: CommandContext,
+  json: boolean,
+  run: (durable: DurableWatcher) => Promise<number>,
+): Promise<number> {
   const { io } = context;
   let durable = context.durable;
   const own = !durable;
@@ -132,20 +136,38 @@ async function guarded(context: CommandContext, run: (durable: DurableWatcher) =
     if (!durable) {
       const connectionString = io.env.DATABASE_URL;
       if (!connectionString) {
-        io.err("opwatch: set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db).");
+        const message = "set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db).";
+        fail(io, json, COMMAND_EXIT.usage, "UsageError", message);
         return COMMAND_EXIT.usage;
       }
       durable = createDurableWatcher({ ...context.options, watcher: context.watcher, connectionString });
     }
     return await run(durable);
   } catch (error) {
-    io.err(`opwatch: ${redactUrl(error instanceof Error ? error.message : String(error), io.env.DATABASE_URL)}`);
-    if (error instanceof OpwatchError && error.name === "ValidationError") return COMMAND_EXIT.usage;
-    if (error instanceof TypeError || error instanceof SyntaxError) return COMMAND_EXIT.usage;
-    return COMMAND_EXIT.error;
+    const usage =
+      (error instanceof OpwatchError && error.name === "ValidationError") ||
+      error instanceof TypeError ||
+      error instanceof SyntaxError;
+    const code = usage ? COMMAND_EXIT.usage : COMMAND_EXIT.error;
+    const message = redactUrl(error instanceof Error ? error.message : String(error), io.env.DATABASE_URL);
+    fail(io, json, code, error instanceof Error ? error.name : "Error", message);
+    return code;
   } finally {
     if (own) await durable?.stop().catch(() => {});
   }
+}
+
+/**
+ * Says what went wrong: one `opwatch: …` line on stderr or, with --json, one `error` record on stdout, as
+ * the CLI's own (`type`, `time`, `exitCode`, `message`, `error: { name, message }`).
+ */
+function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
+  if (!json) {
+    io.err(`opwatch: ${message}`);
+    return;
+  }
+  const time = new Date().toISOString();
+  io.out(JSON.stringify({ type: "error", time, exitCode, message, error: { name, message } }));
 }
 
 function parseTarget(target: string | OperationTarget): OperationTarget {

@@ -37,6 +37,34 @@ describe("CLI commands", () => {
     expect([...out, ...err].join("\n")).not.toContain("wrong-secret-pw");
   });
 
+  it("with json, say what went wrong in one JSON error record on stdout", async () => {
+    const noDb = io({});
+    expect(await workerCommand({ json: true }, { watcher: watcherFor(standIn), io: noDb.io })).toBe(64);
+    expect(noDb.err).toEqual([]);
+    expect(noDb.out.map((line) => JSON.parse(line))).toEqual([
+      {
+        type: "error",
+        time: expect.any(String),
+        exitCode: 64,
+        message: expect.stringMatching(/^set DATABASE_URL/),
+        error: { name: "UsageError", message: expect.stringMatching(/^set DATABASE_URL/) },
+      },
+    ]);
+
+    const url = new URL(databaseUrl());
+    url.password = "wrong-secret-pw";
+    const bad = io({ DATABASE_URL: url.toString() });
+    expect(await outcomesCommand({ json: true }, { watcher: watcherFor(standIn), io: bad.io })).toBe(3);
+    expect(bad.err).toEqual([]);
+    expect(bad.out).toHaveLength(1);
+    expect(JSON.parse(bad.out[0] ?? "")).toMatchObject({
+      type: "error",
+      exitCode: 3,
+      message: expect.stringMatching(/password authentication failed/),
+    });
+    expect(bad.out[0]).not.toContain("wrong-secret-pw");
+  });
+
   it("enqueue, worker and outcomes, end to end", async () => {
     const schema = newSchema("cli");
     const context = (made: ReturnType<typeof io>) => ({

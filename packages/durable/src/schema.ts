@@ -65,7 +65,7 @@ END $$;
 `;
 }
 
-/** Creates the tables if needed (the caller serializes concurrent starters: see durable.ts). */
+/** Creates the tables if needed (the caller serializes concurrent starters: see queues.ts). */
 export async function migrate(pool: Pool, schema: string): Promise<void> {
   await pool.query(schemaSql(schema));
 }

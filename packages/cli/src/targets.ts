@@ -1,5 +1,6 @@
 import { knownBaseUrls, refFromUrl } from "@opwatch/core";
 import type { OperationRef, Watcher } from "opwatch";
+import type { OpView } from "./display/types.js";
 import { orUsage, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { cliProvider, cliProviders } from "./providers.js";
@@ -72,10 +73,16 @@ export async function readTargets(
   return texts.map((text) => orUsage(() => resolveTarget(watcher, text, io.env, settings), command));
 }
 
-/** What to call a target's operation on screen: its last path parameter (the operation id). */
-export function targetId(target: Target): string {
+/** The `index`-th target (1-based) as the displays show it, named by its last path parameter (the operation id). */
+export function opView(target: Target, index: number): OpView {
   const last = Object.values(target.ref.params).at(-1);
-  return last === undefined ? target.ref.provider : String(last);
+  return {
+    index,
+    provider: target.ref.provider,
+    id: last === undefined ? target.ref.provider : String(last),
+    ref: target.ref,
+    startedAt: Date.now(),
+  };
 }
 
 function reroute(ref: OperationRef, env: Env, settings: WatcherSettings): OperationRef {

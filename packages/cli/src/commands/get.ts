@@ -1,12 +1,11 @@
 import { statusJson } from "../display/json.js";
 import { describeStatus } from "../display/text.js";
-import type { OpView } from "../display/types.js";
 import { cliMessage } from "../error-messages.js";
 import { EXIT, type ExitCode, exitCodeOfError, worstExitCode } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import type { GetCliOptions } from "../options.js";
 import { setup } from "../setup.js";
-import { readTargets, targetId } from "../targets.js";
+import { opView, readTargets } from "../targets.js";
 
 /** `opwatch get <targets...>`: one read of each operation, one line (or JSON record) each. */
 export async function getCommand(inputs: readonly string[], options: GetCliOptions, io: CliIo): Promise<number> {
@@ -15,13 +14,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
   const targets = await readTargets(inputs, io, command, { watcher, settings });
   const codes = await Promise.all(
     targets.map(async (target, i): Promise<ExitCode> => {
-      const op: OpView = {
-        index: i + 1,
-        provider: target.ref.provider,
-        id: targetId(target),
-        ref: target.ref,
-        startedAt: Date.now(),
-      };
+      const op = opView(target, i + 1);
       try {
         const status = await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {});
         if (options.json) {

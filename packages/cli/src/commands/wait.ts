@@ -1,13 +1,13 @@
 import { type OperationStatus, type PollEvent, TimeoutError } from "opwatch";
 import { chooseDisplay } from "../display/choose.js";
 import { describeStatus } from "../display/text.js";
-import type { OpView, Outcome } from "../display/types.js";
+import type { Outcome } from "../display/types.js";
 import { cliMessage } from "../error-messages.js";
 import { EXIT, type ExitCode, exitCodeOfError, exitCodeOfState, worstExitCode } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import { pacing, type WaitCliOptions } from "../options.js";
 import { resumeFlags, setup } from "../setup.js";
-import { readTargets, resumeCommand, targetId } from "../targets.js";
+import { opView, readTargets, resumeCommand } from "../targets.js";
 
 /** The summary's word for a wait that threw, by exit code (any other: "error"). */
 const RESULT_OF_EXIT: Partial<Record<ExitCode, string>> = {
@@ -27,13 +27,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
   const flags = resumeFlags(options);
   const codes = await Promise.all(
     targets.map(async (target, i): Promise<ExitCode> => {
-      const op: OpView = {
-        index: i + 1,
-        provider: target.ref.provider,
-        id: targetId(target),
-        ref: target.ref,
-        startedAt: Date.now(),
-      };
+      const op = opView(target, i + 1);
       display.add?.(op);
       let last: OperationStatus | undefined;
       let requests = 0;

@@ -194,6 +194,30 @@ describe("opwatch wait --json", () => {
       exitCode: 64,
       error: { name: "UsageError" },
     });
+
+    // Whatever else fails (here: reading stdin) is one error record as well.
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdin = async (): Promise<string> => {
+      throw new Error("stdin is closed");
+    };
+    const code = await run(["wait", "-", "--json"], {
+      env: {},
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      stdin,
+    });
+    expect(code).toBe(EXIT.error);
+    expect(err).toEqual([]);
+    expect(out.map((line) => JSON.parse(line))).toEqual([
+      {
+        type: "error",
+        time: expect.any(String),
+        exitCode: EXIT.error,
+        message: "stdin is closed",
+        error: { name: "Error", message: "stdin is closed" },
+      },
+    ]);
   });
 });
 

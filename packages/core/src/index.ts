@@ -15,7 +15,7 @@ export type {
   AuthDescription,
   OperationState,
   PathParamDescription,
-  PollOperationDescription,
+  PollEndpointDescription,
   ProviderDescription,
   ServerDescription,
   ServerVariableDescription,
@@ -28,13 +28,10 @@ export { OPERATION_STATES } from "./description.js";
 /** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
 /** @public */
-/** @internal */
 export {
   AbortError,
   ApiError,
   AuthError,
-  endSentence,
-  errorFromResponse,
   NetworkError,
   NotFoundError,
   OperationFailedError,
@@ -45,6 +42,8 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
+/** @internal */
+export { endSentence, errorFromResponse } from "./errors.js";
 /** @public */
 export type { ClientOptions, TokenSource } from "./options.js";
 /** @internal */
@@ -58,7 +57,7 @@ export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 /** @public */
 export type {
   PollEndpoint,
-  PollOperationTypes,
+  PollEndpointTypes,
   ProviderClientOptions,
   ProviderModule,
   ServerVariableOptions,
@@ -84,7 +83,8 @@ export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
 /** @public */
+export { toOperationStatus } from "./status.js";
 /** @internal */
-export { isTerminal, type MappedState, stateOf, toOperationStatus } from "./status.js";
+export { isTerminal, type MappedState, stateOf } from "./status.js";
 /** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

@@ -118,7 +118,7 @@ describe("getOperation against Prism", () => {
 
       expect(snapshot.httpStatus).toBe(200);
       expect(snapshot.notModified).toBe(false);
-      expect(snapshot.operation).toBe("getScheduleOperation");
+      expect(snapshot.endpoint).toBe("getScheduleOperation");
       expect(snapshot.params).toEqual(IDS);
       expect(snapshot.body).toEqual(statusExamples[example]);
       expect(snapshot.etag).toBe(seen[0]?.response.headers.get("etag"));
@@ -142,7 +142,7 @@ describe("getOperation against Prism", () => {
       expect(status.raw).toEqual(statusExamples[example]);
       expect(status.ref).toEqual({
         provider: "bentley",
-        operation: "getScheduleOperation",
+        endpoint: "getScheduleOperation",
         params: IDS,
         baseUrl: prism.url,
       });
@@ -350,7 +350,7 @@ describe("validation before any request", () => {
 
   it("rejects a bare string: both scheduleId and operationId are needed", async () => {
     const client = createClient({ token: TOKEN, fetch: neverCalled });
-    // @ts-expect-error: this operation needs two ids, so a bare string does not compile either
+    // @ts-expect-error: this endpoint needs two ids, so a bare string does not compile either
     const error = await client.getOperation(IDS.operationId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/scheduleId and operationId/);

@@ -208,7 +208,7 @@ describe("getOperation against Prism", () => {
       const id = (statusExamples[example] as { operation: { id: string } }).operation.id;
       const snapshot = await client.getOperation(id);
       expect(snapshot.httpStatus).toBe(200);
-      expect(snapshot.operation).toBe("getOperation");
+      expect(snapshot.endpoint).toBe("getOperation");
       expect(snapshot.body).toEqual(statusExamples[example]);
       expect(snapshot.body?.operation.status).toBe(want.rawStatus);
 
@@ -223,7 +223,7 @@ describe("getOperation against Prism", () => {
       expect(status.raw).toEqual(statusExamples[example]);
       expect(status.ref).toEqual({
         provider: "ecl",
-        operation: "getOperation",
+        endpoint: "getOperation",
         params: { operation_id: id },
         baseUrl: prism.url,
       });

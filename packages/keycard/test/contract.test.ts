@@ -120,7 +120,7 @@ describe("200: every Task example", () => {
       expect(seen[0]?.headers.get("Accept")).toBe("application/json");
       expect(snapshot.httpStatus).toBe(200);
       expect(snapshot.notModified).toBe(false);
-      expect(snapshot.operation).toBe("getCatalogTask");
+      expect(snapshot.endpoint).toBe("getCatalogTask");
       expect(snapshot.params).toEqual(IDS);
       expect(snapshot.location).toBeUndefined();
       expect(snapshot.body).toEqual(expected);
@@ -171,7 +171,7 @@ describe("200: every Task example", () => {
       expect(status.raw).toEqual(expected);
       expect(status.ref).toEqual({
         provider: "keycard",
-        operation: "getCatalogTask",
+        endpoint: "getCatalogTask",
         params: IDS,
         baseUrl: prism.url,
       });
@@ -289,7 +289,7 @@ describe("303 See Other: completed, never followed", () => {
     expect(status).toEqual({
       provider: "keycard",
       id: IDS.task_id,
-      ref: { provider: "keycard", operation: "getCatalogTask", params: IDS, baseUrl: prism.url },
+      ref: { provider: "keycard", endpoint: "getCatalogTask", params: IDS, baseUrl: prism.url },
       state: "succeeded",
       done: true,
       rawStatus: undefined,

@@ -28,10 +28,13 @@ export { OPERATION_STATES } from "./description.js";
 /** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
 /** @public */
+/** @internal */
 export {
   AbortError,
   ApiError,
   AuthError,
+  endSentence,
+  errorFromResponse,
   NetworkError,
   NotFoundError,
   OperationFailedError,
@@ -42,8 +45,6 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
-/** @internal */
-export { endSentence, errorFromResponse } from "./errors.js";
 /** @public */
 export type { ClientOptions, TokenSource } from "./options.js";
 /** @internal */
@@ -83,8 +84,7 @@ export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
 /** @public */
-export { toOperationStatus } from "./status.js";
 /** @internal */
-export { isTerminal, type MappedState, stateOf } from "./status.js";
+export { isTerminal, type MappedState, stateOf, toOperationStatus } from "./status.js";
 /** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";

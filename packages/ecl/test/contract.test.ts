@@ -141,7 +141,7 @@ describe("authentication", () => {
     const error = await client.getOperation(OPERATION_ID).catch((e: unknown) => e);
     expect(seen).toEqual([{ status: 401, token: null }]);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "ecl", status: 401, retryable: false });
+    expect(error).toMatchObject({ provider: "ecl", httpStatus: 401, retryable: false });
     expect((error as Error).message).toContain("answered 401: Unauthorized");
     expect(String(error)).not.toContain(TOKEN);
     expect(JSON.stringify(error)).not.toContain(TOKEN);

@@ -358,7 +358,7 @@ describe("errors", () => {
       expect(error).toMatchObject({
         name: type.name,
         provider: "keycard",
-        status,
+        httpStatus: status,
         code: body.code,
         requestId: body.request_id,
         retryable,
@@ -385,7 +385,7 @@ describe("errors", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ status: 500, code: "internal_error", requestId: undefined, retryable: true });
+    expect(error).toMatchObject({ httpStatus: 500, code: "internal_error", requestId: undefined, retryable: true });
     expect((error as Error).message).toContain("Internal server error.");
   });
 
@@ -418,7 +418,7 @@ describe("authentication", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "keycard", status: 401, code: "unauthorized", retryable: false });
+    expect(error).toMatchObject({ provider: "keycard", httpStatus: 401, code: "unauthorized", retryable: false });
   });
 
   it("sends the token as `Authorization: Bearer <token>` and keeps it out of errors", async () => {

@@ -114,7 +114,7 @@ describe("getOperation against Prism", () => {
     expect(error).toBeInstanceOf(OpwatchError);
     expect(error).toMatchObject({
       provider: "sourcecraft",
-      status: 404,
+      httpStatus: 404,
       code: "not_found",
       requestId: "3f0e6a52-7b7d-4e55-9a0c-2a4b1c7d9e10",
       retryable: false,
@@ -134,7 +134,7 @@ describe("getOperation against Prism", () => {
     });
     const error = await client.getOperation("7f1c2b9e-secret-op").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toMatchObject({ httpStatus: 401 });
   });
 
   it("sends the token as a bearer token and keeps it out of errors", async () => {

@@ -337,7 +337,7 @@ describe("error answers", () => {
       const error = await client.getOperation(OPERATION_ID).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(type);
       expect(error).toBeInstanceOf(OpwatchError);
-      expect(error).toMatchObject({ provider: "ecl", status: code, retryable });
+      expect(error).toMatchObject({ provider: "ecl", httpStatus: code, retryable });
       expect((error as Error).message).toContain(`NTT Enterprise Cloud (VNA) answered ${code}: ${cause}.`);
       expect(String(error)).not.toContain(TOKEN);
       expect(JSON.stringify(error)).not.toContain(TOKEN);

@@ -99,7 +99,7 @@ try {
       const final = await watcher.wait(url, {
         onRetry: (error, delayMs) =>
           console.log(
-            `${elapsed()}  ${stand.name.padEnd(12)} HTTP ${error.status}, retrying in ${(delayMs / 1000).toFixed(1)} s (${error.name})`,
+            `${elapsed()}  ${stand.name.padEnd(12)} HTTP ${error.httpStatus}, retrying in ${(delayMs / 1000).toFixed(1)} s (${error.name})`,
           ),
         onProgress: (status) => {
           const pct = status.progress === undefined ? "" : ` ${Math.round(status.progress * 100)}%`;

@@ -197,7 +197,7 @@ console.log(final.state);
   it("runs a CommonJS require() of the ESM packages (Node >= 20.19) against the stand-in", async () => {
     writeFileSync(
       join(app, "cjs.cjs"),
-      `${appCode('const { createWatcher, provider } = require("opwatch");\nconst { bentley } = require("@opwatch/bentley");')}
+      `${appCode('const { createWatcher, register } = require("opwatch");\nconst { bentley } = require("@opwatch/bentley");')}
 watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)}).then((final) => console.log(final.state));
 `,
     );

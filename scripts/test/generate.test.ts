@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,9 @@ const generate = (dir: string, ...args: string[]) =>
 
 /** A provider package's folder (or a file in it) under a checkout: <dir>/packages/providers/<name>/… */
 const provider = (dir: string, name: string, ...path: string[]) => join(dir, ...providerDir(name).split("/"), ...path);
-const PROVIDERS = ["sourcecraft", "keycard", "bentley", "ecl"];
+const PROVIDERS = readdirSync(join(root, "specs"))
+  .filter((file) => file.endsWith(".yaml"))
+  .map((file) => file.slice(0, -".yaml".length));
 
 const temps: string[] = [];
 afterEach(() => {

@@ -28,13 +28,13 @@ export type BentleyClient = TypedProviderClient<paths, BentleyPollOperations, "g
 export type BentleyOperationStatus = OperationStatus<BentleyPollOperations[BentleyOperationName]["body"]>;
 
 /** Creates a client of Bentley iTwin Schedules. Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<BentleyClient, BentleyClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<BentleyClient, BentleyClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<BentleyPollOperations>(description);
+export const toStatus = /* @__PURE__ */ statusReader<BentleyPollOperations>(description);
 
-/** Register this with the opwatch facade: `provider(bentley, { token })`. */
-export const bentley: ProviderModule<BentleyClientOptions> & { createClient: typeof createClient } = {
-  name: "bentley",
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: `provider(bentley, { token })`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const bentley: ProviderModule<BentleyClientOptions> = { name: "bentley", description };

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ecl } from "@opwatch/ecl";
 import { build } from "esbuild";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { provider } from "../src/index.js";
+import { register } from "../src/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -31,9 +31,9 @@ const markers = {
 describe("bundling", () => {
   it.each(Object.keys(markers))("an app using only %s bundles no other provider", async (name) => {
     const code = await bundle(`
-      import { createWatcher, provider } from "opwatch";
+      import { createWatcher, register } from "opwatch";
       import { ${name} } from "@opwatch/${name}";
-      const watcher = createWatcher({ providers: [provider(${name}, { token: "t", baseUrl: "https://x.test" })] });
+      const watcher = createWatcher({ providers: [register(${name}, { token: "t", baseUrl: "https://x.test" })] });
       export const run = (url) => watcher.wait(url);
     `);
     for (const [other, marker] of Object.entries(markers)) {
@@ -46,9 +46,9 @@ describe("bundling", () => {
 
   it("the provider module still carries its options type", () => {
     const compileOnly = () => {
-      void provider(ecl, { token: "t", region: "jp9" });
+      void register(ecl, { token: "t", region: "jp9" });
       // @ts-expect-error: a region is a string
-      void provider(ecl, { token: "t", region: 1 });
+      void register(ecl, { token: "t", region: 1 });
     };
     expectTypeOf(compileOnly).toBeFunction();
   });

@@ -18,7 +18,7 @@ export type StepOutcome =
       changed: boolean;
       /** Step again after this many ms. */
       delayMs: number;
-      reason: PendingReason;
+      reason: "backoff" | "pacing" | "retry-after" | "pushback";
       state: PollState;
       /** Set when the provider pushed back: nothing with this key should be sent before `untilMs`. */
       pushback?: { key: string; untilMs: number };

@@ -1,14 +1,14 @@
 import { withLimits } from "./deadline.js";
-import type { PollOperationDescription, ProviderDescription } from "./description.js";
+import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, NetworkError, OpwatchError, ValidationError } from "./errors.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 
-export interface ReadOptions<Op extends string = string> {
-  /** Which of the provider's poll endpoints to read (defaults to the spec's first). */
-  operation?: Op;
+export interface ReadOptions<Endpoint extends string = string> {
+  /** Which of the provider's poll endpoints to read, by operationId (defaults to the spec's first). */
+  endpoint?: Endpoint;
   /** ETag from an earlier read: a provider with conditional reads answers 304 when nothing changed. */
   ifNoneMatch?: string;
   signal?: AbortSignal;
@@ -54,7 +54,7 @@ export function readerOf(description: ProviderDescription, setup: ClientSetup): 
       return await readOperation(description, setup, isAnswer, params, options);
     } catch (error) {
       // A token function may hand out a fresh token: ask it once more after a 401.
-      if (setup.refreshable && error instanceof AuthError && error.status === 401) {
+      if (setup.refreshable && error instanceof AuthError && error.httpStatus === 401) {
         return readOperation(description, setup, isAnswer, params, options);
       }
       throw error;
@@ -71,11 +71,11 @@ async function readOperation(
   options: ReadOptions,
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
-  const operation = options.operation ?? description.defaultOperation;
-  const endpoint = description.operations[operation];
+  const endpointName = options.endpoint ?? description.defaultEndpoint;
+  const endpoint = description.endpoints[endpointName];
   if (!endpoint) {
     throw new ValidationError(
-      `${provider}: unknown operation ${JSON.stringify(operation)}; expected one of ${Object.keys(description.operations).join(", ")}.`,
+      `${provider}: unknown endpoint ${JSON.stringify(endpointName)}; expected one of ${Object.keys(description.endpoints).join(", ")}.`,
       { provider },
     );
   }
@@ -92,7 +92,7 @@ async function readOperation(
   const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
   const limits = {
     provider,
-    what: `read of ${operation}`,
+    what: `read of ${endpointName}`,
     timeoutMs: setup.timeoutMs,
     deadline,
     signal: options.signal,
@@ -107,11 +107,11 @@ async function readOperation(
       });
     let answer = { response: await send(url), url };
     const { status } = answer.response;
-    if (status >= 300 && status < 400) answer = await followRedirects(setup, operation, answer, isAnswer, send);
+    if (status >= 300 && status < 400) answer = await followRedirects(setup, endpointName, answer, isAnswer, send);
     return toSnapshot(
       description,
       setup,
-      operation,
+      endpointName,
       values,
       answer.response,
       answer.url,
@@ -146,14 +146,14 @@ export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
 
 function toParamValues(
   provider: string,
-  endpoint: PollOperationDescription,
+  endpoint: PollEndpointDescription,
   params: PathParamValue | Readonly<Record<string, PathParamValue>>,
 ): Readonly<Record<string, unknown>> {
   if (typeof params === "string" || typeof params === "number") {
     const [only, ...rest] = endpoint.pathParams;
     if (!only || rest.length > 0) {
       throw new ValidationError(
-        `${provider}: this operation needs ${endpoint.pathParams.map((p) => p.name).join(" and ")}, so pass an object.`,
+        `${provider}: this endpoint needs ${endpoint.pathParams.map((p) => p.name).join(" and ")}, so pass an object.`,
         { provider },
       );
     }

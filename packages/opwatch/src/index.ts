@@ -27,7 +27,7 @@ export {
   type StandalonePollOptions,
   type WaitOptions,
 } from "./poller.js";
-export { type ProviderModule, type ProviderRegistration, provider } from "./registration.js";
+export { type ProviderModule, type ProviderRegistration, register } from "./registration.js";
 export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./request-slots.js";
 export type { StepOutcome } from "./step.js";
 export type { PollResult, ReadOnce } from "./step-context.js";

@@ -13,7 +13,7 @@ export interface ProviderModule<Options = never> {
   createClient?(options: Options): unknown;
 }
 
-/** A provider with the options (token, base URL, region, fetch…) its clients are made with. */
+/** A registration: a provider module with the options (token, base URL, region, fetch…) its clients are made with. */
 export interface ProviderRegistration {
   readonly name: string;
   readonly description: ProviderDescription;
@@ -27,12 +27,12 @@ export interface ProviderRegistration {
  * Registers one provider with its client options. Only registered providers are bundled: an app that
  * registers SourceCraft alone never imports the other three.
  */
-export function provider<Options extends object>(
+export function register<Options extends object>(
   module: ProviderModule<Options>,
   options: NoInfer<Options>,
 ): ProviderRegistration {
-  if (!module || typeof module.name !== "string" || typeof module.description?.operations !== "object") {
-    throw new ValidationError("provider() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
+  if (!module || typeof module.name !== "string" || typeof module.description?.endpoints !== "object") {
+    throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
   }
   // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
   const connect = (baseUrl?: string) =>

@@ -70,10 +70,10 @@ class TargetContext implements StepContext {
 
   async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
-    const { params, operation } = this.#ref;
-    const conditional = description.operations[operation]?.conditional ?? false;
+    const { params, endpoint } = this.#ref;
+    const conditional = description.endpoints[endpoint]?.conditional ?? false;
     const readOptions: ReadOptions & { deadline?: number | undefined } = {
-      operation,
+      endpoint,
       ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
       signal: request.signal,
       deadline: request.deadline,
@@ -110,7 +110,7 @@ export class Targets {
     const registration = this.#registrations.get(name);
     if (!registration) {
       throw new ValidationError(
-        `provider "${name}" is not registered; registered: ${[...this.#registrations.keys()].join(", ")}. Add provider(${name}, { token }).`,
+        `provider "${name}" is not registered; registered: ${[...this.#registrations.keys()].join(", ")}. Add register(${name}, { token }).`,
       );
     }
     return registration;
@@ -163,11 +163,11 @@ export class Targets {
       throw refUnrecognized(target, [...this.#registrations.keys()]);
     }
     assertRef(target);
-    // Known operation and valid path params: what get() would refuse, ref() refuses with the same error.
+    // Known endpoint and valid path params: what get() would refuse, ref() refuses with the same error.
     assertRef(target, this.registration(target.provider).description);
     return {
       provider: target.provider,
-      operation: target.operation,
+      endpoint: target.endpoint,
       params: { ...target.params },
       baseUrl: target.baseUrl,
     };

@@ -51,13 +51,13 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const registrations = new Map<string, ProviderRegistration>();
   for (const registration of options?.providers ?? []) {
     if (typeof registration?.connect !== "function") {
-      throw new ValidationError("providers must be made with provider(module, options).");
+      throw new ValidationError("providers must be made with register(module, options).");
     }
     registrations.set(registration.name, registration);
   }
   if (registrations.size === 0) {
     throw new ValidationError(
-      "createWatcher needs at least one provider: providers: [provider(sourcecraft, { token })].",
+      "createWatcher needs at least one provider: providers: [register(sourcecraft, { token })].",
     );
   }
   const limit = options.maxInFlightPerOrigin;
@@ -94,7 +94,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       if (queued) await queued;
       let snapshot: Awaited<ReturnType<typeof reader.getOperation>>;
       try {
-        snapshot = await reader.getOperation(ref.params, { operation: ref.operation, signal });
+        snapshot = await reader.getOperation(ref.params, { endpoint: ref.endpoint, signal });
       } finally {
         scheduler.release(origin);
       }

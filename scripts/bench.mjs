@@ -124,10 +124,23 @@ if (run("bundle")) {
       platform: "browser",
       minify: true,
       write: false,
+      metafile: true,
     });
     const code = result.outputFiles[0]?.text ?? "";
-    return { min: code.length, gzip: gzipSync(code).length };
+    // Minified bytes per package (esbuild's metafile): where the size comes from.
+    const byPackage = {};
+    for (const output of Object.values(result.metafile.outputs)) {
+      for (const [path, input] of Object.entries(output.inputs)) {
+        const name =
+          /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ??
+          /packages\/(?:providers\/)?([^/]+)/.exec(path)?.[1] ??
+          "entry";
+        byPackage[name] = (byPackage[name] ?? 0) + input.bytesInOutput;
+      }
+    }
+    return { min: code.length, gzip: gzipSync(code).length, byPackage };
   };
+  const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
   const alone = await gz(
     `import createClient from "openapi-fetch"; export const c = createClient({ baseUrl: "https://x.test" });`,
     join(root, "packages", "core"),
@@ -146,6 +159,8 @@ if (run("bundle")) {
     console.log(
       `  ${`opwatch + ${name}`.padEnd(22)} ${String(size.min).padStart(6)} B  gzip ${String(size.gzip).padStart(5)} B  ${x(size.gzip / alone.gzip)} openapi-fetch`,
     );
+    const parts = Object.entries(size.byPackage).sort(([, a], [, b]) => b - a);
+    console.log(`  ${"".padEnd(22)} min by package: ${parts.map(([pkg, bytes]) => `${pkg} ${kB(bytes)}`).join(", ")}`);
   }
   console.log("  target (issue 8.4): facade + one provider ≤ 7 kB min+gzip (reference: 9.4 kB before)\n");
 }

@@ -54,16 +54,16 @@ export type ${P}Client = TypedProviderClient<paths, ${P}PollEndpoints, ${q(d.def
 export type ${P}OperationStatus = OperationStatus<${P}PollEndpoints[${P}EndpointName]["body"]>;
 
 /** Creates a client of ${d.displayName}. Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<${P}Client, ${P}ClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<${P}Client, ${P}ClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<${P}PollEndpoints>(description);
+export const toStatus = /* @__PURE__ */ statusReader<${P}PollEndpoints>(description);
 
-/** Register this with the opwatch facade: \`register(${identifier(spec.name)}, { token })\`. */
-export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> & { createClient: typeof createClient } = {
-  name: ${q(spec.name)},
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: \`register(${identifier(spec.name)}, { token })\`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> = { name: ${q(spec.name)}, description };
 `;
 }
 

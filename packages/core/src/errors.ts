@@ -20,8 +20,9 @@ export interface OpwatchErrorDetails {
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 /** On each instance: the brands of its class and every base class. Global, so two copies of core agree. */
 const BRANDS = Symbol.for("@opwatch/core/error-brands");
-/** On each class (own property): its brand. */
+/** On each class (own property): its brand, `@opwatch/core:` and the class name. */
 const BRAND = Symbol.for("@opwatch/core/error-brand");
+const BRAND_PREFIX = "@opwatch/core:";
 const secretsOf = new WeakMap<object, readonly string[]>();
 
 function brandsOf(value: unknown): unknown {
@@ -30,7 +31,8 @@ function brandsOf(value: unknown): unknown {
 
 /** Base class of every error opwatch throws. Messages say what to do; tokens never appear in them. */
 export class OpwatchError extends Error {
-  override name = "OpwatchError";
+  /** The class name (`NotFoundError`, …), from the nearest class with a brand. */
+  override name: string;
   readonly provider: string | undefined;
   /** HTTP status of the response that caused the error, if there was one. */
   readonly httpStatus: number | undefined;
@@ -57,7 +59,9 @@ export class OpwatchError extends Error {
       details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
     );
     if (secrets.length > 0) secretsOf.set(this, secrets);
-    Object.defineProperty(this, BRANDS, { value: brandChain(new.target) });
+    const brands = brandChain(new.target);
+    Object.defineProperty(this, BRANDS, { value: brands });
+    this.name = brands[0]?.slice(BRAND_PREFIX.length) ?? "OpwatchError";
     this.provider = details.provider;
     this.httpStatus = details.httpStatus;
     this.code = details.code === undefined ? undefined : redact(details.code, secrets);
@@ -115,35 +119,26 @@ function redactCause(cause: unknown, secrets: readonly string[], depth: number):
 }
 
 /** Bad input caught before any request: an empty id, a malformed UUID, an unknown region, a bad URL. */
-export class ValidationError extends OpwatchError {
-  override name = "ValidationError";
-}
+export class ValidationError extends OpwatchError {}
 
 /** 401 or 403: the token is missing, expired or lacks the scope. */
-export class AuthError extends OpwatchError {
-  override name = "AuthError";
-}
+export class AuthError extends OpwatchError {}
 
 /** 404: the operation (or its parent resource) does not exist at this base URL. */
-export class NotFoundError extends OpwatchError {
-  override name = "NotFoundError";
-}
+export class NotFoundError extends OpwatchError {}
 
 /** 429: too many requests; `retryAfter` says how long to wait when the server said so. */
 export class RateLimitError extends OpwatchError {
-  override name = "RateLimitError";
   override readonly retryable = true;
 }
 
 /** 5xx: the provider failed; usually worth retrying later. */
 export class ServerError extends OpwatchError {
-  override name = "ServerError";
   override readonly retryable = true;
 }
 
 /** Any other HTTP error (400, 408, 409, 422, …). 408 is retryable, the rest are not. */
 export class ApiError extends OpwatchError {
-  override name = "ApiError";
   override readonly retryable: boolean;
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     super(message, details);
@@ -153,18 +148,14 @@ export class ApiError extends OpwatchError {
 
 /** The request never got an HTTP answer: DNS, connection reset, per-request timeout, CORS. */
 export class NetworkError extends OpwatchError {
-  override name = "NetworkError";
   override readonly retryable = true;
 }
 
 /** The response arrived but does not fit the provider's spec (not JSON, no status field, a foreign redirect). */
-export class ResponseError extends OpwatchError {
-  override name = "ResponseError";
-}
+export class ResponseError extends OpwatchError {}
 
 /** The deadline passed (a wait's `maxWaitMs`, a read's `deadline`). `lastStatus` is the last status seen, if any. */
 export class TimeoutError<Status = unknown> extends OpwatchError {
-  override name = "TimeoutError";
   readonly lastStatus: Status | undefined;
   constructor(message: string, lastStatus: Status | undefined, details: OpwatchErrorDetails = {}) {
     super(message, details);
@@ -173,13 +164,10 @@ export class TimeoutError<Status = unknown> extends OpwatchError {
 }
 
 /** The caller's `AbortSignal` fired. */
-export class AbortError extends OpwatchError {
-  override name = "AbortError";
-}
+export class AbortError extends OpwatchError {}
 
 /** The operation itself ended failed or canceled, and the caller asked for that to throw. */
 export class OperationFailedError<Status = unknown> extends OpwatchError {
-  override name = "OperationFailedError";
   /** The operation's last status: the one that ended failed or canceled. */
   readonly finalStatus: Status;
   constructor(message: string, finalStatus: Status, details: OpwatchErrorDetails = {}) {
@@ -202,7 +190,8 @@ for (const [ctor, brand] of [
   [AbortError, "AbortError"],
   [OperationFailedError, "OperationFailedError"],
 ] as const) {
-  Object.defineProperty(ctor, BRAND, { value: `@opwatch/core:${brand}` });
+  // The brand is the error's `name` too (set in OpwatchError's constructor).
+  Object.defineProperty(ctor, BRAND, { value: BRAND_PREFIX + brand });
 }
 
 /** `text` as the end of a sentence: trimmed, one line, at most 200 characters, ending in one stop. @internal */

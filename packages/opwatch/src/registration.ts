@@ -2,16 +2,13 @@ import {
   createOperationReader,
   type ProviderClientBase,
   type ProviderDescription,
+  type ProviderModule,
   ValidationError,
 } from "@opwatch/core";
 
 /** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`): its name and
- * description; `createClient` (the typed openapi-fetch client) only carries the options type here. */
-export interface ProviderModule<Options = never> {
-  readonly name: string;
-  readonly description: ProviderDescription;
-  createClient?(options: Options): unknown;
-}
+ * description, with its options type as a phantom (the typed openapi-fetch client is not part of it). */
+export type { ProviderModule };
 
 /** A registration: a provider module with the options (token, base URL, region, fetch…) its clients are made with. */
 export interface ProviderRegistration {

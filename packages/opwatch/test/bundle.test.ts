@@ -1,7 +1,10 @@
-// Tree-shaking: an app that registers one provider must not bundle the other three.
+// Tree-shaking: an app that registers one provider must not bundle the other three, nor the typed
+// openapi-fetch client it does not use.
 import { fileURLToPath } from "node:url";
+import { ecl } from "@opwatch/ecl";
 import { build } from "esbuild";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { register } from "../src/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -37,5 +40,16 @@ describe("bundling", () => {
       if (other === name) expect(code).toContain(marker);
       else expect(code).not.toContain(marker);
     }
+    // openapi-fetch's query serializer styles: the poll path reads through core's lean reader.
+    expect(code).not.toContain("pipeDelimited");
+  });
+
+  it("the provider module still carries its options type", () => {
+    const compileOnly = () => {
+      void register(ecl, { token: "t", region: "jp9" });
+      // @ts-expect-error: a region is a string
+      void register(ecl, { token: "t", region: 1 });
+    };
+    expectTypeOf(compileOnly).toBeFunction();
   });
 });

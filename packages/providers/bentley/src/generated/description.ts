@@ -7,12 +7,10 @@ export const description = {
   "displayName": "Bentley iTwin Schedules",
   "servers": [
     {
-      "url": "https://api.bentley.com",
-      "description": "iTwin Platform production API"
+      "url": "https://api.bentley.com"
     },
     {
-      "url": "https://dev-api.bentley.com",
-      "description": "The host on Bentley's reference page (Technical Preview, for testing purposes only)"
+      "url": "https://dev-api.bentley.com"
     }
   ],
   "auth": {

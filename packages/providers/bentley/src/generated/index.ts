@@ -28,13 +28,13 @@ export type BentleyClient = TypedProviderClient<paths, BentleyPollEndpoints, "ge
 export type BentleyOperationStatus = OperationStatus<BentleyPollEndpoints[BentleyEndpointName]["body"]>;
 
 /** Creates a client of Bentley iTwin Schedules. Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<BentleyClient, BentleyClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<BentleyClient, BentleyClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<BentleyPollEndpoints>(description);
+export const toStatus = /* @__PURE__ */ statusReader<BentleyPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `register(bentley, { token })`. */
-export const bentley: ProviderModule<BentleyClientOptions> & { createClient: typeof createClient } = {
-  name: "bentley",
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: `register(bentley, { token })`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const bentley: ProviderModule<BentleyClientOptions> = { name: "bentley", description };

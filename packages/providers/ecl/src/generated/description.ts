@@ -8,7 +8,6 @@ export const description = {
   "servers": [
     {
       "url": "https://virtual-network-appliance-{region}-ecl.api.ntt.com",
-      "description": "Virtual Network Appliance API endpoint of one Enterprise Cloud 2.0 region",
       "variables": {
         "region": {
           "default": "jp1",

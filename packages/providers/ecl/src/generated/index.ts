@@ -28,13 +28,13 @@ export type EclClient = TypedProviderClient<paths, EclPollEndpoints, "getOperati
 export type EclOperationStatus = OperationStatus<EclPollEndpoints[EclEndpointName]["body"]>;
 
 /** Creates a client of NTT Enterprise Cloud (VNA). Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<EclClient, EclClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<EclClient, EclClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<EclPollEndpoints>(description);
+export const toStatus = /* @__PURE__ */ statusReader<EclPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `register(ecl, { token })`. */
-export const ecl: ProviderModule<EclClientOptions> & { createClient: typeof createClient } = {
-  name: "ecl",
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: `register(ecl, { token })`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const ecl: ProviderModule<EclClientOptions> = { name: "ecl", description };

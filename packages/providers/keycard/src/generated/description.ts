@@ -7,8 +7,7 @@ export const description = {
   "displayName": "Keycard",
   "servers": [
     {
-      "url": "https://api.keycard.ai",
-      "description": "Keycard's main API host, used as the default because it is the only published Keycard API host (it\nissues the bearer token). The catalog host itself is not published (Keycard's SDKs give the catalog\nendpoints a server of `/`), so the base URL must be configurable."
+      "url": "https://api.keycard.ai"
     }
   ],
   "auth": {

@@ -28,13 +28,13 @@ export type KeycardClient = TypedProviderClient<paths, KeycardPollEndpoints, "ge
 export type KeycardOperationStatus = OperationStatus<KeycardPollEndpoints[KeycardEndpointName]["body"]>;
 
 /** Creates a client of Keycard. Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<KeycardClient, KeycardClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<KeycardClient, KeycardClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<KeycardPollEndpoints>(description);
+export const toStatus = /* @__PURE__ */ statusReader<KeycardPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `register(keycard, { token })`. */
-export const keycard: ProviderModule<KeycardClientOptions> & { createClient: typeof createClient } = {
-  name: "keycard",
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: `register(keycard, { token })`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const keycard: ProviderModule<KeycardClientOptions> = { name: "keycard", description };

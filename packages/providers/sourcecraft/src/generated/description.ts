@@ -7,8 +7,7 @@ export const description = {
   "displayName": "SourceCraft",
   "servers": [
     {
-      "url": "https://api.sourcecraft.tech",
-      "description": "SourceCraft public API"
+      "url": "https://api.sourcecraft.tech"
     }
   ],
   "auth": {

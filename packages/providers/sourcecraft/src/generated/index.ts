@@ -32,13 +32,13 @@ export type SourcecraftClient = TypedProviderClient<paths, SourcecraftPollEndpoi
 export type SourcecraftOperationStatus = OperationStatus<SourcecraftPollEndpoints[SourcecraftEndpointName]["body"]>;
 
 /** Creates a client of SourceCraft. Throws a ValidationError (before any request) on bad options. */
-export const createClient = clientFactory<SourcecraftClient, SourcecraftClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<SourcecraftClient, SourcecraftClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<SourcecraftPollEndpoints>(description);
+export const toStatus = /* @__PURE__ */ statusReader<SourcecraftPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `register(sourcecraft, { token })`. */
-export const sourcecraft: ProviderModule<SourcecraftClientOptions> & { createClient: typeof createClient } = {
-  name: "sourcecraft",
-  description,
-  createClient,
-};
+/**
+ * Register this with the opwatch facade: `register(sourcecraft, { token })`. Its name and description
+ * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
+ * the typed client is {@link createClient}.
+ */
+export const sourcecraft: ProviderModule<SourcecraftClientOptions> = { name: "sourcecraft", description };

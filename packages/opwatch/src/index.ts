@@ -19,6 +19,7 @@ export {
 export { type BackoffOptions, backoffDelay, DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 export { type Clock, systemClock } from "./clock.js";
 export { DEFAULT_AGE_RATIO, estimateRemaining, type PacingInput, type PacingOptions, paceDelay } from "./pacing.js";
+export type { PollState } from "./poll-state.js";
 export {
   type PollOptions,
   pollChanges,
@@ -26,23 +27,15 @@ export {
   type StandalonePollOptions,
   type WaitOptions,
 } from "./poller.js";
-export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./scheduler.js";
+export { type ProviderModule, type ProviderRegistration, register } from "./registration.js";
+export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./request-slots.js";
+export type { StepOutcome } from "./step.js";
+export type { PollResult, ReadOnce } from "./step-context.js";
 export {
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   DEFAULT_MAX_WAIT_MS,
   type PollEvent,
-  type PollResult,
-  type PollState,
-  type ReadOnce,
   type StepOptions,
-  type StepOutcome,
-} from "./step.js";
-export {
-  createWatcher,
-  type OperationTarget,
-  type ProviderModule,
-  type ProviderRegistration,
-  register,
-  type Watcher,
-  type WatcherOptions,
-} from "./watcher.js";
+} from "./step-options.js";
+export type { OperationTarget } from "./targets.js";
+export { createWatcher, type Watcher, type WatcherOptions } from "./watcher.js";

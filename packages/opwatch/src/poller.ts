@@ -1,17 +1,12 @@
-import { OperationFailedError, type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
+import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import type { Clock } from "./clock.js";
+import { type LiveState, startState } from "./poll-state.js";
 import { Scheduler } from "./scheduler.js";
-import {
-  advance,
-  type LiveState,
-  type Policy,
-  type ReadOnce,
-  resolvePolicy,
-  type StepContext,
-  type StepOptions,
-  startState,
-} from "./step.js";
+import { advance } from "./step.js";
+import type { ReadOnce, StepContext } from "./step-context.js";
+import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
+import { WaitRun } from "./wait-run.js";
 
 export interface PollOptions extends StepOptions {
   /** Called with each observed change (state, progress, status word or update time). */
@@ -62,38 +57,9 @@ export async function* watchLoop(
   }
 }
 
-/** {@link watchLoop} without an iterator: resolves with the final status. */
-export async function waitLoop(
-  ctx: StepContext,
-  s: LiveState,
-  p: Policy,
-  options: WaitOptions,
-): Promise<OperationStatus> {
-  const scheduler = ctx.scheduler;
-  const onProgress = options.onProgress;
-  for (;;) {
-    const outcome = await advance(ctx, s, p);
-    if (outcome.kind === "error") throw outcome.error;
-    if (outcome.kind === "done") {
-      const final = s.last as OperationStatus;
-      onProgress?.(final);
-      return settle(ctx.label, final, options);
-    }
-    if (outcome.changed && onProgress) onProgress(s.last as OperationStatus);
-    p.onEvent?.({ type: "scheduled", at: scheduler.clock.now(), delayMs: outcome.delayMs, reason: outcome.reason });
-    await scheduler.sleep(outcome.delayMs, p.signal, () => aborted(p.signal as AbortSignal, ctx.provider));
-  }
-}
-
-function settle(label: string, final: OperationStatus, options: WaitOptions): OperationStatus {
-  if ((options.throwOnFailure ?? true) && (final.state === "failed" || final.state === "canceled")) {
-    const why = final.error ? `: ${final.error.code ? `${final.error.code} ` : ""}${final.error.message}` : "";
-    throw new OperationFailedError(`${label} ended ${final.state}${why.replace(/\.$/, "")}.`, final, {
-      provider: final.provider,
-      code: final.error?.code,
-    });
-  }
-  return final;
+/** {@link watchLoop} without an iterator: resolves with the final status (see WaitRun). */
+export function waitLoop(ctx: StepContext, s: LiveState, p: Policy, options: WaitOptions): Promise<OperationStatus> {
+  return WaitRun.start(ctx, s, p, options);
 }
 
 function standalone(read: ReadOnce, label: string, options: PollOptions & StandalonePollOptions) {
@@ -102,7 +68,7 @@ function standalone(read: ReadOnce, label: string, options: PollOptions & Standa
   const scheduler = new Scheduler(options.clock);
   const ctx: StepContext = {
     read,
-    label,
+    label: () => label,
     provider: undefined,
     scheduler,
     origin: label,

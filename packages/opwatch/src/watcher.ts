@@ -1,72 +1,13 @@
-import {
-  assertRef,
-  createOperationReader,
-  knownBaseUrls,
-  type OperationRef,
-  type OperationStatus,
-  type ProviderClientBase,
-  type ProviderDescription,
-  type ProviderModule,
-  type ReadOptions,
-  refFromUrl,
-  refUnrecognized,
-  toOperationStatus,
-  ValidationError,
-} from "@opwatch/core";
+import { type OperationRef, type OperationStatus, toOperationStatus, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import { type Clock, systemClock } from "./clock.js";
+import type { Clock } from "./clock.js";
+import { fromPollState, type PollState, startState, toPollState } from "./poll-state.js";
 import { type PollOptions, type WaitOptions, waitLoop, watchLoop } from "./poller.js";
+import type { ProviderRegistration } from "./registration.js";
 import { Scheduler } from "./scheduler.js";
-import {
-  advance,
-  fromPollState,
-  type PollResult,
-  type PollState,
-  type ReadOnce,
-  resolvePolicy,
-  type StepContext,
-  type StepOptions,
-  type StepOutcome,
-  startState,
-  toPollState,
-} from "./step.js";
-
-/** What a provider package exports for the facade (`sourcecraft`, `keycard`, `bentley`, `ecl`): its name and
- * description, with its options type as a phantom (the typed openapi-fetch client is not part of it). */
-export type { ProviderModule };
-
-/** A registration: a provider module with the options (token, base URL, region, fetch…) its clients are made with. */
-export interface ProviderRegistration {
-  readonly name: string;
-  readonly description: ProviderDescription;
-  /** Makes a client; `baseUrl` overrides the registered one for a ref that lives elsewhere. */
-  connect(baseUrl?: string): ProviderClientBase;
-  /** The clients' per-request timeout in ms. */
-  readonly timeoutMs: number;
-}
-
-/**
- * Registers one provider with its client options. Only registered providers are bundled: an app that
- * registers SourceCraft alone never imports the other three.
- */
-export function register<Options extends object>(
-  module: ProviderModule<Options>,
-  options: NoInfer<Options>,
-): ProviderRegistration {
-  if (!module || typeof module.name !== "string" || typeof module.description?.endpoints !== "object") {
-    throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
-  }
-  // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
-  const connect = (baseUrl?: string) =>
-    createOperationReader(
-      module.description,
-      (baseUrl === undefined ? options : { ...options, baseUrl }) as Parameters<typeof createOperationReader>[1],
-    );
-  // Validate the options now (token, base URL, region), before anything is polled.
-  connect();
-  const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? 30_000;
-  return { name: module.name, description: module.description, connect, timeoutMs };
-}
+import { advance, type StepOutcome } from "./step.js";
+import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
+import { type OperationTarget, Targets } from "./targets.js";
 
 export interface WatcherOptions {
   providers: readonly ProviderRegistration[];
@@ -80,9 +21,6 @@ export interface WatcherOptions {
   /** Time source of the scheduler (default `Date.now` and the global timers); tests pass a fake one. */
   clock?: Clock;
 }
-
-/** Anything that names one operation: a ref (plain JSON) or a status URL. */
-export type OperationTarget = OperationRef | string;
 
 export interface Watcher {
   /** Turns a status URL (or a ref read back from JSON) into a validated ref. */
@@ -102,6 +40,11 @@ export interface Watcher {
   /** The key under which the provider's pushback for this target is shared: provider and origin (one
    * registration, so one credential, per provider in a watcher). Never contains a token. */
   pushbackKey(target: OperationTarget): string;
+}
+
+function hasOwnKeys(object: object): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
 }
 
 export function createWatcher(options: WatcherOptions): Watcher {
@@ -126,150 +69,58 @@ export function createWatcher(options: WatcherOptions): Watcher {
     throw new ValidationError("clock must have now(), setTimeout() and clearTimeout().");
   }
   const scheduler = new Scheduler(clock, limit);
+  const targets = new Targets(registrations, scheduler);
   const defaults = options.polling ?? {};
-  const clients = new Map<string, ProviderClientBase>();
-  const defaultClients = new Map<string, ProviderClientBase>();
-
-  const registrationOf = (name: string) => {
-    const registration = registrations.get(name);
-    if (!registration) {
-      throw new ValidationError(
-        `provider "${name}" is not registered; registered: ${[...registrations.keys()].join(", ")}. Add register(${name}, { token }).`,
-      );
+  // A wait or watch without options of its own shares the watcher's: no per-wait copy.
+  let shared: Policy | undefined;
+  const polling = (own: WaitOptions): { merged: WaitOptions; policy: Policy } => {
+    if (hasOwnKeys(own)) {
+      const merged = { ...defaults, ...own };
+      return { merged, policy: resolvePolicy(merged) };
     }
-    return registration;
-  };
-
-  const defaultClient = (registration: ProviderRegistration) => {
-    let client = defaultClients.get(registration.name);
-    if (!client) {
-      client = registration.connect();
-      defaultClients.set(registration.name, client);
-    }
-    return client;
-  };
-
-  /** The client for a ref's base URL, which must be the registered one or one of the spec's servers:
-   * a ref from elsewhere must never make us send the token to a host nobody configured. */
-  const clientFor = (ref: OperationRef): ProviderClientBase => {
-    const registration = registrationOf(ref.provider);
-    const configured = defaultClient(registration);
-    if (ref.baseUrl === configured.baseUrl) return configured;
-    if (!knownBaseUrls(registration.description).includes(ref.baseUrl)) {
-      throw new ValidationError(
-        `${ref.provider}: refusing to send credentials to ${ref.baseUrl}, which is neither the configured base URL (${configured.baseUrl}) nor a server of the spec.`,
-        { provider: ref.provider },
-      );
-    }
-    const key = `${ref.provider} ${ref.baseUrl}`;
-    let client = clients.get(key);
-    if (!client) {
-      client = registration.connect(ref.baseUrl);
-      clients.set(key, client);
-    }
-    return client;
-  };
-
-  const toRef = (target: OperationTarget): OperationRef => {
-    if (typeof target === "string") {
-      for (const registration of registrations.values()) {
-        const ref = refFromUrl(registration.description, target, [defaultClient(registration).baseUrl]);
-        if (ref) return ref;
-      }
-      throw refUnrecognized(target, [...registrations.keys()]);
-    }
-    assertRef(target);
-    // Known endpoint and valid path params: what get() would refuse, ref() refuses with the same error.
-    assertRef(target, registrationOf(target.provider).description);
-    return {
-      provider: target.provider,
-      endpoint: target.endpoint,
-      params: { ...target.params },
-      baseUrl: target.baseUrl,
-    };
-  };
-
-  const readerFor = (ref: OperationRef, client: ProviderClientBase): ReadOnce => {
-    const conditional = client.description.endpoints[ref.endpoint]?.conditional ?? false;
-    const { description, baseUrl } = client;
-    const { params, endpoint } = ref;
-    return async (request): Promise<PollResult> => {
-      const readOptions: ReadOptions & { deadline?: number | undefined } = {
-        endpoint,
-        ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
-        signal: request.signal,
-        deadline: request.deadline,
-      };
-      const snapshot = await client.getOperation(params, readOptions);
-      return {
-        status: snapshot.notModified ? undefined : toOperationStatus(description, snapshot, baseUrl),
-        etag: snapshot.etag,
-        retryAfter: snapshot.retryAfter,
-      };
-    };
-  };
-
-  const originOf = (baseUrl: string) => {
-    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(baseUrl);
-    return (match?.[0] ?? baseUrl).toLowerCase();
-  };
-  const keyOf = (ref: OperationRef) => `${ref.provider}@${originOf(ref.baseUrl)}`;
-
-  const label = (ref: OperationRef) =>
-    `${registrationOf(ref.provider).description.displayName} operation ${Object.values(ref.params).join("/")}`;
-
-  const contextFor = (ref: OperationRef): StepContext => {
-    const client = clientFor(ref);
-    return {
-      read: readerFor(ref, client),
-      label: label(ref),
-      provider: ref.provider,
-      scheduler,
-      origin: originOf(client.baseUrl),
-      key: keyOf(ref),
-      requestTimeoutMs: registrationOf(ref.provider).timeoutMs,
-      cutsAtDeadline: scheduler.clock === systemClock,
-    };
+    shared ??= resolvePolicy(defaults);
+    return { merged: defaults, policy: shared };
   };
 
   return {
-    ref: toRef,
-    pushbackKey: (target) => keyOf(toRef(target)),
+    ref: (target) => targets.ref(target),
+    pushbackKey: (target) => targets.key(targets.ref(target)),
     async get(target, getOptions = {}) {
-      const ref = toRef(target);
+      const ref = targets.ref(target);
       const signal = getOptions.signal;
       if (signal?.aborted) throw aborted(signal, ref.provider);
-      const client = clientFor(ref);
-      const origin = originOf(client.baseUrl);
+      const { reader, origin } = targets.client(ref);
       const queued = scheduler.acquire(origin, signal, () => aborted(signal as AbortSignal, ref.provider));
       if (queued) await queued;
-      let snapshot: Awaited<ReturnType<ProviderClientBase["getOperation"]>>;
+      let snapshot: Awaited<ReturnType<typeof reader.getOperation>>;
       try {
-        snapshot = await client.getOperation(ref.params, { endpoint: ref.endpoint, signal });
+        snapshot = await reader.getOperation(ref.params, { endpoint: ref.endpoint, signal });
       } finally {
         scheduler.release(origin);
       }
       if (snapshot.notModified) {
-        throw new ValidationError(`${label(ref)}: the server answered 304 to an unconditional read.`);
+        throw new ValidationError(`${targets.label(ref)}: the server answered 304 to an unconditional read.`);
       }
-      return toOperationStatus(client.description, snapshot, client.baseUrl);
+      return toOperationStatus(reader.description, snapshot, reader.baseUrl);
     },
-    async wait(target, waitOptions = {}) {
-      const merged = { ...defaults, ...waitOptions };
-      const ctx = contextFor(toRef(target));
-      const policy = resolvePolicy(merged);
-      return waitLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
+    wait(target, waitOptions = {}) {
+      try {
+        const ctx = targets.context(targets.ref(target));
+        const { merged, policy } = polling(waitOptions);
+        return waitLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     watch(target, watchOptions = {}) {
-      const merged = { ...defaults, ...watchOptions };
-      const ctx = contextFor(toRef(target));
-      const policy = resolvePolicy(merged);
+      const ctx = targets.context(targets.ref(target));
+      const { merged, policy } = polling(watchOptions);
       return watchLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged.onProgress);
     },
     async step(target, state, stepOptions = {}) {
-      const ctx = contextFor(toRef(target));
-      const { throwOnFailure: _, onProgress: __, onRetry: ___, ...shared } = defaults;
-      const policy = resolvePolicy({ ...shared, ...stepOptions });
+      const ctx = targets.context(targets.ref(target));
+      const { throwOnFailure: _, onProgress: __, onRetry: ___, ...common } = defaults;
+      const policy = resolvePolicy({ ...common, ...stepOptions });
       const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);
       const before = live.last;
       const outcome = await advance(ctx, live, policy);

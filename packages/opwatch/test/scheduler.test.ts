@@ -1,6 +1,6 @@
 // The watcher's scheduler: one timer for many wake-ups, request slots per origin, shared pushback.
 import { describe, expect, it } from "vitest";
-import { AbortError } from "../src/index.js";
+import { AbortError, TimeoutError } from "../src/index.js";
 import { Scheduler } from "../src/scheduler.js";
 import { FakeClock } from "./fake-clock.js";
 import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
@@ -133,5 +133,58 @@ describe("a watcher's waits share the scheduler", () => {
     expect((await bFirst).value?.state).toBe("running");
     await a.return?.(undefined);
     await b.return?.(undefined);
+  });
+
+  it("a wait queued for a slot ends at once on abort, with TimeoutError at its deadline, and the queue skips it", async () => {
+    const clock = new FakeClock();
+    let answerFirst: (response: Response) => void = () => undefined;
+    const { watcher, requests } = stubWatcher(
+      clock,
+      (_request, index) =>
+        index === 0
+          ? new Promise<Response>((resolve) => {
+              answerFirst = resolve;
+            })
+          : json(bentleyBody("Succeeded", 100, new Date(clock.now()))),
+      { maxInFlightPerOrigin: 1 },
+    );
+    const first = watcher.wait(OP_URL);
+    const controller = new AbortController();
+    const aborted = watcher.wait(OP_URL, { signal: controller.signal }).catch((e: unknown) => e);
+    const late = watcher.wait(OP_URL, { maxWaitMs: 5_000 }).catch((e: unknown) => e);
+    const last = watcher.wait(OP_URL);
+    await clock.advance(0);
+    expect(requests).toHaveLength(1);
+    controller.abort();
+    expect(await aborted).toBeInstanceOf(AbortError);
+    await clock.advance(5_000);
+    const timedOut = await late;
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect((timedOut as Error).message).toContain("not done after 5 s");
+    answerFirst(json(bentleyBody("Succeeded", 100, new Date(clock.now()))));
+    expect((await first).state).toBe("succeeded");
+    expect((await last).state).toBe("succeeded");
+    expect(requests).toHaveLength(2);
+    expect(clock.timers).toBe(0);
+  });
+
+  it("a callback that throws ends its wait with that error and gives its request slot back", async () => {
+    const clock = new FakeClock();
+    const { watcher, requests } = stubWatcher(clock, () => json(bentleyBody("Started", 10, new Date(clock.now()))), {
+      maxInFlightPerOrigin: 1,
+    });
+    const broken = new Error("display crashed");
+    const failing = watcher
+      .wait(OP_URL, {
+        onProgress: () => {
+          throw broken;
+        },
+      })
+      .catch((e: unknown) => e);
+    const other = watcher.watch(OP_URL);
+    expect(await failing).toBe(broken);
+    expect((await other.next()).value?.state).toBe("running");
+    expect(requests).toHaveLength(2);
+    await other.return?.(undefined);
   });
 });

@@ -1,0 +1,76 @@
+import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
+import type { PacingOptions } from "./pacing.js";
+
+/** What the poller is doing, for live displays and logs (`onEvent`). `at` is epoch ms. */
+export type PollEvent =
+  | { type: "request"; at: number; attempt: number }
+  | { type: "status"; at: number; status: OperationStatus; changed: boolean }
+  | { type: "retry"; at: number; error: OpwatchError; delayMs: number; failures: number }
+  | {
+      type: "scheduled";
+      at: number;
+      delayMs: number;
+      reason: "backoff" | "pacing" | "retry-after" | "pushback" | "admission";
+    }
+  | { type: "done"; at: number; status: OperationStatus; requests: number };
+
+/** Options of one step; `wait` and `watch` take these and more (PollOptions). */
+export interface StepOptions extends PacingOptions {
+  signal?: AbortSignal;
+  /** Give up after this many ms with a TimeoutError carrying the last status (default 30 minutes). A
+   * request in flight at that instant is cut. With a state, the state's deadline holds instead. */
+  maxWaitMs?: number;
+  /** Reject after this many transient failures in a row (network, 408, 429, 5xx; default 8), with the
+   * last one as `cause`. A successful read resets the count. */
+  maxConsecutiveFailures?: number;
+  /** Called with each request, answer, retry, scheduled poll and the end. */
+  onEvent?: (event: PollEvent) => void;
+}
+
+export const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 8;
+
+/** Options resolved once per wait (and shared by every wait that brings no options of its own). */
+export interface Policy extends PacingOptions {
+  signal: AbortSignal | undefined;
+  maxWaitMs: number;
+  maxFailures: number;
+  onEvent: ((event: PollEvent) => void) | undefined;
+  onRetry: ((error: OpwatchError, delayMs: number) => void) | undefined;
+}
+
+/** Resolves and checks poll options once per wait, before any request. */
+export function resolvePolicy(
+  options: StepOptions & { onRetry?: (error: OpwatchError, delayMs: number) => void; onProgress?: unknown },
+): Policy {
+  for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+      throw new ValidationError(`${key} must be a non-negative number of milliseconds, got ${String(value)}.`);
+    }
+  }
+  const ratio = options.ageRatio;
+  if (ratio !== undefined && !(typeof ratio === "number" && Number.isFinite(ratio) && ratio >= 0)) {
+    throw new ValidationError(`ageRatio must be a non-negative number, got ${String(ratio)}.`);
+  }
+  const budget = options.maxConsecutiveFailures;
+  if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
+    throw new ValidationError(`maxConsecutiveFailures must be a whole number of at least 1, got ${String(budget)}.`);
+  }
+  for (const key of ["onProgress", "onRetry", "onEvent", "random"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "function") {
+      throw new ValidationError(`${key} must be a function.`);
+    }
+  }
+  return {
+    minDelayMs: options.minDelayMs,
+    maxDelayMs: options.maxDelayMs,
+    ageRatio: options.ageRatio,
+    random: options.random,
+    signal: options.signal,
+    maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    maxFailures: budget ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    onEvent: options.onEvent,
+    onRetry: options.onRetry,
+  };
+}

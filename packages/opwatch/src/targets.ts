@@ -1,0 +1,189 @@
+import {
+  assertRef,
+  knownBaseUrls,
+  type OperationRef,
+  type ProviderClientBase,
+  type ReadOptions,
+  refFromUrl,
+  refUnrecognized,
+  toOperationStatus,
+  ValidationError,
+} from "@opwatch/core";
+import { systemClock } from "./clock.js";
+import type { ProviderRegistration } from "./registration.js";
+import type { Scheduler } from "./scheduler.js";
+import type { PollResult, ReadOnce, StepContext } from "./step-context.js";
+
+/** Anything that names one operation: a ref (plain JSON) or a status URL. */
+export type OperationTarget = OperationRef | string;
+
+/** A client of one provider at one base URL, with what every wait on it shares. */
+interface Client {
+  readonly reader: ProviderClientBase;
+  readonly registration: ProviderRegistration;
+  readonly scheduler: Scheduler;
+  /** Key of the request slots. */
+  readonly origin: string;
+  /** Key of the provider's pushback: provider and origin (one registration, so one credential, per provider). */
+  readonly key: string;
+}
+
+/** The lower-cased scheme and host of a URL: the key of its request slots. */
+export function originOf(baseUrl: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(baseUrl);
+  return (match?.[0] ?? baseUrl).toLowerCase();
+}
+
+/** How one operation is read, for one wait: its ref and the shared client; the rest is on the prototype,
+ * so a wait's context is one small object. */
+class TargetContext implements StepContext {
+  readonly #ref: OperationRef;
+  readonly #client: Client;
+
+  constructor(ref: OperationRef, client: Client) {
+    this.#ref = ref;
+    this.#client = client;
+  }
+
+  get provider(): string {
+    return this.#ref.provider;
+  }
+  get scheduler(): Scheduler {
+    return this.#client.scheduler;
+  }
+  get origin(): string {
+    return this.#client.origin;
+  }
+  get key(): string {
+    return this.#client.key;
+  }
+  get requestTimeoutMs(): number {
+    return this.#client.registration.timeoutMs;
+  }
+  get cutsAtDeadline(): boolean {
+    return this.#client.scheduler.clock === systemClock;
+  }
+
+  label(): string {
+    return labelOf(this.#client.registration, this.#ref);
+  }
+
+  async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
+    const { description, baseUrl, getOperation } = this.#client.reader;
+    const { params, endpoint } = this.#ref;
+    const conditional = description.endpoints[endpoint]?.conditional ?? false;
+    const readOptions: ReadOptions & { deadline?: number | undefined } = {
+      endpoint,
+      ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
+      signal: request.signal,
+      deadline: request.deadline,
+    };
+    const snapshot = await getOperation(params, readOptions);
+    return {
+      status: snapshot.notModified ? undefined : toOperationStatus(description, snapshot, baseUrl),
+      etag: snapshot.etag,
+      retryAfter: snapshot.retryAfter,
+    };
+  }
+}
+
+export function labelOf(registration: ProviderRegistration, ref: OperationRef): string {
+  return `${registration.description.displayName} operation ${Object.values(ref.params).join("/")}`;
+}
+
+/**
+ * A watcher's providers and the clients made from them: turns targets into validated refs, refs into
+ * clients (never for a host nobody configured) and into the context a wait reads through.
+ */
+export class Targets {
+  readonly #registrations: Map<string, ProviderRegistration>;
+  readonly #scheduler: Scheduler;
+  /** Clients by `provider baseUrl`; a provider's configured client also by its name. */
+  readonly #clients = new Map<string, Client>();
+
+  constructor(registrations: Map<string, ProviderRegistration>, scheduler: Scheduler) {
+    this.#registrations = registrations;
+    this.#scheduler = scheduler;
+  }
+
+  registration(name: string): ProviderRegistration {
+    const registration = this.#registrations.get(name);
+    if (!registration) {
+      throw new ValidationError(
+        `provider "${name}" is not registered; registered: ${[...this.#registrations.keys()].join(", ")}. Add register(${name}, { token }).`,
+      );
+    }
+    return registration;
+  }
+
+  #connect(registration: ProviderRegistration, baseUrl?: string): Client {
+    const reader = registration.connect(baseUrl);
+    const origin = originOf(reader.baseUrl);
+    const key = `${registration.name}@${origin}`;
+    return { reader, registration, scheduler: this.#scheduler, origin, key };
+  }
+
+  #configured(registration: ProviderRegistration): Client {
+    let client = this.#clients.get(registration.name);
+    if (!client) {
+      client = this.#connect(registration);
+      this.#clients.set(registration.name, client);
+    }
+    return client;
+  }
+
+  /** The client for a ref's base URL, which must be the registered one or one of the spec's servers:
+   * a ref from elsewhere must never make us send the token to a host nobody configured. */
+  client(ref: OperationRef): Client {
+    const registration = this.registration(ref.provider);
+    const configured = this.#configured(registration);
+    if (ref.baseUrl === configured.reader.baseUrl) return configured;
+    if (!knownBaseUrls(registration.description).includes(ref.baseUrl)) {
+      throw new ValidationError(
+        `${ref.provider}: refusing to send credentials to ${ref.baseUrl}, which is neither the configured base URL (${configured.reader.baseUrl}) nor a server of the spec.`,
+        { provider: ref.provider },
+      );
+    }
+    const key = `${ref.provider} ${ref.baseUrl}`;
+    let client = this.#clients.get(key);
+    if (!client) {
+      client = this.#connect(registration, ref.baseUrl);
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** A validated copy of the ref a target names. */
+  ref(target: OperationTarget): OperationRef {
+    if (typeof target === "string") {
+      for (const registration of this.#registrations.values()) {
+        const ref = refFromUrl(registration.description, target, [this.#configured(registration).reader.baseUrl]);
+        if (ref) return ref;
+      }
+      throw refUnrecognized(target, [...this.#registrations.keys()]);
+    }
+    assertRef(target);
+    // Known endpoint and valid path params: what get() would refuse, ref() refuses with the same error.
+    assertRef(target, this.registration(target.provider).description);
+    return {
+      provider: target.provider,
+      endpoint: target.endpoint,
+      params: { ...target.params },
+      baseUrl: target.baseUrl,
+    };
+  }
+
+  /** The pushback key of a ref: provider and origin. Never contains a token. */
+  key(ref: OperationRef): string {
+    return `${ref.provider}@${originOf(ref.baseUrl)}`;
+  }
+
+  label(ref: OperationRef): string {
+    return labelOf(this.registration(ref.provider), ref);
+  }
+
+  /** What a wait, watch or step on this ref reads through. */
+  context(ref: OperationRef): StepContext {
+    return new TargetContext(ref, this.client(ref));
+  }
+}

@@ -1,6 +1,7 @@
-import { withLimits } from "./deadline.js";
+import { type Limits, withLimits } from "./deadline.js";
 import type { PollOperationDescription, ProviderDescription } from "./description.js";
-import { AuthError, NetworkError, OpwatchError, ValidationError } from "./errors.js";
+import { AuthError, ValidationError } from "./errors.js";
+import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
@@ -45,103 +46,118 @@ export function createOperationReader(
 
 /** The reader over options already checked (shared with `createProviderClient`). @internal */
 export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
-  const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
-  const getOperation = async (
-    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
-    options: ReadOptions = {},
-  ): Promise<OperationSnapshot> => {
-    try {
-      return await readOperation(description, setup, isAnswer, params, options);
-    } catch (error) {
-      // A token function may hand out a fresh token: ask it once more after a 401.
-      if (setup.refreshable && error instanceof AuthError && error.status === 401) {
-        return readOperation(description, setup, isAnswer, params, options);
+  const plans = new Map<string, ReadPlan>();
+  const read = (params: ReadParams, options: ReadOptions = {}): Promise<OperationSnapshot> => {
+    const name = options.operation ?? description.defaultOperation;
+    let plan = plans.get(name);
+    if (plan === undefined) {
+      try {
+        plan = planRead(description, setup, name);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      throw error;
+      plans.set(name, plan);
     }
+    return readOperation(description, setup, plan, params, options);
   };
+  // A token function may hand out a fresh token: ask it once more after a 401.
+  const getOperation = setup.refreshable
+    ? async (params: ReadParams, options?: ReadOptions): Promise<OperationSnapshot> => {
+        try {
+          return await read(params, options);
+        } catch (error) {
+          if (error instanceof AuthError && error.status === 401) return read(params, options);
+          throw error;
+        }
+      }
+    : read;
   return { provider: setup.provider, baseUrl: setup.baseUrl, description, getOperation };
 }
 
-async function readOperation(
-  description: ProviderDescription,
-  setup: ClientSetup,
-  isAnswer: (status: number) => boolean,
-  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
-  options: ReadOptions,
-): Promise<OperationSnapshot> {
+type ReadParams = PathParamValue | Readonly<Record<string, PathParamValue>>;
+
+/** What every read of one endpoint shares, worked out once per reader. */
+interface ReadPlan {
+  readonly operation: string;
+  readonly endpoint: PollOperationDescription;
+  /** For messages: "read of getOperation". */
+  readonly what: string;
+  /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The token is a function: its header is added per request. */
+  readonly askToken: boolean;
+}
+
+function planRead(description: ProviderDescription, setup: ClientSetup, operation: string): ReadPlan {
   const { provider } = setup;
-  const operation = options.operation ?? description.defaultOperation;
-  const endpoint = description.operations[operation];
+  const endpoint = Object.hasOwn(description.operations, operation) ? description.operations[operation] : undefined;
   if (!endpoint) {
     throw new ValidationError(
       `${provider}: unknown operation ${JSON.stringify(operation)}; expected one of ${Object.keys(description.operations).join(", ")}.`,
       { provider },
     );
   }
+  const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
+  const fixed = setup.refreshable ? undefined : setup.authValue();
+  if (typeof fixed === "string") headers[setup.authHeader] = fixed;
+  return { operation, endpoint, what: `read of ${operation}`, headers, askToken: typeof fixed !== "string" };
+}
+
+/** One read: ids checked, one GET (plus same-origin redirects) under the read's limits, the answer as a snapshot. */
+async function readOperation(
+  description: ProviderDescription,
+  setup: ClientSetup,
+  plan: ReadPlan,
+  params: ReadParams,
+  options: ReadOptions,
+): Promise<OperationSnapshot> {
+  const { provider } = setup;
+  const { endpoint, operation } = plan;
   const values = validatePathParams(provider, endpoint.pathParams, toParamValues(provider, endpoint, params));
-  const { deadline } = options;
+  const { deadline, signal, ifNoneMatch } = options;
   if (deadline !== undefined && (typeof deadline !== "number" || Number.isNaN(deadline))) {
     throw new ValidationError(
       `${provider}: the deadline read option must be epoch milliseconds, got ${String(deadline)}.`,
-      {
-        provider,
-      },
+      { provider },
     );
   }
   const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
-  const limits = {
-    provider,
-    what: `read of ${operation}`,
-    timeoutMs: setup.timeoutMs,
-    deadline,
-    signal: options.signal,
-  };
-  return withLimits(limits, async (signal) => {
-    const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
-    headers[setup.authHeader] = await setup.authValue();
-    if (options.ifNoneMatch !== undefined && endpoint.conditional) headers["if-none-match"] = options.ifNoneMatch;
-    const send = (target: string) =>
-      setup.fetch(target, { method: "GET", headers, redirect: "manual", signal }).catch((error: unknown) => {
-        throw networkError(setup, error);
-      });
-    let answer = { response: await send(url), url };
+  const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
+  return withLimits(limits, async (cut) => {
+    const headers: Record<string, string> = { ...plan.headers };
+    if (plan.askToken) headers[setup.authHeader] = await setup.authValue();
+    const conditional = ifNoneMatch !== undefined && endpoint.conditional;
+    if (conditional) headers["if-none-match"] = ifNoneMatch;
+    // An own getter, so a fetch that never reads the signal costs no AbortController, and a wrapper that
+    // spreads the init still passes a live one on.
+    const init: RequestInit = {
+      method: "GET",
+      headers,
+      redirect: "manual",
+      get signal() {
+        return cut.signal;
+      },
+    };
+    let answer = { response: await send(setup, url, init), url };
     const { status } = answer.response;
-    if (status >= 300 && status < 400) answer = await followRedirects(setup, operation, answer, isAnswer, send);
-    return toSnapshot(
-      description,
-      setup,
-      operation,
-      values,
-      answer.response,
-      answer.url,
-      (response) =>
-        response.text().catch((error: unknown) => {
-          throw networkError(setup, error);
-        }),
-      headers["if-none-match"] !== undefined,
-    );
+    if (status >= 300 && status < 400) {
+      const resend = (target: string) => send(setup, target, init);
+      answer = await followRedirects(setup, operation, answer, (code) => isAnswer(description, code), resend);
+    }
+    return toSnapshot(description, setup, operation, values, answer.response, answer.url, conditional);
   });
 }
 
-const inBrowser = (): boolean =>
-  typeof (globalThis as { document?: unknown }).document === "object" ||
-  typeof (globalThis as { importScripts?: unknown }).importScripts === "function";
+/** A status the spec maps to a state (Keycard's 303): an answer, not a redirect to follow. */
+const isAnswer = (description: ProviderDescription, status: number): boolean =>
+  description.adapter.redirects?.[String(status)] !== undefined;
 
-/** A failure with no HTTP answer; in a browser, a fetch `TypeError` is most often CORS, so the message says so. @internal */
-export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
-  if (error instanceof OpwatchError) return error;
-  const { provider, baseUrl, secrets } = setup;
-  const reason = error instanceof Error ? error.message : String(error);
-  const hint =
-    error instanceof TypeError && inBrowser()
-      ? `in a browser this is often CORS: the server must allow this origin and the headers ${setup.authHeaderName} and If-None-Match, and expose ETag, Retry-After and Location`
-      : "check the network and the baseUrl option";
-  return new NetworkError(`${provider}: the request to ${baseUrl} failed (${reason}); ${hint}.`, {
-    provider,
-    cause: error,
-    secrets,
-  });
+async function send(setup: ClientSetup, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await setup.fetch(url, init);
+  } catch (error) {
+    throw networkError(setup, error);
+  }
 }
 
 function toParamValues(

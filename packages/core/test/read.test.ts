@@ -104,6 +104,33 @@ describe("createOperationReader", () => {
     expect(signal?.aborted).toBe(true);
   });
 
+  it("hands a live signal to a fetch wrapper that spreads the init, and an aborted one to a late reader", async () => {
+    let spread: AbortSignal | undefined;
+    const wrapper: typeof globalThis.fetch = (_input, init) => {
+      spread = { ...init }.signal ?? undefined;
+      return new Promise(() => undefined);
+    };
+    const error = await createOperationReader(description, { token: TOKEN, fetch: wrapper, timeoutMs: 20 })
+      .getOperation("j1")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(spread?.aborted).toBe(true);
+    expect(spread?.reason).toBe(error);
+
+    let kept: RequestInit | undefined;
+    const late: typeof globalThis.fetch = (_input, init) => {
+      kept = init;
+      return new Promise(() => undefined);
+    };
+    const cut = await createOperationReader(description, { token: TOKEN, fetch: late })
+      .getOperation("j1", { deadline: Date.now() + 20 })
+      .catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(TimeoutError);
+    // Read only after the cut: the signal is made then, already aborted with the same error.
+    expect(kept?.signal?.aborted).toBe(true);
+    expect(kept?.signal?.reason).toBe(cut);
+  });
+
   it("rejects with AbortError when the caller's signal fires mid-read, and leaves no timer", async () => {
     const controller = new AbortController();
     const reader = createOperationReader(description, { token: TOKEN, fetch: () => new Promise(() => undefined) });

@@ -181,9 +181,12 @@ export function createWatcher(options: WatcherOptions): Watcher {
       }
       throw refUnrecognized(target, [...registrations.keys()]);
     }
-    assertRef(target);
-    // Known operation and valid path params: what get() would refuse, ref() refuses with the same error.
-    assertRef(target, registrationOf(target.provider).description);
+    // Plain-JSON shape, then (for a registered provider) known operation and valid path params: what get()
+    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
+    const provider = (target as { provider?: unknown } | null)?.provider;
+    const registered = typeof provider === "string" ? registrations.get(provider) : undefined;
+    assertRef(target, registered?.description);
+    if (!registered) registrationOf(target.provider);
     return {
       provider: target.provider,
       operation: target.operation,

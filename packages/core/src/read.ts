@@ -1,5 +1,5 @@
 import { type Limits, withLimits } from "./deadline.js";
-import type { PollOperationDescription, ProviderDescription } from "./description.js";
+import type { PathParamDescription, PollOperationDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
@@ -80,12 +80,41 @@ type ReadParams = PathParamValue | Readonly<Record<string, PathParamValue>>;
 interface ReadPlan {
   readonly operation: string;
   readonly endpoint: PollOperationDescription;
+  readonly baseUrl: string;
   /** For messages: "read of getOperation". */
   readonly what: string;
   /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
   readonly headers: Readonly<Record<string, string>>;
   /** The token is a function: its header is added per request. */
   readonly askToken: boolean;
+  /** The last ids that passed the check: what they were given as, what they became, the URL. */
+  last?: CheckedIds;
+}
+
+interface CheckedIds {
+  readonly input: readonly unknown[];
+  readonly values: Readonly<Record<string, PathParamValue>>;
+  readonly url: string;
+}
+
+/**
+ * Checks the ids against the endpoint's schema and expands its path. A poll reads the same ids again and
+ * again, so the last ids that passed are remembered: the check is a pure function of them, and given the
+ * same values (compared with ===, so only strings and numbers can match) it has the same outcome.
+ */
+function checkIds(provider: string, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
+  const { pathParams } = plan.endpoint;
+  const last = plan.last;
+  if (last !== undefined) {
+    let same = true;
+    for (let i = 0; same && i < pathParams.length; i++)
+      same = input[(pathParams[i] as PathParamDescription).name] === last.input[i];
+    if (same) return last;
+  }
+  const values = validatePathParams(provider, pathParams, input);
+  const url = plan.baseUrl + expandPath(plan.endpoint.path, values, pathParams);
+  plan.last = { input: pathParams.map((param) => input[param.name]), values, url };
+  return plan.last;
 }
 
 function planRead(description: ProviderDescription, setup: ClientSetup, operation: string): ReadPlan {
@@ -100,7 +129,8 @@ function planRead(description: ProviderDescription, setup: ClientSetup, operatio
   const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
   const fixed = setup.refreshable ? undefined : setup.authValue();
   if (typeof fixed === "string") headers[setup.authHeader] = fixed;
-  return { operation, endpoint, what: `read of ${operation}`, headers, askToken: typeof fixed !== "string" };
+  const askToken = typeof fixed !== "string";
+  return { operation, endpoint, baseUrl: setup.baseUrl, what: `read of ${operation}`, headers, askToken };
 }
 
 /** One read: ids checked, one GET (plus same-origin redirects) under the read's limits, the answer as a snapshot. */
@@ -113,7 +143,9 @@ async function readOperation(
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
   const { endpoint, operation } = plan;
-  const values = validatePathParams(provider, endpoint.pathParams, toParamValues(provider, endpoint, params));
+  const checked = checkIds(provider, plan, toParamValues(provider, endpoint, params));
+  // A copy: the snapshot's params go out to the caller (status.ref.params), the checked ones stay here.
+  const values = { ...checked.values };
   const { deadline, signal, ifNoneMatch } = options;
   if (deadline !== undefined && (typeof deadline !== "number" || Number.isNaN(deadline))) {
     throw new ValidationError(
@@ -121,7 +153,7 @@ async function readOperation(
       { provider },
     );
   }
-  const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
+  const url = checked.url;
   const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
   return withLimits(limits, async (cut) => {
     const headers: Record<string, string> = { ...plan.headers };

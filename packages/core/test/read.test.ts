@@ -37,6 +37,22 @@ describe("createOperationReader", () => {
     expect(seen).toEqual([{ url: "https://us.acme.test/jobs/a%20b%2Fc", token: TOKEN, redirect: "manual" }]);
   });
 
+  it("checks each read's ids: a repeated id reads the same URL, a changed or bad one is checked again", async () => {
+    const { seen, fetch } = recording(job);
+    const reader = createOperationReader(description, { token: TOKEN, fetch });
+    const first = await reader.getOperation("j1");
+    const again = await reader.getOperation({ job: "j1" });
+    expect(again.params).toEqual({ job: "j1" });
+    expect(again.params).not.toBe(first.params); // each snapshot gets its own params
+    await expect(reader.getOperation("")).rejects.toThrow(/must not be empty/);
+    await reader.getOperation("j/2");
+    expect(seen.map((s) => s.url)).toEqual([
+      "https://eu.acme.test/jobs/j1",
+      "https://eu.acme.test/jobs/j1",
+      "https://eu.acme.test/jobs/j%2F2",
+    ]);
+  });
+
   it("follows a same-origin redirect by hand, with the token, at most MAX_REDIRECTS times", async () => {
     const { seen, fetch } = recording((url) =>
       url === "https://eu.acme.test/jobs/j1"

@@ -47,18 +47,19 @@ export function createOperationReader(
 /** The reader over options already checked (shared with `createProviderClient`). @internal */
 export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
   const plans = new Map<string, ReadPlan>();
+  // Not async: the checks throw here, turned into a rejection, and the read is withLimits' promise.
   const read = (params: ReadParams, options: ReadOptions = {}): Promise<OperationSnapshot> => {
-    const name = options.operation ?? description.defaultOperation;
-    let plan = plans.get(name);
-    if (plan === undefined) {
-      try {
+    try {
+      const name = options.operation ?? description.defaultOperation;
+      let plan = plans.get(name);
+      if (plan === undefined) {
         plan = planRead(description, setup, name);
-      } catch (error) {
-        return Promise.reject(error);
+        plans.set(name, plan);
       }
-      plans.set(name, plan);
+      return readOperation(description, setup, plan, params, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return readOperation(description, setup, plan, params, options);
   };
   // A token function may hand out a fresh token: ask it once more after a 401.
   const getOperation = setup.refreshable
@@ -133,8 +134,11 @@ function planRead(description: ProviderDescription, setup: ClientSetup, operatio
   return { operation, endpoint, baseUrl: setup.baseUrl, what: `read of ${operation}`, headers, askToken };
 }
 
-/** One read: ids checked, one GET (plus same-origin redirects) under the read's limits, the answer as a snapshot. */
-async function readOperation(
+/**
+ * One read: ids checked (throws), then one GET (plus same-origin redirects) under the read's limits, the
+ * answer as a snapshot.
+ */
+function readOperation(
   description: ProviderDescription,
   setup: ClientSetup,
   plan: ReadPlan,
@@ -170,7 +174,13 @@ async function readOperation(
         return cut.signal;
       },
     };
-    let answer = { response: await send(setup, url, init), url };
+    let response: Response;
+    try {
+      response = await setup.fetch(url, init);
+    } catch (error) {
+      throw networkError(setup, error);
+    }
+    let answer = { response, url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
       const resend = (target: string) => send(setup, target, init);

@@ -148,20 +148,20 @@ export function stateOf(status: StatusDescription, body: unknown): MappedState {
   if (raw === undefined || !status.map) return { state: "unknown" };
   const found = wordsOf(status.map).get(raw.trim().toLowerCase());
   if (found === undefined) return { state: "unknown" };
-  const [word, mapping] = found;
+  const [by, mapping] = found;
   return typeof mapping === "string"
-    ? { state: mapping, by: `map/${word}` }
-    : { state: mapping.state, by: `map/${word}`, ...(mapping.code ? { code: mapping.code } : {}) };
+    ? { state: mapping, by }
+    : { state: mapping.state, by, ...(mapping.code ? { code: mapping.code } : {}) };
 }
 
-/** A status map by lower-cased word (the first spelling wins), built once per description. */
+/** A status map by lower-cased word (the first spelling wins) with its `map/<word>`, built once per description. */
 const lowerCased = new WeakMap<object, Map<string, [string, StateMapping]>>();
 function wordsOf(map: Readonly<Record<string, StateMapping>>): Map<string, [string, StateMapping]> {
   let words = lowerCased.get(map);
   if (words === undefined) {
     words = new Map();
     for (const [word, mapping] of Object.entries(map)) {
-      if (!words.has(word.toLowerCase())) words.set(word.toLowerCase(), [word, mapping]);
+      if (!words.has(word.toLowerCase())) words.set(word.toLowerCase(), [`map/${word}`, mapping]);
     }
     lowerCased.set(map, words);
   }

@@ -82,6 +82,15 @@ if (run("cpu")) {
         const response = await fetchImpl(`${baseUrl}${OP_PATH}`, { headers });
         await response.json();
       },
+      // A reference, not a target: what any per-request timeout costs on this transport (opwatch's reads
+      // must have one; raw fetch has none).
+      "fetch + 30 s timeout": async () => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        const response = await fetchImpl(`${baseUrl}${OP_PATH}`, { headers, signal: controller.signal });
+        await response.json();
+        clearTimeout(timer);
+      },
       "openapi-fetch GET": async () => {
         await client.GET("/schedules/{scheduleId}/operations/{operationId}", { params });
       },

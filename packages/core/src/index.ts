@@ -8,7 +8,7 @@ export type { ProviderClient, RawPaths } from "./client.js";
 /** @public */
 export { createProviderClient } from "./client.js";
 /** @internal */
-export { abortError, type Limits, sleep, withLimits } from "./deadline.js";
+export { abortError, type Cut, type Limits, sleep, withLimits } from "./deadline.js";
 /** @public */
 export type {
   AdapterDescription,

@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const support = join(root, "packages", "durable", "test", "support");
@@ -63,7 +63,7 @@ const standInCount = () =>
     standIn.once("message", (reply) => resolve(/** @type {any} */ (reply)));
     standIn.send("count");
   });
-const watcherOptions = { providers: [provider(sourcecraft, { token: "bench-token", baseUrl: standInUrl })] };
+const watcherOptions = { providers: [register(sourcecraft, { token: "bench-token", baseUrl: standInUrl })] };
 const statusUrl = (/** @type {string} */ id) => `${standInUrl}/operations/secrets/id:${id}`;
 
 console.log(`durable waits vs in-process: ${N} operations of 1–10 s, loopback stand-in in its own process\n`);

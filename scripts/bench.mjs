@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { bentley } from "@opwatch/bentley";
 import { build } from "esbuild";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { dominates, pacingTable } from "./bench/pacing.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,7 +74,7 @@ if (run("cpu")) {
   const variants = (fetchImpl, baseUrl) => {
     const client = createFetchClient({ baseUrl, fetch: fetchImpl, headers });
     const watcher = createWatcher({
-      providers: [provider(bentley, { token: "bench-token-0123456789", baseUrl, fetch: fetchImpl })],
+      providers: [register(bentley, { token: "bench-token-0123456789", baseUrl, fetch: fetchImpl })],
     });
     const ref = watcher.ref(`${baseUrl}${OP_PATH}`);
     return {
@@ -153,8 +153,8 @@ if (run("bundle")) {
   );
   for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
     const size = await gz(
-      `import { createWatcher, provider } from "opwatch"; import { ${name} } from "@opwatch/${name}";
-        const w = createWatcher({ providers: [provider(${name}, { token: "t", baseUrl: "https://x.test" })] });
+      `import { createWatcher, register } from "opwatch"; import { ${name} } from "@opwatch/${name}";
+        const w = createWatcher({ providers: [register(${name}, { token: "t", baseUrl: "https://x.test" })] });
         export const run = (url) => w.wait(url);`,
       join(root, "packages", "opwatch"),
     );

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { startStandIn } from "../packages/durable/test/support/stand-in.mjs";
 
 const support = join(dirname(fileURLToPath(import.meta.url)), "..", "packages", "durable", "test", "support");
@@ -23,7 +23,7 @@ export async function durableDemo() {
   /** @type {import("node:child_process").ChildProcess[]} */
   const workers = [];
   const durable = createDurableWatcher({
-    watcher: createWatcher({ providers: [provider(sourcecraft, { token: "demo-token", baseUrl: standIn.url })] }),
+    watcher: createWatcher({ providers: [register(sourcecraft, { token: "demo-token", baseUrl: standIn.url })] }),
     connectionString: postgres.connectionString,
     stepTimeoutSeconds: 2,
   });

@@ -7,7 +7,7 @@ import { ecl } from "@opwatch/ecl";
 import { keycard } from "@opwatch/keycard";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { examplesOf, startScriptedServer } from "@opwatch/testkit";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 
 const t0 = Date.now();
 const ok = (/** @type {unknown} */ body, /** @type {Record<string, string>} */ headers = {}) => ({
@@ -88,7 +88,7 @@ const servers = await Promise.all(
 try {
   const watcher = createWatcher({
     providers: stands.map((stand, i) =>
-      provider(stand.module, { token: `demo-token-${stand.name}`, baseUrl: servers[i]?.url }),
+      register(stand.module, { token: `demo-token-${stand.name}`, baseUrl: servers[i]?.url }),
     ),
     polling: { minDelayMs: 150, maxDelayMs: 600, maxWaitMs: 60_000 },
   });
@@ -99,7 +99,7 @@ try {
       const final = await watcher.wait(url, {
         onRetry: (error, delayMs) =>
           console.log(
-            `${elapsed()}  ${stand.name.padEnd(12)} HTTP ${error.status}, retrying in ${(delayMs / 1000).toFixed(1)} s (${error.name})`,
+            `${elapsed()}  ${stand.name.padEnd(12)} HTTP ${error.httpStatus}, retrying in ${(delayMs / 1000).toFixed(1)} s (${error.name})`,
           ),
         onProgress: (status) => {
           const pct = status.progress === undefined ? "" : ` ${Math.round(status.progress * 100)}%`;

@@ -3,7 +3,7 @@
 // argv: <base URL> <waits> <opwatch|hand-rolled>
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { bentley } from "@opwatch/bentley";
-import { backoffDelay, createWatcher, provider } from "opwatch";
+import { backoffDelay, createWatcher, register } from "opwatch";
 
 const [base, countArg, mode] = process.argv.slice(2);
 const count = Number(countArg);
@@ -34,7 +34,7 @@ const fail = (error) => {
 
 if (mode === "opwatch") {
   const watcher = createWatcher({
-    providers: [provider(bentley, { token: "bench-token-0123456789", baseUrl: base })],
+    providers: [register(bentley, { token: "bench-token-0123456789", baseUrl: base })],
     polling: { minDelayMs: FLOOR, maxDelayMs: CAP },
   });
   await Promise.all(
@@ -42,7 +42,7 @@ if (mode === "opwatch") {
       watcher
         .wait({
           provider: "bentley",
-          operation: "getScheduleOperation",
+          endpoint: "getScheduleOperation",
           baseUrl: base,
           params: { scheduleId: "bench", operationId: `op${i}-${durations[i]}` },
         })

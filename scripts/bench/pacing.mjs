@@ -54,7 +54,7 @@ class SimClock {
 const status = (done, progress, createdAt) => ({
   provider: "bench",
   id: "op",
-  ref: { provider: "bench", operation: "op", params: {}, baseUrl: "https://bench.test" },
+  ref: { provider: "bench", endpoint: "op", params: {}, baseUrl: "https://bench.test" },
   state: done ? "succeeded" : "running",
   done,
   rawStatus: done ? "Succeeded" : "Started",

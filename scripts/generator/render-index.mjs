@@ -17,11 +17,11 @@ export function typePrefix(name) {
 export function renderIndex(spec) {
   const d = spec.description;
   const P = typePrefix(spec.name);
-  const opEntries = spec.pollOperations
-    .map((op) => {
+  const endpointEntries = spec.pollEndpoints
+    .map((endpoint) => {
       // One id: the bare value is accepted too (a string, or a number for an integer id).
-      const id = op.params.length === 1 ? `, ${q(op.params[0].name)}` : "";
-      return `  ${op.operationId}: PollEndpoint<operations[${q(op.operationId)}], ${q(op.accept)}${id}>;`;
+      const id = endpoint.params.length === 1 ? `, ${q(endpoint.params[0].name)}` : "";
+      return `  ${endpoint.operationId}: PollEndpoint<operations[${q(endpoint.operationId)}], ${q(endpoint.accept)}${id}>;`;
     })
     .join("\n");
 
@@ -40,25 +40,25 @@ import type { components, operations, paths } from "./schema.js";
 export { description };
 export type { components, operations, paths };
 
-/** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export type ${P}PollOperations = {
-${opEntries}
+/** The poll endpoints (each reads one operation), by operationId: their path parameters and 200 bodies. */
+export type ${P}PollEndpoints = {
+${endpointEntries}
 };
 
-export type ${P}OperationName = keyof ${P}PollOperations;
+export type ${P}EndpointName = keyof ${P}PollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type ${P}ClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every ${d.displayName} endpoint, plus \`getOperation\`. */
-export type ${P}Client = TypedProviderClient<paths, ${P}PollOperations, ${q(d.defaultOperation)}>;
+export type ${P}Client = TypedProviderClient<paths, ${P}PollEndpoints, ${q(d.defaultEndpoint)}>;
 /** The normalized status of an operation of ${d.displayName}. */
-export type ${P}OperationStatus = OperationStatus<${P}PollOperations[${P}OperationName]["body"]>;
+export type ${P}OperationStatus = OperationStatus<${P}PollEndpoints[${P}EndpointName]["body"]>;
 
 /** Creates a client of ${d.displayName}. Throws a ValidationError (before any request) on bad options. */
 export const createClient = clientFactory<${P}Client, ${P}ClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<${P}PollOperations>(description);
+export const toStatus = statusReader<${P}PollEndpoints>(description);
 
-/** Register this with the opwatch facade: \`provider(${identifier(spec.name)}, { token })\`. */
+/** Register this with the opwatch facade: \`register(${identifier(spec.name)}, { token })\`. */
 export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> & { createClient: typeof createClient } = {
   name: ${q(spec.name)},
   description,

@@ -8,8 +8,8 @@ export function renderReadme(spec) {
   const info = spec.document.info ?? {};
   const pkg = `@opwatch/${spec.name}`;
   const envVar = `${spec.name.toUpperCase().replace(/-/g, "_")}_TOKEN`;
-  const first = spec.pollOperations[0];
-  if (!first) throw new Error(`${spec.name}: no poll operation`);
+  const first = spec.pollEndpoints[0];
+  if (!first) throw new Error(`${spec.name}: no poll endpoint`);
   const exampleParams = first.params
     .map((p) => `${p.name}: ${JSON.stringify(p.example ?? p.schema?.example ?? "…")}`)
     .join(", ");
@@ -32,10 +32,10 @@ export function renderReadme(spec) {
       ),
     )
     .join("\n");
-  const endpointRows = spec.pollOperations
+  const endpointRows = spec.pollEndpoints
     .map(
-      (op) =>
-        `| \`${op.operationId}\` | \`GET ${op.path}\` |${op.conditional ? " `If-None-Match` → 304, `etag` exposed" : ""}`,
+      (endpoint) =>
+        `| \`${endpoint.operationId}\` | \`GET ${endpoint.path}\` |${endpoint.conditional ? " `If-None-Match` → 304, `etag` exposed" : ""}`,
     )
     .join("\n");
   const serverRows = d.servers
@@ -99,9 +99,9 @@ ${variables.map(([key, v]) => `| \`${key}\` | server variable: ${variableValues(
 Servers:
 ${serverRows}
 
-## Operations it reads
+## Endpoints it polls
 
-| operationId | endpoint |
+| endpoint (operationId) | request |
 | --- | --- |
 ${endpointRows}
 
@@ -116,7 +116,7 @@ ${stateRows}
 
 Bad input (an empty id, ${first.params.some((p) => p.schema?.format === "uuid") ? "an id that is not a hyphenated UUID, " : ""}an unknown option value) throws \`ValidationError\` before any
 request. Error answers throw \`AuthError\` (401/403), \`NotFoundError\` (404), \`RateLimitError\` (429,
-\`retryAfter\` in seconds), \`ServerError\` (5xx) or \`ApiError\`, each with \`status\`, \`code\` and \`requestId\`
+\`retryAfter\` in seconds), \`ServerError\` (5xx) or \`ApiError\`, each with \`httpStatus\`, \`code\` and \`requestId\`
 read from the provider's error body; failures to connect throw \`NetworkError\`. All extend \`OpwatchError\`
 from \`@opwatch/core\`.
 

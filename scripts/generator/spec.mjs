@@ -15,8 +15,8 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").PathParamDescription} PathParamDescription
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
- * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollOperations: PollOperation[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean }} PollOperation
+ * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
@@ -27,9 +27,9 @@ export async function loadSpec(file) {
   const ext = document["x-opwatch"];
   if (!ext || typeof ext !== "object") fail(file, "missing the top-level x-opwatch extension (see specs/README.md)");
 
-  /** @type {PollOperation[]} */
-  const pollOperations = (ext.poll ?? []).map((/** @type {string} */ id) => findPollOperation(file, document, id));
-  if (pollOperations.length === 0) fail(file, "x-opwatch.poll must name at least one GET operation");
+  /** @type {PollEndpoint[]} */
+  const pollEndpoints = (ext.poll ?? []).map((/** @type {string} */ id) => findPollEndpoint(file, document, id));
+  if (pollEndpoints.length === 0) fail(file, "x-opwatch.poll must name at least one GET endpoint");
 
   /** @type {ProviderDescription} */
   const description = {
@@ -37,20 +37,25 @@ export async function loadSpec(file) {
     displayName: required(file, ext.displayName, "x-opwatch.displayName"),
     servers: (document.servers ?? []).map(toServer),
     auth: toAuth(file, document),
-    defaultOperation: pollOperations[0].operationId,
-    operations: Object.fromEntries(
-      pollOperations.map((op) => [
-        op.operationId,
-        { path: op.path, accept: op.accept, pathParams: op.params.map(toPathParam), conditional: op.conditional },
+    defaultEndpoint: pollEndpoints[0].operationId,
+    endpoints: Object.fromEntries(
+      pollEndpoints.map((endpoint) => [
+        endpoint.operationId,
+        {
+          path: endpoint.path,
+          accept: endpoint.accept,
+          pathParams: endpoint.params.map(toPathParam),
+          conditional: endpoint.conditional,
+        },
       ]),
     ),
     adapter: toAdapter(file, ext),
   };
-  return { name, file, document, description, pollOperations };
+  return { name, file, document, description, pollEndpoints };
 }
 
-/** @param {string} file @param {any} document @param {string} operationId @returns {PollOperation} */
-function findPollOperation(file, document, operationId) {
+/** @param {string} file @param {any} document @param {string} operationId @returns {PollEndpoint} */
+function findPollEndpoint(file, document, operationId) {
   /** @type {[string, any][]} */
   const pathItems = Object.entries(document.paths ?? {});
   for (const [path, item] of pathItems) {

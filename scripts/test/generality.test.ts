@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startScriptedServer } from "@opwatch/testkit";
-import { createWatcher, provider, ValidationError } from "opwatch";
+import { createWatcher, register, ValidationError } from "opwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { checkConventions } from "../spec-lint/check-conventions.mjs";
@@ -127,7 +127,7 @@ describe("any provider from one spec file", { timeout: 120_000 }, () => {
       const server = await serve(shape);
       try {
         const watcher = createWatcher({
-          providers: [provider(module[identifier(shape.name)], { token: TOKEN, baseUrl: server.url })],
+          providers: [register(module[identifier(shape.name)], { token: TOKEN, baseUrl: server.url })],
         });
         const final = await watcher.wait(`${server.url}${shape.path}`, {
           minDelayMs: 10,
@@ -177,7 +177,7 @@ describe("any provider from one spec file", { timeout: 120_000 }, () => {
     const server = await serve(shape);
     try {
       const watcher = createWatcher({
-        providers: [provider(module.scratchInt, { token: TOKEN, baseUrl: server.url })],
+        providers: [register(module.scratchInt, { token: TOKEN, baseUrl: server.url })],
       });
       const ref = watcher.ref(`${server.url}/tasks/42`);
       expect(ref.params).toEqual({ task: 42 });

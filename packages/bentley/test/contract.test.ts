@@ -118,7 +118,7 @@ describe("getOperation against Prism", () => {
 
       expect(snapshot.httpStatus).toBe(200);
       expect(snapshot.notModified).toBe(false);
-      expect(snapshot.operation).toBe("getScheduleOperation");
+      expect(snapshot.endpoint).toBe("getScheduleOperation");
       expect(snapshot.params).toEqual(IDS);
       expect(snapshot.body).toEqual(statusExamples[example]);
       expect(snapshot.etag).toBe(seen[0]?.response.headers.get("etag"));
@@ -142,7 +142,7 @@ describe("getOperation against Prism", () => {
       expect(status.raw).toEqual(statusExamples[example]);
       expect(status.ref).toEqual({
         provider: "bentley",
-        operation: "getScheduleOperation",
+        endpoint: "getScheduleOperation",
         params: IDS,
         baseUrl: prism.url,
       });
@@ -241,7 +241,7 @@ describe("errors", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "bentley", status: 401, code: "HeaderNotFound", retryable: false });
+    expect(error).toMatchObject({ provider: "bentley", httpStatus: 401, code: "HeaderNotFound", retryable: false });
     expect((error as Error).message).toContain("Header Authorization was not found in the request.");
   });
 
@@ -254,7 +254,7 @@ describe("errors", () => {
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toBeInstanceOf(OpwatchError);
-    expect(error).toMatchObject({ provider: "bentley", status: 404, code: "OperationNotFound", retryable: false });
+    expect(error).toMatchObject({ provider: "bentley", httpStatus: 404, code: "OperationNotFound", retryable: false });
     expect((error as Error).message).toContain("Requested Operation is not available.");
   });
 
@@ -270,7 +270,7 @@ describe("errors", () => {
     expect(seen[0]?.response.headers.get("retry-after")).toBe(String(RETRY_AFTER_EXAMPLE));
     expect(error).toMatchObject({
       provider: "bentley",
-      status: 429,
+      httpStatus: 429,
       code: "RateLimitExceeded",
       retryAfter: RETRY_AFTER_EXAMPLE,
       retryable: true,
@@ -286,7 +286,7 @@ describe("errors", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ provider: "bentley", status: 503, code: undefined, retryable: true });
+    expect(error).toMatchObject({ provider: "bentley", httpStatus: 503, code: undefined, retryable: true });
     expect((error as Error).message).toContain("Service Unavailable");
   });
 
@@ -294,7 +294,7 @@ describe("errors", () => {
     const client = createClient({ token: TOKEN, fetch: answering(() => new Response(null, { status: 503 })) });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ status: 503, code: undefined });
+    expect(error).toMatchObject({ httpStatus: 503, code: undefined });
   });
 });
 
@@ -311,7 +311,7 @@ describe("authentication", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "bentley", status: 401, code: "HeaderNotFound" });
+    expect(error).toMatchObject({ provider: "bentley", httpStatus: 401, code: "HeaderNotFound" });
   });
 
   it("sends the token as a bearer token and keeps it out of errors", async () => {
@@ -350,7 +350,7 @@ describe("validation before any request", () => {
 
   it("rejects a bare string: both scheduleId and operationId are needed", async () => {
     const client = createClient({ token: TOKEN, fetch: neverCalled });
-    // @ts-expect-error: this operation needs two ids, so a bare string does not compile either
+    // @ts-expect-error: this endpoint needs two ids, so a bare string does not compile either
     const error = await client.getOperation(IDS.operationId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/scheduleId and operationId/);

@@ -641,7 +641,7 @@ function cliMessage(
   const gaveUp = error instanceof OpwatchError ? /gave up after (\d+) failures in a row/.exec(error.message) : null;
   if (gaveUp && error instanceof OpwatchError && error.cause instanceof OpwatchError) {
     const lastError = sdkFree(error.cause.message, op.provider);
-    const why = error.cause.status === undefined ? lastError : `HTTP ${error.cause.status}: ${lastError}`;
+    const why = error.cause.httpStatus === undefined ? lastError : `HTTP ${error.cause.httpStatus}: ${lastError}`;
     return `${label}: gave up after ${gaveUp[1]} failures in a row (last: ${why}); raise --max-failures to keep trying`;
   }
   const message = error instanceof Error ? sdkFree(error.message, op.provider) : String(error);

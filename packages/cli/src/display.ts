@@ -65,7 +65,7 @@ export function describeStatus(status: OperationStatus): string {
 
 /** `HTTP 503`, `network error`, … */
 export function shortError(error: OpwatchError): string {
-  if (error.status !== undefined) return `HTTP ${error.status}`;
+  if (error.httpStatus !== undefined) return `HTTP ${error.httpStatus}`;
   if (error.name === "NetworkError") return "network error";
   return error.name;
 }

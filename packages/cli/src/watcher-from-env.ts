@@ -1,4 +1,4 @@
-import { AuthError, createWatcher, type ProviderRegistration, provider, type Watcher } from "opwatch";
+import { AuthError, createWatcher, type ProviderRegistration, register, type Watcher } from "opwatch";
 import { debugFetch } from "./debug-fetch.js";
 import { type CliProvider, cliProviders } from "./providers.js";
 
@@ -30,7 +30,7 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
     const tokens = () => cliProviders.map((p) => env[p.tokenVar] ?? "");
     fetch = debugFetch(fetch, settings.debug, tokens);
   }
-  const register = provider as (module: unknown, options: Record<string, unknown>) => ProviderRegistration;
+  const registerAny = register as (module: unknown, options: Record<string, unknown>) => ProviderRegistration;
   const registrations = cliProviders.map((p) => {
     const options: Record<string, unknown> = {
       token: async () => {
@@ -46,7 +46,7 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
       const value = settings.variables?.[variable.attribute] ?? (env[variable.envVar] || undefined);
       if (value !== undefined) options[variable.name] = value;
     }
-    return register(p.module, options);
+    return registerAny(p.module, options);
   });
   return createWatcher({ providers: registrations });
 }

@@ -158,7 +158,7 @@ describe("opwatch wait --json", () => {
     expect(types).toContain("retry");
     expect(types).toContain("done");
     expect(types.at(-1)).toBe("outcome");
-    expect(events.find((e) => e.type === "retry")).toMatchObject({ error: { name: "ServerError", status: 503 } });
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ error: { name: "ServerError", httpStatus: 503 } });
     expect(events.at(-1)).toMatchObject({
       type: "outcome",
       op: 1,
@@ -205,7 +205,7 @@ describe("several operations", () => {
     }));
     const second = JSON.stringify({
       provider: "bentley",
-      operation: "getScheduleOperation",
+      endpoint: "getScheduleOperation",
       params: { scheduleId: "s2", operationId: OP_ID },
       baseUrl: "https://api.bentley.com",
     });

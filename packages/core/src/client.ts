@@ -50,7 +50,7 @@ export function createProviderClient<Paths extends {}>(
     fetch: guarded,
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
     headers: {
-      Accept: description.operations[description.defaultOperation]?.accept ?? "application/json",
+      Accept: description.endpoints[description.defaultEndpoint]?.accept ?? "application/json",
       ...setup.headers,
     },
   });

@@ -40,8 +40,8 @@ export interface PathParamDescription {
   readonly multiSegment?: boolean;
 }
 
-/** One GET endpoint that reads a single operation. */
-export interface PollOperationDescription {
+/** One poll endpoint: a GET of the spec that reads a single operation. */
+export interface PollEndpointDescription {
   readonly path: string;
   /** Media type of the 200 response, sent as `Accept`. */
   readonly accept: string;
@@ -88,7 +88,9 @@ export interface ProviderDescription {
   readonly displayName: string;
   readonly servers: readonly ServerDescription[];
   readonly auth: AuthDescription;
-  readonly defaultOperation: string;
-  readonly operations: Readonly<Record<string, PollOperationDescription>>;
+  /** operationId of the endpoint read when none is named: the first of `x-opwatch.poll`. */
+  readonly defaultEndpoint: string;
+  /** The poll endpoints, by operationId. */
+  readonly endpoints: Readonly<Record<string, PollEndpointDescription>>;
   readonly adapter: AdapterDescription;
 }

@@ -6,7 +6,7 @@ import { redact, redactDeep } from "./redact.js";
 export interface OpwatchErrorDetails {
   provider?: string | undefined;
   /** HTTP status of the response that caused the error. */
-  status?: number | undefined;
+  httpStatus?: number | undefined;
   /** The provider's own error code (`error_code`, `error.code`, …). */
   code?: string | undefined;
   requestId?: string | undefined;
@@ -32,7 +32,8 @@ function brandsOf(value: unknown): unknown {
 export class OpwatchError extends Error {
   override name = "OpwatchError";
   readonly provider: string | undefined;
-  readonly status: number | undefined;
+  /** HTTP status of the response that caused the error, if there was one. */
+  readonly httpStatus: number | undefined;
   readonly code: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfter: number | undefined;
@@ -58,7 +59,7 @@ export class OpwatchError extends Error {
     if (secrets.length > 0) secretsOf.set(this, secrets);
     Object.defineProperty(this, BRANDS, { value: brandChain(new.target) });
     this.provider = details.provider;
-    this.status = details.status;
+    this.httpStatus = details.httpStatus;
     this.code = details.code === undefined ? undefined : redact(details.code, secrets);
     this.requestId = details.requestId === undefined ? undefined : redact(details.requestId, secrets);
     this.retryAfter = details.retryAfter;
@@ -71,7 +72,7 @@ export class OpwatchError extends Error {
 
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const key of ["provider", "status", "code", "requestId", "retryAfter"] as const) {
+    for (const key of ["provider", "httpStatus", "code", "requestId", "retryAfter"] as const) {
       if (this[key] !== undefined) json[key] = this[key];
     }
     json.retryable = this.retryable;
@@ -146,7 +147,7 @@ export class ApiError extends OpwatchError {
   override readonly retryable: boolean;
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.retryable = details.status === 408;
+    this.retryable = details.httpStatus === 408;
   }
 }
 
@@ -179,10 +180,11 @@ export class AbortError extends OpwatchError {
 /** The operation itself ended failed or canceled, and the caller asked for that to throw. */
 export class OperationFailedError<Status = unknown> extends OpwatchError {
   override name = "OperationFailedError";
-  readonly operation: Status;
-  constructor(message: string, operation: Status, details: OpwatchErrorDetails = {}) {
+  /** The operation's last status: the one that ended failed or canceled. */
+  readonly finalStatus: Status;
+  constructor(message: string, finalStatus: Status, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.operation = this.scrub(operation);
+    this.finalStatus = this.scrub(finalStatus);
   }
 }
 
@@ -228,7 +230,7 @@ export function errorFromResponse(
   const code = readString(body, pointers.code);
   const message = readString(body, pointers.message) ?? (text && body === undefined ? text : undefined);
   const requestId = readString(body, pointers.requestId) ?? response.headers.get("x-request-id") ?? undefined;
-  const details = { provider, status, code, requestId, retryAfter, secrets };
+  const details = { provider, httpStatus: status, code, requestId, retryAfter, secrets };
   const said = endSentence(
     `${description.displayName} answered ${status}${code ? ` ${code}` : ""}${message?.trim() ? `: ${message}` : ""}`,
   );

@@ -1,21 +1,17 @@
-// The public surface of @opwatch/core. Exports marked @internal exist for the generated provider
-// packages and the opwatch facade; apps should not rely on them (they may change in any release).
+// The public surface of @opwatch/core, each statement tagged @public or @internal (API Extractor reads the
+// tags; api/core.api.md is the reviewed result).
 
-/** @internal */
-export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @public */
 export type { ProviderClient, RawPaths } from "./client.js";
 /** @public */
 export { createProviderClient } from "./client.js";
-/** @internal */
-export { abortError, type Cut, type Limits, sleep, withLimits } from "./deadline.js";
 /** @public */
 export type {
   AdapterDescription,
   AuthDescription,
   OperationState,
   PathParamDescription,
-  PollOperationDescription,
+  PollEndpointDescription,
   ProviderDescription,
   ServerDescription,
   ServerVariableDescription,
@@ -28,13 +24,10 @@ export { OPERATION_STATES } from "./description.js";
 /** @public */
 export type { OpwatchErrorDetails } from "./errors.js";
 /** @public */
-/** @internal */
 export {
   AbortError,
   ApiError,
   AuthError,
-  endSentence,
-  errorFromResponse,
   NetworkError,
   NotFoundError,
   OperationFailedError,
@@ -47,36 +40,24 @@ export {
 } from "./errors.js";
 /** @public */
 export type { ClientOptions, TokenSource } from "./options.js";
-/** @internal */
-export { type ClientSetup, setUpClient } from "./options.js";
 /** @public */
 export type { PathParamValue } from "./params.js";
-/** @internal */
-export { expandPath, validatePathParams } from "./params.js";
-/** @internal */
-export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 /** @public */
 export type {
   PollEndpoint,
-  PollOperationTypes,
+  PollEndpointTypes,
   ProviderClientOptions,
   ProviderModule,
   ServerVariableOptions,
   StatusReader,
   TypedProviderClient,
 } from "./provider.js";
-/** @internal */
-export { clientFactory, statusReader } from "./provider.js";
 /** @public */
 export { readPushback } from "./pushback.js";
 /** @public */
 export type { ProviderClientBase, ReadOptions } from "./read.js";
 /** @public */
 export { createOperationReader } from "./read.js";
-/** @internal */
-export { redact, redactDeep } from "./redact.js";
-/** @internal */
-export { MAX_REDIRECTS } from "./redirect.js";
 /** @public */
 export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
 /** @public */
@@ -84,7 +65,31 @@ export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
 /** @public */
-/** @internal */
-export { isTerminal, type MappedState, stateOf, toOperationStatus } from "./status.js";
+export { toOperationStatus } from "./status.js";
 /** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
+
+// Internal: for the generated provider packages, the opwatch facade, testkit and the repository's scripts.
+// Apps should not rely on these (they may change in any release). Kept in their own block so that the import
+// organizer never merges them into a public statement from the same module.
+
+/** @internal */
+export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+/** @internal */
+export { abortError, type Cut, type Limits, sleep, withLimits } from "./deadline.js";
+/** @internal */
+export { endSentence, errorFromResponse } from "./errors.js";
+/** @internal */
+export { type ClientSetup, setUpClient } from "./options.js";
+/** @internal */
+export { expandPath, validatePathParams } from "./params.js";
+/** @internal */
+export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
+/** @internal */
+export { clientFactory, statusReader } from "./provider.js";
+/** @internal */
+export { redact, redactDeep } from "./redact.js";
+/** @internal */
+export { MAX_REDIRECTS } from "./redirect.js";
+/** @internal */
+export { isTerminal, type MappedState, stateOf } from "./status.js";

@@ -8,10 +8,10 @@ import type { OperationSnapshot } from "./snapshot.js";
 import { type OperationStatus, toOperationStatus } from "./status.js";
 
 /** A provider's poll endpoints by operationId: the path parameters each takes and its 200 body. */
-export type PollOperationTypes = { readonly [operationId: string]: { params: unknown; body: unknown } };
+export type PollEndpointTypes = { readonly [operationId: string]: { params: unknown; body: unknown } };
 
 /**
- * One poll endpoint's entry in PollOperationTypes, from openapi-typescript's `operations[<id>]`: its path
+ * One poll endpoint's entry in PollEndpointTypes, from openapi-typescript's `operations[<id>]`: its path
  * parameters (or, with `Id`, the bare value of its one parameter) and its 200 body in the `Accept` media type.
  */
 export type PollEndpoint<
@@ -27,7 +27,7 @@ declare const optionsType: unique symbol;
 
 /**
  * What a provider package exports for the facade (`bentley`, `ecl`, …): its name and description. The
- * options type rides along as a phantom, so `provider(bentley, { … })` type-checks Bentley's options.
+ * options type rides along as a phantom, so `register(bentley, { … })` type-checks Bentley's options.
  */
 export interface ProviderModule<Options = never> {
   readonly name: string;
@@ -57,24 +57,24 @@ export type ProviderClientOptions<D extends ProviderDescription> = Omit<ClientOp
 /** A generated client: openapi-fetch for every endpoint, and `getOperation` typed per poll endpoint. */
 export interface TypedProviderClient<
   Paths extends {},
-  Ops extends PollOperationTypes,
-  Default extends keyof Ops & string,
+  Endpoints extends PollEndpointTypes,
+  Default extends keyof Endpoints & string,
 > extends Omit<ProviderClient<Paths>, "getOperation"> {
   /**
    * Reads one operation. Ids are validated against their schema before any request and sent
    * percent-encoded (a multi-segment id keeps its slashes); HTTP errors become typed errors.
    */
-  getOperation<Op extends keyof Ops & string = Default>(
-    params: Ops[Op]["params"],
-    options?: ReadOptions<Op>,
-  ): Promise<OperationSnapshot<Ops[Op]["body"]>>;
+  getOperation<Endpoint extends keyof Endpoints & string = Default>(
+    params: Endpoints[Endpoint]["params"],
+    options?: ReadOptions<Endpoint>,
+  ): Promise<OperationSnapshot<Endpoints[Endpoint]["body"]>>;
 }
 
 /** Normalizes one read of a provider (see OperationStatus). */
-export type StatusReader<Ops extends PollOperationTypes> = <Op extends keyof Ops & string>(
-  snapshot: OperationSnapshot<Ops[Op]["body"]>,
+export type StatusReader<Endpoints extends PollEndpointTypes> = <Endpoint extends keyof Endpoints & string>(
+  snapshot: OperationSnapshot<Endpoints[Endpoint]["body"]>,
   baseUrl: string,
-) => OperationStatus<Ops[Op]["body"]>;
+) => OperationStatus<Endpoints[Endpoint]["body"]>;
 
 /** Builds a generated package's `createClient` from its description. */
 export function clientFactory<Client, Options extends object>(
@@ -96,6 +96,8 @@ export function clientFactory<Client, Options extends object>(
 }
 
 /** Builds a generated package's `toStatus` from its description. */
-export function statusReader<Ops extends PollOperationTypes>(description: ProviderDescription): StatusReader<Ops> {
+export function statusReader<Endpoints extends PollEndpointTypes>(
+  description: ProviderDescription,
+): StatusReader<Endpoints> {
   return (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl);
 }

@@ -1,5 +1,5 @@
 import { type Limits, withLimits } from "./deadline.js";
-import type { PathParamDescription, PollOperationDescription, ProviderDescription } from "./description.js";
+import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
@@ -7,9 +7,9 @@ import { expandPath, type PathParamValue, validatePathParams } from "./params.js
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 
-export interface ReadOptions<Op extends string = string> {
-  /** Which of the provider's poll endpoints to read (defaults to the spec's first). */
-  operation?: Op;
+export interface ReadOptions<Endpoint extends string = string> {
+  /** Which of the provider's poll endpoints to read, by operationId (defaults to the spec's first). */
+  endpoint?: Endpoint;
   /** ETag from an earlier read: a provider with conditional reads answers 304 when nothing changed. */
   ifNoneMatch?: string;
   signal?: AbortSignal;
@@ -50,7 +50,7 @@ export function readerOf(description: ProviderDescription, setup: ClientSetup): 
   // Not async: the checks throw here, turned into a rejection, and the read is withLimits' promise.
   const read = (params: ReadParams, options: ReadOptions = {}): Promise<OperationSnapshot> => {
     try {
-      const name = options.operation ?? description.defaultOperation;
+      const name = options.endpoint ?? description.defaultEndpoint;
       let plan = plans.get(name);
       if (plan === undefined) {
         plan = planRead(description, setup, name);
@@ -67,7 +67,7 @@ export function readerOf(description: ProviderDescription, setup: ClientSetup): 
         try {
           return await read(params, options);
         } catch (error) {
-          if (error instanceof AuthError && error.status === 401) return read(params, options);
+          if (error instanceof AuthError && error.httpStatus === 401) return read(params, options);
           throw error;
         }
       }
@@ -79,8 +79,9 @@ type ReadParams = PathParamValue | Readonly<Record<string, PathParamValue>>;
 
 /** What every read of one endpoint shares, worked out once per reader. */
 interface ReadPlan {
-  readonly operation: string;
-  readonly endpoint: PollOperationDescription;
+  /** The endpoint's operationId. */
+  readonly endpointName: string;
+  readonly endpoint: PollEndpointDescription;
   readonly baseUrl: string;
   /** For messages: "read of getOperation". */
   readonly what: string;
@@ -118,12 +119,12 @@ function checkIds(provider: string, plan: ReadPlan, input: Readonly<Record<strin
   return plan.last;
 }
 
-function planRead(description: ProviderDescription, setup: ClientSetup, operation: string): ReadPlan {
+function planRead(description: ProviderDescription, setup: ClientSetup, endpointName: string): ReadPlan {
   const { provider } = setup;
-  const endpoint = Object.hasOwn(description.operations, operation) ? description.operations[operation] : undefined;
+  const endpoint = Object.hasOwn(description.endpoints, endpointName) ? description.endpoints[endpointName] : undefined;
   if (!endpoint) {
     throw new ValidationError(
-      `${provider}: unknown operation ${JSON.stringify(operation)}; expected one of ${Object.keys(description.operations).join(", ")}.`,
+      `${provider}: unknown endpoint ${JSON.stringify(endpointName)}; expected one of ${Object.keys(description.endpoints).join(", ")}.`,
       { provider },
     );
   }
@@ -131,7 +132,8 @@ function planRead(description: ProviderDescription, setup: ClientSetup, operatio
   const fixed = setup.refreshable ? undefined : setup.authValue();
   if (typeof fixed === "string") headers[setup.authHeader] = fixed;
   const askToken = typeof fixed !== "string";
-  return { operation, endpoint, baseUrl: setup.baseUrl, what: `read of ${operation}`, headers, askToken };
+  const what = `read of ${endpointName}`;
+  return { endpointName, endpoint, baseUrl: setup.baseUrl, what, headers, askToken };
 }
 
 /**
@@ -146,7 +148,7 @@ function readOperation(
   options: ReadOptions,
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
-  const { endpoint, operation } = plan;
+  const { endpoint, endpointName } = plan;
   const checked = checkIds(provider, plan, toParamValues(provider, endpoint, params));
   // A copy: the snapshot's params go out to the caller (status.ref.params), the checked ones stay here.
   const values = { ...checked.values };
@@ -184,9 +186,9 @@ function readOperation(
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
       const resend = (target: string) => send(setup, target, init);
-      answer = await followRedirects(setup, operation, answer, (code) => isAnswer(description, code), resend);
+      answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
     }
-    return toSnapshot(description, setup, operation, values, answer.response, answer.url, conditional);
+    return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
   });
 }
 
@@ -204,14 +206,14 @@ async function send(setup: ClientSetup, url: string, init: RequestInit): Promise
 
 function toParamValues(
   provider: string,
-  endpoint: PollOperationDescription,
+  endpoint: PollEndpointDescription,
   params: PathParamValue | Readonly<Record<string, PathParamValue>>,
 ): Readonly<Record<string, unknown>> {
   if (typeof params === "string" || typeof params === "number") {
     const [only, ...rest] = endpoint.pathParams;
     if (!only || rest.length > 0) {
       throw new ValidationError(
-        `${provider}: this operation needs ${endpoint.pathParams.map((p) => p.name).join(" and ")}, so pass an object.`,
+        `${provider}: this endpoint needs ${endpoint.pathParams.map((p) => p.name).join(" and ")}, so pass an object.`,
         { provider },
       );
     }

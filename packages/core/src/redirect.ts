@@ -31,14 +31,14 @@ export async function followRedirects(
       const where = target ? target.origin : "an unusable Location";
       throw new ResponseError(
         `${provider}: ${what} was redirected (${status}) to ${where}, outside the baseUrl option's origin ${setup.origin}, so opwatch sent nothing there; set baseUrl to that host if you trust it.`,
-        { provider, status, secrets },
+        { provider, httpStatus: status, secrets },
       );
     }
     if (resend === undefined) return { response, url };
     if (hop === MAX_REDIRECTS) {
       throw new ResponseError(
         `${provider}: ${what} was redirected more than ${MAX_REDIRECTS} times within ${setup.origin}, so opwatch stopped; check the baseUrl option.`,
-        { provider, status, secrets },
+        { provider, httpStatus: status, secrets },
       );
     }
     response.body?.cancel().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { isHttpUrl, knownBaseUrls } from "./base-url.js";
-import type { PollOperationDescription, ProviderDescription } from "./description.js";
+import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 import { validatePathParams } from "./params.js";
 import type { OperationRef } from "./status.js";
@@ -25,12 +25,12 @@ export function refFromUrl(
     const basePath = base.pathname.replace(/\/+$/, "");
     if (!target.pathname.startsWith(`${basePath}/`)) continue;
     const rest = target.pathname.slice(basePath.length);
-    for (const [operation, endpoint] of Object.entries(description.operations)) {
-      const matched = matchPath(description.name, endpoint, rest);
+    for (const [endpoint, described] of Object.entries(description.endpoints)) {
+      const matched = matchPath(description.name, described, rest);
       if (matched) {
         // What `get()` would refuse is refused here, with the same error; integer ids become numbers.
-        const params = { ...matched, ...validatePathParams(description.name, endpoint.pathParams, matched) };
-        return { provider: description.name, operation, params, baseUrl };
+        const params = { ...matched, ...validatePathParams(description.name, described.pathParams, matched) };
+        return { provider: description.name, endpoint, params, baseUrl };
       }
     }
   }
@@ -39,7 +39,7 @@ export function refFromUrl(
 
 function matchPath(
   provider: string,
-  endpoint: PollOperationDescription,
+  endpoint: PollEndpointDescription,
   pathname: string,
 ): Record<string, string> | undefined {
   const names: string[] = [];
@@ -72,7 +72,7 @@ function matchPath(
 
 /**
  * Checks that a value read from JSON (a file, another process) is a usable ref. Given the provider's
- * `description`, it also checks what `getOperation` would: a known operation and valid path parameters
+ * `description`, it also checks what `getOperation` would: a known endpoint and valid path parameters
  * (the same `ValidationError`), so a bad ref is refused before any request.
  */
 export function assertRef(value: unknown, description?: ProviderDescription): asserts value is OperationRef {
@@ -81,7 +81,7 @@ export function assertRef(value: unknown, description?: ProviderDescription): as
     ref !== null &&
     typeof ref === "object" &&
     typeof ref.provider === "string" &&
-    typeof ref.operation === "string" &&
+    typeof ref.endpoint === "string" &&
     typeof ref.baseUrl === "string" &&
     isHttpUrl(ref.baseUrl) &&
     ref.params !== null &&
@@ -89,7 +89,7 @@ export function assertRef(value: unknown, description?: ProviderDescription): as
     Object.values(ref.params).every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)));
   if (!ok) {
     throw new ValidationError(
-      'A ref must be plain JSON like {"provider":"sourcecraft","operation":"getSecretOperation","params":{"operation_id":"…"},"baseUrl":"https://…"}.',
+      'A ref must be plain JSON like {"provider":"sourcecraft","endpoint":"getSecretOperation","params":{"operation_id":"…"},"baseUrl":"https://…"}.',
       {},
     );
   }
@@ -104,9 +104,9 @@ function checkRef(ref: OperationRef, description: ProviderDescription): void {
       provider,
     });
   }
-  const endpoint = description.operations[ref.operation];
+  const endpoint = description.endpoints[ref.endpoint];
   if (!endpoint) {
-    throw new ValidationError(`${provider}: unknown operation "${ref.operation}" in ref.`, { provider });
+    throw new ValidationError(`${provider}: unknown endpoint "${ref.endpoint}" in ref.`, { provider });
   }
   validatePathParams(provider, endpoint.pathParams, ref.params);
 }

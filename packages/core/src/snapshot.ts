@@ -7,8 +7,8 @@ import { readPushback } from "./pushback.js";
 
 /** One read of an operation, before normalization. */
 export interface OperationSnapshot<Body = unknown> {
-  /** operationId of the endpoint that was read. */
-  operation: string;
+  /** The endpoint that was read: its operationId. */
+  endpoint: string;
   params: Record<string, PathParamValue>;
   httpStatus: number;
   /** The typed body; `undefined` for 304 and for redirects. */
@@ -29,7 +29,7 @@ export interface OperationSnapshot<Body = unknown> {
 export async function toSnapshot(
   description: ProviderDescription,
   setup: ClientSetup,
-  operation: string,
+  endpoint: string,
   params: Record<string, PathParamValue>,
   response: Response,
   requestUrl: string,
@@ -40,15 +40,15 @@ export async function toSnapshot(
   const headers = response.headers;
   const retryAfter = readPushback(headers, status);
   const etag = headers.get("etag") ?? undefined;
-  const snapshot: OperationSnapshot = { operation, params, httpStatus: status, body: undefined, notModified: false };
+  const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
   if (retryAfter !== undefined) snapshot.retryAfter = retryAfter;
 
   if (status === 304) {
     if (!sentIfNoneMatch) {
       throw new ResponseError(
-        `${provider}: ${operation} answered 304 Not Modified to a read without If-None-Match, which leaves no status to report.`,
-        { provider, status, secrets },
+        `${provider}: ${endpoint} answered 304 Not Modified to a read without If-None-Match, which leaves no status to report.`,
+        { provider, httpStatus: status, secrets },
       );
     }
     snapshot.notModified = true;
@@ -64,7 +64,7 @@ export async function toSnapshot(
       return snapshot;
     }
     throw new ResponseError(
-      `${provider}: ${operation} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
+      `${provider}: ${endpoint} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
       { provider, secrets },
     );
   }
@@ -76,8 +76,8 @@ export async function toSnapshot(
         : undefined;
     if (target === undefined) {
       throw new ResponseError(
-        `${provider}: ${operation} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
-        { provider, status, secrets },
+        `${provider}: ${endpoint} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
+        { provider, httpStatus: status, secrets },
       );
     }
     response.body?.cancel().catch(() => undefined);
@@ -97,9 +97,9 @@ export async function toSnapshot(
       const type = headers.get("content-type");
       throw new ResponseError(
         endSentence(
-          `${provider}: ${operation} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
+          `${provider}: ${endpoint} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
         ),
-        { provider, status, secrets },
+        { provider, httpStatus: status, secrets },
       );
     }
     snapshot.body = body;

@@ -6,8 +6,8 @@ import { parseTimestamp } from "./timestamps.js";
 /** Plain JSON naming one operation: enough to poll it again from another process. */
 export interface OperationRef {
   provider: string;
-  /** operationId of the endpoint that reads it. */
-  operation: string;
+  /** The endpoint that reads it: the operationId of one of the provider's poll endpoints. */
+  endpoint: string;
   /** Its path parameters (`operation_id`, or `zone_id` + `task_id`, …): strings, or numbers for integer ids. */
   params: Record<string, string | number>;
   /** Where it lives, region included. */
@@ -51,7 +51,7 @@ export function toOperationStatus<Raw>(
   const adapter = description.adapter;
   const ref: OperationRef = {
     provider: description.name,
-    operation: snapshot.operation,
+    endpoint: snapshot.endpoint,
     params: snapshot.params,
     baseUrl,
   };

@@ -19,8 +19,8 @@ export function acme(shape: AcmeShape = {}): ProviderDescription {
       url.includes("{region}") ? { url, variables: { region: { default: "eu", enum: ["eu", "us"] } } } : { url },
     ],
     auth: shape.auth ?? { type: "bearer" },
-    defaultOperation: "getJob",
-    operations: {
+    defaultEndpoint: "getJob",
+    endpoints: {
       getJob: {
         path: "/jobs/{job}",
         accept: shape.accept ?? "application/json",

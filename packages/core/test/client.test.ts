@@ -71,7 +71,7 @@ describe("createProviderClient", () => {
     };
     const vendor = {
       ...description,
-      operations: { getJob: { ...description.operations.getJob, accept: "application/vnd.acme+json" } },
+      endpoints: { getJob: { ...description.endpoints.getJob, accept: "application/vnd.acme+json" } },
     };
     const client = createProviderClient(vendor as ProviderDescription, { token: TOKEN, fetch });
     await client.getOperation("j1");

@@ -28,7 +28,7 @@ describe("OpwatchError", () => {
   it("serializes to JSON with its fields", () => {
     const error = new RateLimitError("slow down", {
       provider: "bentley",
-      status: 429,
+      httpStatus: 429,
       code: "RateLimitExceeded",
       retryAfter: 30,
     });
@@ -36,13 +36,13 @@ describe("OpwatchError", () => {
       name: "RateLimitError",
       message: "slow down",
       provider: "bentley",
-      status: 429,
+      httpStatus: 429,
       code: "RateLimitExceeded",
       retryAfter: 30,
       retryable: true,
     });
     expect(inspect(error)).toBe(
-      'RateLimitError: slow down { provider: "bentley", status: 429, code: "RateLimitExceeded", retryAfter: 30, retryable: true }',
+      'RateLimitError: slow down { provider: "bentley", httpStatus: 429, code: "RateLimitExceeded", retryAfter: 30, retryable: true }',
     );
   });
 
@@ -50,8 +50,8 @@ describe("OpwatchError", () => {
     expect(new RateLimitError("").retryable).toBe(true);
     expect(new ServerError("").retryable).toBe(true);
     expect(new NetworkError("").retryable).toBe(true);
-    expect(new ApiError("", { status: 408 }).retryable).toBe(true);
-    expect(new ApiError("", { status: 400 }).retryable).toBe(false);
+    expect(new ApiError("", { httpStatus: 408 }).retryable).toBe(true);
+    expect(new ApiError("", { httpStatus: 400 }).retryable).toBe(false);
     expect(new AuthError("").retryable).toBe(false);
     expect(new ValidationError("").retryable).toBe(false);
   });

@@ -48,8 +48,8 @@ describe("errors across two copies of @opwatch/core", () => {
       "AbortError",
     ] as const;
     for (const name of names) {
-      const fromB = new b[name]("x", { status: 400 });
-      const fromA = new a[name]("x", { status: 400 });
+      const fromB = new b[name]("x", { httpStatus: 400 });
+      const fromA = new a[name]("x", { httpStatus: 400 });
       expect(fromB instanceof a[name]).toBe(true);
       expect(fromA instanceof b[name]).toBe(true);
       expect(fromB instanceof a.OpwatchError).toBe(true);
@@ -62,10 +62,10 @@ describe("errors across two copies of @opwatch/core", () => {
   });
 
   it("a retryable error from copy B is retryable to code written against copy A", () => {
-    const fromB: unknown = new b.ServerError("Acme answered 503.", { status: 503 });
+    const fromB: unknown = new b.ServerError("Acme answered 503.", { httpStatus: 503 });
     const retryable = (error: unknown) => error instanceof a.OpwatchError && error.retryable;
     expect(retryable(fromB)).toBe(true);
-    expect(retryable(new b.NotFoundError("gone", { status: 404 }))).toBe(false);
+    expect(retryable(new b.NotFoundError("gone", { httpStatus: 404 }))).toBe(false);
   });
 
   it("does not brand look-alikes or an app's own subclasses wrongly", () => {

@@ -79,7 +79,7 @@ describe("error messages", () => {
     await collect(() => createProviderClient(description, null as never));
     for (const id of ["", "..", "not-a-uuid", "ÿ".repeat(300)])
       await collect(() => answer(() => new Response()).getOperation(id));
-    await collect(() => answer(() => new Response()).getOperation(ID, { operation: "nope" }));
+    await collect(() => answer(() => new Response()).getOperation(ID, { endpoint: "nope" }));
     await collect(() => answer(() => new Response("<html>", { status: 200 })).getOperation(ID));
     await collect(() =>
       answer(() => new Response("", { status: 200, headers: { "content-type": "x" } })).getOperation(ID),
@@ -109,7 +109,7 @@ describe("error messages", () => {
     await collect(() => assertRef({ provider: "acme" }));
     await collect(() =>
       assertRef(
-        { provider: "acme", operation: "getJob", params: { job: "x" }, baseUrl: "https://eu.acme.test" },
+        { provider: "acme", endpoint: "getJob", params: { job: "x" }, baseUrl: "https://eu.acme.test" },
         description,
       ),
     );

@@ -56,7 +56,7 @@ describe("redaction", () => {
               new Response(JSON.stringify(body), { status, headers: { "x-request-id": TOKEN, "retry-after": "1" } }),
           });
           const error = (await reader.getOperation("j1").catch((e: unknown) => e)) as OpwatchError;
-          expect(error.status).toBe(status);
+          expect(error.httpStatus).toBe(status);
           expect(everything(error)).not.toContain(TOKEN);
           expect(error.code).toBe("bad_[REDACTED]");
           expect(error.requestId).toBe("req-[REDACTED]");
@@ -89,7 +89,7 @@ describe("redaction", () => {
       new OperationFailedError("f", status, { secrets: [TOKEN] }),
     ]) {
       expect(everything(error)).not.toContain(TOKEN);
-      const kept = error instanceof TimeoutError ? error.lastStatus : (error as OperationFailedError).operation;
+      const kept = error instanceof TimeoutError ? error.lastStatus : (error as OperationFailedError).finalStatus;
       expect(kept).toEqual({ id: "j1", error: { message: "denied for [REDACTED]" }, when: new Date(0) });
     }
   });

@@ -11,8 +11,8 @@ const acme: ProviderDescription = {
     },
   ],
   auth: { type: "header", name: "X-Key" },
-  defaultOperation: "getJob",
-  operations: {
+  defaultEndpoint: "getJob",
+  endpoints: {
     getJob: { path: "/projects/{project}/jobs/{job}", accept: "application/json", pathParams: [], conditional: false },
   },
   adapter: {
@@ -35,7 +35,7 @@ const acme: ProviderDescription = {
 };
 
 const snapshot = (body: unknown, httpStatus = 200) => ({
-  operation: "getJob",
+  endpoint: "getJob",
   params: { project: "p1", job: "j1" },
   httpStatus,
   body,
@@ -55,7 +55,7 @@ describe("toOperationStatus", () => {
     expect(status.createdAt?.toISOString()).toBe("2017-11-27T21:35:38.000Z");
     expect(status.ref).toEqual({
       provider: "acme",
-      operation: "getJob",
+      endpoint: "getJob",
       params: { project: "p1", job: "j1" },
       baseUrl: base,
     });
@@ -99,7 +99,7 @@ describe("refFromUrl", () => {
   it("parses a status URL under any server variable value", () => {
     expect(refFromUrl(acme, "https://ops-us1.acme.test/api/projects/p%2F1/jobs/j-9")).toEqual({
       provider: "acme",
-      operation: "getJob",
+      endpoint: "getJob",
       params: { project: "p/1", job: "j-9" },
       baseUrl: "https://ops-us1.acme.test/api",
     });
@@ -119,7 +119,7 @@ describe("refFromUrl", () => {
 
 describe("assertRef", () => {
   it("accepts plain JSON refs and rejects anything else with a ValidationError", () => {
-    const ref = { provider: "acme", operation: "getJob", params: { job: "j" }, baseUrl: "https://x.test" };
+    const ref = { provider: "acme", endpoint: "getJob", params: { job: "j" }, baseUrl: "https://x.test" };
     expect(() => assertRef(JSON.parse(JSON.stringify(ref)))).not.toThrow();
     // Integer ids are JSON numbers in a ref: still plain JSON.
     expect(() => assertRef({ ...ref, params: { job: 42 } })).not.toThrow();

@@ -13,8 +13,8 @@ const description: ProviderDescription = {
   displayName: "Acme",
   servers: [{ url: "https://api.acme.test/v1" }],
   auth: { type: "header", name: "X-Api-Key" },
-  defaultOperation: "getJob",
-  operations: {
+  defaultEndpoint: "getJob",
+  endpoints: {
     getJob: {
       path: "/jobs/{job}",
       accept: "application/json",
@@ -60,10 +60,10 @@ describe("typed path parameters", () => {
   it("sends a multi-segment name with its slashes, and refuses one that escapes its path", async () => {
     const { urls, fetch } = recording();
     const client = createProviderClient(description, { token: "k", fetch });
-    await client.getOperation("projects/p/operations/o", { operation: "getLro" });
+    await client.getOperation("projects/p/operations/o", { endpoint: "getLro" });
     expect(urls).toEqual(["https://api.acme.test/v1/projects/p/operations/o"]);
     for (const bad of ["projects/../operations/o", "projects/p/operations/o?x", "projects/p/operations/o#f"]) {
-      await expect(client.getOperation(bad, { operation: "getLro" })).rejects.toBeInstanceOf(ValidationError);
+      await expect(client.getOperation(bad, { endpoint: "getLro" })).rejects.toBeInstanceOf(ValidationError);
     }
     expect(urls).toHaveLength(1);
   });
@@ -71,7 +71,7 @@ describe("typed path parameters", () => {
   it("parses status URLs into refs with numeric and multi-segment params", () => {
     expect(refFromUrl(description, "https://api.acme.test/v1/jobs/42")?.params).toEqual({ job: 42 });
     expect(refFromUrl(description, "https://api.acme.test/v1/projects/p/operations/o")).toMatchObject({
-      operation: "getLro",
+      endpoint: "getLro",
       params: { name: "projects/p/operations/o" },
     });
   });

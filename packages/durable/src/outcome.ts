@@ -15,7 +15,8 @@ export interface OutcomeError {
   name: string;
   message: string;
   provider?: string;
-  status?: number;
+  /** HTTP status of the answer that caused it, if there was one. */
+  httpStatus?: number;
   code?: string;
   requestId?: string;
 }
@@ -57,8 +58,7 @@ export function errorJson(error: unknown): OutcomeError {
     const json = error.toJSON() as Record<string, unknown>;
     const out: OutcomeError = { name: error.name, message: error.message };
     if (typeof json.provider === "string") out.provider = json.provider;
-    if (typeof json.status === "number") out.status = json.status;
-    if (typeof json.httpStatus === "number") out.status = json.httpStatus;
+    if (typeof json.httpStatus === "number") out.httpStatus = json.httpStatus;
     if (typeof json.code === "string") out.code = json.code;
     if (typeof json.requestId === "string") out.requestId = json.requestId;
     return out;

@@ -57,7 +57,7 @@ describe("CLI commands", () => {
     const again = io();
     const ref = JSON.stringify({
       provider: "sourcecraft",
-      operation: "getSecretOperation",
+      endpoint: "getSecretOperation",
       params: { operation_id: "cli-1" },
       baseUrl: standIn.url,
     });

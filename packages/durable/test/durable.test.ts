@@ -40,7 +40,7 @@ const stepJobs = async (schema: string) =>
 
 describe("createDurableWatcher", () => {
   it("refuses bad options before connecting", () => {
-    const watcher = { ref: () => ({ provider: "p", operation: "o", params: {}, baseUrl: "https://x.test" }) };
+    const watcher = { ref: () => ({ provider: "p", endpoint: "o", params: {}, baseUrl: "https://x.test" }) };
     expect(() => createDurableWatcher({ watcher })).toThrow(/connectionString/);
     expect(() => createDurableWatcher({ watcher, connectionString: "postgres://x", schema: "Bad-Name" })).toThrow(
       /schema must be/,
@@ -55,7 +55,7 @@ describe("createDurableWatcher", () => {
   });
 
   it("work() needs a watcher that can step", async () => {
-    const watcher = { ref: () => ({ provider: "p", operation: "o", params: {}, baseUrl: "https://x.test" }) };
+    const watcher = { ref: () => ({ provider: "p", endpoint: "o", params: {}, baseUrl: "https://x.test" }) };
     const made = createDurableWatcher({ watcher, connectionString: databaseUrl(), schema: newSchema("nostep") });
     open.durables.push(made);
     await expect(made.work()).rejects.toThrow(/step\(\) and pushbackKey\(\)/);
@@ -73,7 +73,7 @@ describe("enqueue", () => {
     expect(first.created).toBe(true);
     expect(first.ref).toEqual({
       provider: "sourcecraft",
-      operation: "getSecretOperation",
+      endpoint: "getSecretOperation",
       params: { operation_id: "enq-1" },
       baseUrl: standIn.url,
     });

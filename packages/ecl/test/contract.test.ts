@@ -141,7 +141,7 @@ describe("authentication", () => {
     const error = await client.getOperation(OPERATION_ID).catch((e: unknown) => e);
     expect(seen).toEqual([{ status: 401, token: null }]);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "ecl", status: 401, retryable: false });
+    expect(error).toMatchObject({ provider: "ecl", httpStatus: 401, retryable: false });
     expect((error as Error).message).toContain("answered 401: Unauthorized");
     expect(String(error)).not.toContain(TOKEN);
     expect(JSON.stringify(error)).not.toContain(TOKEN);
@@ -208,7 +208,7 @@ describe("getOperation against Prism", () => {
       const id = (statusExamples[example] as { operation: { id: string } }).operation.id;
       const snapshot = await client.getOperation(id);
       expect(snapshot.httpStatus).toBe(200);
-      expect(snapshot.operation).toBe("getOperation");
+      expect(snapshot.endpoint).toBe("getOperation");
       expect(snapshot.body).toEqual(statusExamples[example]);
       expect(snapshot.body?.operation.status).toBe(want.rawStatus);
 
@@ -223,7 +223,7 @@ describe("getOperation against Prism", () => {
       expect(status.raw).toEqual(statusExamples[example]);
       expect(status.ref).toEqual({
         provider: "ecl",
-        operation: "getOperation",
+        endpoint: "getOperation",
         params: { operation_id: id },
         baseUrl: prism.url,
       });
@@ -337,7 +337,7 @@ describe("error answers", () => {
       const error = await client.getOperation(OPERATION_ID).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(type);
       expect(error).toBeInstanceOf(OpwatchError);
-      expect(error).toMatchObject({ provider: "ecl", status: code, retryable });
+      expect(error).toMatchObject({ provider: "ecl", httpStatus: code, retryable });
       expect((error as Error).message).toContain(`NTT Enterprise Cloud (VNA) answered ${code}: ${cause}.`);
       expect(String(error)).not.toContain(TOKEN);
       expect(JSON.stringify(error)).not.toContain(TOKEN);

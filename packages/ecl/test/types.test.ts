@@ -66,7 +66,7 @@ describe("types", () => {
       // @ts-expect-error: `latest` is a boolean
       void client.GET("/v1.0/operations", { params: { query: { latest: "yes" } } });
       // @ts-expect-error: not an operation of this provider
-      void client.getOperation("x", { operation: "listOperations" });
+      void client.getOperation("x", { endpoint: "listOperations" });
     };
     expectTypeOf(compileOnly).toBeFunction();
   });

@@ -1,6 +1,6 @@
 // One fuzzed exchange: an in-process fetch answers as the arbitraries say, and the client's outcome is checked.
 import { OpwatchError, toOperationStatus, ValidationError } from "@opwatch/core";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import type { Body } from "./arbitraries.js";
 import type { ProviderCase } from "./providers.js";
 
@@ -54,8 +54,8 @@ export async function check(p: ProviderCase, x: Exchange): Promise<void> {
   const options = { token: TOKEN, baseUrl: BASE_URL, fetch, timeoutMs: 40 };
   try {
     if (x.via === "facade") {
-      const watcher = createWatcher({ providers: [provider(p.module, options)] });
-      const ref = { provider: p.name, operation: p.description.defaultOperation, params: x.params, baseUrl: BASE_URL };
+      const watcher = createWatcher({ providers: [register(p.module, options)] });
+      const ref = { provider: p.name, endpoint: p.description.defaultEndpoint, params: x.params, baseUrl: BASE_URL };
       const status = await watcher.get(ref as never);
       if (!STATES.has(status.state)) throw new Error(`unknown state ${status.state}`);
     } else {

@@ -9,7 +9,7 @@ import { examplesOf } from "@opwatch/testkit";
 export interface ProviderCase {
   name: string;
   description: ProviderDescription;
-  /** The provider module, for the facade's `provider(module, options)`. */
+  /** The provider module, for the facade's `register(module, options)`. */
   // biome-ignore lint/suspicious/noExplicitAny: each module has its own options type.
   module: any;
   createClient(options: ClientOptions): ProviderClientBase;
@@ -22,7 +22,7 @@ export interface ProviderCase {
 const UUID = "75aab8db-8632-42b4-af2f-06b5820798ef";
 
 function validParamsOf(description: ProviderDescription): Record<string, string> {
-  const endpoint = description.operations[description.defaultOperation];
+  const endpoint = description.endpoints[description.defaultEndpoint];
   if (!endpoint) throw new Error(`${description.name}: no default operation`);
   return Object.fromEntries(endpoint.pathParams.map((p) => [p.name, p.format === "uuid" ? UUID : `id-${p.name}`]));
 }
@@ -37,7 +37,7 @@ function row(
     description,
     module,
     createClient: createClient as unknown as ProviderCase["createClient"],
-    examples: Object.values(examplesOf(module.name, description.defaultOperation, "200")),
+    examples: Object.values(examplesOf(module.name, description.defaultEndpoint, "200")),
     validParams: validParamsOf(description),
   };
 }

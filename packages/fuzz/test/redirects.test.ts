@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { OpwatchError, ResponseError } from "@opwatch/core";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providers } from "../src/index.js";
 
@@ -63,7 +63,7 @@ describe.each(providers)("$name never sends a request to another origin", (p) =>
           expect((outcome as Error).message).toContain(`to ${b.url},`);
         }
         // The typed openapi-fetch client obeys the same rule.
-        const endpoint = p.description.operations[p.description.defaultOperation];
+        const endpoint = p.description.endpoints[p.description.defaultEndpoint];
         const typed = client as unknown as { GET(path: string, init: unknown): Promise<{ response: Response }> };
         const raw = await typed.GET(endpoint?.path ?? "", { params: { path: p.validParams } }).catch((e: unknown) => e);
         if (mapped(status)) expect((raw as { response: Response }).response.status).toBe(status);
@@ -87,8 +87,8 @@ describe.each(providers)("$name never sends a request to another origin", (p) =>
     expect(a.requests.map((r) => r.headers[auth]?.includes(TOKEN))).toEqual([true, true]);
 
     a.answer = (path) => ({ status: 302, headers: { location: `${b.url}${path}` } });
-    const watcher = createWatcher({ providers: [provider(p.module, { token: TOKEN, baseUrl: a.url })] });
-    const ref = { provider: p.name, operation: p.description.defaultOperation, params: p.validParams, baseUrl: a.url };
+    const watcher = createWatcher({ providers: [register(p.module, { token: TOKEN, baseUrl: a.url })] });
+    const ref = { provider: p.name, endpoint: p.description.defaultEndpoint, params: p.validParams, baseUrl: a.url };
     const error = await watcher.get(ref).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpwatchError);
     expect(b.requests).toEqual([]);

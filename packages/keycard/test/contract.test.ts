@@ -120,7 +120,7 @@ describe("200: every Task example", () => {
       expect(seen[0]?.headers.get("Accept")).toBe("application/json");
       expect(snapshot.httpStatus).toBe(200);
       expect(snapshot.notModified).toBe(false);
-      expect(snapshot.operation).toBe("getCatalogTask");
+      expect(snapshot.endpoint).toBe("getCatalogTask");
       expect(snapshot.params).toEqual(IDS);
       expect(snapshot.location).toBeUndefined();
       expect(snapshot.body).toEqual(expected);
@@ -171,7 +171,7 @@ describe("200: every Task example", () => {
       expect(status.raw).toEqual(expected);
       expect(status.ref).toEqual({
         provider: "keycard",
-        operation: "getCatalogTask",
+        endpoint: "getCatalogTask",
         params: IDS,
         baseUrl: prism.url,
       });
@@ -289,7 +289,7 @@ describe("303 See Other: completed, never followed", () => {
     expect(status).toEqual({
       provider: "keycard",
       id: IDS.task_id,
-      ref: { provider: "keycard", operation: "getCatalogTask", params: IDS, baseUrl: prism.url },
+      ref: { provider: "keycard", endpoint: "getCatalogTask", params: IDS, baseUrl: prism.url },
       state: "succeeded",
       done: true,
       rawStatus: undefined,
@@ -358,7 +358,7 @@ describe("errors", () => {
       expect(error).toMatchObject({
         name: type.name,
         provider: "keycard",
-        status,
+        httpStatus: status,
         code: body.code,
         requestId: body.request_id,
         retryable,
@@ -385,7 +385,7 @@ describe("errors", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ status: 500, code: "internal_error", requestId: undefined, retryable: true });
+    expect(error).toMatchObject({ httpStatus: 500, code: "internal_error", requestId: undefined, retryable: true });
     expect((error as Error).message).toContain("Internal server error.");
   });
 
@@ -418,7 +418,7 @@ describe("authentication", () => {
     });
     const error = await client.getOperation(IDS).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "keycard", status: 401, code: "unauthorized", retryable: false });
+    expect(error).toMatchObject({ provider: "keycard", httpStatus: 401, code: "unauthorized", retryable: false });
   });
 
   it("sends the token as `Authorization: Bearer <token>` and keeps it out of errors", async () => {

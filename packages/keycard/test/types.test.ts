@@ -5,7 +5,7 @@ import {
   type components,
   createClient,
   type KeycardClient,
-  type KeycardOperationName,
+  type KeycardEndpointName,
   type KeycardOperationStatus,
   type operations,
   toStatus,
@@ -23,7 +23,7 @@ type ErrorResponse<Status extends 401 | 404 | 429 | 500> =
 
 describe("types", () => {
   it("has one poll operation, getCatalogTask, and types its body as the bare Task", () => {
-    expectTypeOf<KeycardOperationName>().toEqualTypeOf<"getCatalogTask">();
+    expectTypeOf<KeycardEndpointName>().toEqualTypeOf<"getCatalogTask">();
     expectTypeOf<Body>().toEqualTypeOf<Schemas["Task"]>();
     expectTypeOf<Awaited<ReturnType<typeof client.getOperation>>>().toEqualTypeOf<OperationSnapshot<Body>>();
     expectTypeOf<OperationSnapshot<Body>["location"]>().toEqualTypeOf<string | undefined>();
@@ -142,7 +142,7 @@ describe("types", () => {
       // @ts-expect-error: ids are strings
       void client.getOperation({ zone_id: "z", task_id: 42 });
       // @ts-expect-error: not an operation of this provider
-      void client.getOperation({ zone_id: "z", task_id: "t" }, { operation: "getInstall" });
+      void client.getOperation({ zone_id: "z", task_id: "t" }, { endpoint: "getInstall" });
     };
     expectTypeOf(compileOnly).toBeFunction();
   });

@@ -42,7 +42,7 @@ export {
   type OperationTarget,
   type ProviderModule,
   type ProviderRegistration,
-  provider,
+  register,
   type Watcher,
   type WatcherOptions,
 } from "./watcher.js";

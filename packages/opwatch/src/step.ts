@@ -323,7 +323,7 @@ function exhausted(ctx: StepContext, s: LiveState, last: OpwatchError): OpwatchE
     `${ctx.label}: gave up after ${s.failures} failures in a row (raise maxConsecutiveFailures to keep trying); the last: ${last.message}`,
     {
       provider: last.provider ?? ctx.provider,
-      status: last.status,
+      httpStatus: last.httpStatus,
       code: last.code,
       requestId: last.requestId,
       retryAfter: last.retryAfter,

@@ -38,7 +38,7 @@ export interface ProviderModule<Options = never> {
   createClient?(options: Options): unknown;
 }
 
-/** A provider with the options (token, base URL, region, fetch…) its clients are made with. */
+/** A registration: a provider module with the options (token, base URL, region, fetch…) its clients are made with. */
 export interface ProviderRegistration {
   readonly name: string;
   readonly description: ProviderDescription;
@@ -52,12 +52,12 @@ export interface ProviderRegistration {
  * Registers one provider with its client options. Only registered providers are bundled: an app that
  * registers SourceCraft alone never imports the other three.
  */
-export function provider<Options extends object>(
+export function register<Options extends object>(
   module: ProviderModule<Options>,
   options: NoInfer<Options>,
 ): ProviderRegistration {
-  if (!module || typeof module.name !== "string" || typeof module.description?.operations !== "object") {
-    throw new ValidationError("provider() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
+  if (!module || typeof module.name !== "string" || typeof module.description?.endpoints !== "object") {
+    throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
   }
   // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
   const connect = (baseUrl?: string) =>
@@ -111,13 +111,13 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const registrations = new Map<string, ProviderRegistration>();
   for (const registration of options?.providers ?? []) {
     if (typeof registration?.connect !== "function") {
-      throw new ValidationError("providers must be made with provider(module, options).");
+      throw new ValidationError("providers must be made with register(module, options).");
     }
     registrations.set(registration.name, registration);
   }
   if (registrations.size === 0) {
     throw new ValidationError(
-      "createWatcher needs at least one provider: providers: [provider(sourcecraft, { token })].",
+      "createWatcher needs at least one provider: providers: [register(sourcecraft, { token })].",
     );
   }
   const limit = options.maxInFlightPerOrigin;
@@ -137,7 +137,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
     const registration = registrations.get(name);
     if (!registration) {
       throw new ValidationError(
-        `provider "${name}" is not registered; registered: ${[...registrations.keys()].join(", ")}. Add provider(${name}, { token }).`,
+        `provider "${name}" is not registered; registered: ${[...registrations.keys()].join(", ")}. Add register(${name}, { token }).`,
       );
     }
     return registration;
@@ -181,7 +181,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       }
       throw refUnrecognized(target, [...registrations.keys()]);
     }
-    // Plain-JSON shape, then (for a registered provider) known operation and valid path params: what get()
+    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
     // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
     const provider = (target as { provider?: unknown } | null)?.provider;
     const registered = typeof provider === "string" ? registrations.get(provider) : undefined;
@@ -189,19 +189,19 @@ export function createWatcher(options: WatcherOptions): Watcher {
     if (!registered) registrationOf(target.provider);
     return {
       provider: target.provider,
-      operation: target.operation,
+      endpoint: target.endpoint,
       params: { ...target.params },
       baseUrl: target.baseUrl,
     };
   };
 
   const readerFor = (ref: OperationRef, client: ProviderClientBase): ReadOnce => {
-    const conditional = client.description.operations[ref.operation]?.conditional ?? false;
+    const conditional = client.description.endpoints[ref.endpoint]?.conditional ?? false;
     const { description, baseUrl } = client;
-    const { params, operation } = ref;
+    const { params, endpoint } = ref;
     return async (request): Promise<PollResult> => {
       const readOptions: ReadOptions & { deadline?: number | undefined } = {
-        operation,
+        endpoint,
         ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
         signal: request.signal,
         deadline: request.deadline,
@@ -251,7 +251,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       if (queued) await queued;
       let snapshot: Awaited<ReturnType<ProviderClientBase["getOperation"]>>;
       try {
-        snapshot = await client.getOperation(ref.params, { operation: ref.operation, signal });
+        snapshot = await client.getOperation(ref.params, { endpoint: ref.endpoint, signal });
       } finally {
         scheduler.release(origin);
       }

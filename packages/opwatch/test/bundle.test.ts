@@ -28,9 +28,9 @@ const markers = {
 describe("bundling", () => {
   it.each(Object.keys(markers))("an app using only %s bundles no other provider", async (name) => {
     const code = await bundle(`
-      import { createWatcher, provider } from "opwatch";
+      import { createWatcher, register } from "opwatch";
       import { ${name} } from "@opwatch/${name}";
-      const watcher = createWatcher({ providers: [provider(${name}, { token: "t", baseUrl: "https://x.test" })] });
+      const watcher = createWatcher({ providers: [register(${name}, { token: "t", baseUrl: "https://x.test" })] });
       export const run = (url) => watcher.wait(url);
     `);
     for (const [other, marker] of Object.entries(markers)) {

@@ -15,9 +15,9 @@ afterAll(() => server.stop());
 
 // Runs in a child process against the built packages (dist), as an app would.
 const child = `
-import { createWatcher, provider, AbortError } from "opwatch";
+import { createWatcher, register, AbortError } from "opwatch";
 import { bentley } from "@opwatch/bentley";
-const watcher = createWatcher({ providers: [provider(bentley, { token: "t0k3n-value", baseUrl: process.env.BASE })] });
+const watcher = createWatcher({ providers: [register(bentley, { token: "t0k3n-value", baseUrl: process.env.BASE })] });
 const controller = new AbortController();
 const started = Date.now();
 watcher

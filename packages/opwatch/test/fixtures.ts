@@ -6,7 +6,7 @@ import { ecl } from "@opwatch/ecl";
 import { keycard } from "@opwatch/keycard";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { examplesOf, type ScriptStep } from "@opwatch/testkit";
-import { type ProviderRegistration, provider } from "../src/index.js";
+import { type ProviderRegistration, register } from "../src/index.js";
 
 export const TOKEN = "tok_4c1e2f9a7b3d46e8a0f5c2d9e1b7a3c6";
 
@@ -63,7 +63,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "sourcecraft",
     operationId: "getSecretOperation",
     path: "/operations/secrets/id:7f1c2b9e-secret-op",
-    register: (baseUrl, token = TOKEN) => provider(sourcecraft, { token, baseUrl }),
+    register: (baseUrl, token = TOKEN) => register(sourcecraft, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [ok(sc.scheduled), ok(sc.in_progress), ok(sc.success)],
     states: ["queued", "running", "succeeded"],
@@ -82,7 +82,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "keycard",
     operationId: "getCatalogTask",
     path: "/zones/zone_5hq2c8/catalog_tasks/task_3kd9x1",
-    register: (baseUrl, token = TOKEN) => provider(keycard, { token, baseUrl }),
+    register: (baseUrl, token = TOKEN) => register(keycard, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [
       ok(kc.pending),
@@ -108,7 +108,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "bentley",
     operationId: "getScheduleOperation",
     path: "/schedules/b4a7e3f0-2d1c-4e8b-9f6a-1c2d3e4f5a6b/operations/bdc8fb5d-ce72-42f9-8818-bb2942927428",
-    register: (baseUrl, token = TOKEN) => provider(bentley, { token, baseUrl }),
+    register: (baseUrl, token = TOKEN) => register(bentley, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [ok(bt.queued, etag("q")), ok(bt.started, etag("s")), ok(bt.succeeded, etag("d"))],
     states: ["queued", "running", "succeeded"],
@@ -131,7 +131,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "ecl",
     operationId: "getOperation",
     path: "/v1.0/operations/75aab8db-8632-42b4-af2f-06b5820798ef",
-    register: (baseUrl, token = TOKEN) => provider(ecl, { token, baseUrl }),
+    register: (baseUrl, token = TOKEN) => register(ecl, { token, baseUrl }),
     auth: (token) => ["x-auth-token", token],
     progression: [ok(ec.processing), ok(ec.complete)],
     states: ["running", "succeeded"],

@@ -62,9 +62,9 @@ describe.each(fixtures)("$name", (fixture) => {
     const { watcher, url } = await serve(fixture, [fixture.running, fixture.failed]);
     const error = await watcher.wait(url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationFailedError);
-    const operation = (error as OperationFailedError<OperationStatus>).operation;
-    expect(operation.state).toBe("failed");
-    expect(operation.error).toEqual(fixture.failure);
+    const finalStatus = (error as OperationFailedError<OperationStatus>).finalStatus;
+    expect(finalStatus.state).toBe("failed");
+    expect(finalStatus.error).toEqual(fixture.failure);
 
     const { watcher: again, url: url2 } = await serve(fixture, [fixture.failed]);
     const final = await again.wait(url2, { throwOnFailure: false });

@@ -4,7 +4,7 @@ import { ecl } from "@opwatch/ecl";
 import { keycard } from "@opwatch/keycard";
 import { examplesOf, type ScriptedServer, type ScriptStep, startScriptedServer } from "@opwatch/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWatcher, type OperationStatus, provider } from "../src/index.js";
+import { createWatcher, type OperationStatus, register } from "../src/index.js";
 import { TOKEN } from "./fixtures.js";
 
 const FAST = { minDelayMs: 5, maxDelayMs: 20 };
@@ -29,7 +29,7 @@ describe("Bentley: conditional polling", () => {
     ];
     const server = await start("bentley", "getScheduleOperation", answers);
     const watcher = createWatcher({
-      providers: [provider(bentley, { token: TOKEN, baseUrl: server.url })],
+      providers: [register(bentley, { token: TOKEN, baseUrl: server.url })],
       polling: FAST,
     });
     const seen: OperationStatus[] = [];
@@ -53,7 +53,7 @@ describe("ECL: dates", () => {
       { status: 200, body: ec.processing },
       { status: 200, body: ec.completeSampleForm },
     ]);
-    const watcher = createWatcher({ providers: [provider(ecl, { token: TOKEN, baseUrl: server.url })], polling: FAST });
+    const watcher = createWatcher({ providers: [register(ecl, { token: TOKEN, baseUrl: server.url })], polling: FAST });
     const seen: OperationStatus[] = [];
     await watcher.wait(`${server.url}/v1.0/operations/75aab8db-8632-42b4-af2f-06b5820798ef`, {
       onProgress: (s) => seen.push(s),
@@ -72,7 +72,7 @@ describe("ECL: dates", () => {
   it("ends STUCK as failed with code STUCK", async () => {
     const ec = examplesOf("ecl", "getOperation", "200");
     const server = await start("ecl", "getOperation", [{ status: 200, body: ec.stuck }]);
-    const watcher = createWatcher({ providers: [provider(ecl, { token: TOKEN, baseUrl: server.url })], polling: FAST });
+    const watcher = createWatcher({ providers: [register(ecl, { token: TOKEN, baseUrl: server.url })], polling: FAST });
     const final = await watcher.wait(`${server.url}/v1.0/operations/75aab8db-8632-42b4-af2f-06b5820798ef`, {
       throwOnFailure: false,
     });
@@ -88,7 +88,7 @@ describe("Keycard: 303 to the install", () => {
       { status: 303, headers: { Location: "/zones/z1/installs/inst_7tq4zb" } },
     ]);
     const watcher = createWatcher({
-      providers: [provider(keycard, { token: TOKEN, baseUrl: server.url })],
+      providers: [register(keycard, { token: TOKEN, baseUrl: server.url })],
       polling: FAST,
     });
     const final = await watcher.wait(`${server.url}/zones/z1/catalog_tasks/t1`);

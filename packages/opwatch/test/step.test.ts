@@ -9,7 +9,7 @@ import {
   type OperationStatus,
   type PollEvent,
   type PollState,
-  provider,
+  register,
   ServerError,
   TimeoutError,
   ValidationError,
@@ -47,7 +47,7 @@ describe("maxWaitMs is a hard deadline", () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const watcher = createWatcher({
-        providers: [provider(bentley, { token: "tok_hang_0123456789", baseUrl: base })],
+        providers: [register(bentley, { token: "tok_hang_0123456789", baseUrl: base })],
       });
       const started = Date.now();
       const error = await watcher.wait(`${base}/schedules/s/operations/o`, { maxWaitMs: 300 }).catch((e: unknown) => e);

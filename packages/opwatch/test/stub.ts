@@ -1,6 +1,6 @@
 // Bentley answers made on the fly, for fake-clock tests that need no server.
 import { bentley } from "@opwatch/bentley";
-import { createWatcher, provider, type WatcherOptions } from "../src/index.js";
+import { createWatcher, register, type WatcherOptions } from "../src/index.js";
 import type { FakeClock } from "./fake-clock.js";
 
 export const OP_URL =
@@ -49,7 +49,7 @@ export function stubWatcher(
     return answer(recorded, requests.length - 1);
   };
   const watcher = createWatcher({
-    providers: [provider(bentley, { token: "tok_stub_0123456789", fetch })],
+    providers: [register(bentley, { token: "tok_stub_0123456789", fetch })],
     clock,
     ...options,
   });

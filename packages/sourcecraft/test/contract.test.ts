@@ -57,7 +57,7 @@ describe("getOperation against Prism", () => {
       expect(status.createdAt?.toISOString()).toBe("2025-01-01T00:00:00.000Z");
       expect(status.ref).toEqual({
         provider: "sourcecraft",
-        operation: "getSecretOperation",
+        endpoint: "getSecretOperation",
         params: { operation_id: "7f1c2b9e-secret-op" },
         baseUrl: prism.url,
       });
@@ -71,9 +71,9 @@ describe("getOperation against Prism", () => {
 
   it("reads each sibling endpoint with its own response type", async () => {
     const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200") });
-    const merge = await client.getOperation({ operation_id: "0b6e-merge-op" }, { operation: "getMergeOperation" });
+    const merge = await client.getOperation({ operation_id: "0b6e-merge-op" }, { endpoint: "getMergeOperation" });
     expect(merge.body?.response?.merge_parameters?.squash).toBe(true);
-    const invites = await client.getOperation("51d2-invites-op", { operation: "getCreateInvitesOperation" });
+    const invites = await client.getOperation("51d2-invites-op", { endpoint: "getCreateInvitesOperation" });
     expect(invites.body?.response?.errors?.[0]).toEqual({
       invitee: { email: "not-an-address" },
       error_code: "invalid_email",
@@ -81,10 +81,10 @@ describe("getOperation against Prism", () => {
     });
     expect(invites.body?.response?.invites?.[0]?.invitee?.slug).toBe("dev-example");
     expect(invites.body?.response?.invites?.[0]?.subject?.type).toBe("organization");
-    for (const operation of ["getCreateMultilinkOperation", "getDeleteMultilinkOperation"] as const) {
-      const snapshot = await client.getOperation("93aa", { operation });
+    for (const endpoint of ["getCreateMultilinkOperation", "getDeleteMultilinkOperation"] as const) {
+      const snapshot = await client.getOperation("93aa", { endpoint });
       expect(snapshot.httpStatus).toBe(200);
-      expect(toStatus(snapshot, client.baseUrl).ref.operation).toBe(operation);
+      expect(toStatus(snapshot, client.baseUrl).ref.endpoint).toBe(endpoint);
     }
   });
 
@@ -114,7 +114,7 @@ describe("getOperation against Prism", () => {
     expect(error).toBeInstanceOf(OpwatchError);
     expect(error).toMatchObject({
       provider: "sourcecraft",
-      status: 404,
+      httpStatus: 404,
       code: "not_found",
       requestId: "3f0e6a52-7b7d-4e55-9a0c-2a4b1c7d9e10",
       retryable: false,
@@ -134,7 +134,7 @@ describe("getOperation against Prism", () => {
     });
     const error = await client.getOperation("7f1c2b9e-secret-op").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toMatchObject({ httpStatus: 401 });
   });
 
   it("sends the token as a bearer token and keeps it out of errors", async () => {
@@ -181,12 +181,12 @@ describe("validation before any request", () => {
     await expect(client.getOperation("..")).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it("rejects a missing token, a bad base URL and an unknown operation", async () => {
+  it("rejects a missing token, a bad base URL and an unknown endpoint", async () => {
     expect(() => createClient({ token: "" })).toThrow(ValidationError);
     expect(() => createClient({ token: TOKEN, baseUrl: "ftp://x" })).toThrow(/absolute http\(s\) URL/);
     const client = createClient({ token: TOKEN, fetch: neverCalled });
     // @ts-expect-error: not an operation of this provider
-    await expect(client.getOperation("x", { operation: "getNothing" })).rejects.toThrow(/unknown operation/);
+    await expect(client.getOperation("x", { endpoint: "getNothing" })).rejects.toThrow(/unknown endpoint/);
   });
 
   it("defaults to the spec's server", () => {

@@ -26,7 +26,8 @@ export interface ContractSubject {
 
 /** One row of the contract table: an example of a poll endpoint and the state the spec says it means. */
 export interface ContractCase {
-  operation: string;
+  /** The poll endpoint's operationId. */
+  endpoint: string;
   example: string;
   params: Record<string, string | number>;
   body: unknown;
@@ -37,8 +38,8 @@ export interface ContractCase {
 export function contractCases(spec: string, description: ProviderDescription): ContractCase[] {
   const doc = loadSpecDocument(spec);
   const cases: ContractCase[] = [];
-  for (const operation of Object.keys(description.operations)) {
-    const { operation: op, path } = findOperation(doc, operation);
+  for (const endpoint of Object.keys(description.endpoints)) {
+    const { operation: op, path } = findOperation(doc, endpoint);
     const params = Object.fromEntries(
       [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])]
         .map((p: SpecDocument) => deref(doc, p))
@@ -49,7 +50,7 @@ export function contractCases(spec: string, description: ProviderDescription): C
     for (const [example, node] of Object.entries<SpecDocument>(media?.examples ?? {})) {
       const resolved = deref(doc, node);
       cases.push({
-        operation,
+        endpoint,
         example,
         params,
         body: resolved.value,
@@ -73,21 +74,21 @@ export function specContract(spec: string, subject: ContractSubject): void {
 
   describe(`${subject.description.displayName}: every named example through Prism and the normalizer`, () => {
     it("has at least one named 200 example per poll endpoint", () => {
-      for (const operation of Object.keys(subject.description.operations)) {
+      for (const endpoint of Object.keys(subject.description.endpoints)) {
         expect(
-          cases.some((c) => c.operation === operation),
-          operation,
+          cases.some((c) => c.endpoint === endpoint),
+          endpoint,
         ).toBe(true);
       }
     });
     for (const c of cases) {
-      it(`${c.operation}: example "${c.example}" → ${c.state}`, async () => {
+      it(`${c.endpoint}: example "${c.example}" → ${c.state}`, async () => {
         const client = subject.createClient({
           token: "contract-test-token",
           baseUrl: prism.url,
           fetch: preferring(`code=200, example=${c.example}`),
         });
-        const snapshot = await client.getOperation(c.params, { operation: c.operation });
+        const snapshot = await client.getOperation(c.params, { endpoint: c.endpoint });
         expect(snapshot.httpStatus).toBe(200);
         expect(snapshot.body).toEqual(c.body);
         const status = subject.toStatus(snapshot, client.baseUrl);
@@ -95,7 +96,7 @@ export function specContract(spec: string, subject: ContractSubject): void {
         expect(status.done).toBe(isTerminal(c.state));
         expect(status.ref).toEqual({
           provider: subject.description.name,
-          operation: c.operation,
+          endpoint: c.endpoint,
           params: c.params,
           baseUrl: prism.url,
         });

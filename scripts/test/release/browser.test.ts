@@ -22,10 +22,10 @@ const EXPOSE_HEADERS = "ETag, Retry-After, Location";
 
 // The page: the facade and one provider, bundled for the browser; `opwatchWait` reports a result or the error chain.
 const ENTRY = `
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { bentley } from "@opwatch/bentley";
 globalThis.opwatchWait = async ({ url, baseUrl, token, polling }) => {
-  const watcher = createWatcher({ providers: [provider(bentley, { token, baseUrl })] });
+  const watcher = createWatcher({ providers: [register(bentley, { token, baseUrl })] });
   const started = Date.now();
   try {
     const final = await watcher.wait(url, polling);

@@ -173,7 +173,7 @@ describe("consumer", () => {
 
   const appCode = (imports: string) => `${imports}
 const watcher = createWatcher({
-  providers: [provider(bentley, { token: "consumer-token", baseUrl: process.env.BASE_URL })],
+  providers: [register(bentley, { token: "consumer-token", baseUrl: process.env.BASE_URL })],
   polling: { minDelayMs: 20, maxDelayMs: 50, maxWaitMs: 20_000 },
 });
 `;
@@ -181,7 +181,7 @@ const watcher = createWatcher({
   it("runs an ES module app against a loopback stand-in", async () => {
     writeFileSync(
       join(app, "esm.mjs"),
-      `${appCode('import { createWatcher, provider } from "opwatch";\nimport { bentley } from "@opwatch/bentley";')}
+      `${appCode('import { createWatcher, register } from "opwatch";\nimport { bentley } from "@opwatch/bentley";')}
 const final = await watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)});
 console.log(final.state);
 `,
@@ -197,7 +197,7 @@ console.log(final.state);
   it("runs a CommonJS require() of the ESM packages (Node >= 20.19) against the stand-in", async () => {
     writeFileSync(
       join(app, "cjs.cjs"),
-      `${appCode('const { createWatcher, provider } = require("opwatch");\nconst { bentley } = require("@opwatch/bentley");')}
+      `${appCode('const { createWatcher, register } = require("opwatch");\nconst { bentley } = require("@opwatch/bentley");')}
 watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)}).then((final) => console.log(final.state));
 `,
     );

@@ -18,8 +18,8 @@ export const description = {
   "auth": {
     "type": "bearer"
   },
-  "defaultOperation": "getScheduleOperation",
-  "operations": {
+  "defaultEndpoint": "getScheduleOperation",
+  "endpoints": {
     "getScheduleOperation": {
       "path": "/schedules/{scheduleId}/operations/{operationId}",
       "accept": "application/vnd.bentley.itwin-platform.v1+json",

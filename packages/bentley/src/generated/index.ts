@@ -14,25 +14,25 @@ import type { components, operations, paths } from "./schema.js";
 export { description };
 export type { components, operations, paths };
 
-/** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export type BentleyPollOperations = {
+/** The poll endpoints (each reads one operation), by operationId: their path parameters and 200 bodies. */
+export type BentleyPollEndpoints = {
   getScheduleOperation: PollEndpoint<operations["getScheduleOperation"], "application/vnd.bentley.itwin-platform.v1+json">;
 };
 
-export type BentleyOperationName = keyof BentleyPollOperations;
+export type BentleyEndpointName = keyof BentleyPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type BentleyClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every Bentley iTwin Schedules endpoint, plus `getOperation`. */
-export type BentleyClient = TypedProviderClient<paths, BentleyPollOperations, "getScheduleOperation">;
+export type BentleyClient = TypedProviderClient<paths, BentleyPollEndpoints, "getScheduleOperation">;
 /** The normalized status of an operation of Bentley iTwin Schedules. */
-export type BentleyOperationStatus = OperationStatus<BentleyPollOperations[BentleyOperationName]["body"]>;
+export type BentleyOperationStatus = OperationStatus<BentleyPollEndpoints[BentleyEndpointName]["body"]>;
 
 /** Creates a client of Bentley iTwin Schedules. Throws a ValidationError (before any request) on bad options. */
 export const createClient = clientFactory<BentleyClient, BentleyClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<BentleyPollOperations>(description);
+export const toStatus = statusReader<BentleyPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `provider(bentley, { token })`. */
+/** Register this with the opwatch facade: `register(bentley, { token })`. */
 export const bentley: ProviderModule<BentleyClientOptions> & { createClient: typeof createClient } = {
   name: "bentley",
   description,

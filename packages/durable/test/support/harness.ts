@@ -1,5 +1,5 @@
 import { sourcecraft } from "@opwatch/sourcecraft";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { inject } from "vitest";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "../../src/index.js";
 import type { StandIn } from "./stand-in.mjs";
@@ -17,7 +17,7 @@ export function newSchema(name: string): string {
 export const FAST = { minDelayMs: 100, maxDelayMs: 300 } as const;
 
 export function watcherFor(standIn: StandIn) {
-  return createWatcher({ providers: [provider(sourcecraft, { token: "durable-token", baseUrl: standIn.url })] });
+  return createWatcher({ providers: [register(sourcecraft, { token: "durable-token", baseUrl: standIn.url })] });
 }
 
 export function durableFor(

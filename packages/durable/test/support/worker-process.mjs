@@ -2,12 +2,12 @@
 // One durable worker process for the real-process tests, the demo and the bench. Configured by
 // environment variables; prints one JSON line per event on stdout; stops cleanly on SIGTERM.
 import { sourcecraft } from "@opwatch/sourcecraft";
-import { createWatcher, provider } from "opwatch";
+import { createWatcher, register } from "opwatch";
 import { createDurableWatcher } from "../../dist/index.js";
 
 const env = process.env;
 const watcher = createWatcher({
-  providers: [provider(sourcecraft, { token: "durable-token", baseUrl: env.STAND_IN_URL })],
+  providers: [register(sourcecraft, { token: "durable-token", baseUrl: env.STAND_IN_URL })],
 });
 const durable = createDurableWatcher({
   watcher,

@@ -34,8 +34,8 @@ export const description = {
     "type": "header",
     "name": "X-Auth-Token"
   },
-  "defaultOperation": "getOperation",
-  "operations": {
+  "defaultEndpoint": "getOperation",
+  "endpoints": {
     "getOperation": {
       "path": "/v1.0/operations/{operation_id}",
       "accept": "application/json",

@@ -14,25 +14,25 @@ import type { components, operations, paths } from "./schema.js";
 export { description };
 export type { components, operations, paths };
 
-/** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export type EclPollOperations = {
+/** The poll endpoints (each reads one operation), by operationId: their path parameters and 200 bodies. */
+export type EclPollEndpoints = {
   getOperation: PollEndpoint<operations["getOperation"], "application/json", "operation_id">;
 };
 
-export type EclOperationName = keyof EclPollOperations;
+export type EclEndpointName = keyof EclPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type EclClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every NTT Enterprise Cloud (VNA) endpoint, plus `getOperation`. */
-export type EclClient = TypedProviderClient<paths, EclPollOperations, "getOperation">;
+export type EclClient = TypedProviderClient<paths, EclPollEndpoints, "getOperation">;
 /** The normalized status of an operation of NTT Enterprise Cloud (VNA). */
-export type EclOperationStatus = OperationStatus<EclPollOperations[EclOperationName]["body"]>;
+export type EclOperationStatus = OperationStatus<EclPollEndpoints[EclEndpointName]["body"]>;
 
 /** Creates a client of NTT Enterprise Cloud (VNA). Throws a ValidationError (before any request) on bad options. */
 export const createClient = clientFactory<EclClient, EclClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<EclPollOperations>(description);
+export const toStatus = statusReader<EclPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `provider(ecl, { token })`. */
+/** Register this with the opwatch facade: `register(ecl, { token })`. */
 export const ecl: ProviderModule<EclClientOptions> & { createClient: typeof createClient } = {
   name: "ecl",
   description,

@@ -14,8 +14,8 @@ export const description = {
   "auth": {
     "type": "bearer"
   },
-  "defaultOperation": "getCatalogTask",
-  "operations": {
+  "defaultEndpoint": "getCatalogTask",
+  "endpoints": {
     "getCatalogTask": {
       "path": "/zones/{zone_id}/catalog_tasks/{task_id}",
       "accept": "application/json",

@@ -14,25 +14,25 @@ import type { components, operations, paths } from "./schema.js";
 export { description };
 export type { components, operations, paths };
 
-/** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export type KeycardPollOperations = {
+/** The poll endpoints (each reads one operation), by operationId: their path parameters and 200 bodies. */
+export type KeycardPollEndpoints = {
   getCatalogTask: PollEndpoint<operations["getCatalogTask"], "application/json">;
 };
 
-export type KeycardOperationName = keyof KeycardPollOperations;
+export type KeycardEndpointName = keyof KeycardPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type KeycardClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every Keycard endpoint, plus `getOperation`. */
-export type KeycardClient = TypedProviderClient<paths, KeycardPollOperations, "getCatalogTask">;
+export type KeycardClient = TypedProviderClient<paths, KeycardPollEndpoints, "getCatalogTask">;
 /** The normalized status of an operation of Keycard. */
-export type KeycardOperationStatus = OperationStatus<KeycardPollOperations[KeycardOperationName]["body"]>;
+export type KeycardOperationStatus = OperationStatus<KeycardPollEndpoints[KeycardEndpointName]["body"]>;
 
 /** Creates a client of Keycard. Throws a ValidationError (before any request) on bad options. */
 export const createClient = clientFactory<KeycardClient, KeycardClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<KeycardPollOperations>(description);
+export const toStatus = statusReader<KeycardPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `provider(keycard, { token })`. */
+/** Register this with the opwatch facade: `register(keycard, { token })`. */
 export const keycard: ProviderModule<KeycardClientOptions> & { createClient: typeof createClient } = {
   name: "keycard",
   description,

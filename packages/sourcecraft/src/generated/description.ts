@@ -14,8 +14,8 @@ export const description = {
   "auth": {
     "type": "bearer"
   },
-  "defaultOperation": "getSecretOperation",
-  "operations": {
+  "defaultEndpoint": "getSecretOperation",
+  "endpoints": {
     "getSecretOperation": {
       "path": "/operations/secrets/id:{operation_id}",
       "accept": "application/json",

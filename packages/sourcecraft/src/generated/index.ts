@@ -14,8 +14,8 @@ import type { components, operations, paths } from "./schema.js";
 export { description };
 export type { components, operations, paths };
 
-/** The endpoints that read one operation, by operationId: their path parameters and 200 bodies. */
-export type SourcecraftPollOperations = {
+/** The poll endpoints (each reads one operation), by operationId: their path parameters and 200 bodies. */
+export type SourcecraftPollEndpoints = {
   getSecretOperation: PollEndpoint<operations["getSecretOperation"], "application/json", "operation_id">;
   getMergeOperation: PollEndpoint<operations["getMergeOperation"], "application/json", "operation_id">;
   getCreateInvitesOperation: PollEndpoint<operations["getCreateInvitesOperation"], "application/json", "operation_id">;
@@ -23,20 +23,20 @@ export type SourcecraftPollOperations = {
   getDeleteMultilinkOperation: PollEndpoint<operations["getDeleteMultilinkOperation"], "application/json", "operation_id">;
 };
 
-export type SourcecraftOperationName = keyof SourcecraftPollOperations;
+export type SourcecraftEndpointName = keyof SourcecraftPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type SourcecraftClientOptions = ProviderClientOptions<typeof description>;
 /** A typed openapi-fetch client for every SourceCraft endpoint, plus `getOperation`. */
-export type SourcecraftClient = TypedProviderClient<paths, SourcecraftPollOperations, "getSecretOperation">;
+export type SourcecraftClient = TypedProviderClient<paths, SourcecraftPollEndpoints, "getSecretOperation">;
 /** The normalized status of an operation of SourceCraft. */
-export type SourcecraftOperationStatus = OperationStatus<SourcecraftPollOperations[SourcecraftOperationName]["body"]>;
+export type SourcecraftOperationStatus = OperationStatus<SourcecraftPollEndpoints[SourcecraftEndpointName]["body"]>;
 
 /** Creates a client of SourceCraft. Throws a ValidationError (before any request) on bad options. */
 export const createClient = clientFactory<SourcecraftClient, SourcecraftClientOptions>(description);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = statusReader<SourcecraftPollOperations>(description);
+export const toStatus = statusReader<SourcecraftPollEndpoints>(description);
 
-/** Register this with the opwatch facade: `provider(sourcecraft, { token })`. */
+/** Register this with the opwatch facade: `register(sourcecraft, { token })`. */
 export const sourcecraft: ProviderModule<SourcecraftClientOptions> & { createClient: typeof createClient } = {
   name: "sourcecraft",
   description,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Turns every specs/<provider>.yaml into packages/<provider>/ (@opwatch/<provider>).
+// Turns every specs/<provider>.yaml into packages/providers/<provider>/ (@opwatch/<provider>).
 //   pnpm generate          write the packages
 //   pnpm generate --check  write nothing; exit 1 listing every file that differs from what the specs produce
 //   --check-in-ci          --check when the CI environment variable is set, else write (turbo's pipeline
@@ -8,11 +8,12 @@
 //   --root DIR             work on another checkout (the generator's own tests use a copy)
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCliPackageJson, renderCliRegistry } from "./generator/render-cli.mjs";
 import { renderPackage } from "./generator/render-package.mjs";
 import { loadSpec } from "./generator/spec.mjs";
+import { providerDir } from "./lib/workspace-packages.mjs";
 
 const args = process.argv.slice(2);
 const rootIndex = args.indexOf("--root");
@@ -26,6 +27,19 @@ if (specFiles.length === 0) {
   process.exit(1);
 }
 
+// A provider package left at the old place (packages/<name>) would be a second workspace package of the same name.
+const misplaced = specFiles
+  .map((file) => file.slice(0, -".yaml".length))
+  .filter((name) => existsSync(join(root, "packages", name, "package.json")));
+if (misplaced.length > 0) {
+  console.error(
+    misplaced
+      .map((name) => `generate: packages/${name}/ holds a provider package; it belongs in ${providerDir(name)}/`)
+      .join("\n") + "\nMove it with `git mv` (history follows), then run `pnpm install`.",
+  );
+  process.exit(1);
+}
+
 /** @type {string[]} */
 const drifted = [];
 let written = 0;
@@ -34,8 +48,8 @@ const names = [];
 for (const file of specFiles) {
   const spec = await loadSpec(join(root, "specs", file));
   names.push(spec.name);
-  const packageDir = join(root, "packages", spec.name);
-  const directory = relative(root, packageDir).split(sep).join("/");
+  const directory = providerDir(spec.name);
+  const packageDir = join(root, ...directory.split("/"));
   const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")), directory);
   for (const [path, content] of Object.entries(files)) await emit(join(packageDir, path), content);
   if (check) drifted.push(...(await strayGeneratedFiles(packageDir, Object.keys(files))));

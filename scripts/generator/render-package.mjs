@@ -1,6 +1,7 @@
 // @ts-check
 // Renders every file of one provider package from its loaded spec. Pure: same spec in, same bytes out.
 import { readFile } from "node:fs/promises";
+import { providerDir } from "../lib/workspace-packages.mjs";
 import { renderDescription } from "./render-description.mjs";
 import { renderIndex } from "./render-index.mjs";
 import { renderReadme } from "./render-readme.mjs";
@@ -18,18 +19,23 @@ const OPENAPI_FETCH = "0.17.0";
  * @param {string} [directory] the package's folder relative to the repository root, with `/` (package.json `repository.directory`)
  * @returns {Promise<Record<string, string>>} package-relative path → content
  */
-export async function renderPackage(spec, existingPackageJson, directory = `packages/${spec.name}`) {
+export async function renderPackage(spec, existingPackageJson, directory = providerDir(spec.name)) {
   const header = HEADER_TS(spec.name);
+  // From the package's folder back to the repository root: packages/providers/<name> → ../../..
+  const toRoot = directory
+    .split("/")
+    .map(() => "..")
+    .join("/");
   return {
     "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0", directory),
     LICENSE: await readFile(new URL("../../LICENSE", import.meta.url), "utf8"),
     "tsconfig.json": json({
-      extends: "../../tsconfig.base.json",
+      extends: `${toRoot}/tsconfig.base.json`,
       compilerOptions: { types: ["node"] },
       include: ["src", "test"],
     }),
     "tsconfig.build.json": json({
-      extends: "../../tsconfig.base.json",
+      extends: `${toRoot}/tsconfig.base.json`,
       compilerOptions: { rootDir: "src", outDir: "dist", types: [] },
       include: ["src"],
     }),

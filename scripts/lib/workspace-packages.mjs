@@ -1,8 +1,16 @@
 // @ts-check
-// The workspace's packages, found on disk (packages/<name> or packages/<group>/<name>), for the release
-// scripts and tests: API reports, docs, the consumer test, metadata checks.
+// The workspace's packages, found on disk (packages/<name> or packages/<group>/<name>), for the generator, the
+// release scripts and tests: API reports, docs, the consumer test, metadata checks.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
+/** The folder of every generated provider package (the workspace glob `packages/providers/*`). */
+export const PROVIDERS_DIR = "packages/providers";
+
+/** Where the generator writes the package of specs/<name>.yaml, relative to the root with `/`. @param {string} name */
+export function providerDir(name) {
+  return `${PROVIDERS_DIR}/${name}`;
+}
 
 /**
  * @typedef {{ name: string, version: string, private?: boolean, [key: string]: any }} PackageJson

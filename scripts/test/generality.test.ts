@@ -21,6 +21,7 @@ import { startScriptedServer } from "@opwatch/testkit";
 import { createWatcher, register, ValidationError } from "opwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { providerDir } from "../lib/workspace-packages.mjs";
 import { checkConventions } from "../spec-lint/check-conventions.mjs";
 import { SHAPES, type Shape, specText, TOKEN } from "./generality/shapes.js";
 
@@ -29,6 +30,8 @@ const require = createRequire(import.meta.url);
 const work = mkdtempSync(join(tmpdir(), "opwatch-generality-"));
 const envName = (name: string) => name.toUpperCase().replace(/-/g, "_");
 const identifier = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** A scratch provider package's folder (or a file in it), where the generator writes it. */
+const scratchPackage = (name: string, ...path: string[]) => join(work, ...providerDir(name).split("/"), ...path);
 
 /** Runs a command; resolves with its exit code and output (at most two at a time: a 2-core machine). */
 function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
@@ -71,7 +74,7 @@ beforeAll(async () => {
   // CLI's own dependencies plus the scratch packages for the CLI.
   const openapiFetch = realpathSync(join(root, "packages", "core", "node_modules", "openapi-fetch"));
   for (const shape of SHAPES) {
-    const modules = join(work, "packages", shape.name, "node_modules");
+    const modules = scratchPackage(shape.name, "node_modules");
     link(join(root, "packages", "core"), join(modules, "@opwatch", "core"));
     link(openapiFetch, join(modules, "openapi-fetch"));
   }
@@ -88,13 +91,13 @@ beforeAll(async () => {
     } else link(realpathSync(join(cliModules, entry)), join(work, "packages", "cli", "node_modules", entry));
   }
   for (const shape of SHAPES) {
-    link(join(work, "packages", shape.name), join(work, "packages", "cli", "node_modules", "@opwatch", shape.name));
+    link(scratchPackage(shape.name), join(work, "packages", "cli", "node_modules", "@opwatch", shape.name));
   }
 
   link(join(root, "node_modules", "@types"), join(work, "node_modules", "@types"));
   const tsc = require.resolve("typescript/bin/tsc");
   await inPairs([...SHAPES.map((s) => s.name)], async (name) => {
-    const built = await run([tsc, "-p", join(work, "packages", name, "tsconfig.build.json")]);
+    const built = await run([tsc, "-p", scratchPackage(name, "tsconfig.build.json")]);
     if (built.code !== 0) throw new Error(`${name} did not build:\n${built.output}`);
   });
   const cli = await run([tsc, "-p", join(work, "packages", "cli", "tsconfig.build.json")]);
@@ -123,7 +126,7 @@ describe("any provider from one spec file", { timeout: 120_000 }, () => {
 
   for (const shape of SHAPES) {
     it(`${shape.name} (${shape.about}): waits through the facade and the CLI`, async () => {
-      const module = await import(pathToFileURL(join(work, "packages", shape.name, "dist", "index.js")).href);
+      const module = await import(pathToFileURL(scratchPackage(shape.name, "dist", "index.js")).href);
       const server = await serve(shape);
       try {
         const watcher = createWatcher({
@@ -173,7 +176,7 @@ describe("any provider from one spec file", { timeout: 120_000 }, () => {
 
   it("scratch-int: a JSON number in a ref is sent; '0' and 'abc' are refused before any request", async () => {
     const shape = SHAPES.find((s) => s.name === "scratch-int") as Shape;
-    const module = await import(pathToFileURL(join(work, "packages", shape.name, "dist", "index.js")).href);
+    const module = await import(pathToFileURL(scratchPackage(shape.name, "dist", "index.js")).href);
     const server = await serve(shape);
     try {
       const watcher = createWatcher({

@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderPackage } from "../generator/render-package.mjs";
 import { loadSpec } from "../generator/spec.mjs";
+import { providerDir } from "../lib/workspace-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const generate = (dir: string, ...args: string[]) =>
@@ -13,6 +14,12 @@ const generate = (dir: string, ...args: string[]) =>
     encoding: "utf8",
     env: { ...process.env, CI: "" },
   });
+
+/** A provider package's folder (or a file in it) under a checkout: <dir>/packages/providers/<name>/… */
+const provider = (dir: string, name: string, ...path: string[]) => join(dir, ...providerDir(name).split("/"), ...path);
+const PROVIDERS = readdirSync(join(root, "specs"))
+  .filter((file) => file.endsWith(".yaml"))
+  .map((file) => file.slice(0, -".yaml".length));
 
 const temps: string[] = [];
 afterEach(() => {
@@ -24,7 +31,7 @@ function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "opwatch-generate-"));
   temps.push(dir);
   cpSync(join(root, "specs"), join(dir, "specs"), { recursive: true });
-  for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
+  for (const name of PROVIDERS) {
     for (const part of [
       "src",
       "test",
@@ -34,7 +41,7 @@ function scratch(): string {
       "tsconfig.json",
       "tsconfig.build.json",
     ]) {
-      cpSync(join(root, "packages", name, part), join(dir, "packages", name, part), { recursive: true });
+      cpSync(provider(root, name, part), provider(dir, name, part), { recursive: true });
     }
   }
   for (const part of ["package.json", join("src", "generated")]) {
@@ -62,11 +69,11 @@ describe("the generator", { timeout: 120_000 }, () => {
 
   it("--check fails and names the file when a generated file was edited by hand", () => {
     const dir = scratch();
-    const file = join(dir, "packages", "bentley", "src", "generated", "description.ts");
+    const file = provider(dir, "bentley", "src", "generated", "description.ts");
     writeFileSync(file, `${readFileSync(file, "utf8")}// hand edit\n`);
     const check = generate(dir, "--check");
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain("packages/bentley/src/generated/description.ts");
+    expect(check.stderr).toContain("packages/providers/bentley/src/generated/description.ts");
     expect(readFileSync(file, "utf8")).toContain("// hand edit");
   });
 
@@ -80,7 +87,7 @@ describe("the generator", { timeout: 120_000 }, () => {
     expect(generate(dir, "--check").status).toBe(1);
     expect(generate(dir).status).toBe(0);
     expect(generate(dir, "--check").status).toBe(0);
-    expect(readFileSync(join(dir, "packages", "sourcecraft", "src", "generated", "description.ts"), "utf8")).toContain(
+    expect(readFileSync(provider(dir, "sourcecraft", "src", "generated", "description.ts"), "utf8")).toContain(
       '"displayName": "SourceCraft Cloud"',
     );
   });
@@ -90,14 +97,22 @@ describe("the generator", { timeout: 120_000 }, () => {
     const source = readFileSync(join(dir, "specs", "sourcecraft.yaml"), "utf8");
     writeFileSync(join(dir, "specs", "acme.yaml"), source.replace("displayName: SourceCraft", "displayName: Acme"));
     expect(generate(dir).status).toBe(0);
-    const pkg = JSON.parse(readFileSync(join(dir, "packages", "acme", "package.json"), "utf8"));
+    // …in packages/providers/acme, with metadata and tsconfigs that know it sits there.
+    expect(existsSync(join(dir, "packages", "acme"))).toBe(false);
+    const pkg = JSON.parse(readFileSync(join(dir, "packages", "providers", "acme", "package.json"), "utf8"));
     expect(pkg.name).toBe("@opwatch/acme");
-    const index = readFileSync(join(dir, "packages", "acme", "src", "generated", "index.ts"), "utf8");
+    expect(pkg.repository.directory).toBe("packages/providers/acme");
+    expect(pkg.homepage).toBe("https://github.com/opwatch/opwatch/tree/main/packages/providers/acme#readme");
+    for (const tsconfig of ["tsconfig.json", "tsconfig.build.json"]) {
+      const extended = JSON.parse(readFileSync(provider(dir, "acme", tsconfig), "utf8")).extends;
+      expect(resolve(provider(dir, "acme"), extended), tsconfig).toBe(join(dir, "tsconfig.base.json"));
+    }
+    const index = readFileSync(provider(dir, "acme", "src", "generated", "index.ts"), "utf8");
     expect(index).toContain("export const acme: ProviderModule<AcmeClientOptions>");
     // Only what the spec says: the generic part is core's helper.
     expect(index.trimEnd().split("\n").length).toBeLessThanOrEqual(45);
     expect(pkg.scripts.test).toContain("vitest run");
-    expect(readFileSync(join(dir, "packages", "acme", "test", "spec-contract.test.ts"), "utf8")).toContain(
+    expect(readFileSync(provider(dir, "acme", "test", "spec-contract.test.ts"), "utf8")).toContain(
       'specContract("acme", { createClient, description, toStatus });',
     );
     // The CLI reaches it with no edit to packages/cli: registry and dependency are generated.
@@ -118,9 +133,20 @@ describe("the generator", { timeout: 120_000 }, () => {
     ).not.toHaveProperty("@opwatch/acme");
   });
 
+  it("refuses a provider package left at the old place, packages/<name>", () => {
+    const dir = scratch();
+    mkdirSync(join(dir, "packages", "ecl"));
+    cpSync(provider(dir, "ecl", "package.json"), join(dir, "packages", "ecl", "package.json"));
+    for (const args of [[], ["--check"]]) {
+      const result = generate(dir, ...args);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("packages/ecl/ holds a provider package; it belongs in packages/providers/ecl/");
+    }
+  });
+
   it("keeps each generated index.ts to what is provider-specific (at most 45 lines)", () => {
-    for (const name of ["bentley", "ecl", "keycard", "sourcecraft"]) {
-      const index = readFileSync(join(root, "packages", name, "src", "generated", "index.ts"), "utf8");
+    for (const name of PROVIDERS) {
+      const index = readFileSync(provider(root, name, "src", "generated", "index.ts"), "utf8");
       expect(index.trimEnd().split("\n").length, name).toBeLessThanOrEqual(45);
     }
   });
@@ -136,7 +162,7 @@ describe("the generator", { timeout: 120_000 }, () => {
   });
 
   it("types open enums as known literals plus any string", () => {
-    const schema = readFileSync(join(root, "packages", "ecl", "src", "generated", "schema.ts"), "utf8");
+    const schema = readFileSync(provider(root, "ecl", "src", "generated", "schema.ts"), "utf8");
     expect(schema).toContain('OperationStatus: components["schemas"]["KnownOperationStatus"] | (string & {});');
     expect(schema).toMatch(/KnownOperationStatus: "PROCESSING" \| "STUCK" \| "COMPLETE" \| "ERROR";/);
   });

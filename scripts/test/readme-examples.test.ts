@@ -1,11 +1,12 @@
 // Every ```ts block in a package README must type-check against the built packages, so that the
 // documented examples keep working as the APIs move.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { workspacePackages } from "../lib/workspace-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 // Inside the repository, so that the examples resolve "opwatch" and "@opwatch/*" as an app would.
@@ -14,13 +15,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function examples(): { name: string; code: string }[] {
   const found: { name: string; code: string }[] = [];
-  for (const pkg of readdirSync(join(root, "packages")).sort()) {
+  for (const { dir } of workspacePackages(root)) {
     let readme: string;
     try {
-      readme = readFileSync(join(root, "packages", pkg, "README.md"), "utf8");
+      readme = readFileSync(join(root, dir, "README.md"), "utf8");
     } catch {
       continue;
     }
+    const pkg = basename(dir);
     [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].forEach((match, i) => {
       found.push({ name: `${pkg}-${i + 1}`, code: match[1] ?? "" });
     });

@@ -1,7 +1,8 @@
 import createFetchClient, { type Client } from "openapi-fetch";
 import type { ProviderDescription } from "./description.js";
+import { networkError } from "./network.js";
 import { type ClientOptions, setUpClient } from "./options.js";
-import { networkError, type ProviderClientBase, readerOf } from "./read.js";
+import { type ProviderClientBase, readerOf } from "./read.js";
 import { followRedirects } from "./redirect.js";
 
 /**

@@ -1,4 +1,4 @@
-import { AbortError, NetworkError, TimeoutError } from "./errors.js";
+import { AbortError, NetworkError, type OpwatchError, TimeoutError } from "./errors.js";
 
 /** The one abort error of opwatch: the caller's signal fired during `what` ("read", "wait"). @internal */
 export function abortError(provider: string | undefined, signal: AbortSignal, what = "read"): AbortError {
@@ -37,60 +37,93 @@ export interface Limits {
 }
 
 /**
- * Runs `work` under one timer — the sooner of `timeoutMs` and `deadline` — and the caller's signal:
- * `work` gets a signal that fires on either, and the returned promise settles at that instant even when
- * `work` ignores its signal. A timeout becomes a retryable `NetworkError`, the deadline a `TimeoutError`,
- * the caller's signal an `AbortError`. Leaves no timer or listener behind. @internal
+ * The abort signal of one limited run, made on first use: a `fetch` that never reads its `signal` cannot
+ * be aborted, so it costs no `AbortController`; one that reads it (undici, browsers, any wrapper that
+ * spreads the init) gets a real signal, already aborted if the run was stopped before it asked. @internal
  */
-export function withLimits<T>(limits: Limits, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export interface Cut {
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs `work` under one timer — the sooner of `timeoutMs` and `deadline` — and the caller's signal:
+ * `work` gets a {@link Cut} whose signal fires on either, and the returned promise settles at that instant
+ * even when `work` ignores its signal. A timeout becomes a retryable `NetworkError`, the deadline a
+ * `TimeoutError`, the caller's signal an `AbortError`. Leaves no timer or listener behind. @internal
+ */
+export function withLimits<T>(limits: Limits, work: (cut: Cut) => Promise<T>): Promise<T> {
   const { provider, signal } = limits;
   if (signal?.aborted) return Promise.reject(abortError(provider, signal));
-  const now = Date.now();
-  const untilDeadline = limits.deadline === undefined ? Number.POSITIVE_INFINITY : limits.deadline - now;
+  const untilDeadline = limits.deadline === undefined ? Number.POSITIVE_INFINITY : limits.deadline - Date.now();
   if (untilDeadline <= 0) return Promise.reject(deadlineError(limits));
-  const byDeadline = untilDeadline < limits.timeoutMs;
-  const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    let stop: OpwatchStop | undefined;
-    const finish = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const halt = (why: OpwatchStop) => {
-      if (stop) return;
-      stop = why;
-      finish();
-      const error =
-        why === "abort"
-          ? abortError(provider, signal as AbortSignal)
-          : why === "deadline"
-            ? deadlineError(limits)
-            : new NetworkError(
-                `${provider}: the ${limits.what} timed out after ${limits.timeoutMs} ms, so check the network or raise the timeoutMs option.`,
-                { provider },
-              );
-      controller.abort(error);
-      reject(error);
-    };
-    const onAbort = () => halt("abort");
-    const timer = setTimeout(
-      () => halt(byDeadline ? "deadline" : "timeout"),
-      Math.min(untilDeadline, limits.timeoutMs),
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
-    work(controller.signal).then(
+    const run = new LimitedRun(limits, untilDeadline < limits.timeoutMs, reject);
+    run.timer = setTimeout(expire, Math.min(untilDeadline, limits.timeoutMs), run);
+    signal?.addEventListener("abort", run, { once: true });
+    work(run).then(
       (value) => {
-        if (stop) return;
-        finish();
-        resolve(value);
+        if (run.finish()) resolve(value);
       },
       (error: unknown) => {
-        if (stop) return;
-        finish();
-        reject(error);
+        if (run.finish()) reject(error);
       },
     );
   });
+}
+
+/** One run of {@link withLimits}: its timer, its lazily made signal, and how it stopped. */
+class LimitedRun implements Cut {
+  timer: ReturnType<typeof setTimeout> | undefined;
+  private controller: AbortController | undefined;
+  private stopped: OpwatchError | undefined;
+
+  constructor(
+    private readonly limits: Limits,
+    readonly byDeadline: boolean,
+    private readonly reject: (error: OpwatchError) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.stopped) this.controller.abort(this.stopped);
+    }
+    return this.controller.signal;
+  }
+
+  /** The caller's signal fired (this object is its listener). */
+  handleEvent(): void {
+    this.halt("abort");
+  }
+
+  /** Clears the timer and the listener; false when the run was already stopped. */
+  finish(): boolean {
+    if (this.stopped) return false;
+    clearTimeout(this.timer);
+    this.limits.signal?.removeEventListener("abort", this);
+    return true;
+  }
+
+  halt(why: OpwatchStop): void {
+    if (!this.finish()) return;
+    const { provider, signal, what, timeoutMs } = this.limits;
+    const error =
+      why === "abort"
+        ? abortError(provider, signal as AbortSignal)
+        : why === "deadline"
+          ? deadlineError(this.limits)
+          : new NetworkError(
+              `${provider}: the ${what} timed out after ${timeoutMs} ms, so check the network or raise the timeoutMs option.`,
+              { provider },
+            );
+    this.stopped = error;
+    this.controller?.abort(error);
+    this.reject(error);
+  }
+}
+
+function expire(run: LimitedRun): void {
+  run.halt(run.byDeadline ? "deadline" : "timeout");
 }
 
 type OpwatchStop = "abort" | "deadline" | "timeout";

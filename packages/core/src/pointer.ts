@@ -12,13 +12,21 @@ export function pointerTokens(pointer: string): string[] {
 
 /** Reads an RFC 6901 JSON pointer (`/a/b~1c`); `undefined` when any step is missing. */
 export function readPointer(value: unknown, pointer: string): unknown {
+  if (pointer.includes("~")) return pointerTokens(pointer).reduce(child, value);
+  // Every read of a body follows a few pointers: walk the string itself, no token array.
   let current = value;
-  for (const key of pointerTokens(pointer)) {
-    if (current === null || typeof current !== "object") return undefined;
-    if (!Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
+  for (let start = 1; start <= pointer.length; ) {
+    let end = pointer.indexOf("/", start);
+    if (end === -1) end = pointer.length;
+    current = child(current, pointer.slice(start, end));
+    start = end + 1;
   }
   return current;
+}
+
+function child(current: unknown, key: string): unknown {
+  if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
+  return (current as Record<string, unknown>)[key];
 }
 
 /** Reads a scalar as a string: strings as they are, numbers and booleans spelled as JSON spells them. */

@@ -13,28 +13,36 @@ const EPOCH_THRESHOLD = 1_000_000_000;
  * When several say something, the longest wait wins.
  */
 export function readPushback(headers: Headers, httpStatus: number, now: number = Date.now()): number | undefined {
-  const waits: number[] = [];
-  const retryAfter = parseRetryAfter(headers.get("retry-after"), now);
-  if (retryAfter !== undefined) waits.push(retryAfter);
+  // Read on every answer, so no allocation unless a header is there.
   const limited = httpStatus === 429;
-
-  for (const prefix of ["ratelimit", "x-ratelimit"]) {
-    const reset = headers.get(`${prefix}-reset`);
-    if (reset === null) continue;
-    const remaining = headers.get(`${prefix}-remaining`);
-    if (!limited && !(remaining !== null && Number(remaining.trim()) === 0)) continue;
-    const seconds = resetSeconds(reset, now);
-    if (seconds !== undefined) waits.push(seconds);
-  }
-
+  let wait = parseRetryAfter(headers.get("retry-after"), now);
+  wait = longer(wait, rateLimitReset(headers, "ratelimit-reset", "ratelimit-remaining", limited, now));
+  wait = longer(wait, rateLimitReset(headers, "x-ratelimit-reset", "x-ratelimit-remaining", limited, now));
   const structured = headers.get("ratelimit");
   if (structured !== null) {
     for (const item of parseRateLimitItems(structured)) {
-      if (item.t === undefined) continue;
-      if (limited || item.r === 0) waits.push(item.t);
+      if (item.t !== undefined && (limited || item.r === 0)) wait = longer(wait, item.t);
     }
   }
-  return waits.length === 0 ? undefined : Math.max(...waits);
+  return wait;
+}
+
+const longer = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
+
+/** A `*-Reset` header, counted on a 429 or when its `*-Remaining` says 0. */
+function rateLimitReset(
+  headers: Headers,
+  resetName: string,
+  remainingName: string,
+  limited: boolean,
+  now: number,
+): number | undefined {
+  const reset = headers.get(resetName);
+  if (reset === null) return undefined;
+  const remaining = headers.get(remainingName);
+  if (!limited && !(remaining !== null && Number(remaining.trim()) === 0)) return undefined;
+  return resetSeconds(reset, now);
 }
 
 function resetSeconds(value: string, now: number): number | undefined {

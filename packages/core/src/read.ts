@@ -1,6 +1,7 @@
-import { withLimits } from "./deadline.js";
-import type { PollEndpointDescription, ProviderDescription } from "./description.js";
-import { AuthError, NetworkError, OpwatchError, ValidationError } from "./errors.js";
+import { type Limits, withLimits } from "./deadline.js";
+import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
+import { AuthError, ValidationError } from "./errors.js";
+import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
@@ -45,103 +46,162 @@ export function createOperationReader(
 
 /** The reader over options already checked (shared with `createProviderClient`). @internal */
 export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
-  const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
-  const getOperation = async (
-    params: PathParamValue | Readonly<Record<string, PathParamValue>>,
-    options: ReadOptions = {},
-  ): Promise<OperationSnapshot> => {
+  const plans = new Map<string, ReadPlan>();
+  // Not async: the checks throw here, turned into a rejection, and the read is withLimits' promise.
+  const read = (params: ReadParams, options: ReadOptions = {}): Promise<OperationSnapshot> => {
     try {
-      return await readOperation(description, setup, isAnswer, params, options);
-    } catch (error) {
-      // A token function may hand out a fresh token: ask it once more after a 401.
-      if (setup.refreshable && error instanceof AuthError && error.httpStatus === 401) {
-        return readOperation(description, setup, isAnswer, params, options);
+      const name = options.endpoint ?? description.defaultEndpoint;
+      let plan = plans.get(name);
+      if (plan === undefined) {
+        plan = planRead(description, setup, name);
+        plans.set(name, plan);
       }
-      throw error;
+      return readOperation(description, setup, plan, params, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
   };
+  // A token function may hand out a fresh token: ask it once more after a 401.
+  const getOperation = setup.refreshable
+    ? async (params: ReadParams, options?: ReadOptions): Promise<OperationSnapshot> => {
+        try {
+          return await read(params, options);
+        } catch (error) {
+          if (error instanceof AuthError && error.httpStatus === 401) return read(params, options);
+          throw error;
+        }
+      }
+    : read;
   return { provider: setup.provider, baseUrl: setup.baseUrl, description, getOperation };
 }
 
-async function readOperation(
-  description: ProviderDescription,
-  setup: ClientSetup,
-  isAnswer: (status: number) => boolean,
-  params: PathParamValue | Readonly<Record<string, PathParamValue>>,
-  options: ReadOptions,
-): Promise<OperationSnapshot> {
+type ReadParams = PathParamValue | Readonly<Record<string, PathParamValue>>;
+
+/** What every read of one endpoint shares, worked out once per reader. */
+interface ReadPlan {
+  /** The endpoint's operationId. */
+  readonly endpointName: string;
+  readonly endpoint: PollEndpointDescription;
+  readonly baseUrl: string;
+  /** For messages: "read of getOperation". */
+  readonly what: string;
+  /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The token is a function: its header is added per request. */
+  readonly askToken: boolean;
+  /** The last ids that passed the check: what they were given as, what they became, the URL. */
+  last?: CheckedIds;
+}
+
+interface CheckedIds {
+  readonly input: readonly unknown[];
+  readonly values: Readonly<Record<string, PathParamValue>>;
+  readonly url: string;
+}
+
+/**
+ * Checks the ids against the endpoint's schema and expands its path. A poll reads the same ids again and
+ * again, so the last ids that passed are remembered: the check is a pure function of them, and given the
+ * same values (compared with ===, so only strings and numbers can match) it has the same outcome.
+ */
+function checkIds(provider: string, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
+  const { pathParams } = plan.endpoint;
+  const last = plan.last;
+  if (last !== undefined) {
+    let same = true;
+    for (let i = 0; same && i < pathParams.length; i++)
+      same = input[(pathParams[i] as PathParamDescription).name] === last.input[i];
+    if (same) return last;
+  }
+  const values = validatePathParams(provider, pathParams, input);
+  const url = plan.baseUrl + expandPath(plan.endpoint.path, values, pathParams);
+  plan.last = { input: pathParams.map((param) => input[param.name]), values, url };
+  return plan.last;
+}
+
+function planRead(description: ProviderDescription, setup: ClientSetup, endpointName: string): ReadPlan {
   const { provider } = setup;
-  const endpointName = options.endpoint ?? description.defaultEndpoint;
-  const endpoint = description.endpoints[endpointName];
+  const endpoint = Object.hasOwn(description.endpoints, endpointName) ? description.endpoints[endpointName] : undefined;
   if (!endpoint) {
     throw new ValidationError(
       `${provider}: unknown endpoint ${JSON.stringify(endpointName)}; expected one of ${Object.keys(description.endpoints).join(", ")}.`,
       { provider },
     );
   }
-  const values = validatePathParams(provider, endpoint.pathParams, toParamValues(provider, endpoint, params));
-  const { deadline } = options;
+  const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
+  const fixed = setup.refreshable ? undefined : setup.authValue();
+  if (typeof fixed === "string") headers[setup.authHeader] = fixed;
+  const askToken = typeof fixed !== "string";
+  const what = `read of ${endpointName}`;
+  return { endpointName, endpoint, baseUrl: setup.baseUrl, what, headers, askToken };
+}
+
+/**
+ * One read: ids checked (throws), then one GET (plus same-origin redirects) under the read's limits, the
+ * answer as a snapshot.
+ */
+function readOperation(
+  description: ProviderDescription,
+  setup: ClientSetup,
+  plan: ReadPlan,
+  params: ReadParams,
+  options: ReadOptions,
+): Promise<OperationSnapshot> {
+  const { provider } = setup;
+  const { endpoint, endpointName } = plan;
+  const checked = checkIds(provider, plan, toParamValues(provider, endpoint, params));
+  // A copy: the snapshot's params go out to the caller (status.ref.params), the checked ones stay here.
+  const values = { ...checked.values };
+  const { deadline, signal, ifNoneMatch } = options;
   if (deadline !== undefined && (typeof deadline !== "number" || Number.isNaN(deadline))) {
     throw new ValidationError(
       `${provider}: the deadline read option must be epoch milliseconds, got ${String(deadline)}.`,
-      {
-        provider,
-      },
+      { provider },
     );
   }
-  const url = setup.baseUrl + expandPath(endpoint.path, values, endpoint.pathParams);
-  const limits = {
-    provider,
-    what: `read of ${endpointName}`,
-    timeoutMs: setup.timeoutMs,
-    deadline,
-    signal: options.signal,
-  };
-  return withLimits(limits, async (signal) => {
-    const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
-    headers[setup.authHeader] = await setup.authValue();
-    if (options.ifNoneMatch !== undefined && endpoint.conditional) headers["if-none-match"] = options.ifNoneMatch;
-    const send = (target: string) =>
-      setup.fetch(target, { method: "GET", headers, redirect: "manual", signal }).catch((error: unknown) => {
-        throw networkError(setup, error);
-      });
-    let answer = { response: await send(url), url };
+  const url = checked.url;
+  const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
+  return withLimits(limits, async (cut) => {
+    const headers: Record<string, string> = { ...plan.headers };
+    if (plan.askToken) headers[setup.authHeader] = await setup.authValue();
+    const conditional = ifNoneMatch !== undefined && endpoint.conditional;
+    if (conditional) headers["if-none-match"] = ifNoneMatch;
+    // An own getter, so a fetch that never reads the signal costs no AbortController, and a wrapper that
+    // spreads the init still passes a live one on.
+    const init: RequestInit = {
+      method: "GET",
+      headers,
+      redirect: "manual",
+      get signal() {
+        return cut.signal;
+      },
+    };
+    let response: Response;
+    try {
+      response = await setup.fetch(url, init);
+    } catch (error) {
+      throw networkError(setup, error);
+    }
+    let answer = { response, url };
     const { status } = answer.response;
-    if (status >= 300 && status < 400) answer = await followRedirects(setup, endpointName, answer, isAnswer, send);
-    return toSnapshot(
-      description,
-      setup,
-      endpointName,
-      values,
-      answer.response,
-      answer.url,
-      (response) =>
-        response.text().catch((error: unknown) => {
-          throw networkError(setup, error);
-        }),
-      headers["if-none-match"] !== undefined,
-    );
+    if (status >= 300 && status < 400) {
+      const resend = (target: string) => send(setup, target, init);
+      answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
+    }
+    return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
   });
 }
 
-const inBrowser = (): boolean =>
-  typeof (globalThis as { document?: unknown }).document === "object" ||
-  typeof (globalThis as { importScripts?: unknown }).importScripts === "function";
+/** A status the spec maps to a state (Keycard's 303): an answer, not a redirect to follow. */
+const isAnswer = (description: ProviderDescription, status: number): boolean =>
+  description.adapter.redirects?.[String(status)] !== undefined;
 
-/** A failure with no HTTP answer; in a browser, a fetch `TypeError` is most often CORS, so the message says so. @internal */
-export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
-  if (error instanceof OpwatchError) return error;
-  const { provider, baseUrl, secrets } = setup;
-  const reason = error instanceof Error ? error.message : String(error);
-  const hint =
-    error instanceof TypeError && inBrowser()
-      ? `in a browser this is often CORS: the server must allow this origin and the headers ${setup.authHeaderName} and If-None-Match, and expose ETag, Retry-After and Location`
-      : "check the network and the baseUrl option";
-  return new NetworkError(`${provider}: the request to ${baseUrl} failed (${reason}); ${hint}.`, {
-    provider,
-    cause: error,
-    secrets,
-  });
+async function send(setup: ClientSetup, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await setup.fetch(url, init);
+  } catch (error) {
+    throw networkError(setup, error);
+  }
 }
 
 function toParamValues(

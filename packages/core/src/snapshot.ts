@@ -1,5 +1,6 @@
 import type { ProviderDescription } from "./description.js";
 import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
+import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { readPushback } from "./pushback.js";
@@ -22,8 +23,8 @@ export interface OperationSnapshot<Body = unknown> {
 
 /**
  * Turns the answer to one read into a snapshot: 304, a redirect the spec maps to a state, a JSON object
- * body; any other answer becomes the typed error for it. `readText` reads the body (under the read's
- * deadline). @internal
+ * body; any other answer becomes the typed error for it. The body is read under the read's limits (the
+ * caller's `withLimits`). @internal
  */
 export async function toSnapshot(
   description: ProviderDescription,
@@ -32,7 +33,6 @@ export async function toSnapshot(
   params: Record<string, PathParamValue>,
   response: Response,
   requestUrl: string,
-  readText: (response: Response) => Promise<string>,
   sentIfNoneMatch: boolean,
 ): Promise<OperationSnapshot> {
   const { provider, secrets } = setup;
@@ -54,8 +54,8 @@ export async function toSnapshot(
     snapshot.notModified = true;
     return snapshot;
   }
-  const redirects = description.adapter.redirects ?? {};
   if (response.type === "opaqueredirect") {
+    const redirects = description.adapter.redirects ?? {};
     // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
     // status to a state, the redirect itself is the answer; its target stays unknown.
     const [only, ...others] = Object.keys(redirects);
@@ -70,7 +70,10 @@ export async function toSnapshot(
   }
   if (status >= 300 && status < 400) {
     const location = headers.get("location");
-    const target = location && redirects[String(status)] ? resolve(location, response.url || requestUrl) : undefined;
+    const target =
+      location && description.adapter.redirects?.[String(status)]
+        ? resolve(location, response.url || requestUrl)
+        : undefined;
     if (target === undefined) {
       throw new ResponseError(
         `${provider}: ${endpoint} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
@@ -82,7 +85,12 @@ export async function toSnapshot(
     return snapshot;
   }
 
-  const text = await readText(response);
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw networkError(setup, error);
+  }
   const body = parseJson(text);
   if (response.ok) {
     if (body === null || typeof body !== "object") {

@@ -1,4 +1,4 @@
-import type { OperationState, ProviderDescription, StatusDescription } from "./description.js";
+import type { OperationState, ProviderDescription, StateMapping, StateRule, StatusDescription } from "./description.js";
 import { readPointer, readString } from "./pointer.js";
 import type { OperationSnapshot } from "./snapshot.js";
 import { parseTimestamp } from "./timestamps.js";
@@ -55,13 +55,13 @@ export function toOperationStatus<Raw>(
     params: snapshot.params,
     baseUrl,
   };
-  const fallbackId = String(Object.values(snapshot.params).at(-1) ?? "");
+  const fallbackId = () => String(Object.values(snapshot.params).at(-1) ?? "");
 
   const redirectState = adapter.redirects?.[String(snapshot.httpStatus)];
   if (redirectState && snapshot.body === undefined) {
     return {
       provider: description.name,
-      id: fallbackId,
+      id: fallbackId(),
       ref,
       state: redirectState,
       done: isTerminal(redirectState),
@@ -79,18 +79,9 @@ export function toOperationStatus<Raw>(
   const rawStatus = readString(body, adapter.status.pointer);
   const mapped = stateOf(adapter.status, body);
   const progress = readProgress(body, adapter.progress);
-  const failed = mapped.state === "failed" || mapped.state === "canceled";
-  const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
-  const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
-  const error =
-    mapped.state === "failed"
-      ? { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` }
-      : failed && message
-        ? { ...(code ? { code } : {}), message }
-        : undefined;
   return {
     provider: description.name,
-    id: readString(body, adapter.id) || fallbackId,
+    id: readString(body, adapter.id) || fallbackId(),
     ref,
     state: mapped.state,
     done: isTerminal(mapped.state),
@@ -98,10 +89,26 @@ export function toOperationStatus<Raw>(
     progress,
     createdAt: readTimestamp(body, adapter.createdAt),
     updatedAt: readTimestamp(body, adapter.updatedAt),
-    error,
+    error:
+      mapped.state === "failed" || mapped.state === "canceled" ? failure(adapter, mapped, body, rawStatus) : undefined,
     resultUrl: undefined,
     raw: body,
   };
+}
+
+/** Why an operation failed or was canceled (read only then): a failed one always gets a message. */
+function failure(
+  adapter: ProviderDescription["adapter"],
+  mapped: MappedState,
+  body: unknown,
+  rawStatus: string | undefined,
+): OperationStatus["error"] {
+  const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
+  const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
+  if (mapped.state === "failed") {
+    return { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` };
+  }
+  return message ? { ...(code ? { code } : {}), message } : undefined;
 }
 
 export interface MappedState {
@@ -119,7 +126,9 @@ export interface MappedState {
  * word (a string, number or boolean at `pointer`) looked up in `map` case-insensitively, else `unknown`.
  */
 export function stateOf(status: StatusDescription, body: unknown): MappedState {
-  for (const [index, rule] of (status.when ?? []).entries()) {
+  const rules = status.when ?? [];
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index] as StateRule;
     const value = readPointer(body, rule.pointer);
     const matches =
       rule.present !== undefined
@@ -137,14 +146,26 @@ export function stateOf(status: StatusDescription, body: unknown): MappedState {
   }
   const raw = readString(body, status.pointer);
   if (raw === undefined || !status.map) return { state: "unknown" };
-  const wanted = raw.trim().toLowerCase();
-  for (const [word, mapping] of Object.entries(status.map)) {
-    if (word.toLowerCase() !== wanted) continue;
-    return typeof mapping === "string"
-      ? { state: mapping, by: `map/${word}` }
-      : { state: mapping.state, by: `map/${word}`, ...(mapping.code ? { code: mapping.code } : {}) };
+  const found = wordsOf(status.map).get(raw.trim().toLowerCase());
+  if (found === undefined) return { state: "unknown" };
+  const [by, mapping] = found;
+  return typeof mapping === "string"
+    ? { state: mapping, by }
+    : { state: mapping.state, by, ...(mapping.code ? { code: mapping.code } : {}) };
+}
+
+/** A status map by lower-cased word (the first spelling wins) with its `map/<word>`, built once per description. */
+const lowerCased = new WeakMap<object, Map<string, [string, StateMapping]>>();
+function wordsOf(map: Readonly<Record<string, StateMapping>>): Map<string, [string, StateMapping]> {
+  let words = lowerCased.get(map);
+  if (words === undefined) {
+    words = new Map();
+    for (const [word, mapping] of Object.entries(map)) {
+      if (!words.has(word.toLowerCase())) words.set(word.toLowerCase(), [`map/${word}`, mapping]);
+    }
+    lowerCased.set(map, words);
   }
-  return { state: "unknown" };
+  return words;
 }
 
 function sameScalar(value: unknown, expected: string | number | boolean | null | undefined): boolean {

@@ -6,6 +6,11 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 /** Parses a provider timestamp into a `Date`; `undefined` for null, empty or unreadable values. */
 export function parseTimestamp(value: unknown): Date | undefined {
   if (typeof value !== "string" || value === "") return undefined;
+  // The common case first (the two forms exclude each other: with and without a zone).
+  if (RFC3339.test(value)) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+  }
   const zoneless = ZONELESS.exec(value);
   if (zoneless) {
     const [y, mo, d, h, mi, s] = [1, 3, 4, 5, 6, 7].map((i) => Number(zoneless[i]));
@@ -22,9 +27,7 @@ export function parseTimestamp(value: unknown): Date | undefined {
       date.getUTCSeconds() === s;
     return kept ? date : undefined;
   }
-  if (!RFC3339.test(value)) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return undefined;
 }
 
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP-date (RFC 9110). */

@@ -37,6 +37,22 @@ describe("createOperationReader", () => {
     expect(seen).toEqual([{ url: "https://us.acme.test/jobs/a%20b%2Fc", token: TOKEN, redirect: "manual" }]);
   });
 
+  it("checks each read's ids: a repeated id reads the same URL, a changed or bad one is checked again", async () => {
+    const { seen, fetch } = recording(job);
+    const reader = createOperationReader(description, { token: TOKEN, fetch });
+    const first = await reader.getOperation("j1");
+    const again = await reader.getOperation({ job: "j1" });
+    expect(again.params).toEqual({ job: "j1" });
+    expect(again.params).not.toBe(first.params); // each snapshot gets its own params
+    await expect(reader.getOperation("")).rejects.toThrow(/must not be empty/);
+    await reader.getOperation("j/2");
+    expect(seen.map((s) => s.url)).toEqual([
+      "https://eu.acme.test/jobs/j1",
+      "https://eu.acme.test/jobs/j1",
+      "https://eu.acme.test/jobs/j%2F2",
+    ]);
+  });
+
   it("follows a same-origin redirect by hand, with the token, at most MAX_REDIRECTS times", async () => {
     const { seen, fetch } = recording((url) =>
       url === "https://eu.acme.test/jobs/j1"
@@ -102,6 +118,33 @@ describe("createOperationReader", () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain("timed out after 20 ms");
     expect(signal?.aborted).toBe(true);
+  });
+
+  it("hands a live signal to a fetch wrapper that spreads the init, and an aborted one to a late reader", async () => {
+    let spread: AbortSignal | undefined;
+    const wrapper: typeof globalThis.fetch = (_input, init) => {
+      spread = { ...init }.signal ?? undefined;
+      return new Promise(() => undefined);
+    };
+    const error = await createOperationReader(description, { token: TOKEN, fetch: wrapper, timeoutMs: 20 })
+      .getOperation("j1")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(spread?.aborted).toBe(true);
+    expect(spread?.reason).toBe(error);
+
+    let kept: RequestInit | undefined;
+    const late: typeof globalThis.fetch = (_input, init) => {
+      kept = init;
+      return new Promise(() => undefined);
+    };
+    const cut = await createOperationReader(description, { token: TOKEN, fetch: late })
+      .getOperation("j1", { deadline: Date.now() + 20 })
+      .catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(TimeoutError);
+    // Read only after the cut: the signal is made then, already aborted with the same error.
+    expect(kept?.signal?.aborted).toBe(true);
+    expect(kept?.signal?.reason).toBe(cut);
   });
 
   it("rejects with AbortError when the caller's signal fires mid-read, and leaves no timer", async () => {

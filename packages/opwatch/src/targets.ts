@@ -162,9 +162,12 @@ export class Targets {
       }
       throw refUnrecognized(target, [...this.#registrations.keys()]);
     }
-    assertRef(target);
-    // Known endpoint and valid path params: what get() would refuse, ref() refuses with the same error.
-    assertRef(target, this.registration(target.provider).description);
+    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
+    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
+    const provider = (target as { provider?: unknown } | null)?.provider;
+    const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
+    assertRef(target, registered?.description);
+    if (!registered) this.registration(target.provider);
     return {
       provider: target.provider,
       endpoint: target.endpoint,

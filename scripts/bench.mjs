@@ -11,29 +11,21 @@
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop.
 import { fork, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
-import { bentley } from "@opwatch/bentley";
-import { build } from "esbuild";
-import { createWatcher, register } from "opwatch";
+import { fileURLToPath } from "node:url";
+import { bundleSection } from "./bench/bundle.mjs";
+import { cpuSection } from "./bench/cpu.mjs";
 import { dominates, pacingTable } from "./bench/pacing.mjs";
+import { x } from "./bench/stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wanted = new Set(process.argv.slice(2));
 const run = (section) => wanted.size === 0 || wanted.has(section);
 const failures = [];
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const x = (ratio) => `${ratio.toFixed(2)}×`;
 
 console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${(await import("node:os")).loadavg()[0].toFixed(1)}\n`,
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${loadavg()[0].toFixed(1)}\n`,
 );
 
 // The loopback server (a child process) for the loopback CPU figures and the load runs.
@@ -48,137 +40,9 @@ if (run("cpu") || run("load")) {
 }
 const base = server ? `http://127.0.0.1:${(await ask()).port}` : "";
 
-const OP_PATH = "/schedules/2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f/operations/op-bench-999999999";
-const BENTLEY_ACCEPT = "application/vnd.bentley.itwin-platform.v1+json";
+if (run("cpu")) await cpuSection(root, base);
 
-if (run("cpu")) {
-  const requireFromCore = createRequire(join(root, "packages", "core", "package.json"));
-  const openapiFetch = await import(pathToFileURL(requireFromCore.resolve("openapi-fetch")).href);
-  const createFetchClient = openapiFetch.default?.default ?? openapiFetch.default;
-  const body = JSON.stringify({
-    operation: {
-      id: "op-bench",
-      createdAt: "2026-01-01T00:00:00Z",
-      updatedAt: "2026-01-01T00:00:30Z",
-      status: "Started",
-      subStatus: null,
-      percentComplete: 42.5,
-      failureDescription: null,
-    },
-  });
-  const stubFetch = async () =>
-    new Response(body, { status: 200, headers: { "content-type": BENTLEY_ACCEPT, etag: '"v1"' } });
-  const headers = { authorization: "Bearer bench-token-0123456789", accept: BENTLEY_ACCEPT };
-  const params = { path: { scheduleId: "2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f", operationId: "op-bench-999999999" } };
-
-  const variants = (fetchImpl, baseUrl) => {
-    const client = createFetchClient({ baseUrl, fetch: fetchImpl, headers });
-    const watcher = createWatcher({
-      providers: [register(bentley, { token: "bench-token-0123456789", baseUrl, fetch: fetchImpl })],
-    });
-    const ref = watcher.ref(`${baseUrl}${OP_PATH}`);
-    return {
-      "raw fetch + json()": async () => {
-        const response = await fetchImpl(`${baseUrl}${OP_PATH}`, { headers });
-        await response.json();
-      },
-      // A reference, not a target: what any per-request timeout costs on this transport (opwatch's reads
-      // must have one; raw fetch has none).
-      "fetch + 30 s timeout": async () => {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 30_000);
-        const response = await fetchImpl(`${baseUrl}${OP_PATH}`, { headers, signal: controller.signal });
-        await response.json();
-        clearTimeout(timer);
-      },
-      "openapi-fetch GET": async () => {
-        await client.GET("/schedules/{scheduleId}/operations/{operationId}", { params });
-      },
-      "opwatch get()": async () => {
-        await watcher.get(ref);
-      },
-    };
-  };
-  const cpuPerRead = async (fn, reads) => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < reads; i++) await fn();
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / reads;
-  };
-  const measure = async (label, fns, reads, rounds) => {
-    for (const fn of Object.values(fns)) await cpuPerRead(fn, Math.ceil(reads / 4)); // warm-up
-    const perRound = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
-    // Each round starts with the next variant, so none always follows the same one (and pays for the
-    // garbage it left: the collector's work lands on whoever allocates next).
-    const entries = Object.entries(fns);
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < entries.length; k++) {
-        const [name, fn] = entries[(round + k) % entries.length];
-        perRound[name].push(await cpuPerRead(fn, reads));
-      }
-    }
-    const raw = perRound["raw fetch + json()"];
-    console.log(`per-read CPU, ${label} (median of ${rounds} interleaved rounds of ${reads} reads)`);
-    for (const [name, list] of Object.entries(perRound)) {
-      const ratio = median(list.map((v, i) => v / raw[i]));
-      console.log(`  ${name.padEnd(20)} ${median(list).toFixed(1).padStart(7)} µs   ${x(ratio)} raw fetch`);
-    }
-    return median(perRound["opwatch get()"].map((v, i) => v / raw[i]));
-  };
-  const stub = await measure("in-process stub fetch", variants(stubFetch, "https://api.bentley.com"), 3000, 7);
-  const loop = await measure("loopback keep-alive (server in a child process)", variants(fetch, base), 500, 15);
-  console.log(`  targets (issue 8.4): ≤ 2× raw on the stub (now ${x(stub)}), ≤ 1.15× on loopback (now ${x(loop)})\n`);
-}
-
-if (run("bundle")) {
-  const gz = async (contents, resolveDir) => {
-    const result = await build({
-      stdin: { contents, resolveDir },
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      minify: true,
-      write: false,
-      metafile: true,
-    });
-    const code = result.outputFiles[0]?.text ?? "";
-    // Minified bytes per package (esbuild's metafile): where the size comes from.
-    const byPackage = {};
-    for (const output of Object.values(result.metafile.outputs)) {
-      for (const [path, input] of Object.entries(output.inputs)) {
-        const name =
-          /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ??
-          /packages\/(?:providers\/)?([^/]+)/.exec(path)?.[1] ??
-          "entry";
-        byPackage[name] = (byPackage[name] ?? 0) + input.bytesInOutput;
-      }
-    }
-    return { min: code.length, gzip: gzipSync(code).length, byPackage };
-  };
-  const kB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
-  const alone = await gz(
-    `import createClient from "openapi-fetch"; export const c = createClient({ baseUrl: "https://x.test" });`,
-    join(root, "packages", "core"),
-  );
-  console.log("bundle: an app that waits with the facade and one provider (esbuild, browser, min+gzip)");
-  console.log(
-    `  ${"openapi-fetch alone".padEnd(22)} ${String(alone.min).padStart(6)} B  gzip ${String(alone.gzip).padStart(5)} B`,
-  );
-  for (const name of ["sourcecraft", "keycard", "bentley", "ecl"]) {
-    const size = await gz(
-      `import { createWatcher, register } from "opwatch"; import { ${name} } from "@opwatch/${name}";
-        const w = createWatcher({ providers: [register(${name}, { token: "t", baseUrl: "https://x.test" })] });
-        export const run = (url) => w.wait(url);`,
-      join(root, "packages", "opwatch"),
-    );
-    console.log(
-      `  ${`opwatch + ${name}`.padEnd(22)} ${String(size.min).padStart(6)} B  gzip ${String(size.gzip).padStart(5)} B  ${x(size.gzip / alone.gzip)} openapi-fetch`,
-    );
-    const parts = Object.entries(size.byPackage).sort(([, a], [, b]) => b - a);
-    console.log(`  ${"".padEnd(22)} min by package: ${parts.map(([pkg, bytes]) => `${pkg} ${kB(bytes)}`).join(", ")}`);
-  }
-  console.log("  target (issue 8.4): facade + one provider ≤ 7 kB min+gzip (reference: 9.4 kB before)\n");
-}
+if (run("bundle")) await bundleSection(root);
 
 if (run("pacing")) {
   const rows = await pacingTable();

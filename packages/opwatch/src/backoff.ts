@@ -1,4 +1,4 @@
-/** When to poll next. Defaults come from the anchors' habits and their users' complaints (design.md). */
+/** When to poll next: exponential backoff with full jitter above a floor, capped (defaults documented in the README). */
 export interface BackoffOptions {
   /** Floor between two polls, in ms (default 1 000). */
   minDelayMs?: number;

@@ -6,20 +6,20 @@ import {
   type OperationSnapshot,
   type OperationState,
   type OperationStatus,
-  type ProviderClientBase,
   type ProviderDescription,
   readString,
 } from "@opwatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preferring } from "./fetches.js";
 import { type PrismServer, startPrism } from "./prism.js";
+import { type ContractClientFactory, providerContractSuite } from "./provider-contract.js";
+import { type ProviderTableOptions, parameterExample, providerTable } from "./provider-table.js";
 import { deref, findOperation, loadSpecDocument, type SpecDocument, specPath } from "./spec.js";
 
 /** What a generated package exports that the contract test needs. */
 export interface ContractSubject {
   readonly description: ProviderDescription;
-  // biome-ignore lint/suspicious/noExplicitAny: each package's createClient has its own options type.
-  createClient(options: any): ProviderClientBase;
+  createClient: ContractClientFactory;
   // biome-ignore lint/suspicious/noExplicitAny: each package's toStatus is typed by its own bodies.
   toStatus(snapshot: OperationSnapshot<any>, baseUrl: string): OperationStatus;
 }
@@ -44,7 +44,7 @@ export function contractCases(spec: string, description: ProviderDescription): C
       [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])]
         .map((p: SpecDocument) => deref(doc, p))
         .filter((p: SpecDocument) => p.in === "path")
-        .map((p: SpecDocument) => [p.name, exampleOf(p)]),
+        .map((p: SpecDocument) => [p.name, parameterExample(p)]),
     );
     const media = Object.values<SpecDocument>(deref(doc, op.responses?.["200"])?.content ?? {})[0];
     for (const [example, node] of Object.entries<SpecDocument>(media?.examples ?? {})) {
@@ -61,9 +61,14 @@ export function contractCases(spec: string, description: ProviderDescription): C
   return cases;
 }
 
-/** Registers the contract tests of one provider package (call it at the top level of a test file). */
-export function specContract(spec: string, subject: ContractSubject): void {
+/**
+ * Registers the contract tests of one provider package (call it at the top level of a test file): every
+ * named example through the normalizer, then the generic provider contract (provider-contract.ts) driven by
+ * the table the spec gives (provider-table.ts), all against one Prism.
+ */
+export function specContract(spec: string, subject: ContractSubject, options: ProviderTableOptions = {}): void {
   const cases = contractCases(spec, subject.description);
+  const table = providerTable(spec, subject.description, options);
   let prism: PrismServer;
   beforeAll(async () => {
     prism = await startPrism(specPath(spec));
@@ -106,6 +111,8 @@ export function specContract(spec: string, subject: ContractSubject): void {
       });
     }
   });
+
+  providerContractSuite(table, subject.createClient, () => prism);
 }
 
 /**
@@ -122,11 +129,4 @@ function expectedState(description: ProviderDescription, name: string, example: 
     return mapping === undefined ? undefined : typeof mapping === "string" ? mapping : mapping.state;
   };
   return lookup(name) ?? lookup(readString(example.value, description.adapter.status.pointer)) ?? "unknown";
-}
-
-function exampleOf(param: SpecDocument): string | number {
-  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
-  const value = param.example ?? first(param.examples) ?? param.schema?.example ?? param.schema?.examples?.[0];
-  if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
-  return value;
 }

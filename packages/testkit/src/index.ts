@@ -2,6 +2,14 @@ export { type ContractCase, type ContractSubject, contractCases, specContract } 
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
+export { CONTRACT_TOKEN, providerContractSuite } from "./provider-contract.js";
+export {
+  type ErrorCase,
+  expectedErrorClass,
+  type ProviderTable,
+  type ProviderTableOptions,
+  providerTable,
+} from "./provider-table.js";
 export {
   type RecordedRequest,
   type ScriptedServer,

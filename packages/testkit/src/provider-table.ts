@@ -1,0 +1,166 @@
+// The table behind the generic provider contract tests (provider-contract.ts), read from the spec and the
+// generated description: the default poll endpoint with its path parameters and their examples, the
+// documented error responses with their named examples, the auth scheme and the default server.
+import { type PathParamDescription, type ProviderDescription, readString } from "@opwatch/core";
+import { deref, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
+
+/** The error class the client must throw for an HTTP status, stated here apart from core's factory. */
+export function expectedErrorClass(status: number): { name: string; retryable: boolean } {
+  if (status === 401 || status === 403) return { name: "AuthError", retryable: false };
+  if (status === 404) return { name: "NotFoundError", retryable: false };
+  if (status === 429) return { name: "RateLimitError", retryable: true };
+  if (status >= 500) return { name: "ServerError", retryable: true };
+  return { name: "ApiError", retryable: status === 408 };
+}
+
+/** One named example of a documented error response, and what the client must make of it. */
+export interface ErrorCase {
+  /** The status Prism answers with (a `default` response is asked for as `defaultStatus`, else 500). */
+  status: number;
+  /** `"default"` or the status as the spec writes it. */
+  response: string;
+  /** The named example, or undefined when the response has none (Prism answers from the schema). */
+  example: string | undefined;
+  body: unknown;
+  errorClass: string;
+  retryable: boolean;
+  /** What the description's `errorBody` pointers read from the body. */
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  /** The example of the response's Retry-After header, if it has one. */
+  retryAfter: number | undefined;
+}
+
+/** The generic contract of one provider, as its spec and description state it. */
+export interface ProviderTable {
+  provider: string;
+  displayName: string;
+  endpoint: string;
+  /** The endpoint's path template (`/zones/{zone_id}/catalog_tasks/{task_id}`). */
+  path: string;
+  accept: string;
+  pathParams: readonly PathParamDescription[];
+  /** The path parameters' examples from the spec. */
+  params: Record<string, string | number>;
+  /** The first named 200 example of the endpoint. */
+  okExample: { name: string; body: unknown };
+  /** The request header that carries the token, and its value for a token. */
+  auth: { header: string; value(token: string): string };
+  /** The spec's first server with its variables at their defaults. */
+  defaultServer: string;
+  errors: ErrorCase[];
+  /** The example of the first 401 response (what Prism answers a request without a token with), if any. */
+  unauthorized: ErrorCase | undefined;
+}
+
+/** Per-provider facts the spec cannot say, passed in by the provider's generated test. */
+export interface ProviderTableOptions {
+  /** The status to ask Prism for with each named example of a `default` response (500 when absent). */
+  defaultStatus?: Readonly<Record<string, number>>;
+}
+
+export function providerTable(
+  spec: string,
+  description: ProviderDescription,
+  options: ProviderTableOptions = {},
+): ProviderTable {
+  const doc = loadSpecDocument(spec);
+  const endpoint = description.defaultEndpoint;
+  const described = description.endpoints[endpoint];
+  if (!described) throw new Error(`${spec}: no default endpoint ${endpoint} in the description`);
+  const { operation, path } = findOperation(doc, endpoint);
+  const params = Object.fromEntries(
+    [...(doc.paths[path].parameters ?? []), ...(operation.parameters ?? [])]
+      .map((p: SpecDocument) => deref(doc, p))
+      .filter((p: SpecDocument) => p.in === "path")
+      .map((p: SpecDocument) => [p.name, parameterExample(p)]),
+  );
+  const examplesOf = (response: SpecDocument) =>
+    Object.entries<SpecDocument>(Object.values<SpecDocument>(response?.content ?? {})[0]?.examples ?? {}).map(
+      ([name, node]) => [name, deref(doc, node).value] as const,
+    );
+  const [okName, okBody] = examplesOf(deref(doc, operation.responses?.["200"]))[0] ?? [];
+  if (okName === undefined) throw new Error(`${spec}: ${endpoint} has no named 200 example`);
+
+  const pointers = description.adapter.errorBody ?? {};
+  const errors: ErrorCase[] = [];
+  for (const [key, node] of Object.entries<SpecDocument>(operation.responses ?? {})) {
+    if (key !== "default" && !(Number(key) >= 400)) continue;
+    const response = deref(doc, node);
+    const header = Object.entries<SpecDocument>(response.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === "retry-after",
+    )?.[1];
+    const retryHeader = header === undefined ? undefined : deref(doc, header);
+    const retryAfter = retryHeader?.example ?? retryHeader?.schema?.example;
+    const named: (readonly [string | undefined, unknown])[] = examplesOf(response);
+    for (const [example, body] of named.length > 0 ? named : [[undefined, undefined] as const]) {
+      const status =
+        key === "default"
+          ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ?? 500)
+          : Number.parseInt(key, 10);
+      const expected = expectedErrorClass(status);
+      errors.push({
+        status,
+        response: key,
+        example,
+        body,
+        errorClass: expected.name,
+        retryable: expected.retryable,
+        code: readString(body, pointers.code),
+        message: readString(body, pointers.message),
+        requestId: readString(body, pointers.requestId),
+        retryAfter: status === 429 && typeof retryAfter === "number" ? retryAfter : undefined,
+      });
+    }
+  }
+
+  const auth =
+    description.auth.type === "bearer"
+      ? { header: "Authorization", value: (token: string) => `Bearer ${token}` }
+      : { header: description.auth.name, value: (token: string) => token };
+  const server = description.servers[0];
+  let defaultServer = server?.url ?? "";
+  for (const [name, variable] of Object.entries(server?.variables ?? {})) {
+    defaultServer = defaultServer.replaceAll(`{${name}}`, variable.default);
+  }
+  return {
+    provider: description.name,
+    displayName: description.displayName,
+    endpoint,
+    path: described.path,
+    accept: described.accept,
+    pathParams: described.pathParams,
+    params,
+    okExample: { name: okName, body: okBody },
+    auth,
+    defaultServer,
+    errors,
+    unauthorized: errors.find((e) => e.response === "401"),
+  };
+}
+
+/** The URL path of `template` with `params` put in, each value percent-encoded as one segment. */
+export function fillPath(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+}
+
+/** The path parameters a value with reserved characters may be sent in (no pattern, format or enum). */
+export function freeFormParams(table: ProviderTable): PathParamDescription[] {
+  return table.pathParams.filter(
+    (p) =>
+      (p.type ?? "string") === "string" &&
+      p.pattern === undefined &&
+      p.format === undefined &&
+      p.enum === undefined &&
+      !p.multiSegment,
+  );
+}
+
+/** A path parameter's example in the spec (its `example`, first named example, or its schema's). */
+export function parameterExample(param: SpecDocument): string | number {
+  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
+  const value = param.example ?? first(param.examples) ?? param.schema?.example ?? param.schema?.examples?.[0];
+  if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
+  return value;
+}

@@ -1,11 +1,10 @@
-// Contract tests: the generated client against Prism mocking specs/bentley.yaml (--errors, so any
-// request or response that leaves the spec fails loudly).
-import { AuthError, NotFoundError, OpwatchError, RateLimitError, ServerError, ValidationError } from "@opwatch/core";
+// Bentley-specific contract tests against Prism mocking specs/bentley.yaml (--errors, so any request or
+// response that leaves the spec fails loudly): the Accept media type, the dev host, the Operation fields, 304.
+// The generic contract (errors, auth, validation, servers, raw client) runs from test/spec-contract.test.ts.
 import {
   answering,
   type Exchange,
   examplesOf,
-  neverCalled,
   type PrismServer,
   preferring,
   specPath,
@@ -22,9 +21,8 @@ const IDS = {
   operationId: "bdc8fb5d-ce72-42f9-8818-bb2942927428",
 } as const;
 const OPERATION_PATH = `/schedules/${IDS.scheduleId}/operations/${IDS.operationId}`;
-// The spec's header examples (components/headers/ETag and components/headers/RetryAfter).
+// The spec's header example (components/headers/ETag).
 const ETAG_EXAMPLE = '"a1b2c3d4"';
-const RETRY_AFTER_EXAMPLE = 30;
 
 let prism: PrismServer;
 
@@ -47,18 +45,7 @@ const expectedStates = {
   unknown: "unknown",
 } as const;
 
-describe("servers", () => {
-  it("defaults to https://api.bentley.com and sends requests there", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({
-      token: TOKEN,
-      fetch: answering(() => jsonResponse(200, statusExamples.succeeded), seen),
-    });
-    expect(client.baseUrl).toBe("https://api.bentley.com");
-    await client.getOperation(IDS);
-    expect(seen.map((e) => e.url)).toEqual([`https://api.bentley.com${OPERATION_PATH}`]);
-  });
-
+describe("servers: the reference page's dev host", () => {
   it("accepts the reference page's host https://dev-api.bentley.com", async () => {
     const seen: Exchange[] = [];
     const client = createClient({
@@ -71,15 +58,6 @@ describe("servers", () => {
     expect(snapshot.httpStatus).toBe(200);
     expect(seen.map((e) => e.url)).toEqual([`https://dev-api.bentley.com${OPERATION_PATH}`]);
     expect(toStatus(snapshot, client.baseUrl).ref.baseUrl).toBe("https://dev-api.bentley.com");
-  });
-
-  it("lets baseUrl point at Prism", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=200", seen) });
-    expect(client.baseUrl).toBe(prism.url);
-    const snapshot = await client.getOperation(IDS);
-    expect(snapshot.httpStatus).toBe(200);
-    expect(seen.map((e) => e.url)).toEqual([`${prism.url}${OPERATION_PATH}`]);
   });
 });
 
@@ -229,159 +207,6 @@ describe("conditional reads", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.headers.has("If-None-Match")).toBe(false);
     expect(snapshot.notModified).toBe(false);
-  });
-});
-
-describe("errors", () => {
-  it("401 → AuthError with the error body's code HeaderNotFound", async () => {
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=401, example=HeaderNotFound"),
-    });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "bentley", httpStatus: 401, code: "HeaderNotFound", retryable: false });
-    expect((error as Error).message).toContain("Header Authorization was not found in the request.");
-  });
-
-  it("404 → NotFoundError with the error body's code OperationNotFound", async () => {
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=404, example=OperationNotFound"),
-    });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toBeInstanceOf(OpwatchError);
-    expect(error).toMatchObject({ provider: "bentley", httpStatus: 404, code: "OperationNotFound", retryable: false });
-    expect((error as Error).message).toContain("Requested Operation is not available.");
-  });
-
-  it("429 → RateLimitError with retryAfter from Retry-After, retryable", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=429, example=RateLimitExceeded", seen),
-    });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect(seen[0]?.response.headers.get("retry-after")).toBe(String(RETRY_AFTER_EXAMPLE));
-    expect(error).toMatchObject({
-      provider: "bentley",
-      httpStatus: 429,
-      code: "RateLimitExceeded",
-      retryAfter: RETRY_AFTER_EXAMPLE,
-      retryable: true,
-    });
-  });
-
-  it("a 503 with a plain-text body (no error object) → ServerError, no crash", async () => {
-    const client = createClient({
-      token: TOKEN,
-      fetch: answering(
-        () => new Response("Service Unavailable", { status: 503, headers: { "content-type": "text/plain" } }),
-      ),
-    });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ provider: "bentley", httpStatus: 503, code: undefined, retryable: true });
-    expect((error as Error).message).toContain("Service Unavailable");
-  });
-
-  it("a 503 with an empty body → ServerError", async () => {
-    const client = createClient({ token: TOKEN, fetch: answering(() => new Response(null, { status: 503 })) });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ httpStatus: 503, code: undefined });
-  });
-});
-
-describe("authentication", () => {
-  it("is refused without a token: Prism answers 401 and the client throws AuthError", async () => {
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        request.headers.delete("Authorization");
-        return fetch(request);
-      },
-    });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ provider: "bentley", httpStatus: 401, code: "HeaderNotFound" });
-  });
-
-  it("sends the token as a bearer token and keeps it out of errors", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=404", seen) });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect(seen.map((e) => e.headers.get("Authorization"))).toEqual([`Bearer ${TOKEN}`]);
-    expect(String(error)).not.toContain(TOKEN);
-    expect(JSON.stringify(error)).not.toContain(TOKEN);
-  });
-
-  it("keeps the token out of a 401 error too", async () => {
-    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=401") });
-    const error = await client.getOperation(IDS).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(String(error)).not.toContain(TOKEN);
-    expect(JSON.stringify(error)).not.toContain(TOKEN);
-  });
-});
-
-describe("validation before any request", () => {
-  it("rejects an empty scheduleId", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    const error = await client.getOperation({ ...IDS, scheduleId: "" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/"scheduleId" must not be empty/);
-  });
-
-  it("rejects an empty operationId", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    const error = await client.getOperation({ ...IDS, operationId: "" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/"operationId" must not be empty/);
-  });
-
-  it("rejects a bare string: both scheduleId and operationId are needed", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    // @ts-expect-error: this endpoint needs two ids, so a bare string does not compile either
-    const error = await client.getOperation(IDS.operationId).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/scheduleId and operationId/);
-  });
-
-  it("rejects a missing operationId", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    // @ts-expect-error: operationId is required
-    const error = await client.getOperation({ scheduleId: IDS.scheduleId }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as Error).message).toMatch(/"operationId" must be a string/);
-  });
-});
-
-describe("raw typed client", () => {
-  it("drives GET /schedules/{scheduleId}/operations/{operationId} against Prism", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=200, example=started", seen),
-    });
-    const { data, error, response } = await client.GET("/schedules/{scheduleId}/operations/{operationId}", {
-      params: { path: IDS, header: { Accept: MEDIA_TYPE } },
-    });
-    expect(error).toBeUndefined();
-    expect(response.status).toBe(200);
-    expect(data).toEqual(statusExamples.started);
-    expect(data?.operation.status).toBe("Started");
-    expect(seen.map((e) => e.url)).toEqual([`${prism.url}${OPERATION_PATH}`]);
-    expect(seen[0]?.headers.get("Authorization")).toBe(`Bearer ${TOKEN}`);
   });
 });
 

@@ -1,15 +1,9 @@
-// Contract tests: the generated client against Prism mocking specs/sourcecraft.yaml (--errors, so any
-// request or response that leaves the spec fails loudly).
-import { AuthError, NotFoundError, OpwatchError, ValidationError } from "@opwatch/core";
-import {
-  type Exchange,
-  examplesOf,
-  neverCalled,
-  type PrismServer,
-  preferring,
-  specPath,
-  startPrism,
-} from "@opwatch/testkit";
+// SourceCraft-specific contract tests against Prism mocking specs/sourcecraft.yaml (--errors, so any request
+// or response that leaves the spec fails loudly): the statuses, the sibling endpoints, the default error
+// response answered as 404. The generic contract (errors, auth, validation, servers, raw client) runs from
+// test/spec-contract.test.ts.
+import { NotFoundError, OpwatchError } from "@opwatch/core";
+import { examplesOf, type PrismServer, preferring, specPath, startPrism } from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, toStatus } from "../src/index.js";
 
@@ -88,26 +82,7 @@ describe("getOperation against Prism", () => {
     }
   });
 
-  it("sends an id with reserved characters as one percent-encoded segment", async () => {
-    const seen: Exchange[] = [];
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=200, example=success", seen),
-    });
-    for (const id of ["a/b?c#d", "../x", "id with spaces"]) {
-      const snapshot = await client.getOperation(id);
-      expect(snapshot.httpStatus).toBe(200);
-      expect(snapshot.params.operation_id).toBe(id);
-    }
-    expect(seen.map((exchange) => exchange.url)).toEqual([
-      `${prism.url}/operations/secrets/id:a%2Fb%3Fc%23d`,
-      `${prism.url}/operations/secrets/id:..%2Fx`,
-      `${prism.url}/operations/secrets/id:id%20with%20spaces`,
-    ]);
-  });
-
-  it("turns the default error body into a typed error with error_code, message and request_id", async () => {
+  it("turns the default error body, answered as 404, into NotFoundError with error_code, message and request_id", async () => {
     const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=404, example=notFound") });
     const error = await client.getOperation("missing-op").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
@@ -120,76 +95,5 @@ describe("getOperation against Prism", () => {
       retryable: false,
     });
     expect((error as Error).message).toContain("Operation not found.");
-  });
-
-  it("is refused without a token: Prism answers 401 and the client throws AuthError", async () => {
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        request.headers.delete("Authorization");
-        return fetch(request);
-      },
-    });
-    const error = await client.getOperation("7f1c2b9e-secret-op").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ httpStatus: 401 });
-  });
-
-  it("sends the token as a bearer token and keeps it out of errors", async () => {
-    const sent: (string | null)[] = [];
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: async (input, init) => {
-        const request = new Request(input, init);
-        sent.push(request.headers.get("Authorization"));
-        request.headers.set("Prefer", "code=404");
-        return fetch(request);
-      },
-    });
-    const error = await client.getOperation("x").catch((e: unknown) => e);
-    expect(sent).toEqual([`Bearer ${TOKEN}`]);
-    expect(JSON.stringify(error)).not.toContain(TOKEN);
-    expect(String(error)).not.toContain(TOKEN);
-  });
-
-  it("drives the raw typed openapi-fetch client too", async () => {
-    const client = createClient({
-      token: TOKEN,
-      baseUrl: prism.url,
-      fetch: preferring("code=200, example=in_progress"),
-    });
-    const { data, error } = await client.GET("/operations/secrets/id:{operation_id}", {
-      params: { path: { operation_id: "7f1c2b9e-secret-op" } },
-    });
-    expect(error).toBeUndefined();
-    expect(data?.status).toBe("in_progress");
-  });
-});
-
-describe("validation before any request", () => {
-  it("rejects an empty id", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    await expect(client.getOperation("")).rejects.toBeInstanceOf(ValidationError);
-    await expect(client.getOperation({ operation_id: "" })).rejects.toThrow(/must not be empty/);
-  });
-
-  it("rejects ids that a URL parser would resolve away", async () => {
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    await expect(client.getOperation("..")).rejects.toBeInstanceOf(ValidationError);
-  });
-
-  it("rejects a missing token, a bad base URL and an unknown endpoint", async () => {
-    expect(() => createClient({ token: "" })).toThrow(ValidationError);
-    expect(() => createClient({ token: TOKEN, baseUrl: "ftp://x" })).toThrow(/absolute http\(s\) URL/);
-    const client = createClient({ token: TOKEN, fetch: neverCalled });
-    // @ts-expect-error: not an operation of this provider
-    await expect(client.getOperation("x", { endpoint: "getNothing" })).rejects.toThrow(/unknown endpoint/);
-  });
-
-  it("defaults to the spec's server", () => {
-    expect(createClient({ token: TOKEN }).baseUrl).toBe("https://api.sourcecraft.tech");
   });
 });

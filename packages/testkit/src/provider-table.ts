@@ -15,7 +15,10 @@ export function expectedErrorClass(status: number): { name: string; retryable: b
 
 /** One named example of a documented error response, and what the client must make of it. */
 export interface ErrorCase {
-  /** The status Prism answers with (a `default` response is asked for as `defaultStatus`, else 500). */
+  /**
+   * The status Prism answers with. An example of a `default` response is asked for with the status the
+   * provider's `defaultStatus` gives, else its `x-opwatch-status`, else 500.
+   */
   status: number;
   /** `"default"` or the status as the spec writes it. */
   response: string;
@@ -78,7 +81,11 @@ export function providerTable(
   );
   const examplesOf = (response: SpecDocument) =>
     Object.entries<SpecDocument>(Object.values<SpecDocument>(response?.content ?? {})[0]?.examples ?? {}).map(
-      ([name, node]) => [name, deref(doc, node).value] as const,
+      ([name, node]) => {
+        const example = deref(doc, node);
+        const status = example["x-opwatch-status"];
+        return [name, example.value, typeof status === "number" ? status : undefined] as const;
+      },
     );
   const [okName, okBody] = examplesOf(deref(doc, operation.responses?.["200"]))[0] ?? [];
   if (okName === undefined) throw new Error(`${spec}: ${endpoint} has no named 200 example`);
@@ -93,11 +100,11 @@ export function providerTable(
     )?.[1];
     const retryHeader = header === undefined ? undefined : deref(doc, header);
     const retryAfter = retryHeader?.example ?? retryHeader?.schema?.example;
-    const named: (readonly [string | undefined, unknown])[] = examplesOf(response);
-    for (const [example, body] of named.length > 0 ? named : [[undefined, undefined] as const]) {
+    const named: (readonly [string | undefined, unknown, number | undefined])[] = examplesOf(response);
+    for (const [example, body, declared] of named.length > 0 ? named : [[undefined, undefined, undefined] as const]) {
       const status =
         key === "default"
-          ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ?? 500)
+          ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ?? declared ?? 500)
           : Number.parseInt(key, 10);
       const expected = expectedErrorClass(status);
       errors.push({

@@ -1,8 +1,6 @@
 // SourceCraft-specific contract tests against Prism mocking specs/sourcecraft.yaml (--errors, so any request
-// or response that leaves the spec fails loudly): the statuses, the sibling endpoints, the default error
-// response answered as 404. The generic contract (errors, auth, validation, servers, raw client) runs from
-// test/spec-contract.test.ts.
-import { NotFoundError, OpwatchError } from "@opwatch/core";
+// or response that leaves the spec fails loudly): the statuses and the sibling endpoints. The generic
+// contract (errors, auth, validation, servers, raw client) runs from test/spec-contract.test.ts.
 import { examplesOf, type PrismServer, preferring, specPath, startPrism } from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, toStatus } from "../src/index.js";
@@ -80,20 +78,5 @@ describe("getOperation against Prism", () => {
       expect(snapshot.httpStatus).toBe(200);
       expect(toStatus(snapshot, client.baseUrl).ref.endpoint).toBe(endpoint);
     }
-  });
-
-  it("turns the default error body, answered as 404, into NotFoundError with error_code, message and request_id", async () => {
-    const client = createClient({ token: TOKEN, baseUrl: prism.url, fetch: preferring("code=404, example=notFound") });
-    const error = await client.getOperation("missing-op").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotFoundError);
-    expect(error).toBeInstanceOf(OpwatchError);
-    expect(error).toMatchObject({
-      provider: "sourcecraft",
-      httpStatus: 404,
-      code: "not_found",
-      requestId: "3f0e6a52-7b7d-4e55-9a0c-2a4b1c7d9e10",
-      retryable: false,
-    });
-    expect((error as Error).message).toContain("Operation not found.");
   });
 });

@@ -20,6 +20,16 @@ export function configuredBaseUrl(p: CliProvider, env: Env, settings: WatcherSet
 }
 
 /**
+ * The error for a provider whose token variable is not set, or undefined when it is. The commands check it
+ * before they start a wait, so a missing token counts no request and emits no request event.
+ */
+export function missingToken(provider: string, env: Env): AuthError | undefined {
+  const p = cliProviders.find((candidate) => candidate.name === provider);
+  if (!p || env[p.tokenVar]) return undefined;
+  return new AuthError(`${p.name}: set ${p.tokenVar} to a token.`, { provider: p.name });
+}
+
+/**
  * A watcher with every provider of the CLI. Tokens are read from the environment only when a request
  * needs one, so a missing token matters only for the provider actually polled, and says which variable
  * to set.
@@ -34,9 +44,9 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
   const registrations = cliProviders.map((p) => {
     const options: Record<string, unknown> = {
       token: async () => {
-        const value = env[p.tokenVar];
-        if (!value) throw new AuthError(`${p.name}: set ${p.tokenVar} to a token.`, { provider: p.name });
-        return value;
+        const missing = missingToken(p.name, env);
+        if (missing) throw missing;
+        return env[p.tokenVar] as string;
       },
       fetch,
     };

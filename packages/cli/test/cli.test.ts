@@ -181,11 +181,14 @@ describe("opwatch wait --json", () => {
     expect(missing.code).toBe(EXIT.auth);
     expect(missing.err).toEqual([]);
     const records = missing.out.map((line) => JSON.parse(line));
-    expect(records.map((r) => r.type).slice(-2)).toEqual(["error", "outcome"]);
+    // Nothing was sent, so nothing says a request was: no request event, and the outcome counts none.
+    expect(records.map((r) => r.type)).toEqual(["error", "outcome"]);
     expect(records.at(-2)).toMatchObject({
       error: { name: "AuthError" },
       message: expect.stringContaining("set BENTLEY_TOKEN"),
     });
+    expect(records.at(-1)).toMatchObject({ type: "outcome", requests: 0, exitCode: EXIT.auth });
+    expect(server.requests).toHaveLength(0);
 
     const usage = await runCli(["wait", "x", "--json", "--timeout", "soon"]);
     expect(usage.code).toBe(EXIT.usage);
@@ -280,6 +283,15 @@ describe("exit codes of errors", () => {
     const missing = await runCli(["wait", `$URL${OP}`], { url: server.url, env: { BENTLEY_BASE_URL: server.url } });
     expect(missing.code).toBe(EXIT.auth);
     expect(missing.err.join("\n")).toContain("set BENTLEY_TOKEN");
+    expect(missing.out.join("\n")).toMatch(/error in \d+ms \(0 requests\)/);
+    expect(server.requests).toHaveLength(0);
+
+    const getMissing = await runCli(["get", `$URL${OP}`, "--json"], {
+      url: server.url,
+      env: { BENTLEY_BASE_URL: server.url },
+    });
+    expect(getMissing.code).toBe(EXIT.auth);
+    expect(JSON.parse(getMissing.out[0] ?? "{}")).toMatchObject({ type: "error", error: { name: "AuthError" } });
     expect(server.requests).toHaveLength(0);
 
     const denied = await bentleyServer([

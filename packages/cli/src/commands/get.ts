@@ -6,6 +6,7 @@ import { type CliIo, stopSignal } from "../io.js";
 import type { GetCliOptions } from "../options.js";
 import { setup } from "../setup.js";
 import { opView, readTargets } from "../targets.js";
+import { missingToken } from "../watcher-from-env.js";
 
 /** `opwatch get <targets...>`: one read of each operation, one line (or JSON record) each. */
 export async function getCommand(inputs: readonly string[], options: GetCliOptions, io: CliIo): Promise<number> {
@@ -16,6 +17,8 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
     targets.map(async (target, i): Promise<ExitCode> => {
       const op = opView(target, i + 1);
       try {
+        const missing = missingToken(target.ref.provider, io.env);
+        if (missing) throw missing;
         const status = await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {});
         if (options.json) {
           io.out(

@@ -8,6 +8,7 @@ import { type CliIo, stopSignal } from "../io.js";
 import { pacing, type WaitCliOptions } from "../options.js";
 import { resumeFlags, setup } from "../setup.js";
 import { opView, readTargets, resumeCommand } from "../targets.js";
+import { missingToken } from "../watcher-from-env.js";
 
 /** The summary's word for a wait that threw, by exit code (any other: "error"). */
 const RESULT_OF_EXIT: Partial<Record<ExitCode, string>> = {
@@ -39,6 +40,8 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
       };
       let outcome: Outcome;
       try {
+        const missing = missingToken(target.ref.provider, io.env);
+        if (missing) throw missing;
         const final = await watcher.wait(target.pollRef, {
           ...(io.signal ? { signal: io.signal } : {}),
           maxWaitMs: options.timeout,

@@ -315,7 +315,6 @@ describe("303 See Other: completed, never followed", () => {
   });
 });
 
-
 describe("error examples", () => {
   it("carry a UUID request_id, except the spec's minimal 500 (only code and message)", () => {
     for (const [status, examples] of Object.entries(errorExamples)) {

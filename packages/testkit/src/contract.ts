@@ -12,7 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preferring } from "./fetches.js";
 import { type PrismServer, startPrism } from "./prism.js";
-import { type ContractClientFactory, providerContractSuite } from "./provider-contract.js";
+import { providerContractSuite } from "./provider-contract.js";
+import type { ContractClientFactory } from "./provider-contract-requests.js";
 import { type ProviderTableOptions, parameterExample, providerTable } from "./provider-table.js";
 import { deref, findOperation, loadSpecDocument, type SpecDocument, specPath } from "./spec.js";
 

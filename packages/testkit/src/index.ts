@@ -2,7 +2,8 @@ export { type ContractCase, type ContractSubject, contractCases, specContract } 
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
-export { CONTRACT_TOKEN, providerContractSuite } from "./provider-contract.js";
+export { providerContractSuite } from "./provider-contract.js";
+export { CONTRACT_TOKEN, type ContractClientFactory } from "./provider-contract-requests.js";
 export {
   type ErrorCase,
   expectedErrorClass,

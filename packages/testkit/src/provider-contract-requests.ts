@@ -1,0 +1,130 @@
+// The generic contract's suites about requests (see provider-contract.ts): validation before any request,
+// the default server, percent-encoding and the raw typed client, driven by the provider's table.
+import type { ProviderClientBase } from "@opwatch/core";
+import { describe, expect, it } from "vitest";
+import { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
+import type { PrismServer } from "./prism.js";
+import { fillPath, freeFormParams, type ProviderTable } from "./provider-table.js";
+
+/** A package's createClient: the normalized reads plus the raw typed openapi-fetch client. */
+// biome-ignore lint/suspicious/noExplicitAny: each package's createClient has its own options and paths.
+export type ContractClientFactory = (options: any) => ProviderClientBase & { GET(path: any, init?: any): Promise<any> };
+
+/** A token that looks like none of the providers' real ones, so a leak cannot hide in a familiar shape. */
+export const CONTRACT_TOKEN = "opwatch-contract-token-7f3a9c1e5b";
+
+export const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+/** Registers the validation, server and raw-client tests of one provider against the Prism `prism()` returns. */
+export function requestSuites(table: ProviderTable, createClient: ContractClientFactory, prism: () => PrismServer) {
+  const { provider, params } = table;
+  const token = CONTRACT_TOKEN;
+  const client = (fetch: typeof globalThis.fetch, baseUrl?: string) =>
+    createClient({ token, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) });
+  const names = table.pathParams.map((p) => p.name);
+
+  describe(`${provider}: validation before any request`, () => {
+    const refuses = async (ids: unknown, message?: RegExp) => {
+      const error = await caught(client(neverCalled).getOperation(ids as never));
+      expect((error as Error)?.name, `${JSON.stringify(ids)}: ${String(error)}`).toBe("ValidationError");
+      expect(error).toMatchObject({ provider });
+      if (message) expect((error as Error).message).toMatch(message);
+    };
+    for (const param of table.pathParams) {
+      const string = (param.type ?? "string") === "string";
+      it(`${provider}: rejects an empty ${param.name}`, async () => {
+        await refuses(
+          { ...params, [param.name]: "" },
+          string ? new RegExp(`"${param.name}" must not be empty`) : undefined,
+        );
+      });
+      it(`${provider}: rejects a missing ${param.name}`, async () => {
+        const { [param.name]: _, ...rest } = params;
+        await refuses(rest, new RegExp(`"${param.name}" must be a`));
+      });
+      it(`${provider}: rejects a value of ${param.name} that a URL parser would resolve away ("." and "..")`, async () => {
+        await refuses({ ...params, [param.name]: "." });
+        await refuses({ ...params, [param.name]: ".." });
+      });
+    }
+    if (names.length === 1) {
+      it(`${provider}: takes a bare string for ${names[0]} and checks it the same way`, async () => {
+        await refuses("", /must not be empty/);
+        await refuses("..");
+      });
+    } else {
+      it(`${provider}: rejects a bare string: ${names.join(" and ")} are all needed`, async () => {
+        await refuses(String(Object.values(params)[0]), new RegExp(names.join(" and ")));
+      });
+    }
+    it(`${provider}: rejects a missing token, a bad base URL and an unknown endpoint`, async () => {
+      expect(() => createClient({ token: "" })).toThrow(expect.objectContaining({ name: "ValidationError" }));
+      expect(() => createClient({})).toThrow(expect.objectContaining({ name: "ValidationError" }));
+      for (const baseUrl of ["api.example.com", "ftp://x"]) {
+        expect(() => createClient({ token, baseUrl })).toThrow(/absolute http\(s\) URL/);
+      }
+      const error = await caught(client(neverCalled).getOperation(params, { endpoint: "getNothing" }));
+      expect((error as Error)?.name).toBe("ValidationError");
+      expect((error as Error).message).toMatch(/unknown endpoint/);
+    });
+  });
+
+  describe(`${provider}: servers and the raw typed client`, () => {
+    it(`${provider}: defaults to the spec's server ${table.defaultServer} and sends requests there`, async () => {
+      const seen: Exchange[] = [];
+      const json = () =>
+        new Response(JSON.stringify(table.okExample.body), { headers: { "content-type": table.accept } });
+      const c = client(answering(json, seen));
+      expect(c.baseUrl).toBe(table.defaultServer);
+      expect(createClient({ token }).baseUrl).toBe(table.defaultServer);
+      await c.getOperation(params);
+      expect(seen.map((e) => e.url)).toEqual([`${table.defaultServer}${fillPath(table.path, params)}`]);
+    });
+
+    it(`${provider}: lets baseUrl (trailing slash trimmed) point at Prism`, async () => {
+      const seen: Exchange[] = [];
+      const c = client(preferring(`code=200, example=${table.okExample.name}`, seen), `${prism().url}/`);
+      expect(c.baseUrl).toBe(prism().url);
+      const snapshot = await c.getOperation(params);
+      expect(snapshot).toMatchObject({ httpStatus: 200, endpoint: table.endpoint, params });
+      expect(snapshot.body).toEqual(table.okExample.body);
+      expect(seen.map((e) => e.url)).toEqual([`${prism().url}${fillPath(table.path, params)}`]);
+    });
+
+    const free = freeFormParams(table);
+    if (free.length > 0) {
+      it(`${provider}: sends ${free.map((p) => p.name).join(", ")} with reserved characters percent-encoded, one segment each (Prism routes them)`, async () => {
+        const seen: Exchange[] = [];
+        const c = client(preferring(`code=200, example=${table.okExample.name}`, seen), prism().url);
+        const values = ["a/b?c#d", "../x", "with spaces", "t%2F1", "zöne&=+;,"];
+        const sent = values.map((value) => ({ ...params, ...Object.fromEntries(free.map((p) => [p.name, value])) }));
+        for (const ids of sent) {
+          const snapshot = await c.getOperation(ids);
+          expect(snapshot.httpStatus).toBe(200);
+          expect(snapshot.params).toEqual(ids);
+        }
+        expect(seen.map((e) => e.url)).toEqual(sent.map((ids) => `${prism().url}${fillPath(table.path, ids)}`));
+        const segments = table.path.split("/").length;
+        for (const e of seen) expect(new URL(e.url).pathname.split("/")).toHaveLength(segments);
+      });
+    }
+
+    it(`${provider}: the raw typed client drives GET ${table.path} against Prism`, async () => {
+      const seen: Exchange[] = [];
+      const { data, error, response } = await client(
+        preferring(`code=200, example=${table.okExample.name}`, seen),
+        prism().url,
+      ).GET(table.path, { params: { path: params }, headers: { Accept: table.accept } });
+      expect(error).toBeUndefined();
+      expect(response.status).toBe(200);
+      expect(data).toEqual(table.okExample.body);
+      expect(seen.map((e) => [e.url, e.headers.get(table.auth.header)])).toEqual([
+        [`${prism().url}${fillPath(table.path, params)}`, table.auth.value(token)],
+      ]);
+    });
+  });
+}

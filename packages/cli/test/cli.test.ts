@@ -283,7 +283,7 @@ describe("exit codes of errors", () => {
     const missing = await runCli(["wait", `$URL${OP}`], { url: server.url, env: { BENTLEY_BASE_URL: server.url } });
     expect(missing.code).toBe(EXIT.auth);
     expect(missing.err.join("\n")).toContain("set BENTLEY_TOKEN");
-    expect(missing.out.join("\n")).toMatch(/error in \d+ms \(0 requests\)/);
+    expect(missing.out.join("\n")).toMatch(/ error in \S+ \(0 requests\)$/m);
     expect(server.requests).toHaveLength(0);
 
     const getMissing = await runCli(["get", `$URL${OP}`, "--json"], {

@@ -1,8 +1,8 @@
 // @ts-check
 // The conventions of specs/README.md that Redocly cannot see: x-opwatch valid under
 // specs/x-opwatch.schema.json, every pointer resolving in each poll endpoint's 200 schema, a named
-// example for every mapped status value (and every rule), examples for poll path parameters, and a
-// description on every schema and property.
+// example for every mapped status value (and every rule), examples for poll path parameters, a valid
+// x-opwatch-status on default error examples, and a description on every schema and property.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,7 @@ export function checkConventions(document) {
         declared: example?.["x-opwatch-state"],
       });
     }
+    problems.push(...errorStatusProblems(document, op));
     for (const param of op.params.filter((/** @type {any} */ p) => p.in === "path")) {
       const has = param.example ?? param.schema?.example ?? param.schema?.examples ?? param.examples;
       if (has === undefined)
@@ -88,6 +89,29 @@ export function checkConventions(document) {
   }
 
   problems.push(...missingDescriptions(document));
+  return problems;
+}
+
+/**
+ * `x-opwatch-status` on an error example says which HTTP status a `default` response's example comes with
+ * (the contract test asks Prism for it): an integer 400–599, and only where the response has no status of
+ * its own. @param {any} document @param {{ path: string, get: any }} op @returns {string[]}
+ */
+function errorStatusProblems(document, op) {
+  /** @type {string[]} */
+  const problems = [];
+  for (const [code, node] of Object.entries(op.get.responses ?? {})) {
+    for (const [media, content] of Object.entries(deref(document, node)?.content ?? {})) {
+      for (const [name, exampleNode] of Object.entries(/** @type {any} */ (content)?.examples ?? {})) {
+        const status = deref(document, exampleNode)?.["x-opwatch-status"];
+        if (status === undefined) continue;
+        const where = `paths/${op.path}/get/responses/${code}/content/${media}/examples/${name}/x-opwatch-status`;
+        if (code !== "default") problems.push(`${where}: only an example of the default response may say its status`);
+        else if (!Number.isInteger(status) || status < 400 || status > 599)
+          problems.push(`${where}: must be an HTTP error status (an integer 400–599), got ${JSON.stringify(status)}`);
+      }
+    }
+  }
   return problems;
 }
 

@@ -78,6 +78,34 @@ describe("the conventions check (x-opwatch schema, pointers, named examples, des
     );
   });
 
+  it("accepts x-opwatch-status only as an HTTP error status on an example of a default response", () => {
+    const sourcecraft = () => parse(readFileSync(join(root, "specs", "sourcecraft.yaml"), "utf8"));
+    const examplesOfDefault = (doc: ReturnType<typeof sourcecraft>) => {
+      const content = doc.components.responses.Error?.content ?? {};
+      return (Object.values(content)[0] as { examples: Record<string, Record<string, unknown>> }).examples;
+    };
+    const bad = sourcecraft();
+    const examples = examplesOfDefault(bad);
+    const [name, example] = Object.entries(examples)[0] ?? ["", {}];
+    example["x-opwatch-status"] = 200;
+    expect(checkConventions(bad).join("\n")).toMatch(
+      new RegExp(`/responses/default/content/[^ ]+/examples/${name}/x-opwatch-status: must be an HTTP error status`),
+    );
+    example["x-opwatch-status"] = "404";
+    expect(checkConventions(bad).join("\n")).toMatch(/x-opwatch-status: must be an HTTP error status .*got "404"/);
+
+    const onStatus = bentley();
+    const get = onStatus.paths["/schedules/{scheduleId}/operations/{operationId}"].get;
+    const media404 = Object.values(get.responses["404"].content)[0] as {
+      examples: Record<string, Record<string, unknown>>;
+    };
+    const first404 = Object.values(media404.examples)[0] ?? {};
+    first404["x-opwatch-status"] = 404;
+    expect(checkConventions(onStatus).join("\n")).toMatch(
+      /responses\/404\/.*x-opwatch-status: only an example of the default response may say its status/,
+    );
+  });
+
   it("requires a description on every named schema and every property", () => {
     const doc = bentley();
     type Schema = { description?: string; $ref?: string; properties?: Record<string, Schema> };

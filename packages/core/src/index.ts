@@ -80,7 +80,7 @@ export { abortError, type Cut, type Limits, sleep, withLimits } from "./deadline
 /** @internal */
 export { endSentence, errorFromResponse } from "./errors.js";
 /** @internal */
-export { type ClientSetup, setUpClient } from "./options.js";
+export { type ClientSetup, DEFAULT_TIMEOUT_MS, setUpClient } from "./options.js";
 /** @internal */
 export { expandPath, validatePathParams } from "./params.js";
 /** @internal */

@@ -20,7 +20,8 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+/** The per-request timeout when `timeoutMs` is not given. @internal */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Client options checked once, before any request. @internal */
 export interface ClientSetup {

@@ -1,4 +1,4 @@
-import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
+import { type OperationStatus, type OpwatchError, parseTimestamp, ValidationError } from "@opwatch/core";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
 export interface PollState {
@@ -85,8 +85,8 @@ export function fromPollState(state: PollState): LiveState {
     const json = state.last as Record<string, unknown>;
     last = {
       ...(json as unknown as OperationStatus),
-      createdAt: toDate(json.createdAt),
-      updatedAt: toDate(json.updatedAt),
+      createdAt: parseTimestamp(json.createdAt),
+      updatedAt: parseTimestamp(json.updatedAt),
     };
   }
   return {
@@ -100,10 +100,4 @@ export function fromPollState(state: PollState): LiveState {
     sampleProgress: state.pacing?.progress,
     lastError: undefined,
   };
-}
-
-function toDate(value: unknown): Date | undefined {
-  if (typeof value !== "string") return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

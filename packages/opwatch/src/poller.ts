@@ -57,11 +57,6 @@ export async function* watchLoop(
   }
 }
 
-/** {@link watchLoop} without an iterator: resolves with the final status (see WaitRun). */
-export function waitLoop(ctx: StepContext, s: LiveState, p: Policy, options: WaitOptions): Promise<OperationStatus> {
-  return WaitRun.start(ctx, s, p, options);
-}
-
 function standalone(read: ReadOnce, label: string, options: PollOptions & StandalonePollOptions) {
   if (typeof read !== "function") throw new ValidationError("read must be a function that reads the operation once.");
   const p = resolvePolicy(options);
@@ -99,5 +94,5 @@ export async function pollUntilDone(
   options: WaitOptions & StandalonePollOptions = {},
 ): Promise<OperationStatus> {
   const { ctx, p, s } = standalone(read, label, options);
-  return waitLoop(ctx, s, p, options);
+  return WaitRun.start(ctx, s, p, options);
 }

@@ -1,5 +1,6 @@
 import {
   createOperationReader,
+  DEFAULT_TIMEOUT_MS,
   type ProviderClientBase,
   type ProviderDescription,
   type ProviderModule,
@@ -39,6 +40,6 @@ export function register<Options extends object>(
     );
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();
-  const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? 30_000;
+  const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return { name: module.name, description: module.description, connect, timeoutMs };
 }

@@ -23,10 +23,6 @@ export class Scheduler {
     this.slots = new RequestSlots(maxInFlight);
   }
 
-  get maxInFlight(): number {
-    return this.slots.max;
-  }
-
   /** Runs `entry.wake()` once `clock.now()` reaches `at` (moving it when it is already scheduled). */
   wakeAt(entry: Wakeup, at: number): void {
     this.#heap.push(entry, at);

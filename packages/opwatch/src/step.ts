@@ -1,6 +1,6 @@
 import { type OperationStatus, OpwatchError, RateLimitError, TimeoutError } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 import { systemClock } from "./clock.js";
 import { paceDelay } from "./pacing.js";
 import type { LiveState, PollState } from "./poll-state.js";
@@ -73,7 +73,7 @@ export function beforeRead(ctx: StepContext, s: LiveState, p: Policy, now: numbe
   const until = ctx.scheduler.pushbackUntil(ctx.key);
   if (until <= now) return undefined;
   // Spread the waits that resume together over up to one floor.
-  const spread = Math.round((p.minDelayMs ?? 1000) * (p.random ?? Math.random)());
+  const spread = Math.round((p.minDelayMs ?? DEFAULT_MIN_DELAY_MS) * (p.random ?? Math.random)());
   return pending(false, Math.min(until - now + spread, s.deadline - now), "pushback");
 }
 
@@ -188,7 +188,7 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
   });
 }
 
-export function differs(a: OperationStatus, b: OperationStatus): boolean {
+function differs(a: OperationStatus, b: OperationStatus): boolean {
   return (
     a.state !== b.state ||
     a.progress !== b.progress ||

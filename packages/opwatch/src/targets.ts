@@ -29,9 +29,14 @@ interface Client {
 }
 
 /** The lower-cased scheme and host of a URL: the key of its request slots. */
-export function originOf(baseUrl: string): string {
+function originOf(baseUrl: string): string {
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(baseUrl);
   return (match?.[0] ?? baseUrl).toLowerCase();
+}
+
+/** The pushback key of a provider at an origin; one registration (so one credential) per provider, no token. */
+function pushbackKeyOf(provider: string, origin: string): string {
+  return `${provider}@${origin}`;
 }
 
 /** How one operation is read, for one wait: its ref and the shared client; the rest is on the prototype,
@@ -87,7 +92,7 @@ class TargetContext implements StepContext {
   }
 }
 
-export function labelOf(registration: ProviderRegistration, ref: OperationRef): string {
+function labelOf(registration: ProviderRegistration, ref: OperationRef): string {
   return `${registration.description.displayName} operation ${Object.values(ref.params).join("/")}`;
 }
 
@@ -119,7 +124,7 @@ export class Targets {
   #connect(registration: ProviderRegistration, baseUrl?: string): Client {
     const reader = registration.connect(baseUrl);
     const origin = originOf(reader.baseUrl);
-    const key = `${registration.name}@${origin}`;
+    const key = pushbackKeyOf(registration.name, origin);
     return { reader, registration, scheduler: this.#scheduler, origin, key };
   }
 
@@ -178,7 +183,7 @@ export class Targets {
 
   /** The pushback key of a ref: provider and origin. Never contains a token. */
   key(ref: OperationRef): string {
-    return `${ref.provider}@${originOf(ref.baseUrl)}`;
+    return pushbackKeyOf(ref.provider, originOf(ref.baseUrl));
   }
 
   label(ref: OperationRef): string {

@@ -2,12 +2,13 @@ import { type OperationRef, type OperationStatus, toOperationStatus, ValidationE
 import { aborted } from "./abort.js";
 import type { Clock } from "./clock.js";
 import { fromPollState, type PollState, startState, toPollState } from "./poll-state.js";
-import { type PollOptions, type WaitOptions, waitLoop, watchLoop } from "./poller.js";
+import { type PollOptions, type WaitOptions, watchLoop } from "./poller.js";
 import type { ProviderRegistration } from "./registration.js";
 import { Scheduler } from "./scheduler.js";
 import { advance, type StepOutcome } from "./step.js";
 import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
 import { type OperationTarget, Targets } from "./targets.js";
+import { WaitRun } from "./wait-run.js";
 
 export interface WatcherOptions {
   providers: readonly ProviderRegistration[];
@@ -107,7 +108,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       try {
         const ctx = targets.context(targets.ref(target));
         const { merged, policy } = polling(waitOptions);
-        return waitLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
+        return WaitRun.start(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -122,7 +123,6 @@ export function createWatcher(options: WatcherOptions): Watcher {
       const { throwOnFailure: _, onProgress: __, onRetry: ___, ...common } = defaults;
       const policy = resolvePolicy({ ...common, ...stepOptions });
       const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);
-      const before = live.last;
       const outcome = await advance(ctx, live, policy);
       const json = toPollState(live);
       if (outcome.kind === "error") return { kind: "error", error: outcome.error, state: json };
@@ -131,7 +131,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       return {
         kind: "pending",
         status: live.last,
-        changed: live.last !== before,
+        changed: outcome.changed,
         delayMs: outcome.delayMs,
         reason: outcome.reason,
         state: json,

@@ -2,6 +2,7 @@
 // (Azure core-lro's default) and an AWS-waiter-style 2–120 s jittered backoff. Every trial draws the
 // operation's duration in [0.9 T, 1.1 T] (nobody knows T exactly); medians over the trials.
 import { pollUntilDone } from "opwatch";
+import { median } from "./stats.mjs";
 
 /** A deterministic PRNG (mulberry32), so two runs print the same table. */
 export function prng(seed) {
@@ -106,12 +107,6 @@ function awsTrial(durationMs, random, minMs = 2_000, maxMs = 120_000) {
   }
   return [requests, t - durationMs];
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Rows of { T, progress, strategy, requests, lagMs } (medians over `trials`). */
 export async function pacingTable({ trials = 100, horizons = [3, 30, 300], options = {} } = {}) {

@@ -13,6 +13,9 @@ export const HEADER_TS = (/** @type {string} */ spec) =>
 const CORE_RANGE = "workspace:^";
 const OPENAPI_FETCH = "0.17.0";
 
+/** @type {string | undefined} the root LICENSE, read once for every package */
+let license;
+
 /**
  * @param {import("./spec.mjs").LoadedSpec} spec
  * @param {any} existingPackageJson the package.json on disk, whose `version` (owned by changesets) is kept
@@ -20,6 +23,7 @@ const OPENAPI_FETCH = "0.17.0";
  * @returns {Promise<Record<string, string>>} package-relative path → content
  */
 export async function renderPackage(spec, existingPackageJson, directory = providerDir(spec.name)) {
+  license ??= await readFile(new URL("../../LICENSE", import.meta.url), "utf8");
   const header = HEADER_TS(spec.name);
   // From the package's folder back to the repository root: packages/providers/<name> → ../../..
   const toRoot = directory
@@ -28,7 +32,7 @@ export async function renderPackage(spec, existingPackageJson, directory = provi
     .join("/");
   return {
     "package.json": renderPackageJson(spec, existingPackageJson?.version ?? "0.0.0", directory),
-    LICENSE: await readFile(new URL("../../LICENSE", import.meta.url), "utf8"),
+    LICENSE: license,
     "tsconfig.json": json({
       extends: `${toRoot}/tsconfig.base.json`,
       compilerOptions: { types: ["node"] },

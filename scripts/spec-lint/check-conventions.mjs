@@ -11,11 +11,15 @@ import { core, testkit } from "../lib/workspace.mjs";
 const { deref } = core;
 const schemaFile = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "specs", "x-opwatch.schema.json");
 
-/** The x-opwatch JSON Schema with core's one list of states filled in. */
-function xOpwatchSchema() {
+/** @type {ReturnType<ReturnType<typeof testkit.specValidator>["compile"]> | undefined} */
+let compiled;
+/** The x-opwatch JSON Schema with core's one list of states filled in, read and compiled once. */
+function xOpwatchValidator() {
+  if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(schemaFile, "utf8"));
   schema.$defs.state = { ...schema.$defs.state, enum: [...core.OPERATION_STATES] };
-  return schema;
+  compiled = testkit.specValidator(schema).compile(schema);
+  return compiled;
 }
 
 /** @param {any} document @returns {string[]} one problem per line, each naming the offending key */
@@ -24,9 +28,7 @@ export function checkConventions(document) {
   const problems = [];
   /** @type {any} x-opwatch, read as its JSON Schema describes it once validated */
   const ext = document["x-opwatch"];
-  const schema = xOpwatchSchema();
-  const validator = testkit.specValidator(schema);
-  const validate = validator.compile(schema);
+  const validate = xOpwatchValidator();
   if (!validate(document["x-opwatch"])) {
     for (const error of validate.errors ?? []) {
       const extra = /** @type {any} */ (error.params)?.additionalProperty;

@@ -1,16 +1,7 @@
-export { type ContractCase, type ContractSubject, contractCases, specContract } from "./contract.js";
+export { type ContractSubject, specContract } from "./contract.js";
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
-export { providerContractSuite } from "./provider-contract.js";
-export { CONTRACT_TOKEN, type ContractClientFactory } from "./provider-contract-requests.js";
-export {
-  type ErrorCase,
-  expectedErrorClass,
-  type ProviderTable,
-  type ProviderTableOptions,
-  providerTable,
-} from "./provider-table.js";
 export {
   type RecordedRequest,
   type ScriptedServer,

@@ -8,22 +8,6 @@ export function abortError(provider: string | undefined, signal: AbortSignal, wh
   });
 }
 
-/** Waits `ms`, or rejects with {@link abortError} as soon as `signal` fires; leaves no timer or listener behind. @internal */
-export function sleep(ms: number, signal?: AbortSignal, provider?: string): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(provider, signal, "wait"));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(provider, signal as AbortSignal, "wait"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** @internal */
 export interface Limits {
   provider: string;

@@ -76,7 +76,7 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 /** @internal */
 export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @internal */
-export { abortError, type Cut, type Limits, sleep, withLimits } from "./deadline.js";
+export { abortError, type Cut, type Limits, withLimits } from "./deadline.js";
 /** @internal */
 export { endSentence, errorFromResponse } from "./errors.js";
 /** @internal */

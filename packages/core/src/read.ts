@@ -82,13 +82,10 @@ interface ReadPlan {
   /** The endpoint's operationId. */
   readonly endpointName: string;
   readonly endpoint: PollEndpointDescription;
-  readonly baseUrl: string;
   /** For messages: "read of getOperation". */
   readonly what: string;
   /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The token is a function: its header is added per request. */
-  readonly askToken: boolean;
   /** The last ids that passed the check: what they were given as, what they became, the URL. */
   last?: CheckedIds;
 }
@@ -104,7 +101,8 @@ interface CheckedIds {
  * again, so the last ids that passed are remembered: the check is a pure function of them, and given the
  * same values (compared with ===, so only strings and numbers can match) it has the same outcome.
  */
-function checkIds(provider: string, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
+function checkIds(setup: ClientSetup, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
+  const { provider, baseUrl } = setup;
   const { pathParams } = plan.endpoint;
   const last = plan.last;
   if (last !== undefined) {
@@ -114,7 +112,7 @@ function checkIds(provider: string, plan: ReadPlan, input: Readonly<Record<strin
     if (same) return last;
   }
   const values = validatePathParams(provider, pathParams, input);
-  const url = plan.baseUrl + expandPath(plan.endpoint.path, values, pathParams);
+  const url = baseUrl + expandPath(plan.endpoint.path, values, pathParams);
   plan.last = { input: pathParams.map((param) => input[param.name]), values, url };
   return plan.last;
 }
@@ -129,11 +127,9 @@ function planRead(description: ProviderDescription, setup: ClientSetup, endpoint
     );
   }
   const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
-  const fixed = setup.refreshable ? undefined : setup.authValue();
-  if (typeof fixed === "string") headers[setup.authHeader] = fixed;
-  const askToken = typeof fixed !== "string";
+  if (!setup.refreshable) headers[setup.authHeader] = setup.authValue() as string;
   const what = `read of ${endpointName}`;
-  return { endpointName, endpoint, baseUrl: setup.baseUrl, what, headers, askToken };
+  return { endpointName, endpoint, what, headers };
 }
 
 /**
@@ -149,7 +145,7 @@ function readOperation(
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
   const { endpoint, endpointName } = plan;
-  const checked = checkIds(provider, plan, toParamValues(provider, endpoint, params));
+  const checked = checkIds(setup, plan, toParamValues(provider, endpoint, params));
   // A copy: the snapshot's params go out to the caller (status.ref.params), the checked ones stay here.
   const values = { ...checked.values };
   const { deadline, signal, ifNoneMatch } = options;
@@ -163,7 +159,7 @@ function readOperation(
   const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
   return withLimits(limits, async (cut) => {
     const headers: Record<string, string> = { ...plan.headers };
-    if (plan.askToken) headers[setup.authHeader] = await setup.authValue();
+    if (setup.refreshable) headers[setup.authHeader] = await setup.authValue();
     const conditional = ifNoneMatch !== undefined && endpoint.conditional;
     if (conditional) headers["if-none-match"] = ifNoneMatch;
     // An own getter, so a fetch that never reads the signal costs no AbortController, and a wrapper that
@@ -176,13 +172,7 @@ function readOperation(
         return cut.signal;
       },
     };
-    let response: Response;
-    try {
-      response = await setup.fetch(url, init);
-    } catch (error) {
-      throw networkError(setup, error);
-    }
-    let answer = { response, url };
+    let answer = { response: await send(setup, url, init), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
       const resend = (target: string) => send(setup, target, init);

@@ -47,7 +47,8 @@ export async function followRedirects(
   }
 }
 
-function parseLocation(location: string, base: string): URL | undefined {
+/** A Location header resolved against the URL it came from; undefined when it is not a URL. */
+export function parseLocation(location: string, base: string): URL | undefined {
   try {
     return new URL(location, base);
   } catch {

@@ -4,6 +4,7 @@ import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { readPushback } from "./pushback.js";
+import { parseLocation } from "./redirect.js";
 
 /** One read of an operation, before normalization. */
 export interface OperationSnapshot<Body = unknown> {
@@ -72,7 +73,7 @@ export async function toSnapshot(
     const location = headers.get("location");
     const target =
       location && description.adapter.redirects?.[String(status)]
-        ? resolve(location, response.url || requestUrl)
+        ? parseLocation(location, response.url || requestUrl)?.href
         : undefined;
     if (target === undefined) {
       throw new ResponseError(
@@ -106,14 +107,6 @@ export async function toSnapshot(
     return snapshot;
   }
   throw errorFromResponse(description, response, body, text, retryAfter, secrets);
-}
-
-function resolve(location: string, base: string): string | undefined {
-  try {
-    return new URL(location, base).href;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseJson(text: string): unknown {

@@ -33,10 +33,6 @@ async function loadDurable(io: CliIo, command: string): Promise<DurableModule> {
   return await import("@opwatch/durable");
 }
 
-function durableIo(io: CliIo) {
-  return { env: io.env, out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}) };
-}
-
 /** 130 / 143 when SIGINT / SIGTERM stopped a command that otherwise ended well. */
 function signalled(io: CliIo, code: number): number {
   const stoppedBy = stopSignal(io);
@@ -65,7 +61,7 @@ export async function enqueueCliCommand(
       ...delays,
       ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
     },
-    { watcher, io: durableIo(io) },
+    { watcher, io },
   );
 }
 
@@ -76,7 +72,7 @@ export async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Pr
   const { workerCommand } = await loadDurable(io, command);
   const code = await workerCommand(
     { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
-    { watcher, io: durableIo(io) },
+    { watcher, io },
   );
   return signalled(io, code);
 }
@@ -96,7 +92,7 @@ export async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo)
       ...(options.after === undefined ? {} : { after: options.after }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     },
-    { watcher, io: durableIo(io) },
+    { watcher, io },
   );
   return options.follow ? signalled(io, code) : code;
 }

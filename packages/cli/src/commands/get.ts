@@ -1,4 +1,4 @@
-import { statusJson } from "../display/json.js";
+import { errorJson, statusJson } from "../display/json.js";
 import { describeStatus } from "../display/text.js";
 import { cliMessage } from "../error-messages.js";
 import { EXIT, type ExitCode, exitCodeOfError, worstExitCode } from "../exit-codes.js";
@@ -47,8 +47,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
               id: op.id,
               exitCode,
               message,
-              error:
-                error instanceof Error && "toJSON" in error ? (error as { toJSON(): unknown }).toJSON() : { message },
+              error: errorJson(error),
             }),
           );
         } else {

@@ -1,5 +1,4 @@
 import type { OperationStatus, PollEvent } from "opwatch";
-import type { ExitCode } from "../exit-codes.js";
 import type { Display, OpView, Outcome, Sink } from "./types.js";
 
 /** NDJSON on stdout: every event with `type` and `time`, then one `outcome` record per operation. */
@@ -62,10 +61,6 @@ export class JsonDisplay implements Display {
     });
   }
 
-  problem(message: string, exitCode: ExitCode, error?: unknown): void {
-    this.write({ type: "error", time: new Date().toISOString(), exitCode, message, error: errorJson(error) });
-  }
-
   close(): void {}
 }
 
@@ -85,7 +80,8 @@ export function statusJson(status: OperationStatus) {
   };
 }
 
-function errorJson(error: unknown): Record<string, unknown> | null {
+/** An error as JSON: its own `toJSON()` (opwatch errors, redacted) or its name and message. */
+export function errorJson(error: unknown): Record<string, unknown> | null {
   if (error === undefined || error === null) return null;
   if (error instanceof Error) {
     const json =

@@ -110,10 +110,6 @@ export class LiveDisplay implements Display {
     this.render();
   }
 
-  problem(message: string): void {
-    this.messages.push(`opwatch: ${message}`);
-  }
-
   private line(op: OpView, state: LiveState, now: number): string {
     if (state.final) return state.final;
     const c = this.colors;

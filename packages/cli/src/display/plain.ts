@@ -34,9 +34,5 @@ export class PlainDisplay implements Display {
     if (outcome.message) this.sink.err(`opwatch: ${outcome.message}`);
   }
 
-  problem(message: string): void {
-    this.sink.err(`opwatch: ${message}`);
-  }
-
   close(): void {}
 }

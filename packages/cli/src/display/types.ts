@@ -33,8 +33,6 @@ export interface Display {
   add?(op: OpView): void;
   event(op: OpView, event: PollEvent): void;
   outcome(op: OpView, outcome: Outcome): void;
-  /** A failure that belongs to no operation (a usage error), in CLI words. */
-  problem(message: string, exitCode: ExitCode, error?: unknown): void;
   /** Flushes and stops drawing; safe to call twice. */
   close(): void;
 }

@@ -24,3 +24,9 @@ export function stopSignal(io: CliIo): StopSignal | undefined {
   const reason = io.signal?.reason;
   return reason === "SIGINT" || reason === "SIGTERM" ? reason : undefined;
 }
+
+/** An on/off environment variable (`CI`, `OPWATCH_DEBUG`): on when set to anything but "", "0" or "false" (any case). */
+export function envFlag(env: Env, name: string): boolean {
+  const value = env[name];
+  return value !== undefined && !["", "0", "false"].includes(value.toLowerCase());
+}

@@ -1,15 +1,13 @@
 // From a command's options and the environment to the watcher it polls with, checked before any request.
 import { orUsage, UsageError } from "./exit-codes.js";
-import type { CliIo } from "./io.js";
+import { type CliIo, envFlag } from "./io.js";
 import type { CommonOptions } from "./options.js";
 import { checkVariable, cliProviders, cliVariables } from "./providers.js";
 import { type Env, type WatcherSettings, watcherFromEnv } from "./watcher-from-env.js";
 
 /** The watcher for a command, its settings (to resolve targets with) and whether --debug is on. */
 export function setup(options: CommonOptions, io: CliIo, command: string) {
-  const debugOn =
-    options.debug === true ||
-    (io.env.OPWATCH_DEBUG !== undefined && !["", "0", "false"].includes(io.env.OPWATCH_DEBUG));
+  const debugOn = options.debug === true || envFlag(io.env, "OPWATCH_DEBUG");
   const variables: Record<string, string | undefined> = {};
   for (const variable of cliVariables) {
     const value = options[variable.attribute];

@@ -1,6 +1,7 @@
 import { startScriptedServer } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
 import { EXIT, parseDuration, run, worstExitCode } from "../src/index.js";
+import { envFlag } from "../src/io.js";
 import {
   BIN,
   bentleyServer,
@@ -274,6 +275,15 @@ describe("several operations", () => {
     expect(worstExitCode([5, 4])).toBe(4);
     expect(worstExitCode([4, 130, 64])).toBe(130);
     expect(worstExitCode([130, 143])).toBe(143);
+  });
+});
+
+describe("on/off environment variables (CI, OPWATCH_DEBUG)", () => {
+  it("are off when unset, empty, 0 or false in any case, and on otherwise", () => {
+    for (const off of [undefined, "", "0", "false", "FALSE", "False"]) {
+      expect(envFlag({ OPWATCH_DEBUG: off }, "OPWATCH_DEBUG"), String(off)).toBe(false);
+    }
+    for (const on of ["1", "true", "yes", "TRUE"]) expect(envFlag({ CI: on }, "CI"), on).toBe(true);
   });
 });
 

@@ -77,7 +77,7 @@ export function toOperationStatus<Raw>(
 
   const body = snapshot.body;
   const rawStatus = readString(body, adapter.status.pointer);
-  const mapped = stateOf(adapter.status, body);
+  const mapped = stateOf(adapter.status, body, rawStatus);
   const progress = readProgress(body, adapter.progress);
   return {
     provider: description.name,
@@ -124,8 +124,13 @@ export interface MappedState {
 /**
  * The state of one body under `x-opwatch.status`: the first `when` rule that matches, else the status
  * word (a string, number or boolean at `pointer`) looked up in `map` case-insensitively, else `unknown`.
+ * `raw` is that word when the caller has already read it.
  */
-export function stateOf(status: StatusDescription, body: unknown): MappedState {
+export function stateOf(
+  status: StatusDescription,
+  body: unknown,
+  raw: string | undefined = readString(body, status.pointer),
+): MappedState {
   const rules = status.when ?? [];
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index] as StateRule;
@@ -144,7 +149,6 @@ export function stateOf(status: StatusDescription, body: unknown): MappedState {
       ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
     };
   }
-  const raw = readString(body, status.pointer);
   if (raw === undefined || !status.map) return { state: "unknown" };
   const found = wordsOf(status.map).get(raw.trim().toLowerCase());
   if (found === undefined) return { state: "unknown" };

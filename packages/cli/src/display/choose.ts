@@ -1,11 +1,8 @@
-import type { CliIo } from "../io.js";
-import type { Env } from "../watcher-from-env.js";
+import { type CliIo, envFlag } from "../io.js";
 import { JsonDisplay } from "./json.js";
 import { LiveDisplay } from "./live.js";
 import { PlainDisplay } from "./plain.js";
 import type { Display } from "./types.js";
-
-const isCi = (env: Env) => env.CI !== undefined && !["", "0", "false"].includes(env.CI.toLowerCase());
 
 /**
  * The output mode of `opwatch wait`: NDJSON with --json; the live display on a terminal (not in CI, not with
@@ -13,7 +10,7 @@ const isCi = (env: Env) => env.CI !== undefined && !["", "0", "false"].includes(
  */
 export function chooseDisplay(options: { json?: boolean; quiet?: boolean; debug: boolean }, io: CliIo): Display {
   if (options.json) return new JsonDisplay(io);
-  const live = !options.quiet && !options.debug && !isCi(io.env) && io.env.TERM !== "dumb";
+  const live = !options.quiet && !options.debug && !envFlag(io.env, "CI") && io.env.TERM !== "dumb";
   if (live && io.terminal) return new LiveDisplay(io.terminal, io, !io.env.NO_COLOR);
   return new PlainDisplay(io, options.quiet === true);
 }

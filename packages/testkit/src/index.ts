@@ -1,7 +1,8 @@
-export { type ContractSubject, specContract } from "./contract.js";
+export { type ContractCase, type ContractSubject, contractCases, specContract } from "./contract.js";
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
+export { type ErrorCase, type ProviderTable, providerTable } from "./provider-table.js";
 export {
   type RecordedRequest,
   type ScriptedServer,

@@ -10,23 +10,40 @@ export function pointerTokens(pointer: string): string[] {
     .map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-/** Reads an RFC 6901 JSON pointer (`/a/b~1c`); `undefined` when any step is missing. */
-export function readPointer(value: unknown, pointer: string): unknown {
-  if (pointer.includes("~")) return pointerTokens(pointer).reduce(child, value);
-  // Every read of a body follows a few pointers: walk the string itself, no token array.
-  let current = value;
-  for (let start = 1; start <= pointer.length; ) {
-    let end = pointer.indexOf("/", start);
-    if (end === -1) end = pointer.length;
-    current = child(current, pointer.slice(start, end));
-    start = end + 1;
+/**
+ * The tokens of the pointers read again and again (every read of a body follows the description's few
+ * pointers), worked out once. Keyed by the pointer itself, so a description changed in place is still read
+ * right; bounded, since the generator and the spec lint also follow the pointers of whole documents.
+ */
+const compiled = new Map<string, readonly string[]>();
+const COMPILED_MAX = 512;
+
+/** The decoded tokens of a pointer, from the cache. @internal */
+export function tokensOf(pointer: string): readonly string[] {
+  let tokens = compiled.get(pointer);
+  if (tokens === undefined) {
+    tokens = pointerTokens(pointer);
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(pointer, tokens);
   }
-  return current;
+  return tokens;
 }
 
-function child(current: unknown, key: string): unknown {
-  if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
-  return (current as Record<string, unknown>)[key];
+/** Reads an RFC 6901 JSON pointer (`/a/b~1c`); `undefined` when any step is missing. */
+export function readPointer(value: unknown, pointer: string): unknown {
+  return readTokens(value, tokensOf(pointer));
+}
+
+/** Follows decoded tokens (own properties only); `undefined` when any step is missing. @internal */
+export function readTokens(value: unknown, tokens: readonly string[]): unknown {
+  let current = value;
+  for (let i = 0; i < tokens.length; i++) {
+    if (current === null || typeof current !== "object") return undefined;
+    const key = tokens[i] as string;
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 /** Reads a scalar as a string: strings as they are, numbers and booleans spelled as JSON spells them. */

@@ -1,7 +1,7 @@
 import type { OperationState, ProviderDescription, StateMapping, StateRule, StatusDescription } from "./description.js";
-import { readPointer, readString } from "./pointer.js";
+import { readPointer, readString, readTokens, tokensOf } from "./pointer.js";
 import type { OperationSnapshot } from "./snapshot.js";
-import { parseTimestamp } from "./timestamps.js";
+import { timestampMs } from "./timestamps.js";
 
 /** Plain JSON naming one operation: enough to poll it again from another process. */
 export interface OperationRef {
@@ -36,10 +36,8 @@ export interface OperationStatus<Raw = unknown> {
   raw: Raw | undefined;
 }
 
-const TERMINAL: ReadonlySet<OperationState> = new Set(["succeeded", "failed", "canceled"]);
-
 export function isTerminal(state: OperationState): boolean {
-  return TERMINAL.has(state);
+  return state === "succeeded" || state === "failed" || state === "canceled";
 }
 
 /** Turns one read into the normalized status, following the spec's `x-opwatch` description. */
@@ -49,19 +47,15 @@ export function toOperationStatus<Raw>(
   baseUrl: string,
 ): OperationStatus<Raw> {
   const adapter = description.adapter;
-  const ref: OperationRef = {
-    provider: description.name,
-    endpoint: snapshot.endpoint,
-    params: snapshot.params,
-    baseUrl,
-  };
-  const fallbackId = () => String(Object.values(snapshot.params).at(-1) ?? "");
+  const provider = description.name;
+  const params = snapshot.params;
+  const ref: OperationRef = { provider, endpoint: snapshot.endpoint, params, baseUrl };
 
   const redirectState = adapter.redirects?.[String(snapshot.httpStatus)];
   if (redirectState && snapshot.body === undefined) {
     return {
-      provider: description.name,
-      id: fallbackId(),
+      provider,
+      id: fallbackId(params),
       ref,
       state: redirectState,
       done: isTerminal(redirectState),
@@ -78,22 +72,26 @@ export function toOperationStatus<Raw>(
   const body = snapshot.body;
   const rawStatus = readString(body, adapter.status.pointer);
   const mapped = stateOf(adapter.status, body, rawStatus);
-  const progress = readProgress(body, adapter.progress);
+  const state = mapped.state;
   return {
-    provider: description.name,
-    id: readString(body, adapter.id) || fallbackId(),
+    provider,
+    id: readString(body, adapter.id) || fallbackId(params),
     ref,
-    state: mapped.state,
-    done: isTerminal(mapped.state),
+    state,
+    done: isTerminal(state),
     rawStatus,
-    progress,
+    progress: readProgress(body, adapter.progress),
     createdAt: readTimestamp(body, adapter.createdAt),
     updatedAt: readTimestamp(body, adapter.updatedAt),
-    error:
-      mapped.state === "failed" || mapped.state === "canceled" ? failure(adapter, mapped, body, rawStatus) : undefined,
+    error: state === "failed" || state === "canceled" ? failure(adapter, mapped, body, rawStatus) : undefined,
     resultUrl: undefined,
     raw: body,
   };
+}
+
+/** The id of an operation whose body names none: its last path parameter. */
+function fallbackId(params: Readonly<Record<string, unknown>>): string {
+  return String(Object.values(params).at(-1) ?? "");
 }
 
 /** Why an operation failed or was canceled (read only then): a failed one always gets a message. */
@@ -131,8 +129,8 @@ export function stateOf(
   body: unknown,
   raw: string | undefined = readString(body, status.pointer),
 ): MappedState {
-  const rules = status.when ?? [];
-  for (let index = 0; index < rules.length; index++) {
+  const rules = status.when;
+  for (let index = 0; rules !== undefined && index < rules.length; index++) {
     const rule = rules[index] as StateRule;
     const value = readPointer(body, rule.pointer);
     const matches =
@@ -178,8 +176,33 @@ function sameScalar(value: unknown, expected: string | number | boolean | null |
   return value === expected;
 }
 
+/**
+ * A timestamp field of the descriptions, by pointer: its tokens, and the last text read there with what it
+ * parsed to. A poll reads the same `createdAt` again and again; each status still gets its own `Date`.
+ */
+class TimestampField {
+  text: string | undefined = undefined;
+  ms = Number.NaN;
+  constructor(readonly tokens: readonly string[]) {}
+}
+const timestampFields = new Map<string, TimestampField>();
+
 function readTimestamp(body: unknown, pointer: string | undefined): Date | undefined {
-  return pointer === undefined ? undefined : parseTimestamp(readPointer(body, pointer));
+  if (pointer === undefined) return undefined;
+  let field = timestampFields.get(pointer);
+  if (field === undefined) {
+    // Bounded like the pointer cache: a description is a few pointers, but anyone may make descriptions.
+    if (timestampFields.size >= 256) timestampFields.clear();
+    field = new TimestampField(tokensOf(pointer));
+    timestampFields.set(pointer, field);
+  }
+  const value = readTokens(body, field.tokens);
+  if (typeof value !== "string" || value === "") return undefined;
+  if (value !== field.text) {
+    field.ms = timestampMs(value);
+    field.text = value;
+  }
+  return Number.isNaN(field.ms) ? undefined : new Date(field.ms);
 }
 
 function readProgress(body: unknown, progress: { pointer: string; scale: number } | undefined): number | undefined {

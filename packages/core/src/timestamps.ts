@@ -6,11 +6,14 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
 /** Parses a provider timestamp into a `Date`; `undefined` for null, empty or unreadable values. */
 export function parseTimestamp(value: unknown): Date | undefined {
   if (typeof value !== "string" || value === "") return undefined;
+  const ms = timestampMs(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/** What {@link parseTimestamp} reads a non-empty string as, in epoch ms; `NaN` when unreadable. @internal */
+export function timestampMs(value: string): number {
   // The common case first (the two forms exclude each other: with and without a zone).
-  if (RFC3339.test(value)) {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-  }
+  if (RFC3339.test(value)) return new Date(value).getTime();
   const zoneless = ZONELESS.exec(value);
   if (zoneless) {
     const [y, mo, d, h, mi, s] = [1, 3, 4, 5, 6, 7].map((i) => Number(zoneless[i]));
@@ -25,9 +28,9 @@ export function parseTimestamp(value: unknown): Date | undefined {
       date.getUTCHours() === h &&
       date.getUTCMinutes() === mi &&
       date.getUTCSeconds() === s;
-    return kept ? date : undefined;
+    return kept ? date.getTime() : Number.NaN;
   }
-  return undefined;
+  return Number.NaN;
 }
 
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP-date (RFC 9110). */

@@ -44,10 +44,13 @@ function pushbackKeyOf(provider: string, origin: string): string {
 class TargetContext implements StepContext {
   readonly #ref: OperationRef;
   readonly #client: Client;
+  /** The endpoint answers 304 to If-None-Match. */
+  readonly #conditional: boolean;
 
   constructor(ref: OperationRef, client: Client) {
     this.#ref = ref;
     this.#client = client;
+    this.#conditional = client.reader.description.endpoints[ref.endpoint]?.conditional ?? false;
   }
 
   get provider(): string {
@@ -76,10 +79,9 @@ class TargetContext implements StepContext {
   async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
     const { params, endpoint } = this.#ref;
-    const conditional = description.endpoints[endpoint]?.conditional ?? false;
     const readOptions: ReadOptions & { deadline?: number | undefined } = {
       endpoint,
-      ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
+      ifNoneMatch: this.#conditional ? request.ifNoneMatch : undefined,
       signal: request.signal,
       deadline: request.deadline,
     };
@@ -97,6 +99,49 @@ function labelOf(registration: ProviderRegistration, ref: OperationRef): string 
 }
 
 /**
+ * A target that passed the checks: a copy of its ref that stays inside the watcher (what a read is sent
+ * for; the caller gets copies), and the client it is read through, once known.
+ */
+export interface Checked {
+  readonly ref: OperationRef;
+  client: Client | undefined;
+}
+
+/**
+ * What a ref object was checked as: a poll passes the same ref again and again, and the checks are a pure
+ * function of these. Refs are plain data their owner may change, so each use compares them again: the
+ * same strings, the same `params` object with the same own keys in the same order, each holding the same
+ * value (`Object.is`). The path parameters had to be own properties (what the checks read).
+ */
+interface CheckedObject extends Checked {
+  readonly provider: string;
+  readonly endpoint: string;
+  readonly baseUrl: string;
+  readonly params: object;
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
+}
+
+function unchanged(target: OperationRef, seen: CheckedObject): boolean {
+  if (target.provider !== seen.provider || target.endpoint !== seen.endpoint || target.baseUrl !== seen.baseUrl) {
+    return false;
+  }
+  const params = target.params;
+  if (params !== seen.params) return false;
+  const { keys, values } = seen;
+  let count = 0;
+  for (const key in params) {
+    if (!Object.hasOwn(params, key)) continue;
+    if (key !== keys[count] || !Object.is(params[key], values[count])) return false;
+    count++;
+  }
+  return count === keys.length;
+}
+
+/** Status URLs already parsed (a string's ref never changes); bounded. */
+const URLS_MAX = 256;
+
+/**
  * A watcher's providers and the clients made from them: turns targets into validated refs, refs into
  * clients (never for a host nobody configured) and into the context a wait reads through.
  */
@@ -105,6 +150,10 @@ export class Targets {
   readonly #scheduler: Scheduler;
   /** Clients by `provider baseUrl`; a provider's configured client also by its name. */
   readonly #clients = new Map<string, Client>();
+  /** Ref objects that passed the checks, with what they were checked as. */
+  readonly #checkedObjects = new WeakMap<object, CheckedObject>();
+  /** Status URLs that parsed. */
+  readonly #checkedUrls = new Map<string, Checked>();
 
   constructor(registrations: Map<string, ProviderRegistration>, scheduler: Scheduler) {
     this.#registrations = registrations;
@@ -160,25 +209,80 @@ export class Targets {
 
   /** A validated copy of the ref a target names. */
   ref(target: OperationTarget): OperationRef {
-    if (typeof target === "string") {
-      for (const registration of this.#registrations.values()) {
-        const ref = refFromUrl(registration.description, target, [this.#configured(registration).reader.baseUrl]);
-        if (ref) return ref;
-      }
-      throw refUnrecognized(target, [...this.#registrations.keys()]);
-    }
-    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
-    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
-    const provider = (target as { provider?: unknown } | null)?.provider;
-    const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
-    assertRef(target, registered?.description);
-    if (!registered) this.registration(target.provider);
+    const { ref } = this.checked(target);
+    if (typeof target === "string") return { ...ref, params: { ...ref.params } };
     return {
       provider: target.provider,
       endpoint: target.endpoint,
       params: { ...target.params },
       baseUrl: target.baseUrl,
     };
+  }
+
+  /** The checked form of a target: from the cache when this string, or this object unchanged, passed before. */
+  checked(target: OperationTarget): Checked {
+    if (typeof target === "string") {
+      let checked = this.#checkedUrls.get(target);
+      if (checked === undefined) {
+        checked = { ref: this.#fromUrl(target), client: undefined };
+        if (this.#checkedUrls.size >= URLS_MAX) this.#checkedUrls.clear();
+        this.#checkedUrls.set(target, checked);
+      }
+      return checked;
+    }
+    const seen = typeof target === "object" && target !== null ? this.#checkedObjects.get(target) : undefined;
+    if (seen !== undefined && unchanged(target, seen)) return seen;
+    return this.#check(target);
+  }
+
+  #fromUrl(url: string): OperationRef {
+    for (const registration of this.#registrations.values()) {
+      const ref = refFromUrl(registration.description, url, [this.#configured(registration).reader.baseUrl]);
+      if (ref) return ref;
+    }
+    throw refUnrecognized(url, [...this.#registrations.keys()]);
+  }
+
+  #check(target: OperationRef): Checked {
+    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
+    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
+    const provider = (target as { provider?: unknown } | null)?.provider;
+    const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
+    assertRef(target, registered?.description);
+    const registration = registered ?? this.registration(target.provider);
+    const { params } = target;
+    const ref: OperationRef = {
+      provider: target.provider,
+      endpoint: target.endpoint,
+      params: { ...params },
+      baseUrl: target.baseUrl,
+    };
+    const keys: string[] = [];
+    const values: unknown[] = [];
+    for (const key in params) {
+      if (!Object.hasOwn(params, key)) continue;
+      keys.push(key);
+      values.push(params[key]);
+    }
+    const checked: CheckedObject = {
+      ref,
+      client: undefined,
+      provider: ref.provider,
+      endpoint: ref.endpoint,
+      baseUrl: ref.baseUrl,
+      params,
+      keys,
+      values,
+    };
+    const pathParams = registration.description.endpoints[ref.endpoint]?.pathParams ?? [];
+    if (pathParams.every((param) => Object.hasOwn(params, param.name))) this.#checkedObjects.set(target, checked);
+    return checked;
+  }
+
+  /** The client a checked target is read through (see {@link client}), worked out once. */
+  clientOf(checked: Checked): Client {
+    checked.client ??= this.client(checked.ref);
+    return checked.client;
   }
 
   /** The pushback key of a ref: provider and origin. Never contains a token. */
@@ -190,8 +294,8 @@ export class Targets {
     return labelOf(this.registration(ref.provider), ref);
   }
 
-  /** What a wait, watch or step on this ref reads through. */
-  context(ref: OperationRef): StepContext {
-    return new TargetContext(ref, this.client(ref));
+  /** What a wait, watch or step on this target reads through. */
+  context(checked: Checked): StepContext {
+    return new TargetContext(checked.ref, this.clientOf(checked));
   }
 }

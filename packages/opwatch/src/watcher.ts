@@ -43,6 +43,8 @@ export interface Watcher {
   pushbackKey(target: OperationTarget): string;
 }
 
+const neverAborted = (): Error => new Error("unreachable: a read without a signal was aborted");
+
 function hasOwnKeys(object: object): boolean {
   for (const key in object) if (Object.hasOwn(object, key)) return true;
   return false;
@@ -85,13 +87,15 @@ export function createWatcher(options: WatcherOptions): Watcher {
 
   return {
     ref: (target) => targets.ref(target),
-    pushbackKey: (target) => targets.key(targets.ref(target)),
-    async get(target, getOptions = {}) {
-      const ref = targets.ref(target);
-      const signal = getOptions.signal;
+    pushbackKey: (target) => targets.key(targets.checked(target).ref),
+    async get(target, getOptions) {
+      const checked = targets.checked(target);
+      const ref = checked.ref;
+      const signal = getOptions === undefined ? undefined : getOptions.signal;
       if (signal?.aborted) throw aborted(signal, ref.provider);
-      const { reader, origin } = targets.client(ref);
-      const queued = scheduler.acquire(origin, signal, () => aborted(signal as AbortSignal, ref.provider));
+      const { reader, origin } = targets.clientOf(checked);
+      // Without a signal there is nothing to abort the queueing: no closure for it.
+      const queued = scheduler.acquire(origin, signal, signal ? () => aborted(signal, ref.provider) : neverAborted);
       if (queued) await queued;
       let snapshot: Awaited<ReturnType<typeof reader.getOperation>>;
       try {
@@ -106,7 +110,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
     },
     wait(target, waitOptions = {}) {
       try {
-        const ctx = targets.context(targets.ref(target));
+        const ctx = targets.context(targets.checked(target));
         const { merged, policy } = polling(waitOptions);
         return WaitRun.start(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
       } catch (error) {
@@ -114,12 +118,12 @@ export function createWatcher(options: WatcherOptions): Watcher {
       }
     },
     watch(target, watchOptions = {}) {
-      const ctx = targets.context(targets.ref(target));
+      const ctx = targets.context(targets.checked(target));
       const { merged, policy } = polling(watchOptions);
       return watchLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged.onProgress);
     },
     async step(target, state, stepOptions = {}) {
-      const ctx = targets.context(targets.ref(target));
+      const ctx = targets.context(targets.checked(target));
       const { throwOnFailure: _, onProgress: __, onRetry: ___, ...common } = defaults;
       const policy = resolvePolicy({ ...common, ...stepOptions });
       const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);

@@ -1,4 +1,4 @@
-import { type Limits, withLimits } from "./deadline.js";
+import { type Cut, type Limits, withLimits } from "./deadline.js";
 import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
@@ -162,16 +162,7 @@ function readOperation(
     if (setup.refreshable) headers[setup.authHeader] = await setup.authValue();
     const conditional = ifNoneMatch !== undefined && endpoint.conditional;
     if (conditional) headers["if-none-match"] = ifNoneMatch;
-    // An own getter, so a fetch that never reads the signal costs no AbortController, and a wrapper that
-    // spreads the init still passes a live one on.
-    const init: RequestInit = {
-      method: "GET",
-      headers,
-      redirect: "manual",
-      get signal() {
-        return cut.signal;
-      },
-    };
+    const init: RequestInit = new ReadInit(headers, cut);
     let answer = { response: await send(setup, url, init), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
@@ -180,6 +171,35 @@ function readOperation(
     }
     return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
   });
+}
+
+/**
+ * The init of one read. `signal` is an own getter, so a fetch that never reads it costs no AbortController,
+ * and a wrapper that spreads the init still passes a live one on. The getter is one function shared by
+ * every init: a getter written in an object literal is a new closure per read, which puts each init in
+ * dictionary mode and (measured) gets its allocation site pretenured, so every read's objects survived
+ * into old space (~3 MB promoted per scavenge, the reader's CPU per read 4x).
+ */
+class ReadInit {
+  readonly method = "GET";
+  readonly headers: Record<string, string>;
+  readonly redirect = "manual";
+  readonly #cut: Cut;
+  declare readonly signal: AbortSignal;
+
+  constructor(headers: Record<string, string>, cut: Cut) {
+    this.headers = headers;
+    this.#cut = cut;
+    Object.defineProperty(this, "signal", ReadInit.#signal);
+  }
+
+  static readonly #signal: PropertyDescriptor = {
+    get(this: ReadInit): AbortSignal {
+      return this.#cut.signal;
+    },
+    enumerable: true,
+    configurable: true,
+  };
 }
 
 /** A status the spec maps to a state (Keycard's 303): an answer, not a redirect to follow. */

@@ -147,24 +147,42 @@ export function stateOf(
       ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
     };
   }
-  if (raw === undefined || !status.map) return { state: "unknown" };
-  const found = wordsOf(status.map).get(raw.trim().toLowerCase());
-  if (found === undefined) return { state: "unknown" };
-  const [by, mapping] = found;
-  return typeof mapping === "string"
-    ? { state: mapping, by }
-    : { state: mapping.state, by, ...(mapping.code ? { code: mapping.code } : {}) };
+  if (raw === undefined || !status.map) return UNKNOWN;
+  // A poll reads the same word again and again: the last one's state is kept with the map.
+  const words = wordsOf(status.map);
+  if (raw !== words.lastRaw) {
+    words.last = words.states.get(raw.trim().toLowerCase()) ?? UNKNOWN;
+    words.lastRaw = raw;
+  }
+  return words.last;
 }
 
-/** A status map by lower-cased word (the first spelling wins) with its `map/<word>`, built once per description. */
-const lowerCased = new WeakMap<object, Map<string, [string, StateMapping]>>();
-function wordsOf(map: Readonly<Record<string, StateMapping>>): Map<string, [string, StateMapping]> {
+/** What a status word maps to, shared (frozen): `unknown`, and each word of a map. */
+const UNKNOWN: MappedState = Object.freeze({ state: "unknown" });
+
+/** A status map's states by lower-cased word (the first spelling wins), and the last word looked up. */
+interface Words {
+  readonly states: Map<string, MappedState>;
+  lastRaw: string | undefined;
+  last: MappedState;
+}
+
+/** Built once per status map. */
+const lowerCased = new WeakMap<object, Words>();
+function wordsOf(map: Readonly<Record<string, StateMapping>>): Words {
   let words = lowerCased.get(map);
   if (words === undefined) {
-    words = new Map();
+    const states = new Map<string, MappedState>();
     for (const [word, mapping] of Object.entries(map)) {
-      if (!words.has(word.toLowerCase())) words.set(word.toLowerCase(), [`map/${word}`, mapping]);
+      if (states.has(word.toLowerCase())) continue;
+      const by = `map/${word}`;
+      const state: MappedState =
+        typeof mapping === "string"
+          ? { state: mapping, by }
+          : { state: mapping.state, by, ...(mapping.code ? { code: mapping.code } : {}) };
+      states.set(word.toLowerCase(), Object.freeze(state));
     }
+    words = { states, lastRaw: undefined, last: UNKNOWN };
     lowerCased.set(map, words);
   }
   return words;

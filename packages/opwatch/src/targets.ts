@@ -224,7 +224,9 @@ export class Targets {
     if (typeof target === "string") {
       let checked = this.#checkedUrls.get(target);
       if (checked === undefined) {
-        checked = { ref: this.#fromUrl(target), client: undefined };
+        const ref = this.#fromUrl(target);
+        Object.freeze(ref.params);
+        checked = { ref: Object.freeze(ref), client: undefined };
         if (this.#checkedUrls.size >= URLS_MAX) this.#checkedUrls.clear();
         this.#checkedUrls.set(target, checked);
       }
@@ -251,12 +253,13 @@ export class Targets {
     assertRef(target, registered?.description);
     const registration = registered ?? this.registration(target.provider);
     const { params } = target;
-    const ref: OperationRef = {
+    // Shared by every get() of this target: frozen, so nothing can change it for the others.
+    const ref: OperationRef = Object.freeze({
       provider: target.provider,
       endpoint: target.endpoint,
-      params: { ...params },
+      params: Object.freeze({ ...params }),
       baseUrl: target.baseUrl,
-    };
+    });
     const keys: string[] = [];
     const values: unknown[] = [];
     for (const key in params) {
@@ -294,8 +297,8 @@ export class Targets {
     return labelOf(this.registration(ref.provider), ref);
   }
 
-  /** What a wait, watch or step on this target reads through. */
-  context(checked: Checked): StepContext {
-    return new TargetContext(checked.ref, this.clientOf(checked));
+  /** What a wait, watch or step on this ref reads through. */
+  context(ref: OperationRef): StepContext {
+    return new TargetContext(ref, this.client(ref));
   }
 }

@@ -110,7 +110,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
     },
     wait(target, waitOptions = {}) {
       try {
-        const ctx = targets.context(targets.checked(target));
+        const ctx = targets.context(targets.ref(target));
         const { merged, policy } = polling(waitOptions);
         return WaitRun.start(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
       } catch (error) {
@@ -118,12 +118,12 @@ export function createWatcher(options: WatcherOptions): Watcher {
       }
     },
     watch(target, watchOptions = {}) {
-      const ctx = targets.context(targets.checked(target));
+      const ctx = targets.context(targets.ref(target));
       const { merged, policy } = polling(watchOptions);
       return watchLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged.onProgress);
     },
     async step(target, state, stepOptions = {}) {
-      const ctx = targets.context(targets.checked(target));
+      const ctx = targets.context(targets.ref(target));
       const { throwOnFailure: _, onProgress: __, onRetry: ___, ...common } = defaults;
       const policy = resolvePolicy({ ...common, ...stepOptions });
       const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);

@@ -9,6 +9,7 @@ import {
   toOperationStatus,
   ValidationError,
 } from "@opwatch/core";
+import { type Checked, CheckedRefs } from "./checked-refs.js";
 import { systemClock } from "./clock.js";
 import type { ProviderRegistration } from "./registration.js";
 import type { Scheduler } from "./scheduler.js";
@@ -99,49 +100,6 @@ function labelOf(registration: ProviderRegistration, ref: OperationRef): string 
 }
 
 /**
- * A target that passed the checks: a copy of its ref that stays inside the watcher (what a read is sent
- * for; the caller gets copies), and the client it is read through, once known.
- */
-export interface Checked {
-  readonly ref: OperationRef;
-  client: Client | undefined;
-}
-
-/**
- * What a ref object was checked as: a poll passes the same ref again and again, and the checks are a pure
- * function of these. Refs are plain data their owner may change, so each use compares them again: the
- * same strings, the same `params` object with the same own keys in the same order, each holding the same
- * value (`Object.is`). The path parameters had to be own properties (what the checks read).
- */
-interface CheckedObject extends Checked {
-  readonly provider: string;
-  readonly endpoint: string;
-  readonly baseUrl: string;
-  readonly params: object;
-  readonly keys: readonly string[];
-  readonly values: readonly unknown[];
-}
-
-function unchanged(target: OperationRef, seen: CheckedObject): boolean {
-  if (target.provider !== seen.provider || target.endpoint !== seen.endpoint || target.baseUrl !== seen.baseUrl) {
-    return false;
-  }
-  const params = target.params;
-  if (params !== seen.params) return false;
-  const { keys, values } = seen;
-  let count = 0;
-  for (const key in params) {
-    if (!Object.hasOwn(params, key)) continue;
-    if (key !== keys[count] || !Object.is(params[key], values[count])) return false;
-    count++;
-  }
-  return count === keys.length;
-}
-
-/** Status URLs already parsed (a string's ref never changes); bounded. */
-const URLS_MAX = 256;
-
-/**
  * A watcher's providers and the clients made from them: turns targets into validated refs, refs into
  * clients (never for a host nobody configured) and into the context a wait reads through.
  */
@@ -150,10 +108,8 @@ export class Targets {
   readonly #scheduler: Scheduler;
   /** Clients by `provider baseUrl`; a provider's configured client also by its name. */
   readonly #clients = new Map<string, Client>();
-  /** Ref objects that passed the checks, with what they were checked as. */
-  readonly #checkedObjects = new WeakMap<object, CheckedObject>();
-  /** Status URLs that parsed. */
-  readonly #checkedUrls = new Map<string, Checked>();
+  /** Targets that passed the checks. */
+  readonly #checked = new CheckedRefs<Client>();
 
   constructor(registrations: Map<string, ProviderRegistration>, scheduler: Scheduler) {
     this.#registrations = registrations;
@@ -219,22 +175,18 @@ export class Targets {
     };
   }
 
-  /** The checked form of a target: from the cache when this string, or this object unchanged, passed before. */
-  checked(target: OperationTarget): Checked {
-    if (typeof target === "string") {
-      let checked = this.#checkedUrls.get(target);
-      if (checked === undefined) {
-        const ref = this.#fromUrl(target);
-        Object.freeze(ref.params);
-        checked = { ref: Object.freeze(ref), client: undefined };
-        if (this.#checkedUrls.size >= URLS_MAX) this.#checkedUrls.clear();
-        this.#checkedUrls.set(target, checked);
-      }
-      return checked;
-    }
-    const seen = typeof target === "object" && target !== null ? this.#checkedObjects.get(target) : undefined;
-    if (seen !== undefined && unchanged(target, seen)) return seen;
-    return this.#check(target);
+  /** The checked form of a target: kept while this string, or this object unchanged, is passed again. */
+  checked(target: OperationTarget): Checked<Client> {
+    const known = this.#checked.lookup(target);
+    if (known !== undefined) return known;
+    if (typeof target === "string") return this.#checked.url(target, this.#fromUrl(target));
+    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
+    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
+    const provider = (target as { provider?: unknown } | null)?.provider;
+    const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
+    assertRef(target, registered?.description);
+    const registration = registered ?? this.registration(target.provider);
+    return this.#checked.object(target, registration.description.endpoints[target.endpoint]?.pathParams ?? []);
   }
 
   #fromUrl(url: string): OperationRef {
@@ -245,45 +197,8 @@ export class Targets {
     throw refUnrecognized(url, [...this.#registrations.keys()]);
   }
 
-  #check(target: OperationRef): Checked {
-    // Plain-JSON shape, then (for a registered provider) known endpoint and valid path params: what get()
-    // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
-    const provider = (target as { provider?: unknown } | null)?.provider;
-    const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
-    assertRef(target, registered?.description);
-    const registration = registered ?? this.registration(target.provider);
-    const { params } = target;
-    // Shared by every get() of this target: frozen, so nothing can change it for the others.
-    const ref: OperationRef = Object.freeze({
-      provider: target.provider,
-      endpoint: target.endpoint,
-      params: Object.freeze({ ...params }),
-      baseUrl: target.baseUrl,
-    });
-    const keys: string[] = [];
-    const values: unknown[] = [];
-    for (const key in params) {
-      if (!Object.hasOwn(params, key)) continue;
-      keys.push(key);
-      values.push(params[key]);
-    }
-    const checked: CheckedObject = {
-      ref,
-      client: undefined,
-      provider: ref.provider,
-      endpoint: ref.endpoint,
-      baseUrl: ref.baseUrl,
-      params,
-      keys,
-      values,
-    };
-    const pathParams = registration.description.endpoints[ref.endpoint]?.pathParams ?? [];
-    if (pathParams.every((param) => Object.hasOwn(params, param.name))) this.#checkedObjects.set(target, checked);
-    return checked;
-  }
-
   /** The client a checked target is read through (see {@link client}), worked out once. */
-  clientOf(checked: Checked): Client {
+  clientOf(checked: Checked<Client>): Client {
     checked.client ??= this.client(checked.ref);
     return checked.client;
   }

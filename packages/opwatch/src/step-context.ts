@@ -39,8 +39,9 @@ export interface StepContext {
 
 export type PendingReason = "backoff" | "pacing" | "retry-after" | "pushback";
 
-/** What one step found, before it is turned into a public StepOutcome. */
+/** What one step found, before it is turned into a public StepOutcome. `status` is the status just read
+ * when it is a change (pending), and the terminal one (done). */
 export type Outcome =
-  | { kind: "pending"; changed: boolean; delayMs: number; reason: PendingReason }
-  | { kind: "done" }
+  | { kind: "pending"; changed: boolean; delayMs: number; reason: PendingReason; status?: OperationStatus | undefined }
+  | { kind: "done"; status: OperationStatus }
   | { kind: "error"; error: OpwatchError };

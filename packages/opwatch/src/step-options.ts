@@ -37,11 +37,19 @@ export interface Policy extends PacingOptions {
   maxFailures: number;
   onEvent: ((event: PollEvent) => void) | undefined;
   onRetry: ((error: OpwatchError, delayMs: number) => void) | undefined;
+  /** `wait` and `watch`: called with each observed change. */
+  onProgress: ((status: OperationStatus) => void) | undefined;
+  /** `wait`: a failed or canceled end rejects with OperationFailedError. */
+  throwOnFailure: boolean;
 }
 
 /** Resolves and checks poll options once per wait, before any request. */
 export function resolvePolicy(
-  options: StepOptions & { onRetry?: (error: OpwatchError, delayMs: number) => void; onProgress?: unknown },
+  options: StepOptions & {
+    onRetry?: (error: OpwatchError, delayMs: number) => void;
+    onProgress?: (status: OperationStatus) => void;
+    throwOnFailure?: boolean;
+  },
 ): Policy {
   for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs"] as const) {
     const value = options[key];
@@ -72,5 +80,7 @@ export function resolvePolicy(
     maxFailures: budget ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
     onEvent: options.onEvent,
     onRetry: options.onRetry,
+    onProgress: options.onProgress,
+    throwOnFailure: options.throwOnFailure ?? true,
   };
 }

@@ -3,7 +3,7 @@ import { aborted } from "./abort.js";
 import { backoffDelay, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 import { systemClock } from "./clock.js";
 import { paceDelay } from "./pacing.js";
-import type { LiveState, PollState } from "./poll-state.js";
+import { full, type Kept, keep, type LiveState, type PollState } from "./poll-state.js";
 import type { Outcome, PendingReason, PollResult, StepContext } from "./step-context.js";
 import type { Policy } from "./step-options.js";
 import { exhausted, timeout } from "./wait-errors.js";
@@ -25,45 +25,6 @@ export type StepOutcome =
     }
   | { kind: "done"; status: OperationStatus; state: PollState }
   | { kind: "error"; error: OpwatchError; state: PollState };
-
-/**
- * One read and what to do next: the unit `watch` and `watcher.step` are built on (`wait` runs the same
- * phases with callbacks, see WaitRun). Honours the shared pushback (no read while it lasts), takes a
- * request slot of the origin, cuts the read at the deadline, retries transient failures within a
- * budget, and paces the next read.
- */
-export async function advance(ctx: StepContext, s: LiveState, p: Policy): Promise<Outcome> {
-  const scheduler = ctx.scheduler;
-  const now = scheduler.clock.now();
-  const early = beforeRead(ctx, s, p, now);
-  if (early) return early;
-  const signal = p.signal;
-  const queued = scheduler.acquire(
-    ctx.origin,
-    signal,
-    () => aborted(signal as AbortSignal, ctx.provider),
-    s.deadline,
-    () => timeout(ctx, s, undefined),
-  );
-  if (queued) {
-    p.onEvent?.({ type: "scheduled", at: now, delayMs: 0, reason: "admission" });
-    try {
-      await queued;
-    } catch (error) {
-      if (error instanceof TimeoutError) return { kind: "error", error };
-      throw error;
-    }
-  }
-  let result: PollResult;
-  try {
-    result = await startRead(ctx, s, p);
-  } catch (error) {
-    scheduler.release(ctx.origin);
-    return failed(ctx, s, p, error);
-  }
-  scheduler.release(ctx.origin);
-  return afterRead(ctx, s, p, result);
-}
 
 /** The checks before a read: the caller's signal (throws the wait's AbortError), the deadline, and the
  * shared pushback. Returns the outcome when there is to be no read now. */
@@ -91,26 +52,32 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
   s.failures = 0;
   s.lastError = undefined;
   if (result.etag !== undefined) s.etag = result.etag;
+  const fresh = result.status;
   const last = s.last;
-  const status = result.status ?? last;
-  const changed = status !== undefined && (last === undefined || differs(last, status));
+  const changed = fresh !== undefined && (last === undefined || differs(last, fresh));
   if (changed) {
-    s.last = status;
-    if (s.sampleAt === undefined && status.progress !== undefined) {
+    s.last = keep(fresh);
+    if (s.sampleAt === undefined && fresh.progress !== undefined) {
       s.sampleAt = now;
-      s.sampleProgress = status.progress;
+      s.sampleProgress = fresh.progress;
     }
   }
-  if (status !== undefined) p.onEvent?.({ type: "status", at: now, status, changed });
-  if (status?.done) {
-    p.onEvent?.({ type: "done", at: now, status, requests: s.attempt });
-    return { kind: "done" };
+  // The status this read stands for: the new one, or (304) the last one, rebuilt only when it goes out.
+  const seen = fresh ?? last;
+  const onEvent = p.onEvent;
+  if (seen?.done || (onEvent && seen)) {
+    const status = fresh ?? full(last as Kept);
+    onEvent?.({ type: "status", at: now, status, changed });
+    if (status.done) {
+      onEvent?.({ type: "done", at: now, status, requests: s.attempt });
+      return { kind: "done", status };
+    }
   }
 
-  const createdAt = status?.createdAt?.getTime();
+  const createdAt = fresh ? fresh.createdAt?.getTime() : last?.createdAt;
   const origin = createdAt !== undefined && createdAt < s.startedAt ? createdAt : s.startedAt;
   let delay = paceDelay(
-    { now, origin, progress: status?.progress, sampleAt: s.sampleAt, sampleProgress: s.sampleProgress },
+    { now, origin, progress: seen?.progress, sampleAt: s.sampleAt, sampleProgress: s.sampleProgress },
     p,
   );
   let reason: PendingReason = "pacing";
@@ -122,7 +89,7 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
     delay = serverMs;
     reason = "retry-after";
   }
-  return pending(changed, Math.min(delay, s.deadline - now), reason);
+  return pending(changed, Math.min(delay, s.deadline - now), reason, changed ? fresh : undefined);
 }
 
 /** What a failed read means: the end (abort, deadline, not retryable, budget spent) or a retry after backoff. */
@@ -151,8 +118,8 @@ export function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown
   return pending(false, delay, serverMs > 0 ? "retry-after" : "backoff");
 }
 
-function pending(changed: boolean, delayMs: number, reason: PendingReason): Outcome {
-  return { kind: "pending", changed, delayMs: Math.max(0, delayMs), reason };
+function pending(changed: boolean, delayMs: number, reason: PendingReason, status?: OperationStatus): Outcome {
+  return { kind: "pending", changed, delayMs: Math.max(0, delayMs), reason, status };
 }
 
 /** The read, cut at the deadline: by core's reader (`deadline`) on the system clock; on another clock, by
@@ -188,12 +155,12 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
   });
 }
 
-function differs(a: OperationStatus, b: OperationStatus): boolean {
+function differs(a: Kept, b: OperationStatus): boolean {
   return (
     a.state !== b.state ||
     a.progress !== b.progress ||
     a.rawStatus !== b.rawStatus ||
-    a.updatedAt?.getTime() !== b.updatedAt?.getTime() ||
+    a.updatedAt !== b.updatedAt?.getTime() ||
     a.resultUrl !== b.resultUrl
   );
 }

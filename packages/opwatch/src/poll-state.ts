@@ -1,4 +1,4 @@
-import { type OperationStatus, type OpwatchError, parseTimestamp, ValidationError } from "@opwatch/core";
+import { type OperationRef, type OperationStatus, type OpwatchError, parseTimestamp, ValidationError } from "@opwatch/core";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
 export interface PollState {
@@ -18,24 +18,44 @@ export interface PollState {
   pacing?: { at: number; progress: number };
 }
 
-/** The last status as a wait keeps it between reads: its dates as epoch ms (two `Date`s are ~0.2 kB). */
-export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt"> & {
+/** The last status as a wait keeps it between reads: its dates as epoch ms (two `Date`s are ~0.2 kB), and
+ * no `ref` when it is the wait's own. */
+export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
   createdAt: number | undefined;
   updatedAt: number | undefined;
+  ref: OperationRef | undefined;
 };
 
-/** The compact form of a status (a copy; the status itself may be the caller's). */
-export function keep(status: OperationStatus): Kept {
-  return { ...status, createdAt: status.createdAt?.getTime(), updatedAt: status.updatedAt?.getTime() };
+/** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref. */
+export function keep(status: OperationStatus, own: OperationRef | undefined): Kept {
+  return {
+    ...status,
+    ref: own && sameRef(status.ref, own) ? undefined : status.ref,
+    createdAt: status.createdAt?.getTime(),
+    updatedAt: status.updatedAt?.getTime(),
+  };
+}
+
+function sameRef(a: OperationRef, b: OperationRef): boolean {
+  if (a.provider !== b.provider || a.endpoint !== b.endpoint || a.baseUrl !== b.baseUrl) return false;
+  const keys = Object.keys(a.params);
+  return keys.length === Object.keys(b.params).length && keys.every((key) => a.params[key] === b.params[key]);
 }
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
-/** The full status again, from its compact form (a new object each time). */
-export function full(kept: Kept): OperationStatus;
-export function full(kept: Kept | undefined): OperationStatus | undefined;
-export function full(kept: Kept | undefined): OperationStatus | undefined {
-  return kept && { ...kept, createdAt: date(kept.createdAt), updatedAt: date(kept.updatedAt) };
+/** The full status again, from its compact form: a new object each time (the wait's own ref copied). */
+export function full(kept: Kept, own: OperationRef | undefined): OperationStatus;
+export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined;
+export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined {
+  if (!kept) return undefined;
+  const ref = kept.ref ?? (own as OperationRef);
+  return {
+    ...kept,
+    ref: ref === kept.ref ? ref : { ...ref, params: { ...ref.params } },
+    createdAt: date(kept.createdAt),
+    updatedAt: date(kept.updatedAt),
+  };
 }
 
 /** The state a wait carries between reads; PollState is its JSON form. A wait (WaitRun) is one of these. */
@@ -57,8 +77,8 @@ export class LiveState {
   }
 }
 
-/** The JSON form of a wait's state. */
-export function toPollState(s: LiveState): PollState {
+/** The JSON form of a wait's state (`own`: the wait's ref). */
+export function toPollState(s: LiveState, own: OperationRef | undefined): PollState {
   const state: PollState = {
     v: 1,
     startedAt: s.startedAt,
@@ -67,7 +87,7 @@ export function toPollState(s: LiveState): PollState {
     failures: s.failures,
   };
   if (s.etag !== undefined) state.etag = s.etag;
-  if (s.last !== undefined) state.last = JSON.parse(JSON.stringify(full(s.last)));
+  if (s.last !== undefined) state.last = JSON.parse(JSON.stringify(full(s.last, own)));
   if (s.sampleAt !== undefined && s.sampleProgress !== undefined) {
     state.pacing = { at: s.sampleAt, progress: s.sampleProgress };
   }

@@ -1,4 +1,4 @@
-import type { OperationStatus, OpwatchError } from "@opwatch/core";
+import type { OperationRef, OperationStatus, OpwatchError } from "@opwatch/core";
 import type { Scheduler } from "./scheduler.js";
 
 /** One read's outcome, as the operation reader reports it. */
@@ -25,6 +25,8 @@ export interface StepContext {
   /** Names the operation in messages; computed only when a message needs it. */
   label(): string;
   readonly provider: string | undefined;
+  /** The operation's ref when the reader knows it: a kept status with the same ref shares it. */
+  readonly ref?: OperationRef | undefined;
   readonly scheduler: Scheduler;
   /** Key of the request slots (the origin). */
   readonly origin: string;

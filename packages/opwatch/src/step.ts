@@ -56,7 +56,7 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
   const last = s.last;
   const changed = fresh !== undefined && (last === undefined || differs(last, fresh));
   if (changed) {
-    s.last = keep(fresh);
+    s.last = keep(fresh, ctx.ref);
     if (s.sampleAt === undefined && fresh.progress !== undefined) {
       s.sampleAt = now;
       s.sampleProgress = fresh.progress;
@@ -66,7 +66,7 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
   const seen = fresh ?? last;
   const onEvent = p.onEvent;
   if (seen?.done || (onEvent && seen)) {
-    const status = fresh ?? full(last as Kept);
+    const status = fresh ?? full(last as Kept, ctx.ref);
     onEvent?.({ type: "status", at: now, status, changed });
     if (status.done) {
       onEvent?.({ type: "done", at: now, status, requests: s.attempt });

@@ -19,7 +19,7 @@ export function timeout(
   const failure = s.lastError ? `; last error: ${s.lastError.message.replace(/\.$/, "")}` : "";
   return new TimeoutError(
     `${ctx.label()} not done after ${formatMs(s.deadline - s.startedAt)}${why}; ${seen}${failure}. Raise maxWaitMs or poll again later with the same ref.`,
-    full(last),
+    full(last, ctx.ref),
     { provider: last?.provider ?? ctx.provider, cause },
   );
 }

@@ -200,12 +200,12 @@ export async function stepOnce(ctx: StepContext, state: PollState | undefined, p
   const run = new WaitRun(ctx, p, false);
   if (state !== undefined) restoreState(run, state);
   const outcome = await run.once();
-  const json = toPollState(run);
+  const json = toPollState(run, ctx.ref);
   if (outcome.kind !== "pending") return { ...outcome, state: json };
   const until = ctx.scheduler.pushbackUntil(ctx.key);
   return {
     kind: "pending",
-    status: outcome.status ?? full(run.last),
+    status: outcome.status ?? full(run.last, ctx.ref),
     changed: outcome.changed,
     delayMs: outcome.delayMs,
     reason: outcome.reason,

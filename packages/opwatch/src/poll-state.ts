@@ -1,4 +1,10 @@
-import { type OperationRef, type OperationStatus, type OpwatchError, parseTimestamp, ValidationError } from "@opwatch/core";
+import {
+  type OperationRef,
+  type OperationStatus,
+  type OpwatchError,
+  parseTimestamp,
+  ValidationError,
+} from "@opwatch/core";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
 export interface PollState {
@@ -30,16 +36,11 @@ export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
 export function keep(status: OperationStatus, own: OperationRef | undefined): Kept {
   return {
     ...status,
-    ref: own && sameRef(status.ref, own) ? undefined : status.ref,
+    // The same ref as the wait's (compared as JSON, key order included: anything else is merely kept).
+    ref: own && JSON.stringify(status.ref) === JSON.stringify(own) ? undefined : status.ref,
     createdAt: status.createdAt?.getTime(),
     updatedAt: status.updatedAt?.getTime(),
   };
-}
-
-function sameRef(a: OperationRef, b: OperationRef): boolean {
-  if (a.provider !== b.provider || a.endpoint !== b.endpoint || a.baseUrl !== b.baseUrl) return false;
-  const keys = Object.keys(a.params);
-  return keys.length === Object.keys(b.params).length && keys.every((key) => a.params[key] === b.params[key]);
 }
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));

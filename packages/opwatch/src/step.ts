@@ -105,7 +105,7 @@ export function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown
   if (!error.retryable) return { kind: "error", error };
   s.failures++;
   s.lastError = error;
-  if (s.failures >= p.maxFailures) return { kind: "error", error: exhausted(ctx, s, error) };
+  if (s.failures >= p.maxConsecutiveFailures) return { kind: "error", error: exhausted(ctx, s, error) };
   const serverMs = (error.retryAfter ?? 0) * 1000;
   if (serverMs > 0 && now + serverMs > s.deadline) {
     return { kind: "error", error: timeout(ctx, s, error.retryAfter) };
@@ -134,24 +134,19 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
   const controller = new AbortController();
   return new Promise<PollResult>((resolve, reject) => {
     const onAbort = () => controller.abort(outer?.reason);
+    const end =
+      <T>(settle: (value: T) => void) =>
+      (value: T) => {
+        ctx.scheduler.cancel(timer);
+        outer?.removeEventListener("abort", onAbort);
+        settle(value);
+      };
     outer?.addEventListener("abort", onAbort, { once: true });
     const timer = ctx.scheduler.at(s.deadline, () => {
-      outer?.removeEventListener("abort", onAbort);
       controller.abort();
-      reject(timeout(ctx, s, undefined));
+      end(reject)(timeout(ctx, s, undefined));
     });
-    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline }).then(
-      (result) => {
-        ctx.scheduler.cancel(timer);
-        outer?.removeEventListener("abort", onAbort);
-        resolve(result);
-      },
-      (error: unknown) => {
-        ctx.scheduler.cancel(timer);
-        outer?.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
+    ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline }).then(end(resolve), end(reject));
   });
 }
 

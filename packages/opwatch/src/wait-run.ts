@@ -131,7 +131,8 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
     this.#ctx.scheduler.release(this.#ctx.origin);
     let outcome: Outcome;
     try {
-      outcome = result === undefined ? failed(this.#ctx, this, this.#p, error) : afterRead(this.#ctx, this, this.#p, result);
+      outcome =
+        result === undefined ? failed(this.#ctx, this, this.#p, error) : afterRead(this.#ctx, this, this.#p, result);
     } catch (thrown) {
       this.#fail(thrown);
       return;
@@ -204,11 +205,8 @@ export async function stepOnce(ctx: StepContext, state: PollState | undefined, p
   if (outcome.kind !== "pending") return { ...outcome, state: json };
   const until = ctx.scheduler.pushbackUntil(ctx.key);
   return {
-    kind: "pending",
+    ...outcome,
     status: outcome.status ?? full(run.last, ctx.ref),
-    changed: outcome.changed,
-    delayMs: outcome.delayMs,
-    reason: outcome.reason,
     state: json,
     ...(until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {}),
   };

@@ -98,12 +98,8 @@ export function toPollState(s: LiveState, own: OperationRef | undefined): PollSt
 /** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError. */
 export function restoreState(s: LiveState, state: PollState): void {
   const ok =
-    state !== null &&
-    typeof state === "object" &&
-    state.v === 1 &&
-    [state.startedAt, state.deadline, state.attempt, state.failures].every(
-      (n) => typeof n === "number" && Number.isFinite(n),
-    ) &&
+    state?.v === 1 &&
+    [state.startedAt, state.deadline, state.attempt, state.failures].every(Number.isFinite) &&
     (state.etag === undefined || typeof state.etag === "string") &&
     (state.last === undefined || (typeof state.last === "object" && state.last !== null)) &&
     (state.pacing === undefined ||

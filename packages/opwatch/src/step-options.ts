@@ -51,7 +51,7 @@ export function resolvePolicy(
 ): Policy {
   for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs", "ageRatio"] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {
       throw new ValidationError(
         `${key} must be a non-negative number${key === "ageRatio" ? "" : " of milliseconds"}, got ${String(value)}.`,
       );

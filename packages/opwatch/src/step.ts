@@ -30,7 +30,7 @@ export type StepOutcome =
  * shared pushback. Returns the outcome when there is to be no read now. */
 export function beforeRead(ctx: StepContext, s: LiveState, p: Policy, now: number): Outcome | undefined {
   if (p.signal?.aborted) throw aborted(p.signal, ctx.provider);
-  if (now >= s.deadline) return { kind: "error", error: timeout(ctx, s, undefined) };
+  if (now >= s.deadline) return ended(timeout(ctx, s));
   const until = ctx.scheduler.pushbackUntil(ctx.key);
   if (until <= now) return undefined;
   // Spread the waits that resume together over up to one floor.
@@ -82,9 +82,7 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
   );
   let reason: PendingReason = "pacing";
   const serverMs = (result.retryAfter ?? 0) * 1000;
-  if (serverMs > 0 && now + serverMs > s.deadline) {
-    return { kind: "error", error: timeout(ctx, s, result.retryAfter) };
-  }
+  if (serverMs > 0 && now + serverMs > s.deadline) return ended(timeout(ctx, s, result.retryAfter));
   if (serverMs >= delay) {
     delay = serverMs;
     reason = "retry-after";
@@ -99,23 +97,25 @@ export function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown
   // Cut at the deadline (by us, or by core's reader, whose TimeoutError means just that): the wait's own
   // TimeoutError, with the last status.
   if (now >= s.deadline || error instanceof TimeoutError) {
-    return { kind: "error", error: timeout(ctx, s, undefined, error instanceof TimeoutError ? undefined : error) };
+    return ended(timeout(ctx, s, undefined, error instanceof TimeoutError ? undefined : error));
   }
   if (!(error instanceof OpwatchError)) throw error;
-  if (!error.retryable) return { kind: "error", error };
+  if (!error.retryable) return ended(error);
   s.failures++;
   s.lastError = error;
-  if (s.failures >= p.maxConsecutiveFailures) return { kind: "error", error: exhausted(ctx, s, error) };
+  if (s.failures >= p.maxConsecutiveFailures) return ended(exhausted(ctx, s, error));
   const serverMs = (error.retryAfter ?? 0) * 1000;
-  if (serverMs > 0 && now + serverMs > s.deadline) {
-    return { kind: "error", error: timeout(ctx, s, error.retryAfter) };
-  }
+  if (serverMs > 0 && now + serverMs > s.deadline) return ended(timeout(ctx, s, error.retryAfter));
   const delay = Math.min(Math.max(backoffDelay(s.failures, p), serverMs), s.deadline - now);
   // A 429, or a Retry-After on an error, is the provider pushing back: every wait with this key waits.
   if (error instanceof RateLimitError || serverMs > 0) ctx.scheduler.pushback(ctx.key, now + delay);
   p.onEvent?.({ type: "retry", at: now, error, delayMs: delay, failures: s.failures });
   p.onRetry?.(error, delay);
   return pending(false, delay, serverMs > 0 ? "retry-after" : "backoff");
+}
+
+function ended(error: OpwatchError): Outcome {
+  return { kind: "error", error };
 }
 
 function pending(changed: boolean, delayMs: number, reason: PendingReason, status?: OperationStatus): Outcome {
@@ -144,7 +144,7 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
     outer?.addEventListener("abort", onAbort, { once: true });
     const timer = ctx.scheduler.at(s.deadline, () => {
       controller.abort();
-      end(reject)(timeout(ctx, s, undefined));
+      end(reject)(timeout(ctx, s));
     });
     ctx.read({ ifNoneMatch: s.etag, signal: controller.signal, deadline }).then(end(resolve), end(reject));
   });

@@ -6,7 +6,7 @@ import type { StepContext } from "./step-context.js";
 export function timeout(
   ctx: StepContext,
   s: LiveState,
-  retryAfter: number | undefined,
+  retryAfter?: number,
   cause: unknown = s.lastError,
 ): TimeoutError<OperationStatus> {
   const last = s.last;

@@ -71,7 +71,7 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
       this.#mode = IDLE;
       this.#step();
     } else if (this.#mode === QUEUED) {
-      this.#next({ kind: "error", error: timeout(this.#ctx, this, undefined) });
+      this.#next({ kind: "error", error: timeout(this.#ctx, this) });
     }
   }
 

@@ -202,6 +202,10 @@ describe("watcher.step", () => {
     const clock = new FakeClock();
     const { watcher, requests } = stubWatcher(clock, () => json("{}"));
     await expect(watcher.step(OP_URL, { v: 2 } as unknown as PollState)).rejects.toBeInstanceOf(ValidationError);
+    const good = { v: 1, startedAt: 0, deadline: 1, attempt: 0, failures: 0 };
+    for (const bad of [null, "state", 1, { ...good, attempt: "1" }, { ...good, pacing: null }, { ...good, last: 1 }]) {
+      await expect(watcher.step(OP_URL, bad as unknown as PollState)).rejects.toBeInstanceOf(ValidationError);
+    }
     expect(requests).toHaveLength(0);
   });
 });

@@ -104,7 +104,7 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
       } else {
         this.#mode = QUEUED;
         scheduler.slots.enqueue(origin, this);
-        if (this.deadline !== Number.POSITIVE_INFINITY) scheduler.wakeAt(this, this.deadline);
+        scheduler.wakeAt(this, this.deadline); // finite: maxWaitMs and a state's deadline are checked
         if (!this.#loop) p.signal?.addEventListener("abort", this, { once: true });
         p.onEvent?.({ type: "scheduled", at: now, delayMs: 0, reason: "admission" });
       }

@@ -3,13 +3,14 @@
 // absolute budgets: the machine is shared and its speed varies). Sections (all by default, or name them:
 // `pnpm bench cpu pacing`):
 //   cpu     per-read CPU: opwatch's get() vs raw fetch + json() and bare openapi-fetch, in-process stub
-//           fetch and loopback keep-alive;
+//           fetch and loopback keep-alive (there get() reads with the default transport, node:http, and
+//           a raw node:http GET is shown beside it);
 //   bundle  facade + one provider (esbuild, browser, min+gzip) vs openapi-fetch alone;
 //   pacing  fake-clock requests and detection lag at T = 3/30/300 s, with and without progress, vs a
 //           fixed 2 s poller and an AWS-style 2–120 s waiter;
 //   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
-//           requests per wait, vs a hand-rolled fetch loop.
+//           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport).
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";

@@ -79,7 +79,13 @@ function send(
   resolve: (answer: HttpAnswer) => void,
   reject: (error: unknown) => void,
 ): void {
-  const request = (secure ? https : http).request(url, { headers }, (response) => collect(response, resolve, reject));
+  let request: http.ClientRequest;
+  try {
+    request = (secure ? https : http).request(url, { headers }, (response) => collect(response, resolve, reject));
+  } catch (error) {
+    reject(error); // a header value node:http refuses (never echoed), a patched request() that throws
+    return;
+  }
   request.on("error", (error: NodeJS.ErrnoException) => {
     if (retry && request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
       send(url, headers, cut, secure, false, resolve, reject);

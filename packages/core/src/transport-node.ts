@@ -124,16 +124,20 @@ function decode(encoding: string | undefined, chunks: readonly Buffer[]): string
       const coding = (codings[i] as string).trim();
       const options = { maxOutputLength: MAX_DECODED };
       if (coding === "gzip" || coding === "x-gzip") body = zlib.gunzipSync(body, options);
-      // "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw: a zlib header starts with 0x?8.
+      // "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw: a zlib header is CM 8 and a check.
       else if (coding === "deflate")
-        body =
-          ((body[0] as number) & 0x0f) === 8 ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
+        body = isZlib(body) ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
       else if (coding === "br") body = zlib.brotliDecompressSync(body, options);
       else if (coding !== "identity" && coding !== "") break;
     }
   }
   return body.toString("utf8");
 }
+
+const isZlib = (body: Buffer): boolean =>
+  body.length > 1 &&
+  ((body[0] as number) & 0x0f) === 8 &&
+  (((body[0] as number) << 8) | (body[1] as number)) % 31 === 0;
 
 /** An answer over node:http: it is its own header reader, and its body is already text. */
 class NodeAnswer implements HttpAnswer {

@@ -6,6 +6,7 @@ import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js"
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
+import type { HttpAnswer } from "./transport.js";
 
 export interface ReadOptions<Endpoint extends string = string> {
   /** Which of the provider's poll endpoints to read, by operationId (defaults to the spec's first). */
@@ -32,8 +33,9 @@ export interface ProviderClientBase {
 }
 
 /**
- * The lean reader of one provider: `getOperation` and nothing else, each read sent with the injected
- * `fetch` directly (no typed client on the read path). An option named like a server variable of the
+ * The lean reader of one provider: `getOperation` and nothing else, each read sent directly (no typed
+ * client on the read path) with the `fetch` option, else on Node over `node:http`/`node:https`, else
+ * with the global `fetch`. An option named like a server variable of the
  * spec (ECL's `region`) sets that variable. Throws a `ValidationError` on bad options, before any request.
  * @public
  */
@@ -162,53 +164,25 @@ function readOperation(
     if (setup.refreshable) headers[setup.authHeader] = await setup.authValue();
     const conditional = ifNoneMatch !== undefined && endpoint.conditional;
     if (conditional) headers["if-none-match"] = ifNoneMatch;
-    const init: RequestInit = new ReadInit(headers, cut);
-    let answer = { response: await send(setup, url, init), url };
+    let answer = { response: await send(setup, url, headers, cut), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
-      const resend = (target: string) => send(setup, target, init);
+      // A copy per request: a transport may add to the headers it is given.
+      const resend = (target: string) => send(setup, target, { ...headers }, cut);
       answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
     }
     return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
   });
 }
 
-/**
- * The init of one read. `signal` is an own getter, so a fetch that never reads it costs no AbortController,
- * and a wrapper that spreads the init still passes a live one on. The getter is one function shared by
- * every init: a getter written in an object literal is a new closure per read, which puts each init in
- * dictionary mode and (measured) gets its allocation site pretenured, so every read's objects survived
- * into old space (~3 MB promoted per scavenge, the reader's CPU per read 4x).
- */
-class ReadInit {
-  readonly method = "GET";
-  readonly headers: Record<string, string>;
-  readonly redirect = "manual";
-  readonly #cut: Cut;
-  declare readonly signal: AbortSignal;
-
-  constructor(headers: Record<string, string>, cut: Cut) {
-    this.headers = headers;
-    this.#cut = cut;
-    Object.defineProperty(this, "signal", ReadInit.#signal);
-  }
-
-  static readonly #signal: PropertyDescriptor = {
-    get(this: ReadInit): AbortSignal {
-      return this.#cut.signal;
-    },
-    enumerable: true,
-    configurable: true,
-  };
-}
-
 /** A status the spec maps to a state (Keycard's 303): an answer, not a redirect to follow. */
 const isAnswer = (description: ProviderDescription, status: number): boolean =>
   description.adapter.redirects?.[String(status)] !== undefined;
 
-async function send(setup: ClientSetup, url: string, init: RequestInit): Promise<Response> {
+/** One GET by the client's transport (node:http or fetch); whatever fails is a `NetworkError`. */
+async function send(setup: ClientSetup, url: string, headers: Record<string, string>, cut: Cut): Promise<HttpAnswer> {
   try {
-    return await setup.fetch(url, init);
+    return await setup.transport(url, headers, cut);
   } catch (error) {
     throw networkError(setup, error);
   }

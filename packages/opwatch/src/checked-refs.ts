@@ -10,24 +10,17 @@ export interface Checked<Client> {
 }
 
 /**
- * What a ref object was checked as: a poll passes the same ref again and again, and the checks are a pure
- * function of these. Refs are plain data their owner may change, so each use compares them again: the
- * same strings, the same `params` object with the same own keys in the same order, each holding the same
- * value (`Object.is`). Its path parameters had to be own properties (what the checks read).
+ * A ref object that passed the checks, which are a pure function of its strings and its `params`' own
+ * values (its path parameters had to be own properties). Refs are plain data their owner may change, so
+ * each use compares them again: the same strings, the same `params` object holding the same own keys, each
+ * with the same value (`Object.is`) as the copy.
  */
 interface CheckedObject<Client> extends Checked<Client> {
-  readonly provider: string;
-  readonly endpoint: string;
-  readonly baseUrl: string;
   readonly params: object;
-  readonly keys: readonly string[];
-  readonly values: readonly unknown[];
+  readonly count: number;
 }
 
-/** Status URLs kept (a string's ref never changes); bounded. */
-const URLS_MAX = 256;
-
-/** The targets of one watcher that passed its checks: ref objects while unchanged, status URLs. */
+/** The targets of one watcher that passed its checks: ref objects while unchanged, status URLs (bounded). */
 export class CheckedRefs<Client> {
   readonly #objects = new WeakMap<object, CheckedObject<Client>>();
   readonly #urls = new Map<string, Checked<Client>>();
@@ -41,9 +34,8 @@ export class CheckedRefs<Client> {
 
   /** Keeps the ref a status URL parsed into. */
   url(url: string, ref: OperationRef): Checked<Client> {
-    Object.freeze(ref.params);
-    const checked = { ref: Object.freeze(ref), client: undefined };
-    if (this.#urls.size >= URLS_MAX) this.#urls.clear();
+    const checked = { ref: frozen(ref), client: undefined };
+    if (this.#urls.size >= 256) this.#urls.clear();
     this.#urls.set(url, checked);
     return checked;
   }
@@ -51,46 +43,34 @@ export class CheckedRefs<Client> {
   /** Keeps a ref object that just passed the checks, unless a path parameter was not its own. */
   object(target: OperationRef, pathParams: readonly { name: string }[]): Checked<Client> {
     const { params } = target;
-    const ref: OperationRef = Object.freeze({
-      provider: target.provider,
-      endpoint: target.endpoint,
-      params: Object.freeze({ ...params }),
-      baseUrl: target.baseUrl,
-    });
-    const keys: string[] = [];
-    const values: unknown[] = [];
-    for (const key in params) {
-      if (!Object.hasOwn(params, key)) continue;
-      keys.push(key);
-      values.push(params[key]);
-    }
-    const checked: CheckedObject<Client> = {
-      ref,
-      client: undefined,
-      provider: ref.provider,
-      endpoint: ref.endpoint,
-      baseUrl: ref.baseUrl,
-      params,
-      keys,
-      values,
-    };
+    const ref = frozen(target);
+    const checked = { ref, client: undefined, params, count: Object.keys(ref.params).length };
     if (pathParams.every((param) => Object.hasOwn(params, param.name))) this.#objects.set(target, checked);
     return checked;
   }
 }
 
+function frozen(ref: OperationRef): OperationRef {
+  const { provider, endpoint, params, baseUrl } = ref;
+  return Object.freeze({ provider, endpoint, params: Object.freeze({ ...params }), baseUrl });
+}
+
 function unchanged(target: OperationRef, seen: CheckedObject<unknown>): boolean {
-  if (target.provider !== seen.provider || target.endpoint !== seen.endpoint || target.baseUrl !== seen.baseUrl) {
+  const { ref } = seen;
+  const params = target.params;
+  if (
+    target.provider !== ref.provider ||
+    target.endpoint !== ref.endpoint ||
+    target.baseUrl !== ref.baseUrl ||
+    params !== seen.params
+  ) {
     return false;
   }
-  const params = target.params;
-  if (params !== seen.params) return false;
-  const { keys, values } = seen;
   let count = 0;
   for (const key in params) {
     if (!Object.hasOwn(params, key)) continue;
-    if (key !== keys[count] || !Object.is(params[key], values[count])) return false;
+    if (!Object.hasOwn(ref.params, key) || !Object.is(params[key], ref.params[key])) return false;
     count++;
   }
-  return count === keys.length;
+  return count === seen.count;
 }

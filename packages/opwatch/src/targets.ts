@@ -45,13 +45,10 @@ function pushbackKeyOf(provider: string, origin: string): string {
 class TargetContext implements StepContext {
   readonly #ref: OperationRef;
   readonly #client: Client;
-  /** The endpoint answers 304 to If-None-Match. */
-  readonly #conditional: boolean;
 
   constructor(ref: OperationRef, client: Client) {
     this.#ref = ref;
     this.#client = client;
-    this.#conditional = client.reader.description.endpoints[ref.endpoint]?.conditional ?? false;
   }
 
   get provider(): string {
@@ -83,9 +80,10 @@ class TargetContext implements StepContext {
   async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
     const { params, endpoint } = this.#ref;
+    const conditional = description.endpoints[endpoint]?.conditional ?? false;
     const readOptions: ReadOptions & { deadline?: number | undefined } = {
       endpoint,
-      ifNoneMatch: this.#conditional ? request.ifNoneMatch : undefined,
+      ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
       signal: request.signal,
       deadline: request.deadline,
     };

@@ -5,8 +5,8 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCliOptions } from "../options.js";
 import { setup } from "../setup.js";
-import { readTargets } from "../targets.js";
 import { watcherFromEnv } from "../watcher-from-env.js";
+import { commandTargets } from "./each-target.js";
 
 // @opwatch/durable brings pg and pg-boss: it is imported only when one of these commands runs, so
 // `opwatch wait` and the others never load it.
@@ -48,10 +48,10 @@ export async function enqueueCliCommand(
   const command = "enqueue";
   requireDatabaseUrl(io, command);
   const delays = pacing(options, command);
-  const { watcher, settings } = setup(options, io, command);
   // Every target is checked before anything is stored; the ref stored is the one polled (rerouted by
   // --base-url), so workers poll where this command was pointed.
-  const refs = (await readTargets(inputs, io, command, { watcher, settings })).map((target) => target.pollRef);
+  const { watcher, targets } = await commandTargets(inputs, options, io, command);
+  const refs = targets.map((target) => target.pollRef);
   const { enqueueCommand } = await loadDurable(io, command);
   return enqueueCommand(
     {

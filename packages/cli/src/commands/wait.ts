@@ -22,7 +22,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
   const command = "wait";
   const delays = pacing(options);
   const { watcher, targets, debug } = await commandTargets(inputs, options, io, command);
-  const display = chooseDisplay({ ...options, debug }, io);
+  const display = await chooseDisplay({ ...options, debug }, io);
 
   const flags = resumeFlags(options);
   const code = await eachTarget(targets, io, (target, op) => {

@@ -32,11 +32,10 @@ const misplaced = specFiles
   .map((file) => file.slice(0, -".yaml".length))
   .filter((name) => existsSync(join(root, "packages", name, "package.json")));
 if (misplaced.length > 0) {
-  console.error(
-    misplaced
-      .map((name) => `generate: packages/${name}/ holds a provider package; it belongs in ${providerDir(name)}/`)
-      .join("\n") + "\nMove it with `git mv` (history follows), then run `pnpm install`.",
-  );
+  for (const name of misplaced) {
+    console.error(`generate: packages/${name}/ holds a provider package; it belongs in ${providerDir(name)}/`);
+  }
+  console.error("Move it with `git mv` (history follows), then run `pnpm install`.");
   process.exit(1);
 }
 

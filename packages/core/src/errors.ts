@@ -25,22 +25,23 @@ const BRAND = Symbol.for("@opwatch/core/error-brand");
 const BRAND_PREFIX = "@opwatch/core:";
 const secretsOf = new WeakMap<object, readonly string[]>();
 
-function brandsOf(value: unknown): unknown {
-  return value !== null && typeof value === "object" ? (value as { [BRANDS]?: unknown })[BRANDS] : undefined;
-}
-
 /** Base class of every error opwatch throws. Messages say what to do; tokens never appear in them. */
 export class OpwatchError extends Error {
+  // Declared, not initialized: the constructor sets each one, in this order (a class field would add
+  // its own initializer to every bundle for no change in behaviour).
   /** The class name (`NotFoundError`, …), from the nearest class with a brand. */
-  override name: string;
-  readonly provider: string | undefined;
+  declare name: string;
+  declare readonly provider: string | undefined;
   /** HTTP status of the response that caused the error, if there was one. */
-  readonly httpStatus: number | undefined;
-  readonly code: string | undefined;
-  readonly requestId: string | undefined;
-  readonly retryAfter: number | undefined;
-  /** True when trying the same request again later may succeed (network, 408, 429, 5xx). */
-  readonly retryable: boolean = false;
+  declare readonly httpStatus: number | undefined;
+  declare readonly code: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly retryAfter: number | undefined;
+  /**
+   * True when trying the same request again later may succeed: a `NetworkError`, a `RateLimitError`
+   * (429), a `ServerError` (5xx) or an `ApiError` for 408 (subclasses included).
+   */
+  declare readonly retryable: boolean;
 
   /**
    * `instanceof` by brand, not by prototype: an error made by another copy of @opwatch/core (npm may
@@ -61,12 +62,18 @@ export class OpwatchError extends Error {
     if (secrets.length > 0) secretsOf.set(this, secrets);
     const brands = brandChain(new.target);
     Object.defineProperty(this, BRANDS, { value: brands });
-    this.name = brands[0]?.slice(BRAND_PREFIX.length) ?? "OpwatchError";
-    this.provider = details.provider;
-    this.httpStatus = details.httpStatus;
-    this.code = details.code === undefined ? undefined : redact(details.code, secrets);
-    this.requestId = details.requestId === undefined ? undefined : redact(details.requestId, secrets);
-    this.retryAfter = details.retryAfter;
+    const name = brands[0]?.slice(BRAND_PREFIX.length) ?? "OpwatchError";
+    const { httpStatus, code, requestId } = details;
+    // Own, enumerable, in this order (toJSON, inspect and structural comparisons read them).
+    Object.assign(this, {
+      name,
+      provider: details.provider,
+      httpStatus,
+      code: code === undefined ? code : redact(code, secrets),
+      requestId: requestId === undefined ? requestId : redact(requestId, secrets),
+      retryAfter: details.retryAfter,
+      retryable: RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408),
+    });
   }
 
   /** For subclasses: `value` with every secret of this error masked in every nested string. @internal */
@@ -91,9 +98,12 @@ export class OpwatchError extends Error {
   }
 }
 
+/** The classes whose errors are retryable (by their name, so an app's subclass of one is too); ApiError for 408. */
+const RETRYABLE = /^(RateLimit|Server|Network)Error$/;
+
 function hasBrand(ctor: abstract new (...args: never[]) => unknown, value: unknown): boolean {
   if (!Object.hasOwn(ctor, BRAND)) return Function.prototype[Symbol.hasInstance].call(ctor, value);
-  const brands = brandsOf(value);
+  const brands = (value as { [BRANDS]?: unknown } | null)?.[BRANDS];
   return Array.isArray(brands) && brands.includes((ctor as unknown as { [BRAND]: string })[BRAND]);
 }
 
@@ -127,28 +137,22 @@ export class AuthError extends OpwatchError {}
 /** 404: the operation (or its parent resource) does not exist at this base URL. */
 export class NotFoundError extends OpwatchError {}
 
-/** 429: too many requests; `retryAfter` says how long to wait when the server said so. */
+/** 429: too many requests; `retryAfter` says how long to wait when the server said so. Retryable. */
 export class RateLimitError extends OpwatchError {
-  override readonly retryable = true;
+  declare readonly retryable: true;
 }
 
-/** 5xx: the provider failed; usually worth retrying later. */
+/** 5xx: the provider failed; usually worth retrying later. Retryable. */
 export class ServerError extends OpwatchError {
-  override readonly retryable = true;
+  declare readonly retryable: true;
 }
 
 /** Any other HTTP error (400, 408, 409, 422, …). 408 is retryable, the rest are not. */
-export class ApiError extends OpwatchError {
-  override readonly retryable: boolean;
-  constructor(message: string, details: OpwatchErrorDetails = {}) {
-    super(message, details);
-    this.retryable = details.httpStatus === 408;
-  }
-}
+export class ApiError extends OpwatchError {}
 
-/** The request never got an HTTP answer: DNS, connection reset, per-request timeout, CORS. */
+/** The request never got an HTTP answer: DNS, connection reset, per-request timeout, CORS. Retryable. */
 export class NetworkError extends OpwatchError {
-  override readonly retryable = true;
+  declare readonly retryable: true;
 }
 
 /** The response arrived but does not fit the provider's spec (not JSON, no status field, a foreign redirect). */
@@ -156,10 +160,10 @@ export class ResponseError extends OpwatchError {}
 
 /** The deadline passed (a wait's `maxWaitMs`, a read's `deadline`). `lastStatus` is the last status seen, if any. */
 export class TimeoutError<Status = unknown> extends OpwatchError {
-  readonly lastStatus: Status | undefined;
+  declare readonly lastStatus: Status | undefined;
   constructor(message: string, lastStatus: Status | undefined, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.lastStatus = this.scrub(lastStatus);
+    (this as { lastStatus: unknown }).lastStatus = this.scrub(lastStatus);
   }
 }
 
@@ -169,10 +173,10 @@ export class AbortError extends OpwatchError {}
 /** The operation itself ended failed or canceled, and the caller asked for that to throw. */
 export class OperationFailedError<Status = unknown> extends OpwatchError {
   /** The operation's last status: the one that ended failed or canceled. */
-  readonly finalStatus: Status;
+  declare readonly finalStatus: Status;
   constructor(message: string, finalStatus: Status, details: OpwatchErrorDetails = {}) {
     super(message, details);
-    this.finalStatus = this.scrub(finalStatus);
+    (this as { finalStatus: unknown }).finalStatus = this.scrub(finalStatus);
   }
 }
 

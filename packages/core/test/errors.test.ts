@@ -56,6 +56,23 @@ describe("OpwatchError", () => {
     expect(new ValidationError("").retryable).toBe(false);
   });
 
+  it("carries its fields as own enumerable properties, in one order, and subclasses keep retryable", () => {
+    const error = new ApiError("x", { provider: "p", httpStatus: 408, code: "c" });
+    const fields = ["name", "provider", "httpStatus", "code", "requestId", "retryAfter", "retryable"];
+    expect(Object.keys(error)).toEqual(fields);
+    expect(Object.keys(new TimeoutError("t", { state: "running" }))).toEqual([...fields, "lastStatus"]);
+    expect(Object.keys(new OperationFailedError("f", { state: "failed" }))).toEqual([...fields, "finalStatus"]);
+    // An app's subclass of a retryable class is retryable; one may also say so itself.
+    class FlakyError extends ServerError {}
+    class MaybeError extends ValidationError {
+      override readonly retryable = true;
+    }
+    expect(new FlakyError("f").retryable).toBe(true);
+    expect(new FlakyError("f").name).toBe("ServerError");
+    expect(new MaybeError("m").retryable).toBe(true);
+    expect(new ApiError("", { httpStatus: 409 }).retryable).toBe(false);
+  });
+
   it("keeps one hierarchy: every error is an OpwatchError and an Error", () => {
     for (const error of [
       new ValidationError("v"),

@@ -1,4 +1,10 @@
-import { type OperationStatus, type OpwatchError, parseTimestamp, ValidationError } from "@opwatch/core";
+import {
+  type OperationRef,
+  type OperationStatus,
+  type OpwatchError,
+  parseTimestamp,
+  ValidationError,
+} from "@opwatch/core";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
 export interface PollState {
@@ -18,35 +24,62 @@ export interface PollState {
   pacing?: { at: number; progress: number };
 }
 
-/** The state a wait carries between steps; PollState is its JSON form. */
-export interface LiveState {
-  startedAt: number;
-  deadline: number;
-  attempt: number;
-  failures: number;
-  etag: string | undefined;
-  last: OperationStatus | undefined;
-  sampleAt: number | undefined;
-  sampleProgress: number | undefined;
-  lastError: OpwatchError | undefined;
-}
+/** The last status as a wait keeps it between reads: its dates as epoch ms (two `Date`s are ~0.2 kB), and
+ * no `ref` when it is the wait's own. */
+export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
+  createdAt: number | undefined;
+  updatedAt: number | undefined;
+  ref: OperationRef | undefined;
+};
 
-export function startState(now: number, maxWaitMs: number): LiveState {
+/** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref. */
+export function keep(status: OperationStatus, own: OperationRef | undefined): Kept {
   return {
-    startedAt: now,
-    deadline: now + maxWaitMs,
-    attempt: 0,
-    failures: 0,
-    etag: undefined,
-    last: undefined,
-    sampleAt: undefined,
-    sampleProgress: undefined,
-    lastError: undefined,
+    ...status,
+    // The same ref as the wait's (compared as JSON, key order included: anything else is merely kept).
+    ref: own && JSON.stringify(status.ref) === JSON.stringify(own) ? undefined : status.ref,
+    createdAt: status.createdAt?.getTime(),
+    updatedAt: status.updatedAt?.getTime(),
   };
 }
 
-/** The JSON form of a wait's state. */
-export function toPollState(s: LiveState): PollState {
+const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+
+/** The full status again, from its compact form: a new object each time (the wait's own ref copied). */
+export function full(kept: Kept, own: OperationRef | undefined): OperationStatus;
+export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined;
+export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined {
+  if (!kept) return undefined;
+  const ref = kept.ref ?? (own as OperationRef);
+  return {
+    ...kept,
+    ref: ref === kept.ref ? ref : { ...ref, params: { ...ref.params } },
+    createdAt: date(kept.createdAt),
+    updatedAt: date(kept.updatedAt),
+  };
+}
+
+/** The state a wait carries between reads; PollState is its JSON form. A wait (WaitRun) is one of these. */
+export class LiveState {
+  startedAt: number;
+  deadline: number;
+  attempt = 0;
+  failures = 0;
+  etag: string | undefined = undefined;
+  /** The last status seen (the last change), compact: see {@link full}. */
+  last: Kept | undefined = undefined;
+  sampleAt: number | undefined = undefined;
+  sampleProgress: number | undefined = undefined;
+  lastError: OpwatchError | undefined = undefined;
+
+  constructor(now: number, maxWaitMs: number) {
+    this.startedAt = now;
+    this.deadline = now + maxWaitMs;
+  }
+}
+
+/** The JSON form of a wait's state (`own`: the wait's ref). */
+export function toPollState(s: LiveState, own: OperationRef | undefined): PollState {
   const state: PollState = {
     v: 1,
     startedAt: s.startedAt,
@@ -55,22 +88,18 @@ export function toPollState(s: LiveState): PollState {
     failures: s.failures,
   };
   if (s.etag !== undefined) state.etag = s.etag;
-  if (s.last !== undefined) state.last = JSON.parse(JSON.stringify(s.last));
+  if (s.last !== undefined) state.last = JSON.parse(JSON.stringify(full(s.last, own)));
   if (s.sampleAt !== undefined && s.sampleProgress !== undefined) {
     state.pacing = { at: s.sampleAt, progress: s.sampleProgress };
   }
   return state;
 }
 
-/** Reads a PollState back (from JSON); refuses anything else with a ValidationError. */
-export function fromPollState(state: PollState): LiveState {
+/** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError. */
+export function restoreState(s: LiveState, state: PollState): void {
   const ok =
-    state !== null &&
-    typeof state === "object" &&
-    state.v === 1 &&
-    [state.startedAt, state.deadline, state.attempt, state.failures].every(
-      (n) => typeof n === "number" && Number.isFinite(n),
-    ) &&
+    state?.v === 1 &&
+    [state.startedAt, state.deadline, state.attempt, state.failures].every(Number.isFinite) &&
     (state.etag === undefined || typeof state.etag === "string") &&
     (state.last === undefined || (typeof state.last === "object" && state.last !== null)) &&
     (state.pacing === undefined ||
@@ -80,24 +109,17 @@ export function fromPollState(state: PollState): LiveState {
       "A poll state must be the `state` of an earlier step, as JSON: { v: 1, startedAt, deadline, attempt, failures, … }.",
     );
   }
-  let last: OperationStatus | undefined;
-  if (state.last !== undefined) {
-    const json = state.last as Record<string, unknown>;
-    last = {
-      ...(json as unknown as OperationStatus),
-      createdAt: parseTimestamp(json.createdAt),
-      updatedAt: parseTimestamp(json.updatedAt),
-    };
-  }
-  return {
-    startedAt: state.startedAt,
-    deadline: state.deadline,
-    attempt: state.attempt,
-    failures: state.failures,
-    etag: state.etag,
-    last,
-    sampleAt: state.pacing?.at,
-    sampleProgress: state.pacing?.progress,
-    lastError: undefined,
+  const json = state.last as Record<string, unknown> | undefined;
+  s.startedAt = state.startedAt;
+  s.deadline = state.deadline;
+  s.attempt = state.attempt;
+  s.failures = state.failures;
+  s.etag = state.etag;
+  s.last = json && {
+    ...(json as unknown as Kept),
+    createdAt: parseTimestamp(json.createdAt)?.getTime(),
+    updatedAt: parseTimestamp(json.updatedAt)?.getTime(),
   };
+  s.sampleAt = state.pacing?.at;
+  s.sampleProgress = state.pacing?.progress;
 }

@@ -1,9 +1,7 @@
 import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import type { Clock } from "./clock.js";
-import { type LiveState, startState } from "./poll-state.js";
 import { Scheduler } from "./scheduler.js";
-import { advance } from "./step.js";
 import type { ReadOnce, StepContext } from "./step-context.js";
 import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
 import { WaitRun } from "./wait-run.js";
@@ -30,48 +28,42 @@ export interface StandalonePollOptions {
  * Yields each observed change, the first read at once, and ends after the terminal status. Between
  * reads: the pacing (progress rate, else the operation's age), never earlier than a `Retry-After`;
  * transient failures (network, 408, 429, 5xx) retried with backoff within `maxConsecutiveFailures`;
- * anything else thrown at once.
+ * anything else thrown at once. The wait's clock starts now, not at the first `next()`.
  */
-export async function* watchLoop(
-  ctx: StepContext,
-  s: LiveState,
-  p: Policy,
-  onProgress?: (status: OperationStatus) => void,
-): AsyncGenerator<OperationStatus> {
+export function watchLoop(ctx: StepContext, p: Policy): AsyncGenerator<OperationStatus> {
+  return changes(ctx, p, new WaitRun(ctx, p, false));
+}
+
+async function* changes(ctx: StepContext, p: Policy, run: WaitRun): AsyncGenerator<OperationStatus> {
   const scheduler = ctx.scheduler;
   for (;;) {
-    const outcome = await advance(ctx, s, p);
+    const outcome = await run.once();
     if (outcome.kind === "error") throw outcome.error;
-    const status = s.last as OperationStatus;
-    if (outcome.kind === "done") {
-      onProgress?.(status);
-      yield status;
-      return;
-    }
-    if (outcome.changed) {
-      onProgress?.(status);
+    const status = outcome.status;
+    if (status) {
+      p.onProgress?.(status);
       yield status;
     }
+    if (outcome.kind === "done") return;
     p.onEvent?.({ type: "scheduled", at: scheduler.clock.now(), delayMs: outcome.delayMs, reason: outcome.reason });
     await scheduler.sleep(outcome.delayMs, p.signal, () => aborted(p.signal as AbortSignal, ctx.provider));
   }
 }
 
-function standalone(read: ReadOnce, label: string, options: PollOptions & StandalonePollOptions) {
+function standalone(read: ReadOnce, label: string, options: WaitOptions & StandalonePollOptions) {
   if (typeof read !== "function") throw new ValidationError("read must be a function that reads the operation once.");
   const p = resolvePolicy(options);
-  const scheduler = new Scheduler(options.clock);
   const ctx: StepContext = {
     read,
     label: () => label,
     provider: undefined,
-    scheduler,
+    scheduler: new Scheduler(options.clock),
     origin: label,
     key: label,
     requestTimeoutMs: Number.POSITIVE_INFINITY,
     cutsAtDeadline: false,
   };
-  return { ctx, p, s: startState(scheduler.clock.now(), p.maxWaitMs) };
+  return { ctx, p };
 }
 
 /**
@@ -83,8 +75,8 @@ export function pollChanges(
   label: string,
   options: PollOptions & StandalonePollOptions = {},
 ): AsyncGenerator<OperationStatus> {
-  const { ctx, p, s } = standalone(read, label, options);
-  return watchLoop(ctx, s, p, options.onProgress);
+  const { ctx, p } = standalone(read, label, options);
+  return watchLoop(ctx, p);
 }
 
 /** Polls to the end and resolves with the final status (see {@link pollChanges}). */
@@ -93,6 +85,6 @@ export async function pollUntilDone(
   label: string,
   options: WaitOptions & StandalonePollOptions = {},
 ): Promise<OperationStatus> {
-  const { ctx, p, s } = standalone(read, label, options);
-  return WaitRun.start(ctx, s, p, options);
+  const { ctx, p } = standalone(read, label, options);
+  return WaitRun.start(ctx, p);
 }

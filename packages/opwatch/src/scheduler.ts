@@ -65,36 +65,23 @@ export class Scheduler {
 
   /**
    * Takes a request slot for `origin`: `undefined` when one is free now (no promise on the hot path),
-   * else a promise that resolves when one frees up (FIFO), or rejects when `signal` fires or `deadline`
-   * (epoch ms) passes first.
+   * else a promise that resolves when one frees up (FIFO), or rejects when `signal` fires first.
    */
-  acquire(
-    origin: string,
-    signal: AbortSignal | undefined,
-    abortError: () => Error,
-    deadline: number = Number.POSITIVE_INFINITY,
-    deadlineError?: () => Error,
-  ): Promise<void> | undefined {
+  acquire(origin: string, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> | undefined {
     if (this.slots.take(origin)) return undefined;
     return new Promise((resolve, reject) => {
-      const end = (error?: Error) => {
-        waiter.cancelled = true;
-        signal?.removeEventListener("abort", onAbort);
-        if (timer) this.cancel(timer);
-        if (error) reject(error);
-      };
       const waiter: SlotWaiter = {
         cancelled: false,
         admit: () => {
-          end();
+          waiter.cancelled = true;
+          signal?.removeEventListener("abort", onAbort);
           resolve();
         },
       };
-      const onAbort = () => end(abortError());
-      const timer =
-        deadline === Number.POSITIVE_INFINITY || !deadlineError
-          ? undefined
-          : this.at(deadline, () => end(deadlineError()));
+      const onAbort = () => {
+        waiter.cancelled = true;
+        reject(abortError());
+      };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.slots.enqueue(origin, waiter);
     });

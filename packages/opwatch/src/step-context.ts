@@ -1,4 +1,4 @@
-import type { OperationStatus, OpwatchError } from "@opwatch/core";
+import type { OperationRef, OperationStatus, OpwatchError } from "@opwatch/core";
 import type { Scheduler } from "./scheduler.js";
 
 /** One read's outcome, as the operation reader reports it. */
@@ -25,6 +25,8 @@ export interface StepContext {
   /** Names the operation in messages; computed only when a message needs it. */
   label(): string;
   readonly provider: string | undefined;
+  /** The operation's ref when the reader knows it: a kept status with the same ref shares it. */
+  readonly ref?: OperationRef | undefined;
   readonly scheduler: Scheduler;
   /** Key of the request slots (the origin). */
   readonly origin: string;
@@ -39,8 +41,9 @@ export interface StepContext {
 
 export type PendingReason = "backoff" | "pacing" | "retry-after" | "pushback";
 
-/** What one step found, before it is turned into a public StepOutcome. */
+/** What one step found, before it is turned into a public StepOutcome. `status` is the status just read
+ * when it is a change (pending), and the terminal one (done). */
 export type Outcome =
-  | { kind: "pending"; changed: boolean; delayMs: number; reason: PendingReason }
-  | { kind: "done" }
+  | { kind: "pending"; changed: boolean; delayMs: number; reason: PendingReason; status?: OperationStatus | undefined }
+  | { kind: "done"; status: OperationStatus }
   | { kind: "error"; error: OpwatchError };

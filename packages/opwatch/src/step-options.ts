@@ -31,27 +31,31 @@ export const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 8;
 
 /** Options resolved once per wait (and shared by every wait that brings no options of its own). */
-export interface Policy extends PacingOptions {
-  signal: AbortSignal | undefined;
+export interface Policy extends StepOptions {
   maxWaitMs: number;
-  maxFailures: number;
-  onEvent: ((event: PollEvent) => void) | undefined;
-  onRetry: ((error: OpwatchError, delayMs: number) => void) | undefined;
+  maxConsecutiveFailures: number;
+  onRetry?: ((error: OpwatchError, delayMs: number) => void) | undefined;
+  /** `wait` and `watch`: called with each observed change. */
+  onProgress?: ((status: OperationStatus) => void) | undefined;
+  /** `wait`: a failed or canceled end rejects with OperationFailedError. */
+  throwOnFailure: boolean;
 }
 
-/** Resolves and checks poll options once per wait, before any request. */
+/** Resolves and checks poll options once per wait, before any request: a copy with the defaults filled in. */
 export function resolvePolicy(
-  options: StepOptions & { onRetry?: (error: OpwatchError, delayMs: number) => void; onProgress?: unknown },
+  options: StepOptions & {
+    onRetry?: (error: OpwatchError, delayMs: number) => void;
+    onProgress?: (status: OperationStatus) => void;
+    throwOnFailure?: boolean;
+  },
 ): Policy {
-  for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs"] as const) {
+  for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs", "ageRatio"] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-      throw new ValidationError(`${key} must be a non-negative number of milliseconds, got ${String(value)}.`);
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {
+      throw new ValidationError(
+        `${key} must be a non-negative number${key === "ageRatio" ? "" : " of milliseconds"}, got ${String(value)}.`,
+      );
     }
-  }
-  const ratio = options.ageRatio;
-  if (ratio !== undefined && !(typeof ratio === "number" && Number.isFinite(ratio) && ratio >= 0)) {
-    throw new ValidationError(`ageRatio must be a non-negative number, got ${String(ratio)}.`);
   }
   const budget = options.maxConsecutiveFailures;
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
@@ -63,14 +67,9 @@ export function resolvePolicy(
     }
   }
   return {
-    minDelayMs: options.minDelayMs,
-    maxDelayMs: options.maxDelayMs,
-    ageRatio: options.ageRatio,
-    random: options.random,
-    signal: options.signal,
+    ...options,
     maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-    maxFailures: budget ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
-    onEvent: options.onEvent,
-    onRetry: options.onRetry,
+    maxConsecutiveFailures: budget ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
+    throwOnFailure: options.throwOnFailure ?? true,
   };
 }

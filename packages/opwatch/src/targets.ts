@@ -53,6 +53,9 @@ class TargetContext implements StepContext {
   get provider(): string {
     return this.#ref.provider;
   }
+  get ref(): OperationRef {
+    return this.#ref;
+  }
   get scheduler(): Scheduler {
     return this.#client.scheduler;
   }

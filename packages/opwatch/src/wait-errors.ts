@@ -1,12 +1,12 @@
 import { type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
-import type { LiveState } from "./poll-state.js";
+import { full, type LiveState } from "./poll-state.js";
 import type { StepContext } from "./step-context.js";
 
 /** The wait's TimeoutError: how long it waited, the last status, the server's last Retry-After, the last failure. */
 export function timeout(
   ctx: StepContext,
   s: LiveState,
-  retryAfter: number | undefined,
+  retryAfter?: number,
   cause: unknown = s.lastError,
 ): TimeoutError<OperationStatus> {
   const last = s.last;
@@ -19,7 +19,7 @@ export function timeout(
   const failure = s.lastError ? `; last error: ${s.lastError.message.replace(/\.$/, "")}` : "";
   return new TimeoutError(
     `${ctx.label()} not done after ${formatMs(s.deadline - s.startedAt)}${why}; ${seen}${failure}. Raise maxWaitMs or poll again later with the same ref.`,
-    last,
+    full(last, ctx.ref),
     { provider: last?.provider ?? ctx.provider, cause },
   );
 }

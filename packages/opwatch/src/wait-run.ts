@@ -1,69 +1,68 @@
 import { OperationFailedError, type OperationStatus } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import type { LiveState } from "./poll-state.js";
+import { full, LiveState, type PollState, restoreState, toPollState } from "./poll-state.js";
 import type { SlotWaiter } from "./request-slots.js";
-import { afterRead, beforeRead, failed, startRead } from "./step.js";
+import { afterRead, beforeRead, failed, type StepOutcome, startRead } from "./step.js";
 import type { Outcome, PollResult, StepContext } from "./step-context.js";
 import type { Policy } from "./step-options.js";
 import type { Wakeup } from "./timer-heap.js";
 import { timeout } from "./wait-errors.js";
 
-/** What a wait does at the end and on each change. */
-export interface WaitHooks {
-  onProgress?: ((status: OperationStatus) => void) | undefined;
-  /** Throw OperationFailedError when the operation ends failed or canceled (default true). */
-  throwOnFailure?: boolean | undefined;
-}
-
-const IDLE = 0; // reading, or between two phases
+const IDLE = 0; // reading, or between two phases (or two steps)
 const SLEEPING = 1; // in the scheduler's heap until the next read
 const QUEUED = 2; // in the origin's queue for a request slot (and in the heap until the deadline)
 const DONE = 3;
 
 /**
- * One wait, driven by callbacks rather than an async loop, through the same phases as `advance`
- * (beforeRead, a request slot, startRead, afterRead or failed). The wait is its own wake-up in the
- * scheduler's heap and its own place in the origin's queue: a sleeping or queued wait is this one object,
- * and sleeping, queueing and waking allocate nothing. 10,000 waits are 10,000 of these, not 10,000
- * suspended async frames with a promise, a timer entry and closures each per sleep.
+ * A wait, driven by callbacks rather than an async loop: beforeRead, a request slot, startRead, then
+ * afterRead or failed. The wait is its own state, its own wake-up in the scheduler's heap and its own place
+ * in the origin's queue: a sleeping or queued wait is this one object (and the promise `wait()` returns),
+ * and sleeping, queueing and waking allocate nothing. 10,000 waits are 10,000 of these.
+ *
+ * Made by {@link WaitRun.start}, it runs to the end (`wait`). Made with `loop` false, it runs one step per
+ * {@link WaitRun.once} and reports the outcome (`watch`, `step`), the caller doing the sleeping.
  */
-export class WaitRun implements Wakeup, SlotWaiter {
+export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
   at = 0;
   seq = 0;
   index = -1;
-  cancelled = false;
   #mode = IDLE;
   readonly #ctx: StepContext;
-  readonly #s: LiveState;
   readonly #p: Policy;
-  readonly #hooks: WaitHooks;
-  readonly #resolve: (status: OperationStatus) => void;
-  readonly #reject: (error: unknown) => void;
-  readonly #onAbort: (() => void) | undefined;
+  readonly #loop: boolean;
+  /** Settles the promise of the wait (or of the step); a failure is passed as a rejected promise, so
+   * that a wait keeps one function, not two. */
+  #resolve: (value: unknown) => void = () => undefined;
 
-  /** Runs a wait to its end: resolves with the final status, rejects like `watcher.wait`. */
-  static start(ctx: StepContext, s: LiveState, p: Policy, hooks: WaitHooks): Promise<OperationStatus> {
-    return new Promise((resolve, reject) => new WaitRun(ctx, s, p, hooks, resolve, reject).#step());
+  constructor(ctx: StepContext, p: Policy, loop: boolean) {
+    super(ctx.scheduler.clock.now(), p.maxWaitMs);
+    this.#ctx = ctx;
+    this.#p = p;
+    this.#loop = loop;
+    // A whole wait listens for the caller's signal while it sleeps or queues; a step, while it queues.
+    if (loop && p.signal && !p.signal.aborted) p.signal.addEventListener("abort", this, { once: true });
   }
 
-  private constructor(
-    ctx: StepContext,
-    s: LiveState,
-    p: Policy,
-    hooks: WaitHooks,
-    resolve: (status: OperationStatus) => void,
-    reject: (error: unknown) => void,
-  ) {
-    this.#ctx = ctx;
-    this.#s = s;
-    this.#p = p;
-    this.#hooks = hooks;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    if (p.signal && !p.signal.aborted) {
-      this.#onAbort = () => this.#abort();
-      p.signal.addEventListener("abort", this.#onAbort, { once: true });
-    }
+  /** Runs a wait to its end: resolves with the final status, rejects like `watcher.wait`. */
+  static start(ctx: StepContext, p: Policy): Promise<OperationStatus> {
+    return new Promise((resolve) => {
+      const run = new WaitRun(ctx, p, true);
+      run.#resolve = resolve as (value: unknown) => void;
+      run.#step();
+    });
+  }
+
+  /** One step (`loop` false): resolves with what it found; rejects on the caller's signal. */
+  once(): Promise<Outcome> {
+    return new Promise((resolve) => {
+      this.#resolve = resolve as (value: unknown) => void;
+      this.#step();
+    });
+  }
+
+  /** Whether the origin's queue should skip this wait: it is no longer waiting for a slot. */
+  get cancelled(): boolean {
+    return this.#mode !== QUEUED;
   }
 
   /** The scheduler's call: the sleep is over, or the deadline passed while queued for a slot. */
@@ -72,60 +71,68 @@ export class WaitRun implements Wakeup, SlotWaiter {
       this.#mode = IDLE;
       this.#step();
     } else if (this.#mode === QUEUED) {
-      this.#fail(timeout(this.#ctx, this.#s, undefined));
+      this.#next({ kind: "error", error: timeout(this.#ctx, this) });
     }
   }
 
   /** The request slots' call: a slot passed to this wait. */
   admit(): void {
     this.#ctx.scheduler.cancel(this); // the deadline wake-up of the queued wait
+    if (!this.#loop) this.#p.signal?.removeEventListener("abort", this);
     this.#mode = IDLE;
     this.#read();
   }
 
+  /** The caller's signal fired (an `EventListener` object: no closure per wait): a sleeping or queued
+   * wait ends now; a read in flight is cut by the same signal. */
+  handleEvent(): void {
+    if (this.#mode === SLEEPING || this.#mode === QUEUED) {
+      this.#fail(aborted(this.#p.signal as AbortSignal, this.#ctx.provider));
+    }
+  }
+
   #step(): void {
     const { scheduler, origin } = this.#ctx;
+    const p = this.#p;
     try {
       const now = scheduler.clock.now();
-      const early = beforeRead(this.#ctx, this.#s, this.#p, now);
+      const early = beforeRead(this.#ctx, this, p, now);
       if (early) {
         this.#next(early);
       } else if (scheduler.slots.take(origin)) {
         this.#read();
       } else {
-        this.cancelled = false;
         this.#mode = QUEUED;
         scheduler.slots.enqueue(origin, this);
-        if (this.#s.deadline !== Number.POSITIVE_INFINITY) scheduler.wakeAt(this, this.#s.deadline);
-        this.#p.onEvent?.({ type: "scheduled", at: now, delayMs: 0, reason: "admission" });
+        scheduler.wakeAt(this, this.deadline); // finite: maxWaitMs and a state's deadline are checked
+        if (!this.#loop) p.signal?.addEventListener("abort", this, { once: true });
+        p.onEvent?.({ type: "scheduled", at: now, delayMs: 0, reason: "admission" });
       }
     } catch (error) {
       this.#fail(error);
     }
   }
 
-  /** Sends the read (holding a slot); its answer or failure comes back to {@link #settle}. */
+  /** Sends the read (holding a slot); its answer or failure comes back to {@link #answered}. */
   #read(): void {
     let reading: Promise<PollResult>;
     try {
-      reading = startRead(this.#ctx, this.#s, this.#p);
+      reading = startRead(this.#ctx, this, this.#p);
     } catch (error) {
       reading = Promise.reject(error);
     }
     reading.then(
-      (result) => this.#settle(result, undefined),
-      (error: unknown) => this.#settle(undefined, error),
+      (result) => this.#answered(result, undefined),
+      (error: unknown) => this.#answered(undefined, error),
     );
   }
 
-  #settle(result: PollResult | undefined, error: unknown): void {
+  #answered(result: PollResult | undefined, error: unknown): void {
     this.#ctx.scheduler.release(this.#ctx.origin);
     let outcome: Outcome;
     try {
       outcome =
-        result === undefined
-          ? failed(this.#ctx, this.#s, this.#p, error)
-          : afterRead(this.#ctx, this.#s, this.#p, result);
+        result === undefined ? failed(this.#ctx, this, this.#p, error) : afterRead(this.#ctx, this, this.#p, result);
     } catch (thrown) {
       this.#fail(thrown);
       return;
@@ -133,24 +140,26 @@ export class WaitRun implements Wakeup, SlotWaiter {
     this.#next(outcome);
   }
 
-  /** After a step: the end, or a sleep until the next one. */
+  /** After a step: a step's outcome goes to its caller; a wait ends, or sleeps until the next step. */
   #next(outcome: Outcome): void {
-    const { onProgress } = this.#hooks;
-    const { scheduler, provider } = this.#ctx;
-    const signal = this.#p.signal;
+    if (!this.#loop) {
+      this.#end(outcome.kind === "pending" ? IDLE : DONE, outcome);
+      return;
+    }
+    const p = this.#p;
+    const scheduler = this.#ctx.scheduler;
     try {
       if (outcome.kind === "error") {
         this.#fail(outcome.error);
       } else if (outcome.kind === "done") {
-        const final = this.#s.last as OperationStatus;
-        onProgress?.(final);
-        this.#succeed(settle(this.#ctx, final, this.#hooks));
+        p.onProgress?.(outcome.status);
+        this.#end(DONE, settle(this.#ctx, outcome.status, p));
       } else {
-        if (outcome.changed && onProgress) onProgress(this.#s.last as OperationStatus);
+        if (outcome.status) p.onProgress?.(outcome.status);
         const { delayMs, reason } = outcome;
-        this.#p.onEvent?.({ type: "scheduled", at: scheduler.clock.now(), delayMs, reason });
-        if (signal?.aborted) {
-          this.#fail(aborted(signal, provider));
+        p.onEvent?.({ type: "scheduled", at: scheduler.clock.now(), delayMs, reason });
+        if (p.signal?.aborted) {
+          this.#fail(aborted(p.signal, this.#ctx.provider));
         } else {
           this.#mode = SLEEPING;
           scheduler.wakeAt(this, scheduler.clock.now() + delayMs);
@@ -161,34 +170,23 @@ export class WaitRun implements Wakeup, SlotWaiter {
     }
   }
 
-  /** The caller's signal fired: a sleeping or queued wait ends now; a read in flight is cut by the same signal. */
-  #abort(): void {
-    if (this.#mode === SLEEPING || this.#mode === QUEUED) {
-      this.#fail(aborted(this.#p.signal as AbortSignal, this.#ctx.provider));
-    }
-  }
-
-  #end(): boolean {
-    if (this.#mode === DONE) return false;
-    if (this.#mode === QUEUED) this.cancelled = true;
-    this.#mode = DONE;
-    this.#ctx.scheduler.cancel(this);
-    if (this.#onAbort) this.#p.signal?.removeEventListener("abort", this.#onAbort);
-    return true;
-  }
-
-  #succeed(status: OperationStatus): void {
-    if (this.#end()) this.#resolve(status);
-  }
-
   #fail(error: unknown): void {
-    if (this.#end()) this.#reject(error);
+    this.#end(DONE, error, true);
+  }
+
+  /** Settles the pending promise once; `mode` is DONE, or IDLE after a step that a next one may follow. */
+  #end(mode: number, value: unknown, rejected?: boolean): void {
+    if (this.#mode === DONE) return;
+    this.#mode = mode;
+    this.#ctx.scheduler.cancel(this);
+    this.#p.signal?.removeEventListener("abort", this);
+    this.#resolve(rejected ? Promise.reject(value) : value);
   }
 }
 
 /** The final status, or OperationFailedError when it ended failed or canceled (unless told not to throw). */
-function settle(ctx: StepContext, final: OperationStatus, hooks: WaitHooks): OperationStatus {
-  if ((hooks.throwOnFailure ?? true) && (final.state === "failed" || final.state === "canceled")) {
+function settle(ctx: StepContext, final: OperationStatus, p: Policy): OperationStatus {
+  if (p.throwOnFailure && (final.state === "failed" || final.state === "canceled")) {
     const why = final.error ? `: ${final.error.code ? `${final.error.code} ` : ""}${final.error.message}` : "";
     throw new OperationFailedError(`${ctx.label()} ended ${final.state}${why.replace(/\.$/, "")}.`, final, {
       provider: final.provider,
@@ -196,4 +194,20 @@ function settle(ctx: StepContext, final: OperationStatus, hooks: WaitHooks): Ope
     });
   }
   return final;
+}
+
+/** `watcher.step`: one step from a PollState (or from the start), and what to do next. */
+export async function stepOnce(ctx: StepContext, state: PollState | undefined, p: Policy): Promise<StepOutcome> {
+  const run = new WaitRun(ctx, p, false);
+  if (state !== undefined) restoreState(run, state);
+  const outcome = await run.once();
+  const json = toPollState(run, ctx.ref);
+  if (outcome.kind !== "pending") return { ...outcome, state: json };
+  const until = ctx.scheduler.pushbackUntil(ctx.key);
+  return {
+    ...outcome,
+    status: outcome.status ?? full(run.last, ctx.ref),
+    state: json,
+    ...(until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {}),
+  };
 }

@@ -1,14 +1,14 @@
 import { type OperationRef, type OperationStatus, toOperationStatus, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import type { Clock } from "./clock.js";
-import { fromPollState, type PollState, startState, toPollState } from "./poll-state.js";
+import type { PollState } from "./poll-state.js";
 import { type PollOptions, type WaitOptions, watchLoop } from "./poller.js";
 import type { ProviderRegistration } from "./registration.js";
 import { Scheduler } from "./scheduler.js";
-import { advance, type StepOutcome } from "./step.js";
+import type { StepOutcome } from "./step.js";
 import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
 import { type OperationTarget, Targets } from "./targets.js";
-import { WaitRun } from "./wait-run.js";
+import { stepOnce, WaitRun } from "./wait-run.js";
 
 export interface WatcherOptions {
   providers: readonly ProviderRegistration[];
@@ -74,13 +74,10 @@ export function createWatcher(options: WatcherOptions): Watcher {
   const defaults = options.polling ?? {};
   // A wait or watch without options of its own shares the watcher's: no per-wait copy.
   let shared: Policy | undefined;
-  const polling = (own: WaitOptions): { merged: WaitOptions; policy: Policy } => {
-    if (hasOwnKeys(own)) {
-      const merged = { ...defaults, ...own };
-      return { merged, policy: resolvePolicy(merged) };
-    }
+  const polling = (own: WaitOptions): Policy => {
+    if (hasOwnKeys(own)) return resolvePolicy({ ...defaults, ...own });
     shared ??= resolvePolicy(defaults);
-    return { merged: defaults, policy: shared };
+    return shared;
   };
 
   return {
@@ -106,37 +103,18 @@ export function createWatcher(options: WatcherOptions): Watcher {
     },
     wait(target, waitOptions = {}) {
       try {
-        const ctx = targets.context(targets.ref(target));
-        const { merged, policy } = polling(waitOptions);
-        return WaitRun.start(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged);
+        return WaitRun.start(targets.context(targets.ref(target)), polling(waitOptions));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     watch(target, watchOptions = {}) {
-      const ctx = targets.context(targets.ref(target));
-      const { merged, policy } = polling(watchOptions);
-      return watchLoop(ctx, startState(scheduler.clock.now(), policy.maxWaitMs), policy, merged.onProgress);
+      return watchLoop(targets.context(targets.ref(target)), polling(watchOptions));
     },
     async step(target, state, stepOptions = {}) {
       const ctx = targets.context(targets.ref(target));
       const { throwOnFailure: _, onProgress: __, onRetry: ___, ...common } = defaults;
-      const policy = resolvePolicy({ ...common, ...stepOptions });
-      const live = state === undefined ? startState(scheduler.clock.now(), policy.maxWaitMs) : fromPollState(state);
-      const outcome = await advance(ctx, live, policy);
-      const json = toPollState(live);
-      if (outcome.kind === "error") return { kind: "error", error: outcome.error, state: json };
-      if (outcome.kind === "done") return { kind: "done", status: live.last as OperationStatus, state: json };
-      const until = scheduler.pushbackUntil(ctx.key);
-      return {
-        kind: "pending",
-        status: live.last,
-        changed: outcome.changed,
-        delayMs: outcome.delayMs,
-        reason: outcome.reason,
-        state: json,
-        ...(until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {}),
-      };
+      return stepOnce(ctx, state, resolvePolicy({ ...common, ...stepOptions }));
     },
   };
 }

@@ -202,6 +202,62 @@ describe("watcher.step", () => {
     const clock = new FakeClock();
     const { watcher, requests } = stubWatcher(clock, () => json("{}"));
     await expect(watcher.step(OP_URL, { v: 2 } as unknown as PollState)).rejects.toBeInstanceOf(ValidationError);
+    const good = { v: 1, startedAt: 0, deadline: 1, attempt: 0, failures: 0 };
+    for (const bad of [null, "state", 1, { ...good, attempt: "1" }, { ...good, pacing: null }, { ...good, last: 1 }]) {
+      await expect(watcher.step(OP_URL, bad as unknown as PollState)).rejects.toBeInstanceOf(ValidationError);
+    }
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe("the last status a wait keeps between reads", () => {
+  it("comes back whole: TimeoutError.lastStatus equals the last change seen, dates as Dates", async () => {
+    const clock = new FakeClock();
+    const start = new Date(clock.now());
+    const { watcher } = stubWatcher(clock, (_r, index) =>
+      json(bentleyBody("Started", index === 0 ? 10 : 20, start), 200, { etag: `"v${index}"` }),
+    );
+    const seen: OperationStatus[] = [];
+    const { error } = await clock.run(watcher.wait(OP_URL, { maxWaitMs: 20_000, onProgress: (s) => seen.push(s) }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    const last = (error as TimeoutError<OperationStatus>).lastStatus;
+    expect(seen.map((s) => s.progress)).toEqual([0.1, 0.2]);
+    expect(last).toEqual(seen[1]);
+    expect(last?.createdAt).toBeInstanceOf(Date);
+    expect(last?.createdAt?.getTime()).toBe(start.getTime());
+    expect(last?.updatedAt?.getTime()).toBe(start.getTime());
+    expect(last?.ref).toEqual(watcher.ref(OP_URL));
+  });
+
+  it("goes out whole on a 304, and a caller that changes it changes nothing of the wait", async () => {
+    const clock = new FakeClock();
+    const start = new Date(clock.now());
+    const { watcher, requests } = stubWatcher(clock, (_r, index) =>
+      index === 0
+        ? json(bentleyBody("Started", 50, start), 200, { etag: '"v1"' })
+        : index < 3
+          ? new Response(null, { status: 304, headers: { etag: '"v1"' } })
+          : json(bentleyBody("Succeeded", 100, start)),
+    );
+    const statuses: [string, number | undefined, number | undefined, unknown][] = [];
+    const onEvent = (event: PollEvent) => {
+      if (event.type !== "status") return;
+      const { state, progress, createdAt, raw } = event.status;
+      statuses.push([state, progress, createdAt?.getTime(), raw]);
+      // A careless caller: edits the status it was handed.
+      event.status.ref.params.operationId = "someone-else";
+      createdAt?.setTime(0);
+    };
+    const { value } = await clock.run(watcher.wait(OP_URL, { onEvent }));
+    expect(value?.state).toBe("succeeded");
+    // Each 304's status is the last one, rebuilt whole (dates included) whatever was done to the earlier ones.
+    const raw = JSON.parse(bentleyBody("Started", 50, start));
+    expect(statuses).toEqual([
+      ["running", 0.5, start.getTime(), raw],
+      ["running", 0.5, start.getTime(), raw],
+      ["running", 0.5, start.getTime(), raw],
+      ["succeeded", 1, start.getTime(), JSON.parse(bentleyBody("Succeeded", 100, start))],
+    ]);
+    expect(requests.map((r) => r.url)).toEqual([OP_URL, OP_URL, OP_URL, OP_URL]);
   });
 });

@@ -3,13 +3,15 @@
 // absolute budgets: the machine is shared and its speed varies). Sections (all by default, or name them:
 // `pnpm bench cpu pacing`):
 //   cpu     per-read CPU: opwatch's get() vs raw fetch + json() and bare openapi-fetch, in-process stub
-//           fetch and loopback keep-alive;
+//           fetch and loopback keep-alive (there get() reads with the default transport, node:http, and
+//           a raw node:http GET is shown beside it);
 //   bundle  facade + one provider (esbuild, browser, min+gzip) vs openapi-fetch alone;
 //   pacing  fake-clock requests and detection lag at T = 3/30/300 s, with and without progress, vs a
 //           fixed 2 s poller and an AWS-style 2–120 s waiter;
 //   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
-//           requests per wait, vs a hand-rolled fetch loop.
+//           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with
+//           the fetch option).
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -93,29 +95,31 @@ if (run("load")) {
   console.log(
     "load: concurrent waits on 1–10 s operations, floor 0.5 s / cap 30 s, loopback server in a child process",
   );
-  console.log("  waits  client       time    peak RSS (heap)  event loop p99 / max  sockets  requests/wait  errors");
+  console.log("  waits  client         time    peak RSS (heap)  event loop p99 / max  sockets  requests/wait  errors");
   for (const count of [1000, 10_000]) {
     const results = {};
-    for (const mode of ["opwatch", "hand-rolled"]) {
+    // "opwatch/fetch": the same waits with the fetch option (reads through fetch, as before the default
+    // node:http transport): what the transport alone changes.
+    for (const mode of ["opwatch", "opwatch/fetch", "hand-rolled"]) {
       await ask("reset");
       const result = await loadRun(count, mode);
       const stats = await ask("stats");
       results[mode] = { ...result, ...stats };
       if (result.failed) {
-        console.log(`  ${String(count).padStart(5)}  ${mode.padEnd(11)}  ${result.failed}`);
+        console.log(`  ${String(count).padStart(5)}  ${mode.padEnd(13)}  ${result.failed}`);
         if (mode === "opwatch") failures.push(`${count} opwatch waits: ${result.failed}`);
         continue;
       }
       if (mode === "opwatch" && result.errors > 0)
         failures.push(`${count} opwatch waits: ${result.errors} errors (${result.firstError})`);
       console.log(
-        `  ${String(count).padStart(5)}  ${mode.padEnd(11)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
+        `  ${String(count).padStart(5)}  ${mode.padEnd(13)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
       );
     }
     const [a, b] = [results.opwatch, results["hand-rolled"]];
     if (a && b && !a.failed && !b.failed) {
       console.log(
-        `         ratio        ${x(a.seconds / b.seconds).padStart(6)}  ${x(a.peakRssMb / b.peakRssMb).padStart(15)}  ${`${x(a.loopP99Ms / Math.max(1, b.loopP99Ms))} / ${x(a.loopMaxMs / Math.max(1, b.loopMaxMs))}`.padStart(20)}  ${x(a.connections / b.connections).padStart(7)}  ${x(a.requests / b.requests).padStart(13)}`,
+        `         ratio          ${x(a.seconds / b.seconds).padStart(6)}  ${x(a.peakRssMb / b.peakRssMb).padStart(15)}  ${`${x(a.loopP99Ms / Math.max(1, b.loopP99Ms))} / ${x(a.loopMaxMs / Math.max(1, b.loopMaxMs))}`.padStart(20)}  ${x(a.connections / b.connections).padStart(7)}  ${x(a.requests / b.requests).padStart(13)}`,
       );
     }
   }

@@ -1,5 +1,8 @@
 // `pnpm bench cpu`: per-read CPU of opwatch's get() vs raw fetch + json() and bare openapi-fetch, on an
-// in-process stub fetch and on loopback keep-alive (server in a child process).
+// in-process stub fetch and on loopback keep-alive (server in a child process). On loopback, get() uses
+// the default transport (no fetch option: node:http on Node), as apps do; the raw node:http row shows
+// what that transport rides on.
+import http from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -31,12 +34,48 @@ export async function cpuSection(root, base) {
   const headers = { authorization: "Bearer bench-token-0123456789", accept: BENTLEY_ACCEPT };
   const params = { path: { scheduleId: "2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f", operationId: "op-bench-999999999" } };
 
-  const variants = (fetchImpl, baseUrl) => {
-    const client = createFetchClient({ baseUrl, fetch: fetchImpl, headers });
-    const watcher = createWatcher({
-      providers: [register(bentley, { token: "bench-token-0123456789", baseUrl, fetch: fetchImpl })],
+  // A bare node:http GET + JSON.parse over the global (keep-alive) agent: the floor under the default transport.
+  const nodeGet = (url) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(url, { headers }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => {
+          text += chunk;
+        });
+        response.on("end", () => resolve(JSON.parse(text)));
+        response.on("error", reject);
+      });
+      request.on("error", reject);
+      request.end();
     });
+  /** `stub`: the stub fetch, injected everywhere; else loopback, get() with the default transport. */
+  const variants = (fetchImpl, baseUrl, stub) => {
+    const client = createFetchClient({ baseUrl, fetch: fetchImpl, headers });
+    const watcherWith = (fetchOption) =>
+      createWatcher({
+        providers: [
+          register(bentley, {
+            token: "bench-token-0123456789",
+            baseUrl,
+            ...(fetchOption ? { fetch: fetchOption } : {}),
+          }),
+        ],
+      });
+    const watcher = watcherWith(stub ? fetchImpl : undefined);
     const ref = watcher.ref(`${baseUrl}${OP_PATH}`);
+    const loopbackOnly = {};
+    if (!stub) {
+      // References: what the default transport rides on, and get() made to read with fetch (before).
+      const viaFetch = watcherWith(fetchImpl);
+      const refViaFetch = viaFetch.ref(`${baseUrl}${OP_PATH}`);
+      loopbackOnly["raw node:http + parse"] = async () => {
+        await nodeGet(`${baseUrl}${OP_PATH}`);
+      };
+      loopbackOnly["get() with fetch opt."] = async () => {
+        await viaFetch.get(refViaFetch);
+      };
+    }
     return {
       "raw fetch + json()": async () => {
         const response = await fetchImpl(`${baseUrl}${OP_PATH}`, { headers });
@@ -57,6 +96,7 @@ export async function cpuSection(root, base) {
       "opwatch get()": async () => {
         await watcher.get(ref);
       },
+      ...loopbackOnly,
     };
   };
   const cpuPerRead = async (fn, reads) => {
@@ -81,11 +121,11 @@ export async function cpuSection(root, base) {
     console.log(`per-read CPU, ${label} (median of ${rounds} interleaved rounds of ${reads} reads)`);
     for (const [name, list] of Object.entries(perRound)) {
       const ratio = median(list.map((v, i) => v / raw[i]));
-      console.log(`  ${name.padEnd(20)} ${median(list).toFixed(1).padStart(7)} µs   ${x(ratio)} raw fetch`);
+      console.log(`  ${name.padEnd(22)} ${median(list).toFixed(1).padStart(7)} µs   ${x(ratio)} raw fetch`);
     }
     return median(perRound["opwatch get()"].map((v, i) => v / raw[i]));
   };
-  const stub = await measure("in-process stub fetch", variants(stubFetch, "https://api.bentley.com"), 3000, 7);
-  const loop = await measure("loopback keep-alive (server in a child process)", variants(fetch, base), 500, 15);
+  const stub = await measure("in-process stub fetch", variants(stubFetch, "https://api.bentley.com", true), 3000, 7);
+  const loop = await measure("loopback keep-alive (server in a child process)", variants(fetch, base, false), 500, 15);
   console.log(`  targets (issue 8.4): ≤ 2× raw on the stub (now ${x(stub)}), ≤ 1.15× on loopback (now ${x(loop)})\n`);
 }

@@ -1,6 +1,6 @@
 // One load run in a fresh process: N concurrent waits on operations of 1–10 s against the loopback
 // server, with the floor and cap halved; prints peak RSS, event-loop delay, errors and time as JSON.
-// argv: <base URL> <waits> <opwatch|hand-rolled>
+// argv: <base URL> <waits> <opwatch|opwatch/fetch|hand-rolled>
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { bentley } from "@opwatch/bentley";
 import { backoffDelay, createWatcher, register } from "opwatch";
@@ -35,9 +35,10 @@ const fail = (error) => {
 // resolve with nothing (Promise.all would otherwise hold 10,000 final statuses to the end).
 const drop = () => undefined;
 
-if (mode === "opwatch") {
+if (mode === "opwatch" || mode === "opwatch/fetch") {
+  const fetchOption = mode === "opwatch/fetch" ? { fetch } : {};
   const watcher = createWatcher({
-    providers: [register(bentley, { token: "bench-token-0123456789", baseUrl: base })],
+    providers: [register(bentley, { token: "bench-token-0123456789", baseUrl: base, ...fetchOption })],
     polling: { minDelayMs: FLOOR, maxDelayMs: CAP },
   });
   await Promise.all(

@@ -35,10 +35,12 @@ export function missingToken(provider: string, env: Env): AuthError | undefined 
  * to set.
  */
 export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watcher {
-  let fetch = settings.fetch ?? globalThis.fetch;
+  // No fetch option unless one is needed: the clients then read with core's default transport (node:http
+  // on Node). --debug logs each request from a fetch wrapper, so it reads through fetch.
+  let fetch = settings.fetch;
   if (settings.debug) {
     const tokens = () => cliProviders.map((p) => env[p.tokenVar] ?? "");
-    fetch = debugFetch(fetch, settings.debug, tokens);
+    fetch = debugFetch(fetch ?? globalThis.fetch, settings.debug, tokens);
   }
   const registerAny = register as (module: unknown, options: Record<string, unknown>) => ProviderRegistration;
   const registrations = cliProviders.map((p) => {
@@ -48,8 +50,8 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
         if (missing) throw missing;
         return env[p.tokenVar] as string;
       },
-      fetch,
     };
+    if (fetch !== undefined) options.fetch = fetch;
     const baseUrl = configuredBaseUrl(p, env, settings);
     if (baseUrl !== undefined) options.baseUrl = baseUrl;
     for (const variable of p.variables) {

@@ -21,12 +21,22 @@ export interface Limits {
 }
 
 /**
- * The abort signal of one limited run, made on first use: a `fetch` that never reads its `signal` cannot
- * be aborted, so it costs no `AbortController`; one that reads it (undici, browsers, any wrapper that
- * spreads the init) gets a real signal, already aborted if the run was stopped before it asked. @internal
+ * How a limited run stops the work in flight. Two ways, whichever the transport uses:
+ * - `signal`, made on first use: a `fetch` that never reads its `signal` cannot be aborted, so it costs no
+ *   `AbortController`; one that reads it (undici, browsers, any wrapper that spreads the init) gets a real
+ *   signal, already aborted if the run was stopped before it asked;
+ * - `onHalt(target)`: the run destroys `target` (a `node:http` request) with the stop error when it halts,
+ *   at once if it already has. One target at a time: a later call replaces it (a redirect's next request).
+ * @internal
  */
 export interface Cut {
   readonly signal: AbortSignal;
+  onHalt(target: Haltable): void;
+}
+
+/** What a {@link Cut} can stop: a `node:http` `ClientRequest`, or anything with the same `destroy`. @internal */
+export interface Haltable {
+  destroy(error: Error): unknown;
 }
 
 /**
@@ -59,6 +69,7 @@ export function withLimits<T>(limits: Limits, work: (cut: Cut) => Promise<T>): P
 class LimitedRun implements Cut {
   timer: ReturnType<typeof setTimeout> | undefined;
   private controller: AbortController | undefined;
+  private halting: Haltable | undefined;
   private stopped: OpwatchError | undefined;
 
   constructor(
@@ -73,6 +84,11 @@ class LimitedRun implements Cut {
       if (this.stopped) this.controller.abort(this.stopped);
     }
     return this.controller.signal;
+  }
+
+  onHalt(target: Haltable): void {
+    if (this.stopped) target.destroy(this.stopped);
+    else this.halting = target;
   }
 
   /** The caller's signal fired (this object is its listener). */
@@ -103,6 +119,8 @@ class LimitedRun implements Cut {
     this.stopped = error;
     this.controller?.abort(error);
     this.reject(error);
+    this.halting?.destroy(error);
+    this.halting = undefined;
   }
 }
 

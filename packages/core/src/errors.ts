@@ -211,7 +211,7 @@ export function endSentence(text: string): string {
  */
 export function errorFromResponse(
   description: ProviderDescription,
-  response: Response,
+  response: { readonly status: number; readonly headers: { get(name: string): string | null } },
   body: unknown,
   text: string | undefined,
   retryAfter: number | undefined,

@@ -76,7 +76,7 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 /** @internal */
 export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @internal */
-export { abortError, type Cut, type Limits, withLimits } from "./deadline.js";
+export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */
 export { endSentence, errorFromResponse } from "./errors.js";
 /** @internal */
@@ -93,3 +93,5 @@ export { redact, redactDeep } from "./redact.js";
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */
 export { isTerminal, type MappedState, stateOf } from "./status.js";
+/** @internal */
+export type { HttpAnswer, HttpHeaderReader, Transport } from "./transport.js";

@@ -9,7 +9,7 @@ const inBrowser = (): boolean =>
 export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
   if (error instanceof OpwatchError) return error;
   const { provider, baseUrl, secrets } = setup;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = whatFailed(error, true);
   const hint =
     error instanceof TypeError && inBrowser()
       ? `in a browser this is often CORS: the server must allow this origin and the headers ${setup.authHeaderName} and If-None-Match, and expose ETag, Retry-After and Location`
@@ -19,4 +19,16 @@ export function networkError(setup: ClientSetup, error: unknown): OpwatchError {
     cause: error,
     secrets,
   });
+}
+
+/**
+ * The error's message with its code when the message lacks it (node:http's "socket hang up" is an
+ * ECONNRESET), then its cause's (fetch says only "fetch failed"; its cause names the code and host).
+ */
+function whatFailed(error: unknown, withCause: boolean): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  let reason = error.message;
+  if (typeof code === "string" && !reason.includes(code)) reason = reason ? `${reason}, ${code}` : code;
+  return withCause && error.cause instanceof Error ? `${reason}: ${whatFailed(error.cause, false)}` : reason;
 }

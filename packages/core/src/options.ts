@@ -1,6 +1,8 @@
+import { platformTransport } from "#transport";
 import { resolveBaseUrl } from "./base-url.js";
 import type { ProviderDescription } from "./description.js";
 import { AuthError, OpwatchError, ValidationError } from "./errors.js";
+import { fetchTransport, type Transport } from "./transport.js";
 
 /** A token, or a function that returns one (called per request, and once more after a 401). */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -15,7 +17,11 @@ export interface ClientOptions {
    * wins over `variables` when both are given (an undefined value counts as not given).
    */
   variables?: Readonly<Record<string, string | undefined>>;
-  /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
+  /**
+   * A `fetch` to use instead of the default (tests, proxies, instrumentation). Without it, reads on Node go
+   * over `node:http`/`node:https` while `globalThis.fetch` is Node's own, and through the global `fetch`
+   * otherwise (browsers, other runtimes, a replaced global fetch); see the README's "Transport".
+   */
   fetch?: typeof globalThis.fetch;
   /** Extra headers sent with every request. */
   headers?: Readonly<Record<string, string>>;
@@ -32,7 +38,10 @@ export interface ClientSetup {
   baseUrl: string;
   /** Origin of `baseUrl`: the only origin a request (or a followed redirect) may go to. */
   origin: string;
+  /** The `fetch` option, else the global fetch: what the typed client sends with. */
   fetch: typeof globalThis.fetch;
+  /** What reads send with: the `fetch` option's, else the platform's (node:http on Node), else fetch's. */
+  transport: Transport;
   timeoutMs: number;
   /** Every token seen so far, for redaction. */
   secrets: string[];
@@ -102,12 +111,14 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     return asHeader(value);
   };
   const fixed = typeof token === "string" ? asHeader(token) : undefined;
+  // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of `setup`.
+  const fetch: typeof globalThis.fetch = (input, init) => fetchImpl(input, init);
   return {
     provider,
     baseUrl,
     origin: new URL(baseUrl).origin,
-    // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a method of `setup`.
-    fetch: (input, init) => fetchImpl(input, init),
+    fetch,
+    transport: (options.fetch === undefined ? platformTransport() : undefined) ?? fetchTransport(fetchImpl),
     timeoutMs,
     secrets,
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),

@@ -12,7 +12,11 @@ const EPOCH_THRESHOLD = 1_000_000_000;
  * - the IETF `RateLimit` header (`"default";r=0;t=30`: `t` seconds once `r` is 0, or on a 429).
  * When several say something, the longest wait wins.
  */
-export function readPushback(headers: Headers, httpStatus: number, now: number = Date.now()): number | undefined {
+export function readPushback(
+  headers: Pick<Headers, "get">,
+  httpStatus: number,
+  now: number = Date.now(),
+): number | undefined {
   // Read on every answer, so no allocation unless a header is there.
   const limited = httpStatus === 429;
   let wait = parseRetryAfter(headers.get("retry-after"), now);
@@ -32,7 +36,7 @@ const longer = (a: number | undefined, b: number | undefined): number | undefine
 
 /** A `*-Reset` header, counted on a 429 or when its `*-Remaining` says 0. */
 function rateLimitReset(
-  headers: Headers,
+  headers: Pick<Headers, "get">,
   resetName: string,
   remainingName: string,
   limited: boolean,

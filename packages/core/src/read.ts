@@ -1,4 +1,4 @@
-import { type Limits, withLimits } from "./deadline.js";
+import { type Cut, type Limits, withLimits } from "./deadline.js";
 import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
@@ -6,6 +6,7 @@ import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js"
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
+import type { HttpAnswer } from "./transport.js";
 
 export interface ReadOptions<Endpoint extends string = string> {
   /** Which of the provider's poll endpoints to read, by operationId (defaults to the spec's first). */
@@ -32,8 +33,9 @@ export interface ProviderClientBase {
 }
 
 /**
- * The lean reader of one provider: `getOperation` and nothing else, each read sent with the injected
- * `fetch` directly (no typed client on the read path). An option named like a server variable of the
+ * The lean reader of one provider: `getOperation` and nothing else, each read sent directly (no typed
+ * client on the read path) with the `fetch` option, else on Node over `node:http`/`node:https`, else
+ * with the global `fetch`. An option named like a server variable of the
  * spec (ECL's `region`) sets that variable. Throws a `ValidationError` on bad options, before any request.
  * @public
  */
@@ -162,20 +164,11 @@ function readOperation(
     if (setup.refreshable) headers[setup.authHeader] = await setup.authValue();
     const conditional = ifNoneMatch !== undefined && endpoint.conditional;
     if (conditional) headers["if-none-match"] = ifNoneMatch;
-    // An own getter, so a fetch that never reads the signal costs no AbortController, and a wrapper that
-    // spreads the init still passes a live one on.
-    const init: RequestInit = {
-      method: "GET",
-      headers,
-      redirect: "manual",
-      get signal() {
-        return cut.signal;
-      },
-    };
-    let answer = { response: await send(setup, url, init), url };
+    let answer = { response: await send(setup, url, headers, cut), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
-      const resend = (target: string) => send(setup, target, init);
+      // A copy per request: a transport may add to the headers it is given.
+      const resend = (target: string) => send(setup, target, { ...headers }, cut);
       answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
     }
     return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
@@ -186,9 +179,10 @@ function readOperation(
 const isAnswer = (description: ProviderDescription, status: number): boolean =>
   description.adapter.redirects?.[String(status)] !== undefined;
 
-async function send(setup: ClientSetup, url: string, init: RequestInit): Promise<Response> {
+/** One GET by the client's transport (node:http or fetch); whatever fails is a `NetworkError`. */
+async function send(setup: ClientSetup, url: string, headers: Record<string, string>, cut: Cut): Promise<HttpAnswer> {
   try {
-    return await setup.fetch(url, init);
+    return await setup.transport(url, headers, cut);
   } catch (error) {
     throw networkError(setup, error);
   }

@@ -1,5 +1,6 @@
 import { ResponseError } from "./errors.js";
 import type { ClientSetup } from "./options.js";
+import type { HttpAnswer } from "./transport.js";
 
 /** Redirects followed within the base URL's origin before giving up. @internal */
 export const MAX_REDIRECTS = 3;
@@ -12,13 +13,13 @@ const FOLLOWABLE = new Set([301, 302, 303, 307, 308]);
  * {@link MAX_REDIRECTS} times. A redirect anywhere else is a `ResponseError` naming the target origin,
  * and nothing is sent there. Anything else is returned as is. @internal
  */
-export async function followRedirects(
+export async function followRedirects<Answer extends HttpAnswer>(
   setup: ClientSetup,
   what: string,
-  first: { response: Response; url: string },
+  first: { response: Answer; url: string },
   isAnswer: (status: number) => boolean,
-  resend: ((url: string) => Promise<Response>) | undefined,
-): Promise<{ response: Response; url: string }> {
+  resend: ((url: string) => Promise<Answer>) | undefined,
+): Promise<{ response: Answer; url: string }> {
   let { response, url } = first;
   for (let hop = 0; ; hop++) {
     const status = response.status;

@@ -5,6 +5,7 @@ import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { readPushback } from "./pushback.js";
 import { parseLocation } from "./redirect.js";
+import type { HttpAnswer } from "./transport.js";
 
 /** One read of an operation, before normalization. */
 export interface OperationSnapshot<Body = unknown> {
@@ -32,7 +33,7 @@ export async function toSnapshot(
   setup: ClientSetup,
   endpoint: string,
   params: Record<string, PathParamValue>,
-  response: Response,
+  response: HttpAnswer,
   requestUrl: string,
   sentIfNoneMatch: boolean,
 ): Promise<OperationSnapshot> {

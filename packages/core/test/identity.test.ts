@@ -22,7 +22,9 @@ async function copyOfCore(name: string): Promise<Core> {
     const path = join(dir, "dist", file);
     writeFileSync(path, readFileSync(path, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, ""));
   }
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "@opwatch/core", type: "module" }));
+  // The package.json fields the built code needs at run time: its type, and `imports` (`#transport`).
+  const { imports } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "@opwatch/core", type: "module", imports }));
   symlinkSync(new URL("../node_modules", import.meta.url), join(dir, "node_modules"), "dir");
   return import(/* @vite-ignore */ pathToFileURL(join(dir, "dist", "index.js")).href);
 }

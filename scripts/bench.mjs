@@ -11,13 +11,15 @@
 //   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with
-//           the fetch option).
+//           the fetch option);
+//   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait.
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleSection } from "./bench/bundle.mjs";
 import { cpuSection } from "./bench/cpu.mjs";
+import { heapSection } from "./bench/heap.mjs";
 import { dominates, pacingTable } from "./bench/pacing.mjs";
 import { x } from "./bench/stats.mjs";
 
@@ -45,6 +47,8 @@ const base = server ? `http://127.0.0.1:${(await ask()).port}` : "";
 if (run("cpu")) await cpuSection(root, base);
 
 if (run("bundle")) await bundleSection(root);
+
+if (run("heap")) await heapSection(root);
 
 if (run("pacing")) {
   const rows = await pacingTable();

@@ -73,6 +73,25 @@ describe("durable commands with --json", () => {
     expect(err).toEqual([expect.stringMatching(/^opwatch: .*ECONNREFUSED/)]);
   });
 
+  it("read DATABASE_URL once per command, and hand it to @opwatch/durable", async () => {
+    for (const args of [["enqueue", `https://api.bentley.com${OP}`], ["worker"], ["outcomes"]]) {
+      let reads = 0;
+      const env: Record<string, string> = { BENTLEY_TOKEN: TOKEN };
+      Object.defineProperty(env, "DATABASE_URL", {
+        enumerable: true,
+        get: () => {
+          reads += 1;
+          return "postgres://nobody:db-secret-pw@127.0.0.1:1/none";
+        },
+      });
+      const { code, out } = await runCli([...args, "--json"], { env });
+      expect(code).toBe(EXIT.error);
+      expect(JSON.parse(out[0] ?? "").message).toMatch(/ECONNREFUSED/);
+      expect(out[0]).not.toContain("db-secret-pw");
+      expect(reads, args[0]).toBe(1);
+    }
+  });
+
   it("print a missing DATABASE_URL as one JSON usage error record", async () => {
     const { code, out, err } = await runCli(["worker", "--json"], { env: { BENTLEY_TOKEN: TOKEN } });
     expect(code).toBe(EXIT.usage);

@@ -12,7 +12,10 @@ export interface ClientOptions {
   token: TokenSource;
   /** Overrides the spec's server (a proxy, a stand-in, a host that is not published). */
   baseUrl?: string;
-  /** Values for the spec's server variables (ECL's `region`; an option named like the variable works too). */
+  /**
+   * Values for the spec's server variables (ECL's `region`). An option named like the variable works too and
+   * wins over `variables` when both are given (an undefined value counts as not given).
+   */
   variables?: Readonly<Record<string, string | undefined>>;
   /**
    * A `fetch` to use instead of the default (tests, proxies, instrumentation). Without it, reads on Node go
@@ -126,20 +129,24 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
   };
 }
 
-/** `variables`, plus any option named like one of the spec's server variables (ECL's `region`). */
+/**
+ * The server variables' values: `variables`, then any option named like one of the spec's server variables
+ * (ECL's `region`), which wins over `variables` (the one place: the typed client and the reader both get here).
+ */
 function serverVariables(
   description: ProviderDescription,
   options: ClientOptions,
 ): Readonly<Record<string, string | undefined>> {
   const values: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(options.variables ?? {})) {
+    if (value !== undefined) values[name] = value;
+  }
   for (const server of description.servers) {
     for (const name of Object.keys(server.variables ?? {})) {
       const value = (options as unknown as Record<string, unknown>)[name];
-      if (typeof value === "string") values[name] = value;
+      // Not only strings: resolveBaseUrl refuses anything else (`region: 1`) with a ValidationError.
+      if (value !== undefined) values[name] = value as string;
     }
-  }
-  for (const [name, value] of Object.entries(options.variables ?? {})) {
-    if (value !== undefined) values[name] = value;
   }
   return values;
 }

@@ -76,23 +76,14 @@ export type StatusReader<Endpoints extends PollEndpointTypes> = <Endpoint extend
   baseUrl: string,
 ) => OperationStatus<Endpoints[Endpoint]["body"]>;
 
-/** Builds a generated package's `createClient` from its description. */
+/**
+ * Builds a generated package's `createClient` from its description. An option named like a server variable
+ * (ECL's `region`) goes through as it is: setUpClient reads it, and it wins over `variables`, as in the reader.
+ */
 export function clientFactory<Client, Options extends object>(
   description: ProviderDescription,
 ): (options: Options) => Client {
-  const names = Object.keys(description.servers[0]?.variables ?? {});
-  return (options) => {
-    if (options === null || typeof options !== "object" || names.length === 0) {
-      return createProviderClient(description, options as ClientOptions) as Client;
-    }
-    const rest = { ...options } as Record<string, unknown>;
-    const variables: Record<string, string | undefined> = { ...(rest.variables as Record<string, string> | undefined) };
-    for (const name of names) {
-      if (name in rest) variables[name] = rest[name] as string | undefined;
-      delete rest[name];
-    }
-    return createProviderClient(description, { ...(rest as unknown as ClientOptions), variables }) as Client;
-  };
+  return (options) => createProviderClient(description, options as unknown as ClientOptions) as Client;
 }
 
 /** Builds a generated package's `toStatus` from its description. */

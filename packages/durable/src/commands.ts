@@ -22,6 +22,11 @@ export interface CommandContext {
   /** The watcher the CLI builds from the environment (tokens, base URLs, region). */
   watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>;
   io: CommandIo;
+  /**
+   * The Postgres connection string, when the caller has already read and checked it (the CLI does, before
+   * it loads this package); `io.env.DATABASE_URL` when absent. Read once per command, here.
+   */
+  connectionString?: string;
   /** Advanced: the durable watcher to use instead of one made from DATABASE_URL (tests). */
   durable?: DurableWatcher;
   /** Passed to createDurableWatcher (schema, maxInFlightPerOrigin, …). */
@@ -130,11 +135,11 @@ async function guarded(
   run: (durable: DurableWatcher) => Promise<number>,
 ): Promise<number> {
   const { io } = context;
+  const connectionString = context.connectionString ?? io.env.DATABASE_URL;
   let durable = context.durable;
   const own = !durable;
   try {
     if (!durable) {
-      const connectionString = io.env.DATABASE_URL;
       if (!connectionString) {
         const message = "set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db).";
         fail(io, json, COMMAND_EXIT.usage, "UsageError", message);
@@ -149,7 +154,7 @@ async function guarded(
       error instanceof TypeError ||
       error instanceof SyntaxError;
     const code = usage ? COMMAND_EXIT.usage : COMMAND_EXIT.error;
-    const message = redactUrl(error instanceof Error ? error.message : String(error), io.env.DATABASE_URL);
+    const message = redactUrl(error instanceof Error ? error.message : String(error), connectionString);
     fail(io, json, code, error instanceof Error ? error.name : "Error", message);
     return code;
   } finally {

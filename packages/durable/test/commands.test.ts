@@ -37,6 +37,19 @@ describe("CLI commands", () => {
     expect([...out, ...err].join("\n")).not.toContain("wrong-secret-pw");
   });
 
+  it("take the connection string the caller hands over instead of DATABASE_URL, and keep its password out", async () => {
+    const url = new URL(databaseUrl());
+    url.password = "handed-secret-pw";
+    const { io: noEnv, out, err } = io({});
+    const code = await outcomesCommand(
+      {},
+      { watcher: watcherFor(standIn), io: noEnv, connectionString: url.toString() },
+    );
+    expect(code).toBe(3);
+    expect(err.join("\n")).toMatch(/password authentication failed/);
+    expect([...out, ...err].join("\n")).not.toContain("handed-secret-pw");
+  });
+
   it("with json, say what went wrong in one JSON error record on stdout", async () => {
     const noDb = io({});
     expect(await workerCommand({ json: true }, { watcher: watcherFor(standIn), io: noDb.io })).toBe(64);

@@ -14,8 +14,8 @@ import { preferring } from "./fetches.js";
 import { type PrismServer, startPrism } from "./prism.js";
 import { providerContractSuite } from "./provider-contract.js";
 import type { ContractClientFactory } from "./provider-contract-requests.js";
-import { type ProviderTableOptions, parameterExample, providerTable } from "./provider-table.js";
-import { deref, findOperation, loadSpecDocument, type SpecDocument, specPath } from "./spec.js";
+import { type ProviderTableOptions, pathParamExamples, providerTable } from "./provider-table.js";
+import { findOperation, loadSpecDocument, responseExamples, type SpecDocument, specPath } from "./spec.js";
 
 /** What a generated package exports that the contract test needs. */
 export interface ContractSubject {
@@ -40,16 +40,9 @@ export function contractCases(spec: string, description: ProviderDescription): C
   const doc = loadSpecDocument(spec);
   const cases: ContractCase[] = [];
   for (const endpoint of Object.keys(description.endpoints)) {
-    const { operation: op, path } = findOperation(doc, endpoint);
-    const params = Object.fromEntries(
-      [...(doc.paths[path].parameters ?? []), ...(op.parameters ?? [])]
-        .map((p: SpecDocument) => deref(doc, p))
-        .filter((p: SpecDocument) => p.in === "path")
-        .map((p: SpecDocument) => [p.name, parameterExample(p)]),
-    );
-    const media = Object.values<SpecDocument>(deref(doc, op.responses?.["200"])?.content ?? {})[0];
-    for (const [example, node] of Object.entries<SpecDocument>(media?.examples ?? {})) {
-      const resolved = deref(doc, node);
+    const found = findOperation(doc, endpoint);
+    const params = pathParamExamples(doc, found);
+    for (const [example, resolved] of responseExamples(doc, found.operation.responses?.["200"])) {
       cases.push({
         endpoint,
         example,

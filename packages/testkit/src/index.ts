@@ -10,5 +10,5 @@ export {
   type ScriptStep,
   startScriptedServer,
 } from "./scripted-server.js";
-export { examplesOf, loadSpecDocument, specPath } from "./spec.js";
+export { examplesOf, findOperation, loadSpecDocument, parametersOf, responseExamples, specPath } from "./spec.js";
 export { type SpecValidator, specValidator } from "./spec-schema.js";

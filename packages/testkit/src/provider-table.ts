@@ -2,7 +2,7 @@
 // generated description: the default poll endpoint with its path parameters and their examples, the
 // documented error responses with their named examples, the auth scheme and the default server.
 import { type PathParamDescription, type ProviderDescription, readString } from "@opwatch/core";
-import { deref, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
+import { deref, findOperation, loadSpecDocument, parametersOf, responseExamples, type SpecDocument } from "./spec.js";
 
 /** The error class the client must throw for an HTTP status, stated here apart from core's factory. */
 export function expectedErrorClass(status: number): { name: string; retryable: boolean } {
@@ -72,22 +72,15 @@ export function providerTable(
   const endpoint = description.defaultEndpoint;
   const described = description.endpoints[endpoint];
   if (!described) throw new Error(`${spec}: no default endpoint ${endpoint} in the description`);
-  const { operation, path } = findOperation(doc, endpoint);
-  const params = Object.fromEntries(
-    [...(doc.paths[path].parameters ?? []), ...(operation.parameters ?? [])]
-      .map((p: SpecDocument) => deref(doc, p))
-      .filter((p: SpecDocument) => p.in === "path")
-      .map((p: SpecDocument) => [p.name, parameterExample(p)]),
-  );
+  const found = findOperation(doc, endpoint);
+  const { operation } = found;
+  const params = pathParamExamples(doc, found);
   const examplesOf = (response: SpecDocument) =>
-    Object.entries<SpecDocument>(Object.values<SpecDocument>(response?.content ?? {})[0]?.examples ?? {}).map(
-      ([name, node]) => {
-        const example = deref(doc, node);
-        const status = example["x-opwatch-status"];
-        return [name, example.value, typeof status === "number" ? status : undefined] as const;
-      },
-    );
-  const [okName, okBody] = examplesOf(deref(doc, operation.responses?.["200"]))[0] ?? [];
+    responseExamples(doc, response).map(([name, example]) => {
+      const status = example["x-opwatch-status"];
+      return [name, example.value, typeof status === "number" ? status : undefined] as const;
+    });
+  const [okName, okBody] = examplesOf(operation.responses?.["200"])[0] ?? [];
   if (okName === undefined) throw new Error(`${spec}: ${endpoint} has no named 200 example`);
 
   const pointers = description.adapter.errorBody ?? {};
@@ -162,6 +155,14 @@ export function freeFormParams(table: ProviderTable): PathParamDescription[] {
       p.enum === undefined &&
       !p.multiSegment,
   );
+}
+
+/** The poll endpoint's path parameters, each with its example from the spec (see parameterExample). */
+export function pathParamExamples(
+  doc: SpecDocument,
+  found: { path: string; operation: SpecDocument },
+): Record<string, string | number> {
+  return Object.fromEntries(parametersOf(doc, found, "path").map((p) => [p.name, parameterExample(p)]));
 }
 
 /** A path parameter's example in the spec (its `example`, first named example, or its schema's). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { deref, examplesOf, findOperation, loadSpecDocument, type SpecDocument } from "./spec.js";
+import { deref, examplesOf, findOperation, loadSpecDocument, parametersOf, type SpecDocument } from "./spec.js";
 import { specValidator } from "./spec-schema.js";
 
 /** One scripted answer. */
@@ -41,13 +41,13 @@ export interface ScriptedServerOptions {
  */
 export async function startScriptedServer(spec: string, options: ScriptedServerOptions): Promise<ScriptedServer> {
   const doc = loadSpecDocument(spec);
-  const { path, operation } = findOperation(doc, options.operationId);
+  const found = findOperation(doc, options.operationId);
+  const { path, operation } = found;
   const check = responseChecker(doc, operation);
   // A parameter marked `x-opwatch-multi-segment` spans slashes (Google's `projects/p/operations/o`).
   const multi = new Set(
-    [...(doc.paths[path].parameters ?? []), ...(operation.parameters ?? [])]
-      .map((p: SpecDocument) => deref(doc, p))
-      .filter((p: SpecDocument) => p?.["x-opwatch-multi-segment"] === true)
+    parametersOf(doc, found, "path")
+      .filter((p: SpecDocument) => p["x-opwatch-multi-segment"] === true)
       .map((p: SpecDocument) => p.name),
   );
   const pathPattern = new RegExp(

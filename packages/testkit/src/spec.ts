@@ -40,14 +40,40 @@ export function findOperation(doc: SpecDocument, operationId: string): { path: s
 }
 
 /**
+ * The parameters of an operation found by `findOperation`, `$ref`s followed: the path item's and the
+ * operation's together, an operation-level parameter replacing the path item's one of the same name and
+ * location (OpenAPI 3.1 §4.8.9.1). `where` keeps only the parameters in that location (`"path"`, `"query"`…).
+ */
+export function parametersOf(
+  doc: SpecDocument,
+  found: { path: string; operation: SpecDocument },
+  where?: string,
+): SpecDocument[] {
+  const byKey = new Map<string, SpecDocument>();
+  for (const node of [...(doc.paths?.[found.path]?.parameters ?? []), ...(found.operation.parameters ?? [])]) {
+    const param = deref(doc, node);
+    if (param) byKey.set(`${param.in}:${param.name}`, param);
+  }
+  const params = [...byKey.values()];
+  return where === undefined ? params : params.filter((p) => p.in === where);
+}
+
+/**
+ * The named examples of a response object (a `$ref` is followed), in spec order: each name with its
+ * Example Object, `$ref`s followed (`.value` is the body; extensions such as `x-opwatch-status` are kept).
+ * Only the first media type is read: every spec here declares one per response.
+ */
+export function responseExamples(doc: SpecDocument, response: SpecDocument): [name: string, example: SpecDocument][] {
+  const media = Object.values<SpecDocument>(deref(doc, response)?.content ?? {})[0];
+  return Object.entries<SpecDocument>(media?.examples ?? {}).map(([name, node]) => [name, deref(doc, node)]);
+}
+
+/**
  * The named examples of one response of one operation, straight from the spec, so that tests compare
  * what the client parsed against what the spec says rather than against a copy.
  */
 export function examplesOf(name: string, operationId: string, status: string): Record<string, unknown> {
   const doc = loadSpecDocument(name);
-  const response = deref(doc, findOperation(doc, operationId).operation.responses?.[status]);
-  const media = Object.values<SpecDocument>(response?.content ?? {})[0];
-  return Object.fromEntries(
-    Object.entries<SpecDocument>(media?.examples ?? {}).map(([key, example]) => [key, deref(doc, example).value]),
-  );
+  const response = findOperation(doc, operationId).operation.responses?.[status];
+  return Object.fromEntries(responseExamples(doc, response).map(([key, example]) => [key, example.value]));
 }

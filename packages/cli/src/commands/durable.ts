@@ -5,12 +5,11 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCliOptions } from "../options.js";
 import { setup } from "../setup.js";
-import { readTargets } from "../targets.js";
 import { watcherFromEnv } from "../watcher-from-env.js";
+import { commandTargets } from "./each-target.js";
 
-// @opwatch/durable brings pg and pg-boss: it is imported only when one of these commands runs, so
-// `opwatch wait` and the others never load it.
-type DurableModule = typeof import("@opwatch/durable");
+// @opwatch/durable brings pg and pg-boss: it is imported (`await import`) only when one of these commands
+// runs, after DATABASE_URL is checked, so `opwatch wait` and the others never load it.
 
 export const DURABLE_EXIT_CODES_HELP = `Exit codes:
   0    done (worker, outcomes --follow: stopped otherwise than by a signal)
@@ -19,18 +18,16 @@ export const DURABLE_EXIT_CODES_HELP = `Exit codes:
   130  stopped by SIGINT (Ctrl-C), after finishing the steps in flight
   143  stopped by SIGTERM, after finishing the steps in flight`;
 
-function requireDatabaseUrl(io: CliIo, command: string): void {
-  if (!io.env.DATABASE_URL) {
+/** DATABASE_URL, read and checked once per command, then handed to @opwatch/durable's command as is. */
+function requireDatabaseUrl(io: CliIo, command: string): string {
+  const connectionString = io.env.DATABASE_URL;
+  if (!connectionString) {
     throw new UsageError(
       "set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db)",
       command,
     );
   }
-}
-
-async function loadDurable(io: CliIo, command: string): Promise<DurableModule> {
-  requireDatabaseUrl(io, command);
-  return await import("@opwatch/durable");
+  return connectionString;
 }
 
 /** 130 / 143 when SIGINT / SIGTERM stopped a command that otherwise ended well. */
@@ -46,13 +43,13 @@ export async function enqueueCliCommand(
   io: CliIo,
 ): Promise<number> {
   const command = "enqueue";
-  requireDatabaseUrl(io, command);
+  const connectionString = requireDatabaseUrl(io, command);
   const delays = pacing(options, command);
-  const { watcher, settings } = setup(options, io, command);
   // Every target is checked before anything is stored; the ref stored is the one polled (rerouted by
   // --base-url), so workers poll where this command was pointed.
-  const refs = (await readTargets(inputs, io, command, { watcher, settings })).map((target) => target.pollRef);
-  const { enqueueCommand } = await loadDurable(io, command);
+  const { watcher, targets } = await commandTargets(inputs, options, io, command);
+  const refs = targets.map((target) => target.pollRef);
+  const { enqueueCommand } = await import("@opwatch/durable");
   return enqueueCommand(
     {
       targets: refs,
@@ -61,18 +58,18 @@ export async function enqueueCliCommand(
       ...delays,
       ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
     },
-    { watcher, io },
+    { watcher, io, connectionString },
   );
 }
 
 export async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Promise<number> {
   const command = "worker";
-  requireDatabaseUrl(io, command);
+  const connectionString = requireDatabaseUrl(io, command);
   const { watcher } = setup(options, io, command);
-  const { workerCommand } = await loadDurable(io, command);
+  const { workerCommand } = await import("@opwatch/durable");
   const code = await workerCommand(
     { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
-    { watcher, io },
+    { watcher, io, connectionString },
   );
   return signalled(io, code);
 }
@@ -82,7 +79,8 @@ export async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo)
   if (options.limit !== undefined && options.follow) {
     throw new UsageError("--limit is for a listing; leave it out with --follow", command);
   }
-  const { outcomesCommand } = await loadDurable(io, command);
+  const connectionString = requireDatabaseUrl(io, command);
+  const { outcomesCommand } = await import("@opwatch/durable");
   // Reading outcomes makes no request to a provider: a watcher is made only if something asks for a ref.
   const watcher = { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
   const code = await outcomesCommand(
@@ -92,7 +90,7 @@ export async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo)
       ...(options.after === undefined ? {} : { after: options.after }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     },
-    { watcher, io },
+    { watcher, io, connectionString },
   );
   return options.follow ? signalled(io, code) : code;
 }

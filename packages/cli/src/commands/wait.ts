@@ -3,12 +3,12 @@ import { chooseDisplay } from "../display/choose.js";
 import { describeStatus } from "../display/text.js";
 import type { Outcome } from "../display/types.js";
 import { cliMessage } from "../error-messages.js";
-import { EXIT, type ExitCode, exitCodeOfError, exitCodeOfState, worstExitCode } from "../exit-codes.js";
-import { type CliIo, stopSignal } from "../io.js";
+import { EXIT, type ExitCode, exitCodeOfState } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
 import { pacing, type WaitCliOptions } from "../options.js";
-import { resumeFlags, setup } from "../setup.js";
-import { opView, readTargets, resumeCommand } from "../targets.js";
-import { missingToken } from "../watcher-from-env.js";
+import { resumeFlags } from "../setup.js";
+import { resumeCommand } from "../targets.js";
+import { commandTargets, eachTarget } from "./each-target.js";
 
 /** The summary's word for a wait that threw, by exit code (any other: "error"). */
 const RESULT_OF_EXIT: Partial<Record<ExitCode, string>> = {
@@ -21,27 +21,22 @@ const RESULT_OF_EXIT: Partial<Record<ExitCode, string>> = {
 export async function waitCommand(inputs: readonly string[], options: WaitCliOptions, io: CliIo): Promise<number> {
   const command = "wait";
   const delays = pacing(options);
-  const { watcher, settings, debug } = setup(options, io, command);
-  const targets = await readTargets(inputs, io, command, { watcher, settings });
-  const display = chooseDisplay({ ...options, debug }, io);
+  const { watcher, targets, debug } = await commandTargets(inputs, options, io, command);
+  const display = await chooseDisplay({ ...options, debug }, io);
 
   const flags = resumeFlags(options);
-  const codes = await Promise.all(
-    targets.map(async (target, i): Promise<ExitCode> => {
-      const op = opView(target, i + 1);
-      display.add?.(op);
-      let last: OperationStatus | undefined;
-      let requests = 0;
-      const onEvent = (event: PollEvent) => {
-        if (event.type === "request") requests = event.attempt;
-        if (event.type === "status") last = event.status;
-        if (event.type === "done") requests = event.requests;
-        display.event(op, event);
-      };
-      let outcome: Outcome;
-      try {
-        const missing = missingToken(target.ref.provider, io.env);
-        if (missing) throw missing;
+  const code = await eachTarget(targets, io, (target, op) => {
+    display.add?.(op);
+    let last: OperationStatus | undefined;
+    let requests = 0;
+    const onEvent = (event: PollEvent) => {
+      if (event.type === "request") requests = event.attempt;
+      if (event.type === "status") last = event.status;
+      if (event.type === "done") requests = event.requests;
+      display.event(op, event);
+    };
+    return {
+      read: async (): Promise<Outcome> => {
         const final = await watcher.wait(target.pollRef, {
           ...(io.signal ? { signal: io.signal } : {}),
           maxWaitMs: options.timeout,
@@ -51,7 +46,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
           onEvent,
         });
         const exitCode = exitCodeOfState(final.state);
-        outcome = {
+        return {
           exitCode,
           status: final,
           result: final.state,
@@ -59,14 +54,13 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
           durationMs: Date.now() - op.startedAt,
           requests,
         };
-      } catch (error) {
-        const stoppedBy = stopSignal(io);
-        const exitCode = exitCodeOfError(error, stoppedBy);
+      },
+      failed: ({ error, exitCode, stoppedBy }): Outcome => {
         const resumable = exitCode === EXIT.timeout || exitCode === EXIT.sigint || exitCode === EXIT.sigterm;
         const resume = resumable ? resumeCommand(target.ref, flags) : undefined;
         const status =
           last ?? (error instanceof TimeoutError ? (error.lastStatus as OperationStatus | undefined) : undefined);
-        outcome = {
+        return {
           exitCode,
           status,
           error,
@@ -76,11 +70,10 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
           durationMs: Date.now() - op.startedAt,
           requests,
         };
-      }
-      display.outcome(op, outcome);
-      return outcome.exitCode;
-    }),
-  );
+      },
+      settled: (outcome) => display.outcome(op, outcome),
+    };
+  });
   display.close();
-  return worstExitCode(codes);
+  return code;
 }

@@ -48,7 +48,7 @@ if (run("cpu")) await cpuSection(root, base);
 
 if (run("bundle")) await bundleSection(root);
 
-if (run("heap")) await heapSection(root);
+if (run("heap") && !(await heapSection(root))) failures.push("heap: a side did not report (is everything built?)");
 
 if (run("pacing")) {
   const rows = await pacingTable();
@@ -111,11 +111,11 @@ if (run("load")) {
       results[mode] = { ...result, ...stats };
       if (result.failed) {
         console.log(`  ${String(count).padStart(5)}  ${mode.padEnd(13)}  ${result.failed}`);
-        if (mode === "opwatch") failures.push(`${count} opwatch waits: ${result.failed}`);
+        if (mode !== "hand-rolled") failures.push(`${count} ${mode} waits: ${result.failed}`);
         continue;
       }
-      if (mode === "opwatch" && result.errors > 0)
-        failures.push(`${count} opwatch waits: ${result.errors} errors (${result.firstError})`);
+      if (mode !== "hand-rolled" && result.errors > 0)
+        failures.push(`${count} ${mode} waits: ${result.errors} errors (${result.firstError})`);
       console.log(
         `  ${String(count).padStart(5)}  ${mode.padEnd(13)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
       );

@@ -88,7 +88,7 @@ const measure = (source, root) =>
     });
   });
 
-/** Prints the heap-per-wait table. */
+/** Prints the heap-per-wait table; false when a side did not report. */
 export async function heapSection(root) {
   console.log(`heap: what one sleeping wait holds (${WAITS.toLocaleString("en")} waits, stub fetch, after forced GCs)`);
   const result = {};
@@ -97,4 +97,5 @@ export async function heapSection(root) {
     console.log(`  ${name.padEnd(12)} ${String(Math.round(result[name])).padStart(6)} B per wait`);
   }
   console.log(`  ratio        ${x(result.opwatch / result["hand-rolled"])} hand-rolled\n`);
+  return Object.values(result).every(Number.isFinite);
 }

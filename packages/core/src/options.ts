@@ -118,7 +118,11 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     baseUrl,
     origin: new URL(baseUrl).origin,
     fetch,
-    transport: (options.fetch === undefined ? platformTransport() : undefined) ?? fetchTransport(fetchImpl),
+    // Without the fetch option, each read picks node:http or the global fetch of that moment.
+    transport:
+      options.fetch === undefined
+        ? platformTransport(fetchTransport((input, init) => globalThis.fetch(input, init)))
+        : fetchTransport(fetchImpl),
     timeoutMs,
     secrets,
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),

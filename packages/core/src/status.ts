@@ -109,14 +109,15 @@ function failure(
   return message ? { ...(code ? { code } : {}), message } : undefined;
 }
 
+/** Shared and frozen when it comes from a status map: read only. */
 export interface MappedState {
-  state: OperationState;
+  readonly state: OperationState;
   /** What decided it: `when/<index>` for a rule, `map/<word>` for a status word; absent for `unknown`. */
-  by?: string;
-  code?: string;
+  readonly by?: string;
+  readonly code?: string;
   /** Pointers to the failure's code and message next to the rule that matched (`/error/code`). */
-  codePointer?: string;
-  message?: string;
+  readonly codePointer?: string;
+  readonly message?: string;
 }
 
 /**

@@ -11,12 +11,14 @@ import type { Cut } from "./deadline.js";
 import type { HttpAnswer, Transport } from "./transport.js";
 
 /**
- * The transport for reads when the `fetch` option was not given: this module's node:http one while
- * `globalThis.fetch` is still Node's own and nothing reconfigured it; else undefined (use fetch).
+ * The transport for reads when the `fetch` option was not given: each read goes over node:http while
+ * `globalThis.fetch` is still Node's own and nothing reconfigured it, else through `viaFetch`. Checked per
+ * read (an identity compare once the source was seen), so a fetch replaced or a dispatcher set after the
+ * client was made is honoured from the next read on.
  * @internal
  */
-export function platformTransport(): Transport | undefined {
-  return fetchIsNodeOwn() ? nodeTransport : undefined;
+export function platformTransport(viaFetch: Transport): Transport {
+  return (url, headers, cut) => (fetchIsNodeOwn() ? nodeTransport : viaFetch)(url, headers, cut);
 }
 
 /** Node's own fetch, once seen (its source is checked once per function). */
@@ -33,8 +35,9 @@ let seen: unknown;
  * - `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
  *   newer releases).
  * When any of these fails, reads use fetch, as with the `fetch` option.
+ * @internal
  */
-function fetchIsNodeOwn(): boolean {
+export function fetchIsNodeOwn(): boolean {
   const fetch = globalThis.fetch;
   if (typeof fetch !== "function") return false;
   if (fetch !== seen) {
@@ -61,12 +64,13 @@ function fetchIsNodeOwn(): boolean {
 export const nodeTransport: Transport = (url, headers, cut) => {
   // As Node's fetch does, unless the caller chose: the encodings undici asks for (br only over TLS), and
   // its User-Agent (some gateways refuse a request without one).
-  const secure = url.startsWith("https:");
+  const secure = HTTPS.test(url);
   if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = secure ? ENCODINGS_TLS : ENCODINGS;
   if (headers["user-agent"] === undefined) headers["user-agent"] = "node";
   return new Promise<HttpAnswer>((resolve, reject) => send(url, headers, cut, secure, true, resolve, reject));
 };
 
+const HTTPS = /^\s*https:/i;
 const ENCODINGS = "gzip, deflate";
 const ENCODINGS_TLS = "gzip, deflate, br";
 
@@ -80,14 +84,19 @@ function send(
   reject: (error: unknown) => void,
 ): void {
   let request: http.ClientRequest;
+  let answered = false;
   try {
-    request = (secure ? https : http).request(url, { headers }, (response) => collect(response, resolve, reject));
+    request = (secure ? https : http).request(url, { headers }, (response) => {
+      answered = true;
+      collect(response, resolve, reject);
+    });
   } catch (error) {
     reject(error); // a header value node:http refuses (never echoed), a patched request() that throws
     return;
   }
   request.on("error", (error: NodeJS.ErrnoException) => {
-    if (retry && request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
+    // Only when nothing came back yet: a reset mid-answer fails the read (and is not sent again).
+    if (retry && !answered && request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
       send(url, headers, cut, secure, false, resolve, reject);
     } else reject(error);
   });
@@ -131,7 +140,9 @@ function decode(encoding: string | undefined, chunks: readonly Buffer[]): string
       else if (coding !== "identity" && coding !== "") break;
     }
   }
-  return body.toString("utf8");
+  const text = body.toString("utf8");
+  // As fetch's text(): a UTF-8 byte order mark is not part of the text.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 const isZlib = (body: Buffer): boolean =>

@@ -3,6 +3,6 @@
 import type { Transport } from "./transport.js";
 
 /** No transport of the platform's own: reads use fetch. @internal */
-export function platformTransport(): Transport | undefined {
-  return undefined;
+export function platformTransport(viaFetch: Transport): Transport {
+  return viaFetch;
 }

@@ -3,7 +3,6 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo, Socket } from "node:net";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { platformTransport } from "#transport";
 import {
   AbortError,
   createOperationReader,
@@ -14,7 +13,7 @@ import {
   ResponseError,
   TimeoutError,
 } from "../src/index.js";
-import { nodeTransport } from "../src/transport-node.js";
+import { fetchIsNodeOwn, nodeTransport } from "../src/transport-node.js";
 import { acme, timersLeftBy } from "./acme.js";
 
 const TOKEN = "secret-token-5a4b3c2d";
@@ -78,7 +77,7 @@ describe("the default transport on Node", () => {
     const loopback = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", etag: '"v7"', "retry-after": "3" }).end(JOB);
     });
-    expect(platformTransport()).toBe(nodeTransport);
+    expect(fetchIsNodeOwn()).toBe(true);
     const read = reader(loopback.base);
     const snapshot = await read.getOperation("j1");
     expect(snapshot).toMatchObject({ httpStatus: 200, body: { id: "j1" }, etag: '"v7"', retryAfter: 3 });
@@ -264,6 +263,31 @@ describe("the default transport on Node", () => {
     expect(served).toBe(2);
     expect(loopback.sockets).toHaveLength(2);
   });
+
+  it("does not send again when a kept-alive socket resets after the answer began", async () => {
+    let requests = 0;
+    const loopback = await serve((req, res) => {
+      requests++;
+      const socket = req.socket as Socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served === 1) res.writeHead(200).end(JOB);
+      else {
+        res.writeHead(200, { "content-length": "1000" });
+        res.write('{"id":');
+        setTimeout(() => socket.resetAndDestroy(), 20);
+      }
+    });
+    const read = reader(loopback.base);
+    await read.getOperation("j1");
+    await expect(read.getOperation("j1")).rejects.toBeInstanceOf(NetworkError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requests).toBe(2);
+  });
+
+  it("drops a UTF-8 byte order mark, as fetch's text() does", async () => {
+    const loopback = await serve((_req, res) => res.writeHead(200).end(`\uFEFF${JOB}`));
+    await expect(reader(loopback.base).getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
+  });
 });
 
 describe("reads use fetch instead", () => {
@@ -283,15 +307,19 @@ describe("reads use fetch instead", () => {
     const loopback = await serve((_req, res) => res.writeHead(200).end(JOB));
     const calls: string[] = [];
     const original = globalThis.fetch;
+    const madeBefore = reader(loopback.base);
     vi.stubGlobal("fetch", (input: RequestInfo | URL, init?: RequestInit) => {
       calls.push(String(input));
       return original(input, init);
     });
-    expect(platformTransport()).toBeUndefined();
+    expect(fetchIsNodeOwn()).toBe(false);
     await expect(reader(loopback.base).getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
     expect(calls).toHaveLength(1);
+    // A reader made before the replacement sends its next read through the replacement too.
+    await expect(madeBefore.getOperation("j2")).resolves.toMatchObject({ body: { id: "j1" } });
+    expect(calls).toHaveLength(2);
     vi.unstubAllGlobals();
-    expect(platformTransport()).toBe(nodeTransport);
+    expect(fetchIsNodeOwn()).toBe(true);
   });
 
   it("when fetch's global dispatcher is not undici's plain Agent, or NODE_USE_ENV_PROXY is on", () => {
@@ -300,23 +328,24 @@ describe("reads use fetch instead", () => {
     const before = global[key];
     try {
       global[key] = new (class ProxyAgent {})();
-      expect(platformTransport()).toBeUndefined();
+      expect(fetchIsNodeOwn()).toBe(false);
       global[key] = new (class Agent {})();
-      expect(platformTransport()).toBe(nodeTransport);
+      expect(fetchIsNodeOwn()).toBe(true);
     } finally {
       global[key] = before;
     }
     vi.stubEnv("NODE_USE_ENV_PROXY", "1");
-    expect(platformTransport()).toBeUndefined();
+    expect(fetchIsNodeOwn()).toBe(false);
     vi.stubEnv("NODE_USE_ENV_PROXY", "0");
-    expect(platformTransport()).toBe(nodeTransport);
+    expect(fetchIsNodeOwn()).toBe(true);
   });
 });
 
 describe("#transport", () => {
   it("is fetch everywhere but Node", async () => {
     const web = await import("../src/transport-web.js");
-    expect(web.platformTransport()).toBeUndefined();
+    const viaFetch = () => Promise.reject(new Error("not sent"));
+    expect(web.platformTransport(viaFetch)).toBe(viaFetch);
   });
 
   it("keeps node:http and node:zlib out of a browser bundle, and in a Node one", async () => {

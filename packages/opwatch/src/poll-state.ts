@@ -34,14 +34,17 @@ export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
 
 /** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref. */
 export function keep(status: OperationStatus, own: OperationRef | undefined): Kept {
+  const ref = status.ref;
   return {
     ...status,
-    // The same ref as the wait's (compared as JSON, key order included: anything else is merely kept).
-    ref: own && JSON.stringify(status.ref) === JSON.stringify(own) ? undefined : status.ref,
+    // None when it is the wait's own (compared as JSON, key order included), else a copy of its own.
+    ref: own && JSON.stringify(ref) === JSON.stringify(own) ? undefined : copyRef(ref),
     createdAt: status.createdAt?.getTime(),
     updatedAt: status.updatedAt?.getTime(),
   };
 }
+
+const copyRef = (ref: OperationRef): OperationRef => ({ ...ref, params: { ...ref.params } });
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
 
@@ -50,10 +53,9 @@ export function full(kept: Kept, own: OperationRef | undefined): OperationStatus
 export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined;
 export function full(kept: Kept | undefined, own: OperationRef | undefined): OperationStatus | undefined {
   if (!kept) return undefined;
-  const ref = kept.ref ?? (own as OperationRef);
   return {
     ...kept,
-    ref: ref === kept.ref ? ref : { ...ref, params: { ...ref.params } },
+    ref: copyRef(kept.ref ?? (own as OperationRef)),
     createdAt: date(kept.createdAt),
     updatedAt: date(kept.updatedAt),
   };

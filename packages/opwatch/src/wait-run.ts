@@ -12,6 +12,8 @@ const IDLE = 0; // reading, or between two phases (or two steps)
 const SLEEPING = 1; // in the scheduler's heap until the next read
 const QUEUED = 2; // in the origin's queue for a request slot (and in the heap until the deadline)
 const DONE = 3;
+/** What an unsettled wait resolves with until start() hands it the promise's own: nothing (one shared function). */
+const ignore = (): void => undefined;
 
 /**
  * A wait, driven by callbacks rather than an async loop: beforeRead, a request slot, startRead, then
@@ -32,7 +34,7 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
   readonly #loop: boolean;
   /** Settles the promise of the wait (or of the step); a failure is passed as a rejected promise, so
    * that a wait keeps one function, not two. */
-  #resolve: (value: unknown) => void = () => undefined;
+  #resolve: (value: unknown) => void = ignore;
 
   constructor(ctx: StepContext, p: Policy, loop: boolean) {
     super(ctx.scheduler.clock.now(), p.maxWaitMs);

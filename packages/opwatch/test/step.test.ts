@@ -229,35 +229,41 @@ describe("the last status a wait keeps between reads", () => {
     expect(last?.ref).toEqual(watcher.ref(OP_URL));
   });
 
-  it("goes out whole on a 304, and a caller that changes it changes nothing of the wait", async () => {
-    const clock = new FakeClock();
-    const start = new Date(clock.now());
-    const { watcher, requests } = stubWatcher(clock, (_r, index) =>
-      index === 0
-        ? json(bentleyBody("Started", 50, start), 200, { etag: '"v1"' })
-        : index < 3
-          ? new Response(null, { status: 304, headers: { etag: '"v1"' } })
-          : json(bentleyBody("Succeeded", 100, start)),
-    );
-    const statuses: [string, number | undefined, number | undefined, unknown][] = [];
-    const onEvent = (event: PollEvent) => {
-      if (event.type !== "status") return;
-      const { state, progress, createdAt, raw } = event.status;
-      statuses.push([state, progress, createdAt?.getTime(), raw]);
-      // A careless caller: edits the status it was handed.
-      event.status.ref.params.operationId = "someone-else";
-      createdAt?.setTime(0);
-    };
-    const { value } = await clock.run(watcher.wait(OP_URL, { onEvent }));
-    expect(value?.state).toBe("succeeded");
-    // Each 304's status is the last one, rebuilt whole (dates included) whatever was done to the earlier ones.
-    const raw = JSON.parse(bentleyBody("Started", 50, start));
-    expect(statuses).toEqual([
-      ["running", 0.5, start.getTime(), raw],
-      ["running", 0.5, start.getTime(), raw],
-      ["running", 0.5, start.getTime(), raw],
-      ["succeeded", 1, start.getTime(), JSON.parse(bentleyBody("Succeeded", 100, start))],
-    ]);
-    expect(requests.map((r) => r.url)).toEqual([OP_URL, OP_URL, OP_URL, OP_URL]);
-  });
+  // The wait's own ref, and one with a param the spec does not name (its statuses' ref differs from it).
+  for (const extra of [false, true]) {
+    it(`goes out whole on a 304, and a caller that changes it changes nothing of the wait${extra ? " (a ref with an extra param)" : ""}`, async () => {
+      const clock = new FakeClock();
+      const start = new Date(clock.now());
+      const { watcher, requests } = stubWatcher(clock, (_r, index) =>
+        index === 0
+          ? json(bentleyBody("Started", 50, start), 200, { etag: '"v1"' })
+          : index < 3
+            ? new Response(null, { status: 304, headers: { etag: '"v1"' } })
+            : json(bentleyBody("Succeeded", 100, start)),
+      );
+      const statuses: [string, number | undefined, number | undefined, unknown, unknown][] = [];
+      const onEvent = (event: PollEvent) => {
+        if (event.type !== "status") return;
+        const { state, progress, createdAt, raw, ref } = event.status;
+        statuses.push([state, progress, createdAt?.getTime(), raw, ref.params.operationId]);
+        // A careless caller: edits the status it was handed.
+        event.status.ref.params.operationId = "someone-else";
+        createdAt?.setTime(0);
+      };
+      const own = watcher.ref(OP_URL);
+      const target = extra ? { ...own, params: { ...own.params, extra: "x" } } : OP_URL;
+      const { value } = await clock.run(watcher.wait(target, { onEvent }));
+      expect(value?.state).toBe("succeeded");
+      // Each 304's status is the last one, rebuilt whole (dates included) whatever was done to the earlier ones.
+      const raw = JSON.parse(bentleyBody("Started", 50, start));
+      const id = own.params.operationId;
+      expect(statuses).toEqual([
+        ["running", 0.5, start.getTime(), raw, id],
+        ["running", 0.5, start.getTime(), raw, id],
+        ["running", 0.5, start.getTime(), raw, id],
+        ["succeeded", 1, start.getTime(), JSON.parse(bentleyBody("Succeeded", 100, start)), id],
+      ]);
+      expect(requests.map((r) => r.url)).toEqual([OP_URL, OP_URL, OP_URL, OP_URL]);
+    });
+  }
 });

@@ -118,7 +118,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     baseUrl,
     origin: new URL(baseUrl).origin,
     fetch,
-    // Without the fetch option, each read picks node:http or the global fetch of that moment.
+    // Without the fetch option, each read picks the platform's transport or the global fetch of that moment.
     transport:
       options.fetch === undefined
         ? platformTransport(fetchTransport((input, init) => globalThis.fetch(input, init)))

@@ -125,7 +125,9 @@ export async function cpuSection(root, base) {
     }
     console.log(`per-read CPU, ${label} (median of ${rounds} interleaved rounds of ${reads} reads)`);
     for (const [name, list] of Object.entries(perRound)) {
-      console.log(`  ${name.padEnd(22)} ${median(list).toFixed(1).padStart(7)} µs   ${x(ratio(perRound, name, RAW))} raw fetch`);
+      console.log(
+        `  ${name.padEnd(22)} ${median(list).toFixed(1).padStart(7)} µs   ${x(ratio(perRound, name, RAW))} raw fetch`,
+      );
     }
     return perRound;
   };

@@ -7,8 +7,9 @@ export const DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN = 16;
  */
 export interface SlotWaiter {
   cancelled: boolean;
-  /** Called when a slot passes to this waiter; it must `release` the slot when its request ends. */
-  admit(): void;
+  /** Called when a slot passes to this waiter; it must `release` the slot when its request ends. A waiter
+   * that returns false declines it (it found it must not send now), and the slot passes on. */
+  admit(): boolean;
 }
 
 interface Origin {
@@ -54,10 +55,8 @@ export class RequestSlots {
         state.queue = state.queue.slice(state.head);
         state.head = 0;
       }
-      if (!waiter.cancelled) {
-        waiter.admit(); // the slot passes on: inFlight stays the same
-        return;
-      }
+      // The slot passes on (inFlight stays the same), unless the waiter declines it.
+      if (!waiter.cancelled && waiter.admit()) return;
     }
     state.queue.length = 0;
     state.head = 0;

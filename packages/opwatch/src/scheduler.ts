@@ -76,6 +76,7 @@ export class Scheduler {
           waiter.cancelled = true;
           signal?.removeEventListener("abort", onAbort);
           resolve();
+          return true;
         },
       };
       const onAbort = () => {

@@ -77,12 +77,25 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
     }
   }
 
-  /** The request slots' call: a slot passed to this wait. */
-  admit(): void {
+  /** The request slots' call: a slot passed to this wait; false when it declines it (pushback, deadline). */
+  admit(): boolean {
     this.#ctx.scheduler.cancel(this); // the deadline wake-up of the queued wait
     if (!this.#loop) this.#p.signal?.removeEventListener("abort", this);
     this.#mode = IDLE;
+    // The checks again: a pushback may have begun while this wait queued (the answer that freed the slot).
+    let early: Outcome | undefined;
+    try {
+      early = beforeRead(this.#ctx, this, this.#p, this.#ctx.scheduler.clock.now());
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    if (early !== undefined) {
+      this.#next(early);
+      return false;
+    }
     this.#read();
+    return true;
   }
 
   /** The caller's signal fired (an `EventListener` object: no closure per wait): a sleeping or queued
@@ -130,15 +143,17 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
   }
 
   #answered(result: PollResult | undefined, error: unknown): void {
-    this.#ctx.scheduler.release(this.#ctx.origin);
     let outcome: Outcome;
     try {
       outcome =
         result === undefined ? failed(this.#ctx, this, this.#p, error) : afterRead(this.#ctx, this, this.#p, result);
     } catch (thrown) {
+      this.#ctx.scheduler.release(this.#ctx.origin);
       this.#fail(thrown);
       return;
     }
+    // The slot passes on once the answer is read: a pushback it brought holds the next queued wait too.
+    this.#ctx.scheduler.release(this.#ctx.origin);
     this.#next(outcome);
   }
 

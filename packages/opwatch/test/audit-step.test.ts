@@ -1,0 +1,176 @@
+// Audit of issue 8, clause 3: one public step that reads once and returns the status and what to do next,
+// with plain-JSON poll state (etag, attempt, pacing) that any queue can carry across processes. Every provider.
+import { describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthError,
+  NotFoundError,
+  type OperationStatus,
+  type PollState,
+  ServerError,
+  type StepOutcome,
+  TimeoutError,
+  ValidationError,
+} from "../src/index.js";
+import { createdAt, fixtures, providerWatcher, type Sent } from "./audit-kit.js";
+import { FakeClock } from "./fake-clock.js";
+
+/** Through JSON, as a queue would store it. */
+const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state));
+
+describe.each(fixtures)("$name: step", (fixture) => {
+  it("a queue-driven wait: each step in a fresh watcher, the state only as JSON, to the same end as wait()", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const script = fixture.progression.map((step) => createdAt(fixture, step, start));
+    const sent: Sent[] = [];
+    let outcome: StepOutcome | undefined;
+    let state: PollState | undefined;
+    const seen: OperationStatus[] = [];
+    for (let i = 0; i < 20; i++) {
+      // Another process: its own watcher, the ref and the state from JSON.
+      const proc = providerWatcher(fixture, clock, () => script[Math.min(sent.length, script.length - 1)] as never);
+      const ref = JSON.parse(JSON.stringify(proc.watcher.ref(proc.url)));
+      const before = proc.sent.length;
+      outcome = await proc.watcher.step(ref, state && viaJson(state), { random: () => 0.5 });
+      sent.push(...proc.sent.slice(before));
+      state = outcome.state;
+      expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      if (outcome.kind !== "pending") break;
+      if (outcome.changed && outcome.status) seen.push(outcome.status);
+      expect(outcome.delayMs).toBeGreaterThanOrEqual(1_000);
+      await clock.advance(outcome.delayMs);
+    }
+    expect(outcome).toMatchObject({ kind: "done", status: { state: "succeeded", done: true } });
+    if (outcome?.kind === "done") seen.push(outcome.status);
+    expect(seen.map((s) => s.state)).toEqual(fixture.states);
+    expect(sent).toHaveLength(fixture.progression.length);
+    expect(state).toMatchObject({ v: 1, attempt: fixture.progression.length, failures: 0 });
+    // The last status rides along as JSON: dates as ISO strings.
+    expect(clock.timers).toBe(0);
+  });
+
+  it("the pending status is the last one seen, rebuilt with Date fields after a JSON round trip", async () => {
+    const clock = new FakeClock();
+    const running = createdAt(fixture, fixture.running, clock.now() - 5_000);
+    const { watcher, url } = providerWatcher(fixture, clock, (_r, index) =>
+      index === 1 ? fixture.serverError : running,
+    );
+    const first = await watcher.step(url);
+    expect(first).toMatchObject({ kind: "pending", changed: true, reason: "pacing" });
+    expect(typeof (first.state.last as { createdAt?: unknown }).createdAt).toBe("string");
+    const second = await watcher.step(url, viaJson(first.state));
+    expect(second).toMatchObject({ kind: "pending", changed: false, reason: "backoff", state: { failures: 1 } });
+    if (second.kind !== "pending") return;
+    expect(second.status?.state).toBe("running");
+    expect(second.status?.createdAt).toEqual(new Date(clock.now() - 5_000));
+  });
+
+  it("transient failures count across steps, and the budget ends the wait as an error outcome", async () => {
+    const clock = new FakeClock();
+    const { watcher, sent, url } = providerWatcher(fixture, clock, () => fixture.serverError);
+    let outcome = await watcher.step(url, undefined, { maxConsecutiveFailures: 3 });
+    expect(outcome).toMatchObject({ kind: "pending", status: undefined, changed: false, reason: "backoff" });
+    for (let i = 0; i < 2; i++)
+      outcome = await watcher.step(url, viaJson(outcome.state), { maxConsecutiveFailures: 3 });
+    expect(outcome.kind).toBe("error");
+    if (outcome.kind !== "error") return;
+    expect(outcome.error).toBeInstanceOf(ServerError);
+    expect(outcome.error.message).toMatch(/gave up after 3 failures in a row/);
+    expect(sent).toHaveLength(3);
+  });
+
+  it("fails fast as an error outcome on 401 and 404; never rejects for the provider's answers", async () => {
+    const clock = new FakeClock();
+    const notFound = { ...fixture.unauthorized, status: 404 };
+    for (const [answer, kind] of [
+      [fixture.unauthorized, AuthError],
+      [notFound, NotFoundError],
+    ] as const) {
+      const { watcher, sent, url } = providerWatcher(fixture, clock, () => answer);
+      const outcome = await watcher.step(url);
+      expect(outcome.kind).toBe("error");
+      if (outcome.kind === "error") expect(outcome.error).toBeInstanceOf(kind);
+      expect(sent).toHaveLength(1);
+    }
+  });
+
+  it("a failed operation is a done outcome, not an error", async () => {
+    const clock = new FakeClock();
+    const { watcher, url } = providerWatcher(fixture, clock, () => fixture.failed);
+    const outcome = await watcher.step(url);
+    expect(outcome).toMatchObject({ kind: "done", status: { state: "failed", done: true, error: fixture.failure } });
+  });
+
+  it("rejects on the caller's signal: before any request, and mid-request, leaving no timer", async () => {
+    const clock = new FakeClock();
+    const { watcher, sent, url } = providerWatcher(
+      fixture,
+      clock,
+      (request) =>
+        new Promise((_, reject) =>
+          request.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))),
+        ),
+    );
+    await expect(watcher.step(url, undefined, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(sent).toHaveLength(0);
+    const controller = new AbortController();
+    const pending = watcher.step(url, undefined, { signal: controller.signal, maxWaitMs: 5_000 });
+    await clock.advance(10);
+    expect(sent).toHaveLength(1);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    expect(clock.timers).toBe(0);
+  });
+});
+
+describe("step state: edited, foreign, old", () => {
+  const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
+  const sourcecraftFixture = fixtures.find((f) => f.name === "sourcecraft") as (typeof fixtures)[number];
+
+  it("an older or broken state is refused with ValidationError before any request", async () => {
+    const clock = new FakeClock();
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, () => bentleyFixture.running);
+    const { state } = await watcher.step(url);
+    const broken: unknown[] = [
+      { ...state, v: 0 },
+      { ...state, v: "1" },
+      (({ v: _, ...rest }) => rest)(state),
+      { ...state, deadline: "tomorrow" },
+      { ...state, startedAt: null },
+      { ...state, etag: 42 },
+      { ...state, pacing: { at: "x", progress: 0.5 } },
+      [],
+    ];
+    for (const bad of broken) {
+      await expect(watcher.step(url, bad as PollState)).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(sent).toHaveLength(1);
+  });
+
+  it("edits a queue may make are honoured: the etag sent as If-None-Match, a deadline moved earlier", async () => {
+    const clock = new FakeClock();
+    const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, () => running);
+    const first = await watcher.step(url);
+    expect(first.state.etag).toBe('"s"');
+    await watcher.step(url, { ...viaJson(first.state), etag: '"edited"' });
+    expect(sent[1]?.headers.get("if-none-match")).toBe('"edited"');
+    const { etag: _, ...noEtag } = viaJson(first.state);
+    await watcher.step(url, noEtag);
+    expect(sent[2]?.headers.get("if-none-match")).toBeNull();
+    const ended = await watcher.step(url, { ...viaJson(first.state), deadline: clock.now() - 1 });
+    expect(ended.kind).toBe("error");
+    if (ended.kind === "error") expect(ended.error).toBeInstanceOf(TimeoutError);
+    expect(sent).toHaveLength(3);
+  });
+
+  it("with a state, the state's deadline holds, not a new maxWaitMs", async () => {
+    const clock = new FakeClock();
+    const { watcher, url } = providerWatcher(bentleyFixture, clock, () => bentleyFixture.running);
+    const first = await watcher.step(url, undefined, { maxWaitMs: 60_000 });
+    const second = await watcher.step(url, viaJson(first.state), { maxWaitMs: 1 });
+    expect(second.state.deadline).toBe(first.state.deadline);
+    expect(second.kind).toBe("pending");
+  });
+});

@@ -97,8 +97,9 @@ export function toPollState(s: LiveState, own: OperationRef | undefined): PollSt
   return state;
 }
 
-/** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError. */
-export function restoreState(s: LiveState, state: PollState): void {
+/** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError, and a state
+ * whose last status is another operation's (`own`: the wait's ref): its ETag and status are not this one's. */
+export function restoreState(s: LiveState, state: PollState, own?: OperationRef): void {
   const ok =
     state?.v === 1 &&
     [state.startedAt, state.deadline, state.attempt, state.failures].every(Number.isFinite) &&
@@ -112,6 +113,12 @@ export function restoreState(s: LiveState, state: PollState): void {
     );
   }
   const json = state.last as Record<string, unknown> | undefined;
+  if (own && json && !sameOperation(json, own)) {
+    throw new ValidationError(
+      `This poll state is another operation's (${String(json.provider)} ${String(json.id)}): pass the state of this operation's previous step.`,
+      { provider: own.provider },
+    );
+  }
   s.startedAt = state.startedAt;
   s.deadline = state.deadline;
   s.attempt = state.attempt;
@@ -124,4 +131,15 @@ export function restoreState(s: LiveState, state: PollState): void {
   };
   s.sampleAt = state.pacing?.at;
   s.sampleProgress = state.pacing?.progress;
+}
+
+/** Whether a status read back from JSON is of the operation `own` names: same provider, and the ids its ref
+ * has (the path parameters) equal to the ref's. */
+function sameOperation(last: Record<string, unknown>, own: OperationRef): boolean {
+  if (last.provider !== own.provider) return false;
+  const ref = last.ref as Partial<OperationRef> | undefined;
+  const params = ref?.params;
+  if (params === null || typeof params !== "object") return true;
+  if (ref?.baseUrl !== undefined && ref.baseUrl !== own.baseUrl) return false;
+  return Object.entries(params).every(([key, value]) => String(value) === String(own.params[key]));
 }

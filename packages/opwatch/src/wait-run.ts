@@ -216,7 +216,7 @@ function settle(ctx: StepContext, final: OperationStatus, p: Policy): OperationS
 /** `watcher.step`: one step from a PollState (or from the start), and what to do next. */
 export async function stepOnce(ctx: StepContext, state: PollState | undefined, p: Policy): Promise<StepOutcome> {
   const run = new WaitRun(ctx, p, false);
-  if (state !== undefined) restoreState(run, state);
+  if (state !== undefined) restoreState(run, state, ctx.ref);
   const outcome = await run.once();
   const json = toPollState(run, ctx.ref);
   if (outcome.kind !== "pending") return { ...outcome, state: json };

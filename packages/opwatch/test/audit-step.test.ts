@@ -173,4 +173,22 @@ describe("step state: edited, foreign, old", () => {
     expect(second.state.deadline).toBe(first.state.deadline);
     expect(second.kind).toBe("pending");
   });
+
+  it("a state from another provider's operation is refused before any request", async () => {
+    const clock = new FakeClock();
+    const other = providerWatcher(sourcecraftFixture, clock, () => sourcecraftFixture.running);
+    const foreign = (await other.watcher.step(other.url)).state;
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, () => bentleyFixture.running);
+    await expect(watcher.step(url, viaJson(foreign))).rejects.toBeInstanceOf(ValidationError);
+    expect(sent).toHaveLength(0);
+  });
+
+  it("a state from another operation of the same provider is refused: its ETag must not be sent", async () => {
+    const clock = new FakeClock();
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, () => bentleyFixture.running);
+    const mine = (await watcher.step(url)).state;
+    const elsewhere = url.replace(/operations\/[^/]+$/, "operations/0e0e0e0e-0000-4000-8000-000000000000");
+    await expect(watcher.step(elsewhere, viaJson(mine))).rejects.toBeInstanceOf(ValidationError);
+    expect(sent).toHaveLength(1);
+  });
 });

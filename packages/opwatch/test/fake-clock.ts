@@ -22,6 +22,13 @@ export class FakeClock implements Clock {
     this.#timers.delete(handle as number);
   };
 
+  /** When the next timer is due (epoch ms), if any. */
+  nextTimer(): number | undefined {
+    let due: number | undefined;
+    for (const timer of this.#timers.values()) if (due === undefined || timer.at < due) due = timer.at;
+    return due;
+  }
+
   /** Timers set and not yet fired or cleared. */
   get timers(): number {
     return this.#timers.size;

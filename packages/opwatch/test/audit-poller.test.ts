@@ -1,0 +1,169 @@
+// Audit of issue 8's "every behaviour of today's poller keeps its tests", on loopback servers and the real
+// clock, for every provider: first poll at once, Retry-After never early, ETag/304, abort with no timer
+// left, fail-fast, token refresh (functions that throw, rotate or return nothing).
+import { type ScriptedServer, type ScriptStep, startScriptedServer } from "@opwatch/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthError,
+  createWatcher,
+  type OperationStatus,
+  ResponseError,
+  type Watcher,
+} from "../src/index.js";
+import { fixtures, type ProviderFixture, TOKEN } from "./fixtures.js";
+
+const FAST = { minDelayMs: 5, maxDelayMs: 20 };
+const servers: ScriptedServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop()));
+});
+
+async function serve(
+  fixture: ProviderFixture,
+  script: ScriptStep[],
+  token: string | (() => Promise<string>) = TOKEN,
+): Promise<{ server: ScriptedServer; watcher: Watcher; url: string }> {
+  const server = await startScriptedServer(fixture.spec, { operationId: fixture.operationId, script });
+  servers.push(server);
+  const watcher = createWatcher({ providers: [fixture.register(server.url, token)], polling: FAST });
+  return { server, watcher, url: `${server.url}${fixture.path}` };
+}
+
+/** Timers alive in this process now (node's own resource list). */
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+
+describe.each(fixtures)("$name on loopback", (fixture) => {
+  const done = fixture.progression.at(-1) as ScriptStep;
+
+  it("Retry-After as an HTTP date on a throttled answer: the next poll never comes earlier", async () => {
+    const date = new Date(Math.floor((Date.now() + 1_500) / 1000) * 1000).toUTCString();
+    const { server, watcher, url } = await serve(fixture, [
+      { ...fixture.throttled, headers: { "Retry-After": date } },
+      done,
+    ]);
+    expect((await watcher.wait(url)).state).toBe("succeeded");
+    const [first, second] = server.requests;
+    expect(second?.at ?? 0).toBeGreaterThanOrEqual(Date.parse(date));
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(400);
+  });
+
+  it("abort mid-sleep and mid-request: AbortError at once, no timer left", async () => {
+    const before = timers();
+    const { watcher, url } = await serve(fixture, [fixture.running]);
+    const sleeping = new AbortController();
+    const pending = watcher.wait(url, {
+      signal: sleeping.signal,
+      minDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      onProgress: () => setImmediate(() => sleeping.abort()),
+    });
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+    expect(timers()).toBeLessThanOrEqual(before);
+
+    // Mid-request: a server that never answers.
+    const reading = new AbortController();
+    const { watcher: slow, url: slowUrl } = await serveHanging(fixture);
+    const waiting = slow.wait(slowUrl, { signal: reading.signal });
+    setTimeout(() => reading.abort(), 20);
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it("fails fast on a token function that throws: AuthError, no retry, the tokens it gave nowhere", async () => {
+    let calls = 0;
+    const { server, watcher, url } = await serve(fixture, [fixture.running, done], async () => {
+      if (calls++ === 0) return "first-token-5b1c9e";
+      throw new Error("vault refused to renew first-token-5b1c9e");
+    });
+    const error = await watcher.wait(url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(server.requests).toHaveLength(1);
+    for (const text of [String(error), JSON.stringify(error), String((error as Error).cause)]) {
+      expect(text).not.toContain("first-token-5b1c9e");
+    }
+    const step = await watcher.step(url);
+    expect(step.kind).toBe("error");
+    expect(JSON.stringify(step)).not.toContain("first-token-5b1c9e");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a rotating token function: each read carries the current token; two 401s in a row fail fast", async () => {
+    let n = 0;
+    const rotate = async () => `rotating-token-${n++}`;
+    const { server, watcher, url } = await serve(fixture, [fixture.running, fixture.running, done], rotate);
+    await watcher.wait(url);
+    const [header] = fixture.auth("");
+    const sent = server.requests.map((r) => r.headers[header]);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent.at(-1)).toBe(fixture.auth(`rotating-token-${n - 1}`)[1]);
+
+    const denied = await serve(fixture, [fixture.unauthorized], rotate);
+    const error = await denied.watcher.wait(denied.url).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(denied.server.requests).toHaveLength(2); // the read, and one more with a fresh token
+    expect(String(error)).not.toMatch(/rotating-token-/);
+  });
+
+  it("a token function that returns nothing is an AuthError before any request", async () => {
+    const { server, watcher, url } = await serve(fixture, [done], async () => "  ");
+    await expect(watcher.wait(url)).rejects.toBeInstanceOf(AuthError);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+/** A server for `fixture` whose requests never get an answer (closed with the others). */
+async function serveHanging(fixture: ProviderFixture) {
+  const { createServer } = await import("node:http");
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer(() => undefined);
+  server.on("connection", (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as import("node:net").AddressInfo;
+  const base = `http://127.0.0.1:${address.port}`;
+  servers.push({
+    url: base,
+    requests: [],
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  });
+  const watcher = createWatcher({ providers: [fixture.register(base)], polling: FAST });
+  return { watcher, url: `${base}${fixture.path}` };
+}
+
+describe("Bentley: ETag and 304 on loopback", () => {
+  const bentleyFixture = fixtures.find((f) => f.name === "bentley") as ProviderFixture;
+  const [, started, succeeded] = bentleyFixture.progression as [ScriptStep, ScriptStep, ScriptStep];
+
+  it("a 304 without an ETag keeps the last one; a 304 with a new one replaces it; a 304 is no change", async () => {
+    const { server, watcher, url } = await serve(bentleyFixture, [
+      { ...started, headers: { ETag: '"a"' } },
+      { status: 304 },
+      { status: 304, headers: { ETag: '"b"' } },
+      { ...succeeded, headers: { ETag: '"c"' } },
+    ]);
+    const seen: OperationStatus[] = [];
+    await watcher.wait(url, { onProgress: (s) => seen.push(s) });
+    expect(server.requests.map((r) => r.headers["if-none-match"])).toEqual([undefined, '"a"', '"a"', '"b"']);
+    expect(seen.map((s) => s.state)).toEqual(["running", "succeeded"]);
+  });
+
+  it("a 304 to a read sent without If-None-Match fails fast with ResponseError", async () => {
+    const { server, watcher, url } = await serve(bentleyFixture, [{ status: 304 }, succeeded]);
+    await expect(watcher.wait(url)).rejects.toBeInstanceOf(ResponseError);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("providers without conditional reads", () => {
+  for (const fixture of fixtures.filter((f) => f.name !== "bentley")) {
+    it(`${fixture.name}: an ETag in the answer is never sent back as If-None-Match`, async () => {
+      const withEtag = (step: ScriptStep) => ({ ...step, headers: { ...step.headers, ETag: '"x"' } });
+      const { server, watcher, url } = await serve(fixture, fixture.progression.map(withEtag));
+      await watcher.wait(url);
+      expect(server.requests.every((r) => r.headers["if-none-match"] === undefined)).toBe(true);
+    });
+  }
+});

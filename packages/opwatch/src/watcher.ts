@@ -68,7 +68,14 @@ export function createWatcher(options: WatcherOptions): Watcher {
     throw new ValidationError(`maxInFlightPerOrigin must be a whole number of at least 1, got ${String(limit)}.`);
   }
   const clock = options.clock;
-  if (clock !== undefined && !(typeof clock?.now === "function" && typeof clock.setTimeout === "function")) {
+  if (
+    clock !== undefined &&
+    !(
+      typeof clock?.now === "function" &&
+      typeof clock.setTimeout === "function" &&
+      typeof clock.clearTimeout === "function"
+    )
+  ) {
     throw new ValidationError("clock must have now(), setTimeout() and clearTimeout().");
   }
   const scheduler = new Scheduler(clock, limit);

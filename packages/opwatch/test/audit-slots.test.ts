@@ -98,6 +98,21 @@ describe("the limit is per origin and per watcher", () => {
 });
 
 describe("the clock", () => {
+  it("is checked: a clock without clearTimeout is a ValidationError, like one without now or setTimeout", () => {
+    const fixture = fixtures[0] as (typeof fixtures)[number];
+    const { fetch } = stubFetch({ now: Date.now }, () => fixture.running);
+    const providers = [registerStub(fixture, fetch)];
+    const now = () => 0;
+    const setTimeout = () => 1;
+    for (const clock of [
+      { setTimeout, clearTimeout: () => undefined },
+      { now, clearTimeout: () => undefined },
+      { now, setTimeout },
+    ]) {
+      expect(() => createWatcher({ providers, clock: clock as never })).toThrow(ValidationError);
+    }
+  });
+
   it("drives every wait on fake time: a wait sleeps on the injected clock, not on wall time", async () => {
     const clock = new FakeClock();
     const fixture = fixtures[0] as (typeof fixtures)[number];

@@ -18,9 +18,20 @@ export function readPushback(
   now: number = Date.now(),
 ): number | undefined {
   // Read on every answer, so no allocation unless a header is there.
+  return longer(parseRetryAfter(headers.get("retry-after"), now), rateLimitWait(headers, httpStatus, now));
+}
+
+/**
+ * The rate-limit headers' part of {@link readPushback}: seconds until the credential's budget resets, when
+ * the answer is a 429 or says the budget is spent (remaining 0). @internal
+ */
+export function rateLimitWait(
+  headers: Pick<Headers, "get">,
+  httpStatus: number,
+  now: number = Date.now(),
+): number | undefined {
   const limited = httpStatus === 429;
-  let wait = parseRetryAfter(headers.get("retry-after"), now);
-  wait = longer(wait, rateLimitReset(headers, "ratelimit-reset", "ratelimit-remaining", limited, now));
+  let wait = rateLimitReset(headers, "ratelimit-reset", "ratelimit-remaining", limited, now);
   wait = longer(wait, rateLimitReset(headers, "x-ratelimit-reset", "x-ratelimit-remaining", limited, now));
   const structured = headers.get("ratelimit");
   if (structured !== null) {

@@ -3,7 +3,7 @@ import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
-import { readPushback } from "./pushback.js";
+import { rateLimitWait, readPushback } from "./pushback.js";
 import { parseLocation } from "./redirect.js";
 import type { HttpAnswer } from "./transport.js";
 
@@ -21,6 +21,9 @@ export interface OperationSnapshot<Body = unknown> {
   location?: string;
   /** Seconds the server asked to wait before the next request. */
   retryAfter?: number;
+  /** Seconds until the rate-limit budget resets, when the answer says it is spent (`RateLimit-Remaining: 0`,
+   * …): every request with this credential should wait, not only this operation's. */
+  rateLimitReset?: number;
 }
 
 /**
@@ -44,7 +47,11 @@ export async function toSnapshot(
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
-  if (retryAfter !== undefined) snapshot.retryAfter = retryAfter;
+  if (retryAfter !== undefined) {
+    snapshot.retryAfter = retryAfter;
+    const reset = rateLimitWait(headers, status);
+    if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
+  }
 
   if (status === 304) {
     if (!sentIfNoneMatch) {

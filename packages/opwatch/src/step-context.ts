@@ -10,6 +10,12 @@ export interface PollResult {
   retryAfter?: number | undefined;
 }
 
+/** What the watcher's own reader adds: seconds until the credential's rate-limit budget resets, when an
+ * answer says it is spent; shared by every wait with the key, like a 429. */
+export interface SharedPollResult extends PollResult {
+  rateLimitReset?: number | undefined;
+}
+
 /** How to send one read (the operation); the poller decides when (Azure core-lro's split). */
 export type ReadOnce = (request: {
   ifNoneMatch: string | undefined;

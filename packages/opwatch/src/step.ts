@@ -4,7 +4,7 @@ import { backoffDelay, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 import { systemClock } from "./clock.js";
 import { paceDelay } from "./pacing.js";
 import { full, type Kept, keep, type LiveState, type PollState } from "./poll-state.js";
-import type { Outcome, PendingReason, PollResult, StepContext } from "./step-context.js";
+import type { Outcome, PendingReason, PollResult, SharedPollResult, StepContext } from "./step-context.js";
 import type { Policy } from "./step-options.js";
 import { exhausted, timeout } from "./wait-errors.js";
 
@@ -81,6 +81,9 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
     p,
   );
   let reason: PendingReason = "pacing";
+  // A spent rate-limit budget is the credential's: every wait with this key waits for its reset.
+  const reset = (result as SharedPollResult).rateLimitReset;
+  if (reset !== undefined && reset > 0) ctx.scheduler.pushback(ctx.key, now + reset * 1000);
   const serverMs = (result.retryAfter ?? 0) * 1000;
   if (serverMs > 0 && now + serverMs > s.deadline) return ended(timeout(ctx, s, result.retryAfter));
   if (serverMs >= delay) {

@@ -13,7 +13,7 @@ import { type Checked, CheckedRefs } from "./checked-refs.js";
 import { systemClock } from "./clock.js";
 import type { ProviderRegistration } from "./registration.js";
 import type { Scheduler } from "./scheduler.js";
-import type { PollResult, ReadOnce, StepContext } from "./step-context.js";
+import type { ReadOnce, SharedPollResult, StepContext } from "./step-context.js";
 
 /** Anything that names one operation: a ref (plain JSON) or a status URL. */
 export type OperationTarget = OperationRef | string;
@@ -77,7 +77,7 @@ class TargetContext implements StepContext {
     return labelOf(this.#client.registration, this.#ref);
   }
 
-  async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
+  async read(request: Parameters<ReadOnce>[0]): Promise<SharedPollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
     const { params, endpoint } = this.#ref;
     const conditional = description.endpoints[endpoint]?.conditional ?? false;
@@ -92,6 +92,7 @@ class TargetContext implements StepContext {
       status: snapshot.notModified ? undefined : toOperationStatus(description, snapshot, baseUrl),
       etag: snapshot.etag,
       retryAfter: snapshot.retryAfter,
+      rateLimitReset: snapshot.rateLimitReset,
     };
   }
 }

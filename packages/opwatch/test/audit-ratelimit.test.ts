@@ -1,0 +1,50 @@
+// Audit of issue 8, clause 1: a rate-limit reset seen by one wait (the budget spent: remaining 0) delays
+// every wait to that origin and credential, even on a 200.
+import { describe, expect, it } from "vitest";
+import { createdAt, fixtures, providerWatcher } from "./audit-kit.js";
+import { FakeClock } from "./fake-clock.js";
+
+describe("rate-limit reset on a 200 (Bentley)", () => {
+  const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
+
+  for (const [name, headers] of [
+    ["X-RateLimit-Remaining: 0", { "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "30" }],
+    ["RateLimit-Remaining: 0", { "RateLimit-Remaining": "0", "RateLimit-Reset": "30" }],
+    ["RateLimit r=0", { RateLimit: '"default";r=0;t=30' }],
+  ] as const) {
+    it(`a rate-limit reset on a 200 (${name}) holds every wait with that key until the budget resets`, async () => {
+      const clock = new FakeClock();
+      const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+      const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, (_r, index) =>
+        index === 0 ? { ...running, headers } : running,
+      );
+      const first = await watcher.step(url);
+      expect(first).toMatchObject({
+        kind: "pending",
+        reason: "retry-after",
+        delayMs: 30_000,
+        pushback: { key: "bentley@https://ops.audit.example", untilMs: clock.now() + 30_000 },
+      });
+      const other = await watcher.step(url);
+      expect(other).toMatchObject({ kind: "pending", reason: "pushback" });
+      expect(sent).toHaveLength(1);
+      const b = watcher.watch(url).next();
+      await clock.advance(29_999);
+      expect(sent).toHaveLength(1);
+      await clock.advance(1_001);
+      expect((await b).value?.state).toBe("running");
+    });
+  }
+
+  it("a rate-limit reset on a 200 while budget remains holds no one", async () => {
+    const clock = new FakeClock();
+    const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, () => ({
+      ...running,
+      headers: { "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "30" },
+    }));
+    expect(await watcher.step(url)).toMatchObject({ kind: "pending", reason: "pacing" });
+    expect(await watcher.step(url)).toMatchObject({ kind: "pending", reason: "pacing" });
+    expect(sent).toHaveLength(2);
+  });
+});

@@ -19,6 +19,9 @@ export interface ReadOptions<Endpoint extends string = string> {
    * which is not retryable. The `timeoutMs` option still bounds each request on its own.
    */
   deadline?: number;
+  /** The clock (epoch ms) that dates in the answer are judged by: a `Retry-After` HTTP date, a rate-limit
+   * reset in epoch seconds. Default `Date.now`; a poller on a fake clock passes its own. */
+  now?: () => number;
 }
 
 export interface ProviderClientBase {
@@ -171,7 +174,8 @@ function readOperation(
       const resend = (target: string) => send(setup, target, { ...headers }, cut);
       answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
     }
-    return toSnapshot(description, setup, endpointName, values, answer.response, answer.url, conditional);
+    const { response, url: answered } = answer;
+    return toSnapshot(description, setup, endpointName, values, response, answered, conditional, options.now);
   });
 }
 

@@ -39,17 +39,18 @@ export async function toSnapshot(
   response: HttpAnswer,
   requestUrl: string,
   sentIfNoneMatch: boolean,
+  now: () => number = Date.now,
 ): Promise<OperationSnapshot> {
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
-  const retryAfter = readPushback(headers, status);
+  const retryAfter = readPushback(headers, status, now());
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
   if (retryAfter !== undefined) {
     snapshot.retryAfter = retryAfter;
-    const reset = rateLimitWait(headers, status);
+    const reset = rateLimitWait(headers, status, now());
     if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
   }
 

@@ -95,6 +95,35 @@ describe("pushback", () => {
       Response.json({ id: 1, state: "DONE" }, { headers: { ratelimit: '"default";r=0;t=30' } }),
     );
     const client = createProviderClient(description, { token: "k", fetch });
-    expect((await client.getOperation(1)).retryAfter).toBe(30);
+    const snapshot = await client.getOperation(1);
+    expect(snapshot.retryAfter).toBe(30);
+    expect(snapshot.rateLimitReset).toBe(30); // the credential's budget: a poller shares it
+  });
+
+  it("keeps a Retry-After on a 200 out of rateLimitReset (that operation's pace only)", async () => {
+    const { fetch } = recording(() => Response.json({ id: 1, state: "DONE" }, { headers: { "retry-after": "9" } }));
+    const client = createProviderClient(description, { token: "k", fetch });
+    const snapshot = await client.getOperation(1);
+    expect(snapshot.retryAfter).toBe(9);
+    expect(snapshot.rateLimitReset).toBeUndefined();
+  });
+
+  it("judges an HTTP-date Retry-After and an epoch reset by the `now` read option", async () => {
+    const now = Date.UTC(2031, 0, 1);
+    const { fetch } = recording(() =>
+      Response.json(
+        { id: 1, state: "DONE" },
+        {
+          headers: {
+            "retry-after": new Date(now + 20_000).toUTCString(),
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": String(now / 1000 + 40),
+          },
+        },
+      ),
+    );
+    const client = createProviderClient(description, { token: "k", fetch });
+    const snapshot = await client.getOperation(1, { now: () => now });
+    expect(snapshot).toMatchObject({ retryAfter: 40, rateLimitReset: 40 });
   });
 });

@@ -81,11 +81,14 @@ class TargetContext implements StepContext {
     const { description, baseUrl, getOperation } = this.#client.reader;
     const { params, endpoint } = this.#ref;
     const conditional = description.endpoints[endpoint]?.conditional ?? false;
-    const readOptions: ReadOptions & { deadline?: number | undefined } = {
+    const clock = this.#client.scheduler.clock;
+    const readOptions: ReadOptions & { deadline?: number | undefined; now?: (() => number) | undefined } = {
       endpoint,
       ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
       signal: request.signal,
       deadline: request.deadline,
+      // Dates in the answer (Retry-After, epoch resets) are judged by the watcher's clock.
+      now: clock === systemClock ? undefined : () => clock.now(),
     };
     const snapshot = await getOperation(params, readOptions);
     return {

@@ -129,3 +129,37 @@ describe("the clock", () => {
     expect(Date.now() - wall).toBeLessThan(5_000);
   });
 });
+
+describe("sockets on loopback (the default transport)", () => {
+  it("300 first polls at once open no more sockets than the per-origin limit", async () => {
+    const { createServer } = await import("node:http");
+    const fixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
+    const done = fixture.progression.at(-1) as { body: unknown; headers?: Record<string, string> };
+    let connections = 0;
+    let open = 0;
+    let peakOpen = 0;
+    const server = createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { "content-type": "application/json", ...done.headers });
+        res.end(JSON.stringify(done.body));
+      }, 2);
+    });
+    server.on("connection", (socket) => {
+      connections++;
+      peakOpen = Math.max(peakOpen, ++open);
+      socket.on("close", () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}`;
+    try {
+      const watcher = createWatcher({ providers: [fixture.register(base)] });
+      const finals = await Promise.all(Array.from({ length: 300 }, () => watcher.wait(`${base}${fixture.path}`)));
+      expect(finals.every((s) => s.state === "succeeded")).toBe(true);
+      expect(peakOpen).toBeLessThanOrEqual(DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN);
+      expect(connections).toBeLessThanOrEqual(2 * DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -192,3 +192,37 @@ describe("step state: edited, foreign, old", () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe("the README's queue-driven recipe", () => {
+  it("a delay queue of jobs { ref, state } as JSON drives a wait to its end, one step per delivery", async () => {
+    const clock = new FakeClock();
+    const fixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
+    const start = clock.now();
+    const script = fixture.progression.map((step) => createdAt(fixture, step, start));
+    let reads = 0;
+    const answer = () => script[Math.min(reads++, script.length - 1)] as never;
+    interface WaitJob {
+      ref: unknown;
+      state?: PollState;
+    }
+    const finished: string[] = [];
+    const queue = {
+      add: async (job: WaitJob, options: { delayMs: number }) => {
+        const stored = JSON.stringify(job); // the queue keeps JSON only
+        clock.setTimeout(() => void handle(JSON.parse(stored)), options.delayMs);
+      },
+    };
+    async function handle(job: WaitJob): Promise<void> {
+      const { watcher } = providerWatcher(fixture, clock, answer); // any worker, any process
+      const outcome = await watcher.step(job.ref as never, job.state, { maxWaitMs: 6 * 3_600_000 });
+      if (outcome.kind === "pending") await queue.add({ ref: job.ref, state: outcome.state }, outcome);
+      else if (outcome.kind === "done") finished.push(outcome.status.state);
+      else finished.push(outcome.error.name);
+    }
+    const { watcher, url } = providerWatcher(fixture, clock, answer);
+    await queue.add({ ref: watcher.ref(url) }, { delayMs: 0 });
+    for (let i = 0; i < 50 && finished.length === 0; i++) await clock.advance(1_000);
+    expect(finished).toEqual(["succeeded"]);
+    expect(reads).toBe(script.length);
+  });
+});

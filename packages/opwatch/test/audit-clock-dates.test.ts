@@ -38,3 +38,30 @@ describe("a rate-limit reset in epoch seconds, on an injected clock", () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe("a Retry-After longer than setTimeout can hold (2^31 - 1 ms, about 24.8 days)", () => {
+  it("sets no timer past the limit and reads again exactly when asked", async () => {
+    const fixture = fixtures.find((f) => f.name === "sourcecraft") as (typeof fixtures)[number];
+    const clock = new FakeClock();
+    const longest: number[] = [];
+    const setTimeout = clock.setTimeout;
+    clock.setTimeout = (callback, ms) => {
+      longest.push(ms);
+      return setTimeout(callback, ms);
+    };
+    const days = 30;
+    const { watcher, sent, url } = providerWatcher(fixture, clock, (_r, index) =>
+      index === 0
+        ? { ...fixture.throttled, headers: { "Retry-After": String(days * 86_400) } }
+        : (fixture.progression.at(-1) as never),
+    );
+    const waiting = watcher.wait(url, { maxWaitMs: 60 * 86_400_000 });
+    await clock.advance(0);
+    await clock.advance(days * 86_400_000 - 1);
+    expect(sent).toHaveLength(1);
+    await clock.advance(1);
+    expect((await waiting).state).toBe("succeeded");
+    expect(sent[1]?.at).toBe((sent[0]?.at ?? 0) + days * 86_400_000);
+    expect(Math.max(...longest)).toBeLessThanOrEqual(2_147_483_647);
+  });
+});

@@ -47,4 +47,18 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
     expect(await watcher.step(url)).toMatchObject({ kind: "pending", reason: "pacing" });
     expect(sent).toHaveLength(2);
   });
+
+  it("two credentials on the same origin (two watchers): one's 429 does not hold the other", async () => {
+    const clock = new FakeClock();
+    const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+    const limited = providerWatcher(bentleyFixture, clock, () => ({
+      ...bentleyFixture.throttled,
+      headers: { "Retry-After": "60" },
+    }));
+    const free = providerWatcher(bentleyFixture, clock, () => running, { token: "tok_second_credential_77" });
+    expect(await limited.watcher.step(limited.url)).toMatchObject({ kind: "pending", reason: "retry-after" });
+    expect(await free.watcher.step(free.url)).toMatchObject({ kind: "pending", reason: "pacing", changed: true });
+    expect(free.sent).toHaveLength(1);
+    expect(free.sent[0]?.headers.get("authorization")).toBe("Bearer tok_second_credential_77");
+  });
 });

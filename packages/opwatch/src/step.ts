@@ -106,12 +106,14 @@ export function failed(ctx: StepContext, s: LiveState, p: Policy, error: unknown
   if (!error.retryable) return ended(error);
   s.failures++;
   s.lastError = error;
-  if (s.failures >= p.maxConsecutiveFailures) return ended(exhausted(ctx, s, error));
   const serverMs = (error.retryAfter ?? 0) * 1000;
+  const backoff = Math.max(backoffDelay(s.failures, p), serverMs);
+  // A 429, or a Retry-After on an error, is the provider pushing back: every wait with this key waits,
+  // even when this one ends here (its failure budget or its deadline).
+  if (error instanceof RateLimitError || serverMs > 0) ctx.scheduler.pushback(ctx.key, now + backoff);
+  if (s.failures >= p.maxConsecutiveFailures) return ended(exhausted(ctx, s, error));
   if (serverMs > 0 && now + serverMs > s.deadline) return ended(timeout(ctx, s, error.retryAfter));
-  const delay = Math.min(Math.max(backoffDelay(s.failures, p), serverMs), s.deadline - now);
-  // A 429, or a Retry-After on an error, is the provider pushing back: every wait with this key waits.
-  if (error instanceof RateLimitError || serverMs > 0) ctx.scheduler.pushback(ctx.key, now + delay);
+  const delay = Math.min(backoff, s.deadline - now);
   p.onEvent?.({ type: "retry", at: now, error, delayMs: delay, failures: s.failures });
   p.onRetry?.(error, delay);
   return pending(false, delay, serverMs > 0 ? "retry-after" : "backoff");

@@ -61,4 +61,23 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
     expect(free.sent).toHaveLength(1);
     expect(free.sent[0]?.headers.get("authorization")).toBe("Bearer tok_second_credential_77");
   });
+
+  it("a wait that ends on the pushback it saw (deadline, failure budget) still holds the others", async () => {
+    for (const ending of [{ maxWaitMs: 10_000 }, { maxConsecutiveFailures: 1 }]) {
+      const clock = new FakeClock();
+      const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+      const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, (_r, index) =>
+        index === 0 ? { ...bentleyFixture.throttled, headers: { "Retry-After": "30" } } : running,
+      );
+      const first = await watcher.step(url, undefined, ending);
+      expect(first.kind, JSON.stringify(ending)).toBe("error");
+      const other = await watcher.step(url);
+      expect(other, JSON.stringify(ending)).toMatchObject({
+        kind: "pending",
+        reason: "pushback",
+        pushback: { untilMs: clock.now() + 30_000 },
+      });
+      expect(sent).toHaveLength(1);
+    }
+  });
 });

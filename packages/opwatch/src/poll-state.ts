@@ -100,13 +100,19 @@ export function toPollState(s: LiveState, own: OperationRef | undefined): PollSt
 /** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError, and a state
  * whose last status is another operation's (`own`: the wait's ref): its ETag and status are not this one's. */
 export function restoreState(s: LiveState, state: PollState, own?: OperationRef): void {
+  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
   const ok =
     state?.v === 1 &&
-    [state.startedAt, state.deadline, state.attempt, state.failures].every(Number.isFinite) &&
+    [state.startedAt, state.deadline].every(Number.isFinite) &&
+    count(state.attempt) &&
+    count(state.failures) &&
     (state.etag === undefined || typeof state.etag === "string") &&
     (state.last === undefined || (typeof state.last === "object" && state.last !== null)) &&
     (state.pacing === undefined ||
-      (typeof state.pacing?.at === "number" && typeof state.pacing?.progress === "number"));
+      (Number.isFinite(state.pacing?.at) &&
+        typeof state.pacing.progress === "number" &&
+        state.pacing.progress >= 0 &&
+        state.pacing.progress <= 1));
   if (!ok) {
     throw new ValidationError(
       "A poll state must be the `state` of an earlier step, as JSON: { v: 1, startedAt, deadline, attempt, failures, … }.",

@@ -141,6 +141,12 @@ describe("step state: edited, foreign, old", () => {
       { ...state, etag: 42 },
       { ...state, pacing: { at: "x", progress: 0.5 } },
       [],
+      // Counts that no step could have written.
+      { ...state, attempt: -1 },
+      { ...state, failures: -3 },
+      { ...state, failures: 1.5 },
+      { ...state, pacing: { at: state.startedAt, progress: 7 } },
+      { ...state, pacing: { at: state.startedAt, progress: "0.5" } },
     ];
     for (const bad of broken) {
       await expect(watcher.step(url, bad as PollState)).rejects.toBeInstanceOf(ValidationError);

@@ -21,9 +21,10 @@ afterEach(async () => {
 
 async function serve(
   fixture: ProviderFixture,
-  script: ScriptStep[],
+  steps: ScriptStep[] | ((index: number) => ScriptStep),
   token: string | (() => Promise<string>) = TOKEN,
 ): Promise<{ server: ScriptedServer; watcher: Watcher; url: string }> {
+  const script = typeof steps === "function" ? (_request: unknown, index: number) => steps(index) : steps;
   const server = await startScriptedServer(fixture.spec, { operationId: fixture.operationId, script });
   servers.push(server);
   const watcher = createWatcher({ providers: [fixture.register(server.url, token)], polling: FAST });
@@ -37,11 +38,13 @@ describe.each(fixtures)("$name on loopback", (fixture) => {
   const done = fixture.progression.at(-1) as ScriptStep;
 
   it("Retry-After as an HTTP date on a throttled answer: the next poll never comes earlier", async () => {
-    const date = new Date(Math.floor((Date.now() + 1_500) / 1000) * 1000).toUTCString();
-    const { server, watcher, url } = await serve(fixture, [
-      { ...fixture.throttled, headers: { "Retry-After": date } },
-      done,
-    ]);
+    let date = "";
+    const { server, watcher, url } = await serve(fixture, (index) => {
+      if (index > 0) return done;
+      // Made as the answer goes out: between 0.5 and 1.5 s ahead, in whole seconds.
+      date = new Date(Math.floor((Date.now() + 1_500) / 1000) * 1000).toUTCString();
+      return { ...fixture.throttled, headers: { "Retry-After": date } };
+    });
     expect((await watcher.wait(url)).state).toBe("succeeded");
     const [first, second] = server.requests;
     expect(second?.at ?? 0).toBeGreaterThanOrEqual(Date.parse(date));

@@ -20,7 +20,7 @@ export function timeout(
   return new TimeoutError(
     `${ctx.label()} not done after ${formatMs(s.deadline - s.startedAt)}${why}; ${seen}${failure}. Raise maxWaitMs or poll again later with the same ref.`,
     full(last, ctx.ref),
-    { provider: last?.provider ?? ctx.provider, cause },
+    { provider: last?.provider ?? ctx.provider, cause, secrets: ctx.secrets },
   );
 }
 

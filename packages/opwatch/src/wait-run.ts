@@ -193,6 +193,7 @@ function settle(ctx: StepContext, final: OperationStatus, p: Policy): OperationS
     throw new OperationFailedError(`${ctx.label()} ended ${final.state}${why.replace(/\.$/, "")}.`, final, {
       provider: final.provider,
       code: final.error?.code,
+      secrets: ctx.secrets,
     });
   }
   return final;

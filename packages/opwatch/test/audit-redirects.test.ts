@@ -12,7 +12,7 @@ import { type Loopback, loopback, send } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
 
 const TOKEN = "tok_redirect_audit_93kQ0zP";
-const clients: Record<string, (options: object) => unknown> = {
+const clients: Record<string, (options: never) => unknown> = {
   bentley: bentleyClient,
   ecl: eclClient,
   keycard: keycardClient,
@@ -58,7 +58,7 @@ describe.each(fixtures)("$name: redirects", (f) => {
       for (const status of [301, 302, 303, 307, 308]) {
         a.handle = (_req, res) => send(res, status, undefined, { location });
         for (const token of Object.values(tokens)) {
-          const client = clients[f.name]?.({ token, baseUrl: a.url }) as ProviderClientBase & {
+          const client = clients[f.name]?.({ token, baseUrl: a.url } as never) as ProviderClientBase & {
             GET(path: string): Promise<unknown>;
           };
           const watcher = createWatcher({ providers: [f.register(a.url, token)] });

@@ -3,12 +3,14 @@
 // instead of fetch, when nothing asks for fetch. On loopback keep-alive a node:http GET costs well under
 // half of a fetch, and it leaves nothing for a FinalizationRegistry (undici registers every Response and
 // every Request made with a signal in one, which keeps ~15 kB per read past minor collections).
-// Self-contained on purpose (node builtins and types only): it stays out of every non-Node bundle.
+// Self-contained on purpose (node builtins, types and its dispatcher check only): it stays out of every
+// non-Node bundle.
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
 import type { Cut } from "./deadline.js";
 import type { HttpAnswer, Transport } from "./transport.js";
+import { dispatcherIsNodeDefault } from "./transport-dispatcher.js";
 
 /**
  * The transport for reads when the `fetch` option was not given: each read goes over node:http while
@@ -30,8 +32,9 @@ let seen: unknown;
  *   (`internal/deps/undici/undici`, in every Node from 18 to 24), which no user function can load, so a
  *   replaced fetch (vi.stubGlobal, an instrumentation wrapper, a polyfill, another runtime's fetch) does
  *   not pass, whenever it was replaced;
- * - fetch's global dispatcher, when set, is undici's plain `Agent` (a `ProxyAgent`, `EnvHttpProxyAgent`
- *   or `MockAgent` set with undici's `setGlobalDispatcher` keeps reads on fetch);
+ * - fetch's global dispatcher is unset, or is the plain `Agent` Node's own undici made for itself with no
+ *   options (see `dispatcherIsNodeDefault`): any other — undici's npm package, any option, a custom
+ *   `connect`, `.compose()`, a proxy or mock agent — keeps reads on fetch;
  * - `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
  *   newer releases).
  * When any of these fails, reads use fetch, as with the `fetch` option.
@@ -44,10 +47,7 @@ export function fetchIsNodeOwn(): boolean {
     if (!Function.prototype.toString.call(fetch).includes("internal/deps/undici/undici")) return false;
     seen = fetch;
   }
-  const dispatcher = (globalThis as Record<symbol, { constructor?: { name?: string } } | undefined>)[
-    Symbol.for("undici.globalDispatcher.1")
-  ];
-  if (dispatcher !== undefined && dispatcher?.constructor?.name !== "Agent") return false;
+  if (!dispatcherIsNodeDefault()) return false;
   const proxy = process.env.NODE_USE_ENV_PROXY;
   return proxy === undefined || proxy === "" || proxy === "0";
 }

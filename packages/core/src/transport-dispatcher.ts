@@ -42,7 +42,8 @@ function isNodeDefault(dispatcher: unknown): boolean {
   return verdict;
 }
 
-const className = (value: unknown): unknown => (value as { constructor?: { name?: unknown } }).constructor?.name;
+const className = (value: unknown): unknown =>
+  (value as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
 
 /**
  * The dispatcher's class is exactly an `Agent` whose code is Node's bundled undici (not a subclass, not the

@@ -162,5 +162,7 @@ describe("reads keep to fetch and its dispatcher", () => {
     expect(fetchIsNodeOwn()).toBe(true);
     slots[LEGACY] = closed(new NodeAgent({ keepAliveTimeout: 1_000 }));
     expect(fetchIsNodeOwn()).toBe(false);
+    slots[LEGACY] = null;
+    expect(fetchIsNodeOwn()).toBe(false);
   });
 });

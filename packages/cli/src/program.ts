@@ -195,7 +195,7 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
     .exitOverride()
     .addHelpText(
       "after",
-      `\nInstall:\n  bash: echo 'source <(opwatch completion bash)' >> ~/.bashrc\n  zsh:  echo 'source <(opwatch completion zsh)' >> ~/.zshrc\n  fish: opwatch completion fish > ~/.config/fish/completions/opwatch.fish`,
+      `\nInstall:\n  bash: echo 'source <(opwatch completion bash)' >> ~/.bashrc\n  zsh:  echo 'source <(opwatch completion zsh)' >> ~/.zshrc     # after compinit\n        or: opwatch completion zsh > ~/.zfunc/_opwatch   # a folder on $fpath, before compinit\n  fish: opwatch completion fish > ~/.config/fish/completions/opwatch.fish`,
     )
     .action(async (shell: Shell) => {
       await act(async () => {

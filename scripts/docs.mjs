@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // `pnpm run docs`: one static site in site/ (not committed) — an HTML reference per spec (Redocly build-docs,
-// scripts inlined, no request to another host: they work offline) and the TypeScript API reference of every public package
-// (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
+// scripts inlined, no request to another host: the pages work offline) and the TypeScript API reference of every
+// public package (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
 //   --out DIR   write the site somewhere else (the tests use a temporary folder)
 import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -3,12 +3,14 @@
 // instead of fetch, when nothing asks for fetch. On loopback keep-alive a node:http GET costs well under
 // half of a fetch, and it leaves nothing for a FinalizationRegistry (undici registers every Response and
 // every Request made with a signal in one, which keeps ~15 kB per read past minor collections).
-// Self-contained on purpose (node builtins and types only): it stays out of every non-Node bundle.
+// Self-contained on purpose (node builtins, types and its dispatcher check only): it stays out of every
+// non-Node bundle.
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
 import type { Cut } from "./deadline.js";
 import type { HttpAnswer, Transport } from "./transport.js";
+import { dispatcherIsNodeDefault } from "./transport-dispatcher.js";
 
 /**
  * The transport for reads when the `fetch` option was not given: each read goes over node:http while
@@ -30,8 +32,9 @@ let seen: unknown;
  *   (`internal/deps/undici/undici`, in every Node from 18 to 24), which no user function can load, so a
  *   replaced fetch (vi.stubGlobal, an instrumentation wrapper, a polyfill, another runtime's fetch) does
  *   not pass, whenever it was replaced;
- * - fetch's global dispatcher, when set, is undici's plain `Agent` (a `ProxyAgent`, `EnvHttpProxyAgent`
- *   or `MockAgent` set with undici's `setGlobalDispatcher` keeps reads on fetch);
+ * - fetch's global dispatcher is unset, or is the plain `Agent` Node's own undici made for itself with no
+ *   options (see `dispatcherIsNodeDefault`): any other — undici's npm package, any option, a custom
+ *   `connect`, `.compose()`, a proxy or mock agent — keeps reads on fetch;
  * - `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
  *   newer releases).
  * When any of these fails, reads use fetch, as with the `fetch` option.
@@ -44,10 +47,7 @@ export function fetchIsNodeOwn(): boolean {
     if (!Function.prototype.toString.call(fetch).includes("internal/deps/undici/undici")) return false;
     seen = fetch;
   }
-  const dispatcher = (globalThis as Record<symbol, { constructor?: { name?: string } } | undefined>)[
-    Symbol.for("undici.globalDispatcher.1")
-  ];
-  if (dispatcher !== undefined && dispatcher?.constructor?.name !== "Agent") return false;
+  if (!dispatcherIsNodeDefault()) return false;
   const proxy = process.env.NODE_USE_ENV_PROXY;
   return proxy === undefined || proxy === "" || proxy === "0";
 }
@@ -55,8 +55,10 @@ export function fetchIsNodeOwn(): boolean {
 /**
  * One GET over node:http or node:https with their global agents (keep-alive by default on Node ≥ 19; an
  * app's `http.globalAgent` settings apply), called through the module objects so that anything patching
- * them (nock, OpenTelemetry's http instrumentation) sees the request. The body is collected whole and
- * decoded (gzip, deflate, br) before the answer resolves; a 3xx is returned as it is. The run's `cut`
+ * them (nock, OpenTelemetry's http instrumentation) sees the request. The body is collected whole before
+ * the answer resolves (so the socket goes back to the agent) and decoded (gzip, deflate, br) only when
+ * `text()` reads it, as fetch does: a body core never reads (a 3xx) cannot fail the read. A 3xx is returned
+ * as it is. The run's `cut`
  * destroys the request: no AbortController, no timer of its own. A request that fails on a reused
  * keep-alive socket before any answer (the server closed it meanwhile) is sent once more on a new one.
  * @internal
@@ -112,13 +114,7 @@ function collect(
   const chunks: Buffer[] = [];
   response.on("data", (chunk: Buffer) => chunks.push(chunk));
   response.on("error", reject);
-  response.on("end", () => {
-    try {
-      resolve(new NodeAnswer(response, decode(response.headers["content-encoding"], chunks)));
-    } catch (error) {
-      reject(error);
-    }
-  });
+  response.on("end", () => resolve(new NodeAnswer(response, chunks)));
 }
 
 /** Decoded bodies larger than this are refused (a compression bomb), as a failed read. */
@@ -150,7 +146,7 @@ const isZlib = (body: Buffer): boolean =>
   ((body[0] as number) & 0x0f) === 8 &&
   (((body[0] as number) << 8) | (body[1] as number)) % 31 === 0;
 
-/** An answer over node:http: it is its own header reader, and its body is already text. */
+/** An answer over node:http: it is its own header reader, and its body is already read, still encoded. */
 class NodeAnswer implements HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
@@ -159,7 +155,7 @@ class NodeAnswer implements HttpAnswer {
 
   constructor(
     response: IncomingMessage,
-    private readonly content: string,
+    private readonly chunks: readonly Buffer[],
   ) {
     this.status = response.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
@@ -176,7 +172,12 @@ class NodeAnswer implements HttpAnswer {
     return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
   }
 
+  /** The body decoded; a body that does not decode rejects (the read fails with a `NetworkError`). */
   text(): Promise<string> {
-    return Promise.resolve(this.content);
+    try {
+      return Promise.resolve(decode(this.get("content-encoding") ?? undefined, this.chunks));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }

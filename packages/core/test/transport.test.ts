@@ -153,6 +153,42 @@ describe("the default transport on Node", () => {
     expect((error as Error).message).toContain("https://evil.test");
   });
 
+  it("decodes a body only when core reads it: a 3xx with a broken gzip body is followed or refused as before", async () => {
+    const broken = Buffer.from("not gzip at all");
+    const loopback = await serve((req, res) => {
+      if (req.url === "/jobs/old") res.writeHead(302, { location: "/jobs/j1", "content-encoding": "gzip" }).end(broken);
+      else if (req.url === "/jobs/away") {
+        res.writeHead(307, { location: "https://evil.test/x", "content-encoding": "gzip" }).end(broken);
+      } else res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(JOB));
+    });
+    const read = reader(loopback.base);
+    await expect(read.getOperation("old")).resolves.toMatchObject({ httpStatus: 200, body: { id: "j1" } });
+    const away = await read.getOperation("away").catch((e: unknown) => e);
+    expect(away).toBeInstanceOf(ResponseError);
+    expect((away as Error).message).toContain("https://evil.test");
+    // The undecoded bodies were read off the wire whole: one kept-alive socket served all three requests.
+    expect(loopback.seen).toHaveLength(3);
+    expect(loopback.sockets).toHaveLength(1);
+  });
+
+  it("fails a read whose body it needs and cannot decode with a NetworkError, and the socket stays usable", async () => {
+    let served = 0;
+    const loopback = await serve((_req, res) => {
+      served++;
+      if (served === 1) res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all");
+      else res.writeHead(200).end(JOB);
+    });
+    const read = reader(loopback.base);
+    const error = await read.getOperation("j1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toBe(
+      `acme: the request to ${loopback.base} failed (incorrect header check, Z_DATA_ERROR); check the network and the baseUrl option.`,
+    );
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    await expect(read.getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
+    expect(loopback.sockets).toHaveLength(1);
+  });
+
   it("turns error answers into the typed errors, with the server's message", async () => {
     const loopback = await serve((req, res) => {
       if (req.url === "/jobs/gone") res.writeHead(404, { "x-request-id": "rq-1" }).end('{"message":"no such job"}');
@@ -322,15 +358,16 @@ describe("reads use fetch instead", () => {
     expect(fetchIsNodeOwn()).toBe(true);
   });
 
-  it("when fetch's global dispatcher is not undici's plain Agent, or NODE_USE_ENV_PROXY is on", () => {
+  it("when fetch's global dispatcher is not the one Node's fetch made, or NODE_USE_ENV_PROXY is on", () => {
     const key = Symbol.for("undici.globalDispatcher.1");
     const global = globalThis as unknown as Record<symbol, unknown>;
     const before = global[key];
     try {
       global[key] = new (class ProxyAgent {})();
       expect(fetchIsNodeOwn()).toBe(false);
+      // Named Agent is not enough (test/transport-dispatcher.test.ts has the real ones).
       global[key] = new (class Agent {})();
-      expect(fetchIsNodeOwn()).toBe(true);
+      expect(fetchIsNodeOwn()).toBe(false);
     } finally {
       global[key] = before;
     }

@@ -1,3 +1,4 @@
+import { redactDeep } from "@opwatch/core";
 import { AuthError, createWatcher, type ProviderRegistration, register, type Watcher } from "opwatch";
 import { debugFetch } from "./debug-fetch.js";
 import { type CliProvider, cliProviders } from "./providers.js";
@@ -17,6 +18,17 @@ export interface WatcherSettings {
 /** The base URL configured for a provider (`--base-url` first, then `<NAME>_BASE_URL`), if any. */
 export function configuredBaseUrl(p: CliProvider, env: Env, settings: WatcherSettings): string | undefined {
   return settings.baseUrls?.[p.name] ?? (env[p.baseUrlVar] || undefined);
+}
+
+/**
+ * `value` (a status, an event) with every provider token of the environment masked in its strings: a server
+ * may echo a token into an operation's status (its failure message), and the CLI prints statuses.
+ */
+export function withoutTokens<T>(value: T, env: Env): T {
+  return redactDeep(
+    value,
+    cliProviders.map((p) => env[p.tokenVar] ?? "").filter((token) => token !== ""),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import createFetchClient, { type Client } from "openapi-fetch";
 import type { ProviderDescription } from "./description.js";
+import { NetworkError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, setUpClient } from "./options.js";
 import { type ProviderClientBase, readerOf } from "./read.js";
@@ -35,10 +36,19 @@ export function createProviderClient<Paths extends {}>(
   const setup = setUpClient(description, options);
   const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
   // Sent with redirect "manual"; a same-origin redirect of a GET is followed here, by hand.
+  // Each request is cut after the timeoutMs option (its body included), as getOperation's are.
   const guarded: typeof fetch = async (input, init) => {
-    const request = new Request(input, { ...init, redirect: "manual" });
+    const asked = new Request(input, { ...init, redirect: "manual" });
+    const timeout = AbortSignal.timeout(setup.timeoutMs);
+    const request = new Request(asked, { signal: AbortSignal.any([asked.signal, timeout]) });
     const send = (url: string) =>
       setup.fetch(url === request.url ? request : new Request(url, request)).catch((error: unknown) => {
+        if (timeout.aborted && !asked.signal.aborted) {
+          throw new NetworkError(
+            `${setup.provider}: the ${request.method} ${request.url} timed out after ${setup.timeoutMs} ms, so check the network or raise the timeoutMs option.`,
+            { provider: setup.provider, cause: error, secrets: setup.secrets },
+          );
+        }
         throw networkError(setup, error);
       });
     const resend = request.method === "GET" || request.method === "HEAD" ? send : undefined;

@@ -29,6 +29,12 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
+/** What an HTTP header value cannot hold (Node's http and fetch alike): a line break, another control
+ * character, anything above U+00FF. A token read from a file often ends in a line break. */
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
+const UNSENDABLE_WHY =
+  "has a character no HTTP header can carry (a line break, a control character or one above U+00FF)";
+
 /** The per-request timeout when `timeoutMs` is not given. @internal */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -69,6 +75,11 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
       provider,
     });
   }
+  if (typeof token === "string" && UNSENDABLE.test(token)) {
+    throw new ValidationError(`${provider}: the token option ${UNSENDABLE_WHY}; trim what it was read from.`, {
+      provider,
+    });
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new ValidationError(
@@ -106,6 +117,12 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     }
     if (typeof value !== "string" || value.trim() === "") {
       throw new AuthError(`${provider}: the token option's function returned no token.`, { provider });
+    }
+    if (UNSENDABLE.test(value)) {
+      throw new ValidationError(
+        `${provider}: the token option's function returned a token that ${UNSENDABLE_WHY}, so no request was sent.`,
+        { provider },
+      );
     }
     if (!secrets.includes(value)) secrets.push(value);
     return asHeader(value);

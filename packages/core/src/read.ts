@@ -157,6 +157,9 @@ function readOperation(
       { provider },
     );
   }
+  if (signal !== undefined && !isSignal(signal)) {
+    throw new ValidationError(`${provider}: the signal read option must be an AbortSignal.`, { provider });
+  }
   const url = checked.url;
   const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
   return withLimits(limits, async (cut) => {
@@ -210,3 +213,10 @@ function toParamValues(
   }
   return params;
 }
+
+/** An AbortSignal, or anything that works as one (another realm's, a polyfill's). */
+const isSignal = (value: unknown): boolean =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof (value as AbortSignal).aborted === "boolean" &&
+  typeof (value as AbortSignal).addEventListener === "function";

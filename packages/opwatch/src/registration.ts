@@ -32,14 +32,37 @@ export function register<Options extends object>(
   if (!module || typeof module.name !== "string" || typeof module.description?.endpoints !== "object") {
     throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
   }
+  // Every token the clients are given, for the facade's own errors (a failed operation, a wait's timeout)
+  // to redact, as core's errors do: a token function's answers are recorded as they come.
+  const secrets: string[] = [];
+  const token = (options as { token?: unknown } | null)?.token;
+  if (typeof token === "string") secrets.push(token);
+  const given =
+    typeof token === "function"
+      ? {
+          ...options,
+          token: async () => {
+            const value: unknown = await token();
+            if (typeof value === "string" && !secrets.includes(value)) secrets.push(value);
+            return value;
+          },
+        }
+      : options;
   // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
   const connect = (baseUrl?: string) =>
     createOperationReader(
       module.description,
-      (baseUrl === undefined ? options : { ...options, baseUrl }) as Parameters<typeof createOperationReader>[1],
+      (baseUrl === undefined ? given : { ...given, baseUrl }) as Parameters<typeof createOperationReader>[1],
     );
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();
   const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return { name: module.name, description: module.description, connect, timeoutMs };
+  const registration = { name: module.name, description: module.description, connect, timeoutMs };
+  tokens.set(registration, secrets);
+  return registration;
 }
+
+const tokens = new WeakMap<ProviderRegistration, readonly string[]>();
+
+/** The tokens a registration's clients were given so far (none for a registration not made by `register`). */
+export const secretsOf = (registration: ProviderRegistration): readonly string[] => tokens.get(registration) ?? [];

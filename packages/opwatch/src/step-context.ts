@@ -37,6 +37,8 @@ export interface StepContext {
   readonly requestTimeoutMs: number;
   /** The reader cuts the read at `deadline` itself (core's reader, on the system clock). */
   readonly cutsAtDeadline: boolean;
+  /** The tokens of the operation's provider: the wait's own errors redact them (none when unknown). */
+  readonly secrets?: readonly string[] | undefined;
 }
 
 export type PendingReason = "backoff" | "pacing" | "retry-after" | "pushback";

@@ -61,6 +61,7 @@ export function resolvePolicy(
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
     throw new ValidationError(`maxConsecutiveFailures must be a whole number of at least 1, got ${String(budget)}.`);
   }
+  checkSignal(options.signal);
   for (const key of ["onProgress", "onRetry", "onEvent", "random"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") {
       throw new ValidationError(`${key} must be a function.`);
@@ -72,4 +73,19 @@ export function resolvePolicy(
     maxConsecutiveFailures: budget ?? DEFAULT_MAX_CONSECUTIVE_FAILURES,
     throwOnFailure: options.throwOnFailure ?? true,
   };
+}
+
+/** A `signal` option must be an AbortSignal (anything with `aborted` and `addEventListener`): a ValidationError
+ * before any request, not a TypeError from deep inside the wait. */
+export function checkSignal(signal: unknown): void {
+  if (signal === undefined) return;
+  const candidate = signal as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.aborted !== "boolean" ||
+    typeof candidate.addEventListener !== "function"
+  ) {
+    throw new ValidationError(`signal must be an AbortSignal, got ${candidate === null ? "null" : typeof signal}.`);
+  }
 }

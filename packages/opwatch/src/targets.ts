@@ -11,7 +11,7 @@ import {
 } from "@opwatch/core";
 import { type Checked, CheckedRefs } from "./checked-refs.js";
 import { systemClock } from "./clock.js";
-import type { ProviderRegistration } from "./registration.js";
+import { type ProviderRegistration, secretsOf } from "./registration.js";
 import type { Scheduler } from "./scheduler.js";
 import type { PollResult, ReadOnce, StepContext } from "./step-context.js";
 
@@ -68,6 +68,9 @@ class TargetContext implements StepContext {
   }
   get requestTimeoutMs(): number {
     return this.#client.registration.timeoutMs;
+  }
+  get secrets(): readonly string[] {
+    return secretsOf(this.#client.registration);
   }
   get cutsAtDeadline(): boolean {
     return this.#client.scheduler.clock === systemClock;

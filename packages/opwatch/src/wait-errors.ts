@@ -20,7 +20,7 @@ export function timeout(
   return new TimeoutError(
     `${ctx.label()} not done after ${formatMs(s.deadline - s.startedAt)}${why}; ${seen}${failure}. Raise maxWaitMs or poll again later with the same ref.`,
     full(last, ctx.ref),
-    { provider: last?.provider ?? ctx.provider, cause },
+    { provider: last?.provider ?? ctx.provider, cause, secrets: ctx.secrets },
   );
 }
 
@@ -41,7 +41,7 @@ export function exhausted(ctx: StepContext, s: LiveState, last: OpwatchError): O
 }
 
 function formatMs(ms: number): string {
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms > 0 && ms % 1000 === 0) return `${ms / 1000} s`;
   return `${ms} ms`;
 }

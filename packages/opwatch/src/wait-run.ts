@@ -189,10 +189,13 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
 /** The final status, or OperationFailedError when it ended failed or canceled (unless told not to throw). */
 function settle(ctx: StepContext, final: OperationStatus, p: Policy): OperationStatus {
   if (p.throwOnFailure && (final.state === "failed" || final.state === "canceled")) {
-    const why = final.error ? `: ${final.error.code ? `${final.error.code} ` : ""}${final.error.message}` : "";
-    throw new OperationFailedError(`${ctx.label()} ended ${final.state}${why.replace(/\.$/, "")}.`, final, {
+    // One sentence, whatever the server's text: blanks and line breaks folded, its own stop kept.
+    const why = `${final.error?.code ?? ""} ${final.error?.message ?? ""}`.replace(/\s+/g, " ").trim();
+    const said = `${ctx.label()} ended ${final.state}${why ? `: ${why}` : ""}`;
+    throw new OperationFailedError(/[.!?…]$/.test(said) ? said : `${said}.`, final, {
       provider: final.provider,
       code: final.error?.code,
+      secrets: ctx.secrets,
     });
   }
   return final;

@@ -6,7 +6,7 @@ import { type PollOptions, type WaitOptions, watchLoop } from "./poller.js";
 import type { ProviderRegistration } from "./registration.js";
 import { Scheduler } from "./scheduler.js";
 import type { StepOutcome } from "./step.js";
-import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
+import { checkSignal, type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
 import { type OperationTarget, Targets } from "./targets.js";
 import { stepOnce, WaitRun } from "./wait-run.js";
 
@@ -89,6 +89,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
       const checked = targets.checked(target);
       const ref = checked.ref;
       const signal = getOptions === undefined ? undefined : getOptions.signal;
+      checkSignal(signal);
       if (signal?.aborted) throw aborted(signal, ref.provider);
       const { reader, origin } = targets.clientOf(checked);
       // Without a signal there is nothing to abort the queueing: no closure for it.

@@ -4,6 +4,7 @@ import { cliMessage } from "../error-messages.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import type { GetCliOptions } from "../options.js";
+import { withoutTokens } from "../watcher-from-env.js";
 import { commandTargets, eachTarget } from "./each-target.js";
 
 /** `opwatch get <targets...>`: one read of each operation, one line (or JSON record) each. */
@@ -12,7 +13,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
   const { watcher, targets } = await commandTargets(inputs, options, io, command);
   return eachTarget(targets, io, (target, op) => ({
     read: async () => {
-      const status = await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {});
+      const status = withoutTokens(await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {}), io.env);
       if (options.json) {
         io.out(
           JSON.stringify({

@@ -8,6 +8,7 @@ import type { CliIo } from "../io.js";
 import { pacing, type WaitCliOptions } from "../options.js";
 import { resumeFlags } from "../setup.js";
 import { resumeCommand } from "../targets.js";
+import { withoutTokens } from "../watcher-from-env.js";
 import { commandTargets, eachTarget } from "./each-target.js";
 
 /** The summary's word for a wait that threw, by exit code (any other: "error"). */
@@ -29,7 +30,8 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
     display.add?.(op);
     let last: OperationStatus | undefined;
     let requests = 0;
-    const onEvent = (event: PollEvent) => {
+    const onEvent = (seen: PollEvent) => {
+      const event = withoutTokens(seen, io.env);
       if (event.type === "request") requests = event.attempt;
       if (event.type === "status") last = event.status;
       if (event.type === "done") requests = event.requests;
@@ -37,7 +39,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
     };
     return {
       read: async (): Promise<Outcome> => {
-        const final = await watcher.wait(target.pollRef, {
+        const answer = await watcher.wait(target.pollRef, {
           ...(io.signal ? { signal: io.signal } : {}),
           maxWaitMs: options.timeout,
           ...delays,
@@ -45,6 +47,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
           ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
           onEvent,
         });
+        const final = withoutTokens(answer, io.env);
         const exitCode = exitCodeOfState(final.state);
         return {
           exitCode,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // `pnpm run docs`: one static site in site/ (not committed) — an HTML reference per spec (Redocly build-docs,
-// scripts inlined so the pages work offline) and the TypeScript API reference of every public package
-// (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
+// scripts inlined, no request to another host: the pages work offline) and the TypeScript API reference of every
+// public package (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
 //   --out DIR   write the site somewhere else (the tests use a temporary folder)
 import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -78,6 +78,37 @@ if (!project || app.logger.hasErrors()) {
 await app.generateDocs(project, join(out, "api"));
 if (app.logger.hasErrors()) process.exit(1);
 await specPages;
+for (const spec of specs) {
+  const file = join(out, "specs", `${spec.name}.html`);
+  writeFileSync(file, sameOrigin(readFileSync(file, "utf8")));
+}
+
+/**
+ * A Redoc page that asks no other host for anything. Redoc's bundle points its attribution logo and its icon
+ * sets at Redocly's CDNs: the logo becomes an inline SVG, the icon bases a data: URL (an icon then draws
+ * nothing; the spec pages use none). A Content-Security-Policy keeps the browser on the page's own origin
+ * for whatever a later Redoc might add.
+ * @param {string} page
+ */
+function sameOrigin(page) {
+  const logo = `data:image/svg+xml,${encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="70" height="16"><text x="0" y="13" font-family="sans-serif" font-size="13" fill="#6b6b6b">Redocly</text></svg>',
+  )}`;
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+  ].join("; ");
+  const local = page
+    .replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, logo)
+    .replace(/https:\/\/cdn\.redocly\.com\/icons\/[\w./-]*/g, "data:,");
+  if (!local.includes("<head>")) throw new Error("docs: a Redoc page without <head>");
+  return local.replace("<head>", `<head>\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`);
+}
 
 // 3. The index page.
 const html = (/** @type {string} */ text) =>

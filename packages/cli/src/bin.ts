@@ -21,6 +21,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 const readStdin = async (): Promise<string> => {
+  // `opwatch wait -` typed at a prompt would otherwise sit silent, waiting for the keyboard.
+  if (process.stdin.isTTY)
+    process.stderr.write("opwatch: reading targets from standard input, one per line; Ctrl-D ends\n");
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");

@@ -52,6 +52,8 @@ export function durationArg(flag: string) {
   return (text: string): number => {
     const ms = parseDuration(text);
     if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration such as 1m30s, 90s, 2h or 1d`);
+    // 0 would poll without a pause (hundreds of requests a second) or give up before the first one.
+    if (ms <= 0) throw new InvalidArgumentError(`${flag} takes a duration above 0, such as 1m30s, 90s, 2h or 1d`);
     return ms;
   };
 }

@@ -67,7 +67,13 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
     );
 
   // Every command prints through run() and throws instead of exiting.
-  const behave = (command: Command) => command.configureOutput(output).exitOverride().showSuggestionAfterError(true);
+  // Subcommands inherit the program's help flag; theirs describes the command's own help.
+  const behave = (command: Command) =>
+    command
+      .configureOutput(output)
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .helpOption("-h, --help", "show this help");
   const common = (command: Command) => behave(commonOptions(command));
 
   common(
@@ -193,9 +199,10 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
     .addArgument(new Argument("<shell>", SHELLS.join(", ")).choices(SHELLS))
     .configureOutput(output)
     .exitOverride()
+    .helpOption("-h, --help", "show this help")
     .addHelpText(
       "after",
-      `\nInstall:\n  bash: echo 'source <(opwatch completion bash)' >> ~/.bashrc\n  zsh:  echo 'source <(opwatch completion zsh)' >> ~/.zshrc\n  fish: opwatch completion fish > ~/.config/fish/completions/opwatch.fish`,
+      `\nInstall:\n  bash: echo 'source <(opwatch completion bash)' >> ~/.bashrc\n  zsh:  echo 'source <(opwatch completion zsh)' >> ~/.zshrc     # after compinit\n        or: opwatch completion zsh > ~/.zfunc/_opwatch   # a folder on $fpath, before compinit\n  fish: opwatch completion fish > ~/.config/fish/completions/opwatch.fish`,
     )
     .action(async (shell: Shell) => {
       await act(async () => {

@@ -49,12 +49,7 @@ describe("opwatch completion", () => {
     expect(complete(bash, ["opwatch", "completion", "f"])).toEqual(["fish"]);
   });
 
-  it("zsh loads the same completion through bashcompinit", async () => {
-    const zsh = await script("zsh");
-    expect(zsh.split("\n")[0]).toBe("#compdef opwatch");
-    expect(zsh).toContain("bashcompinit");
-    expect(zsh).toContain("complete -o default -F _opwatch opwatch");
-  });
+  // zsh: test/zsh-completion.test.ts
 
   it("fish lists every command and flag with its description", async () => {
     const fish = await script("fish");

@@ -17,7 +17,8 @@ export async function chooseDisplay(
   const live = !options.quiet && !options.debug && !envFlag(io.env, "CI") && io.env.TERM !== "dumb";
   if (live && io.terminal) {
     const { LiveDisplay } = await import("./live.js");
-    return new LiveDisplay(io.terminal, io, !io.env.NO_COLOR);
+    const columns = Number(io.env.COLUMNS);
+    return new LiveDisplay(io.terminal, io, !io.env.NO_COLOR, Number.isSafeInteger(columns) ? columns : undefined);
   }
   return new PlainDisplay(io, options.quiet === true);
 }

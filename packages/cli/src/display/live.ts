@@ -30,24 +30,27 @@ export class LiveDisplay implements Display {
   private readonly colors: ReturnType<typeof picocolors.createColors>;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly messages: string[] = [];
+  private readonly width: () => number;
   private frame = 0;
   private closed = false;
 
   constructor(
-    stream: TerminalStream,
+    private readonly stream: TerminalStream,
     private readonly sink: Sink,
     color: boolean,
+    columns?: number,
   ) {
-    // A pseudo-terminal nobody sized (script, CI runners) reports 0 columns and 0 rows: assume 80x24.
+    // A pseudo-terminal nobody sized (script, CI runners) reports 0 columns and 0 rows: COLUMNS, or 80x24.
     const sized = {
       write: (chunk: string) => stream.write(chunk),
       get columns() {
-        return stream.columns || 80;
+        return stream.columns || columns || 80;
       },
       get rows() {
         return stream.rows || 24;
       },
     };
+    this.width = () => sized.columns;
     this.log = createLogUpdate(sized as unknown as NodeJS.WriteStream);
     this.colors = picocolors.createColors(color);
     this.timer = setInterval(() => this.render(), cliSpinners.dots.interval);
@@ -142,17 +145,41 @@ export class LiveDisplay implements Display {
     if (this.closed) return;
     this.frame += 1;
     const now = Date.now();
-    this.log(this.ops.map((op) => this.line(op, this.stateOf(op), now)).join("\n"));
+    // One screen line per operation, cut to the width: wrapped, the block would grow and shrink as it changes.
+    const width = this.width() - 1;
+    this.log(this.ops.map((op) => fit(this.line(op, this.stateOf(op), now), width)).join("\n"));
   }
 
   close(): void {
     if (this.closed) return;
-    this.render();
     this.closed = true;
     clearInterval(this.timer);
-    this.log.done();
+    // The summaries stay on the screen, whole (wrapped if need be): nothing redraws them any more.
+    this.log.clear();
+    const now = Date.now();
+    const lines = this.ops.map((op) => this.line(op, this.stateOf(op), now));
+    if (lines.length) this.stream.write(`${lines.join("\n")}\n`);
     for (const message of this.messages) this.sink.err(message);
   }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a colour code is what is kept whole
+const COLOUR_OR_CHAR = /\u001b\[[0-9;]*m|[\s\S]/gu;
+
+/** `line` cut to `width` characters on the screen (colour codes kept, `…` where it was cut). */
+export function fit(line: string, width: number): string {
+  const tokens = line.match(COLOUR_OR_CHAR) ?? [];
+  if (tokens.filter((t) => !t.startsWith("\u001b")).length <= width) return line;
+  let shown = 0;
+  let cut = "";
+  for (const token of tokens) {
+    if (token.startsWith("\u001b")) cut += token;
+    else if (shown < width - 1) {
+      cut += token;
+      shown += 1;
+    }
+  }
+  return `${cut}…${line.includes("\u001b") ? "\u001b[0m" : ""}`;
 }
 
 /** `bdc8fb5d…` for a long id, so that a line fits 80 columns. */

@@ -88,7 +88,7 @@ export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 /** @internal */
 export { clientFactory, statusReader } from "./provider.js";
 /** @internal */
-export { redact, redactDeep } from "./redact.js";
+export { MAX_REMEMBERED_SECRETS, redact, redactDeep, rememberSecret } from "./redact.js";
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */

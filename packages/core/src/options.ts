@@ -2,6 +2,7 @@ import { platformTransport } from "#transport";
 import { resolveBaseUrl } from "./base-url.js";
 import type { ProviderDescription } from "./description.js";
 import { AuthError, OpwatchError, ValidationError } from "./errors.js";
+import { rememberSecret } from "./redact.js";
 import { fetchTransport, type Transport } from "./transport.js";
 
 /** A token, or a function that returns one (called per request, and once more after a 401). */
@@ -49,7 +50,7 @@ export interface ClientSetup {
   /** What reads send with: the `fetch` option's, else the platform's (node:http on Node), else fetch's. */
   transport: Transport;
   timeoutMs: number;
-  /** Every token seen so far, for redaction. */
+  /** The tokens seen so far (the newest MAX_REMEMBERED_SECRETS), for redaction. */
   secrets: string[];
   /** The header that carries the token, lower-cased (`authorization`, `x-auth-token`). */
   authHeader: string;
@@ -124,7 +125,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
         { provider },
       );
     }
-    if (!secrets.includes(value)) secrets.push(value);
+    rememberSecret(secrets, value);
     return asHeader(value);
   };
   const fixed = typeof token === "string" ? asHeader(token) : undefined;

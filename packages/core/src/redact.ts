@@ -1,5 +1,16 @@
 const MASK = "[REDACTED]";
 
+/** How many tokens a client remembers for redaction: a token function that mints one per request must not
+ * grow the list (and the work of every redaction) without end. The oldest is forgotten first. @internal */
+export const MAX_REMEMBERED_SECRETS = 16;
+
+/** Adds `secret` to `secrets` (a client's tokens so far), keeping the newest MAX_REMEMBERED_SECRETS. @internal */
+export function rememberSecret(secrets: string[], secret: string): void {
+  if (secrets.includes(secret)) return;
+  secrets.push(secret);
+  if (secrets.length > MAX_REMEMBERED_SECRETS) secrets.shift();
+}
+
 /** Replaces every occurrence of each secret (tokens) in `text`. Secrets shorter than 4 characters are
  * left alone: masking them would garble ordinary words and hide nothing worth hiding. @internal */
 export function redact(text: string, secrets: readonly string[]): string {

@@ -2,10 +2,13 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   createOperationReader,
+  MAX_REMEMBERED_SECRETS,
   NetworkError,
   OperationFailedError,
   type OpwatchError,
   type ProviderDescription,
+  rememberSecret,
+  setUpClient,
   TimeoutError,
 } from "../src/index.js";
 import { acme } from "./acme.js";
@@ -92,5 +95,27 @@ describe("redaction", () => {
       const kept = error instanceof TimeoutError ? error.lastStatus : (error as OperationFailedError).finalStatus;
       expect(kept).toEqual({ id: "j1", error: { message: "denied for [REDACTED]" }, when: new Date(0) });
     }
+  });
+
+  it("remembers the newest tokens of a token function that mints one per request, up to a bound", async () => {
+    let minted = 0;
+    const mint = () => `tok_minted_${String(++minted).padStart(6, "0")}_5aa765d61d8327`;
+    const seen: string[] = [];
+    const setup = setUpClient(description({ type: "bearer" }), { token: mint, fetch: async () => new Response("{}") });
+    for (let i = 0; i < 200; i++) {
+      const value = await setup.authValue();
+      seen.push(value.slice("Bearer ".length));
+    }
+    expect(setup.secrets).toEqual(seen.slice(-MAX_REMEMBERED_SECRETS));
+
+    // The newest token is still masked in an error made with the client's secrets.
+    const newest = seen.at(-1) as string;
+    const error = new NetworkError(`refused ${newest}`, { secrets: setup.secrets });
+    expect(everything(error)).not.toContain(newest);
+
+    // A token seen again is not added twice.
+    const list = ["a-fixed-token"];
+    for (let i = 0; i < 40; i++) rememberSecret(list, "a-fixed-token");
+    expect(list).toEqual(["a-fixed-token"]);
   });
 });

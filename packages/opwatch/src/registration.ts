@@ -4,6 +4,7 @@ import {
   type ProviderClientBase,
   type ProviderDescription,
   type ProviderModule,
+  rememberSecret,
   ValidationError,
 } from "@opwatch/core";
 
@@ -33,7 +34,8 @@ export function register<Options extends object>(
     throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
   }
   // Every token the clients are given, for the facade's own errors (a failed operation, a wait's timeout)
-  // to redact, as core's errors do: a token function's answers are recorded as they come.
+  // to redact, as core's errors do: a token function's answers are recorded as they come (the newest
+  // MAX_REMEMBERED_SECRETS, as core keeps).
   const secrets: string[] = [];
   const token = (options as { token?: unknown } | null)?.token;
   if (typeof token === "string") secrets.push(token);
@@ -43,7 +45,7 @@ export function register<Options extends object>(
           ...options,
           token: async () => {
             const value: unknown = await token();
-            if (typeof value === "string" && !secrets.includes(value)) secrets.push(value);
+            if (typeof value === "string") rememberSecret(secrets, value);
             return value;
           },
         }

@@ -1,7 +1,10 @@
 // Audit (issue 7.3): a token the server echoes never shows in any error the facade throws, whatever the
 // error: the operation's own failure, the wait's timeout (lastStatus), the spent failure budget, an auth error.
+
+import { MAX_REMEMBERED_SECRETS } from "@opwatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError, OpwatchError, TimeoutError } from "../src/index.js";
+import { secretsOf } from "../src/registration.js";
 import { everything, type Loopback, loopback, send, withValue } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
 
@@ -65,5 +68,31 @@ describe.each(fixtures)("$name: an echoed token stays out of the facade's errors
         expect(everything(error)).not.toContain(TOKEN);
       }
     }
+  });
+});
+
+describe.each(fixtures)("$name: a token function that mints a token per request", (f) => {
+  it("is remembered for redaction up to a bound (the newest kept), and the newest is still masked", async () => {
+    let minted = 0;
+    const mint = async () => `tok_minted_${String(++minted).padStart(6, "0")}_7Hq2Lm9X`;
+    server.handle = (_req, res) => send(res, 200, f.running.body);
+    const registration = f.register(server.url, mint);
+    const watcher = createWatcher({ providers: [registration] });
+    for (let i = 0; i < 40; i++) await watcher.get(server.url + f.path);
+    const kept = secretsOf(registration);
+    expect(minted).toBeGreaterThanOrEqual(40);
+    expect(kept).toHaveLength(MAX_REMEMBERED_SECRETS);
+    expect(kept.at(-1)).toBe(`tok_minted_${String(minted).padStart(6, "0")}_7Hq2Lm9X`);
+
+    const newest = kept.at(-1) as string;
+    const body = withValue(
+      f.running.body,
+      f.register(server.url).description.adapter.status.pointer ?? "/status",
+      `paused-${newest}`,
+    );
+    server.handle = (_req, res) => send(res, 200, body);
+    const error = await watcher.wait(server.url + f.path, { maxWaitMs: 100, minDelayMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(everything(error)).not.toContain(newest);
   });
 });

@@ -62,6 +62,10 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
       s.sampleProgress = fresh.progress;
     }
   }
+  // A spent rate-limit budget is the credential's: every wait with this key waits for its reset, even when
+  // this answer is the operation's last.
+  const reset = (result as SharedPollResult).rateLimitReset;
+  if (reset !== undefined && reset > 0) ctx.scheduler.pushback(ctx.key, now + reset * 1000);
   // The status this read stands for: the new one, or (304) the last one, rebuilt only when it goes out.
   const seen = fresh ?? last;
   const onEvent = p.onEvent;
@@ -81,9 +85,6 @@ export function afterRead(ctx: StepContext, s: LiveState, p: Policy, result: Pol
     p,
   );
   let reason: PendingReason = "pacing";
-  // A spent rate-limit budget is the credential's: every wait with this key waits for its reset.
-  const reset = (result as SharedPollResult).rateLimitReset;
-  if (reset !== undefined && reset > 0) ctx.scheduler.pushback(ctx.key, now + reset * 1000);
   const serverMs = (result.retryAfter ?? 0) * 1000;
   if (serverMs > 0 && now + serverMs > s.deadline) return ended(timeout(ctx, s, result.retryAfter));
   if (serverMs >= delay) {

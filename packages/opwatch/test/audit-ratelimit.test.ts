@@ -1,5 +1,6 @@
 // Audit of issue 8, clause 1: a rate-limit reset seen by one wait (the budget spent: remaining 0) delays
 // every wait to that origin and credential, even on a 200.
+import type { ScriptStep } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
 import { createdAt, fixtures, providerWatcher } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
@@ -35,6 +36,24 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
       expect((await b).value?.state).toBe("running");
     });
   }
+
+  it("a rate-limit reset on a terminal answer holds the other operations of the key too", async () => {
+    const clock = new FakeClock();
+    const done = createdAt(bentleyFixture, bentleyFixture.progression.at(-1) as ScriptStep, clock.now());
+    const running = createdAt(bentleyFixture, bentleyFixture.running, clock.now());
+    const headers = { "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "60" };
+    const { watcher, sent, url } = providerWatcher(bentleyFixture, clock, (_r, index) =>
+      index === 0 ? { ...done, headers } : running,
+    );
+    const other = url.replace(/[^/]+$/, "0f4d2c1b-7a6e-4b3c-9d8e-2f1a0b9c8d7e");
+    expect(await watcher.step(url)).toMatchObject({ kind: "done" });
+    expect(await watcher.step(other)).toMatchObject({
+      kind: "pending",
+      reason: "pushback",
+      pushback: { key: "bentley@https://ops.audit.example", untilMs: clock.now() + 60_000 },
+    });
+    expect(sent).toHaveLength(1);
+  });
 
   it("a rate-limit reset on a 200 while budget remains holds no one", async () => {
     const clock = new FakeClock();

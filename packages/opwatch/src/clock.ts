@@ -1,3 +1,5 @@
+import { ValidationError } from "@opwatch/core";
+
 /**
  * The time source of a watcher's scheduler. Injectable, so that fake-clock tests and the bench drive
  * every wait without touching wall time.
@@ -15,3 +17,18 @@ export const systemClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** The clock an option gave, checked (a ValidationError when it lacks a method); `undefined` for none. */
+export function checkClock(clock: Clock | undefined): Clock | undefined {
+  if (
+    clock !== undefined &&
+    !(
+      typeof clock?.now === "function" &&
+      typeof clock.setTimeout === "function" &&
+      typeof clock.clearTimeout === "function"
+    )
+  ) {
+    throw new ValidationError("clock must have now(), setTimeout() and clearTimeout().");
+  }
+  return clock;
+}

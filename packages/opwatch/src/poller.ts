@@ -1,6 +1,6 @@
 import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import type { Clock } from "./clock.js";
+import { type Clock, checkClock } from "./clock.js";
 import { Scheduler } from "./scheduler.js";
 import type { ReadOnce, StepContext } from "./step-context.js";
 import { type Policy, resolvePolicy, type StepOptions } from "./step-options.js";
@@ -52,12 +52,13 @@ async function* changes(ctx: StepContext, p: Policy, run: WaitRun): AsyncGenerat
 
 function standalone(read: ReadOnce, label: string, options: WaitOptions & StandalonePollOptions) {
   if (typeof read !== "function") throw new ValidationError("read must be a function that reads the operation once.");
+  const clock = checkClock(options.clock);
   const p = resolvePolicy(options);
   const ctx: StepContext = {
     read,
     label: () => label,
     provider: undefined,
-    scheduler: new Scheduler(options.clock),
+    scheduler: new Scheduler(clock),
     origin: label,
     key: label,
     requestTimeoutMs: Number.POSITIVE_INFINITY,

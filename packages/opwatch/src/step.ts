@@ -140,11 +140,18 @@ function readBounded(ctx: StepContext, s: LiveState, p: Policy, now: number): Pr
   const controller = new AbortController();
   return new Promise<PollResult>((resolve, reject) => {
     const onAbort = () => controller.abort(outer?.reason);
+    // Never throws: a clock that throws while the timer is cleared ends the read with its error (it would
+    // otherwise escape the `.then` below as an unhandled rejection, and the read never settle).
     const end =
       <T>(settle: (value: T) => void) =>
       (value: T) => {
-        ctx.scheduler.cancel(timer);
-        outer?.removeEventListener("abort", onAbort);
+        try {
+          ctx.scheduler.cancel(timer);
+          outer?.removeEventListener("abort", onAbort);
+        } catch (error) {
+          reject(error);
+          return;
+        }
         settle(value);
       };
     outer?.addEventListener("abort", onAbort, { once: true });

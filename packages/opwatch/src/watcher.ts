@@ -1,6 +1,6 @@
 import { type OperationRef, type OperationStatus, toOperationStatus, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
-import type { Clock } from "./clock.js";
+import { type Clock, checkClock } from "./clock.js";
 import type { PollState } from "./poll-state.js";
 import { type PollOptions, type WaitOptions, watchLoop } from "./poller.js";
 import type { ProviderRegistration } from "./registration.js";
@@ -67,18 +67,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
     throw new ValidationError(`maxInFlightPerOrigin must be a whole number of at least 1, got ${String(limit)}.`);
   }
-  const clock = options.clock;
-  if (
-    clock !== undefined &&
-    !(
-      typeof clock?.now === "function" &&
-      typeof clock.setTimeout === "function" &&
-      typeof clock.clearTimeout === "function"
-    )
-  ) {
-    throw new ValidationError("clock must have now(), setTimeout() and clearTimeout().");
-  }
-  const scheduler = new Scheduler(clock, limit);
+  const scheduler = new Scheduler(checkClock(options.clock), limit);
   const targets = new Targets(registrations, scheduler);
   const defaults = options.polling ?? {};
   // A wait or watch without options of its own shares the watcher's: no per-wait copy.

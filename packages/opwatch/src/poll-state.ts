@@ -147,5 +147,13 @@ function sameOperation(last: Record<string, unknown>, own: OperationRef): boolea
   const params = ref?.params;
   if (params === null || typeof params !== "object") return true;
   if (ref?.baseUrl !== undefined && ref.baseUrl !== own.baseUrl) return false;
-  return Object.entries(params).every(([key, value]) => String(value) === String(own.params[key]));
+  return Object.entries(params).every(([key, value]) => sameParam(value, own.params[key]));
+}
+
+/** Whether a status's path parameter (validated: a number for a numeric parameter) is the ref's, however
+ * the ref spells the number (`"1e3"`, `"1000.0"`, `1000`: the ref's are checked, not rewritten). */
+function sameParam(stored: unknown, given: unknown): boolean {
+  if (typeof stored !== "number") return String(stored) === String(given);
+  const number = typeof given === "string" && given.trim() !== "" ? Number(given) : given;
+  return number === stored;
 }

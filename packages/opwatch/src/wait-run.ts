@@ -1,4 +1,4 @@
-import { OperationFailedError, type OperationStatus } from "@opwatch/core";
+import { endSentence, OperationFailedError, type OperationStatus, redact } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import { full, LiveState, type PollState, restoreState, toPollState } from "./poll-state.js";
 import type { SlotWaiter } from "./request-slots.js";
@@ -204,10 +204,13 @@ export class WaitRun extends LiveState implements Wakeup, SlotWaiter {
 /** The final status, or OperationFailedError when it ended failed or canceled (unless told not to throw). */
 function settle(ctx: StepContext, final: OperationStatus, p: Policy): OperationStatus {
   if (p.throwOnFailure && (final.state === "failed" || final.state === "canceled")) {
-    // One sentence, whatever the server's text: blanks and line breaks folded, its own stop kept.
-    const why = `${final.error?.code ?? ""} ${final.error?.message ?? ""}`.replace(/\s+/g, " ").trim();
-    const said = `${ctx.label()} ended ${final.state}${why ? `: ${why}` : ""}`;
-    throw new OperationFailedError(/[.!?…]$/.test(said) ? said : `${said}.`, final, {
+    // One sentence, whatever the server's text: its tokens masked first (folding its blanks would break a
+    // token with a space or a tab in it), then blanks and line breaks folded, capped as core caps a
+    // server's text, its own stop kept.
+    const text = redact(`${final.error?.code ?? ""} ${final.error?.message ?? ""}`, ctx.secrets ?? []);
+    const said = `${ctx.label()} ended ${final.state}`;
+    const sentence = text.trim() ? `${said}: ${endSentence(text)}` : /[.!?…]$/.test(said) ? said : `${said}.`;
+    throw new OperationFailedError(sentence, final, {
       provider: final.provider,
       code: final.error?.code,
       secrets: ctx.secrets,

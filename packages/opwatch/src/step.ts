@@ -24,7 +24,14 @@ export type StepOutcome =
       pushback?: { key: string; untilMs: number };
     }
   | { kind: "done"; status: OperationStatus; state: PollState }
-  | { kind: "error"; error: OpwatchError; state: PollState };
+  | {
+      kind: "error";
+      error: OpwatchError;
+      state: PollState;
+      /** Set when the provider pushed back (the 429 this step ended on, say): nothing with this key should be
+       * sent before `untilMs`, even though this wait is over. */
+      pushback?: { key: string; untilMs: number };
+    };
 
 /** The checks before a read: the caller's signal (throws the wait's AbortError), the deadline, and the
  * shared pushback. Returns the outcome when there is to be no read now. */

@@ -225,12 +225,9 @@ export async function stepOnce(ctx: StepContext, state: PollState | undefined, p
   if (state !== undefined) restoreState(run, state, ctx.ref);
   const outcome = await run.once();
   const json = toPollState(run, ctx.ref);
-  if (outcome.kind !== "pending") return { ...outcome, state: json };
+  if (outcome.kind === "done") return { ...outcome, state: json };
   const until = ctx.scheduler.pushbackUntil(ctx.key);
-  return {
-    ...outcome,
-    status: outcome.status ?? full(run.last, ctx.ref),
-    state: json,
-    ...(until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {}),
-  };
+  const pushback = until > 0 ? { pushback: { key: ctx.key, untilMs: until } } : {};
+  if (outcome.kind === "error") return { ...outcome, state: json, ...pushback };
+  return { ...outcome, status: outcome.status ?? full(run.last, ctx.ref), state: json, ...pushback };
 }

@@ -100,3 +100,29 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
     }
   });
 });
+
+describe("an error step outcome carries the pushback its answer recorded", () => {
+  const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
+
+  it("a step that ends on a 429 (deadline, failure budget) says until when the key is held", async () => {
+    for (const ending of [{ maxWaitMs: 10_000 }, { maxConsecutiveFailures: 1 }]) {
+      const clock = new FakeClock();
+      const { watcher, url } = providerWatcher(bentleyFixture, clock, () => ({
+        ...bentleyFixture.throttled,
+        headers: { "Retry-After": "30" },
+      }));
+      expect(await watcher.step(url, undefined, ending), JSON.stringify(ending)).toMatchObject({
+        kind: "error",
+        pushback: { key: watcher.pushbackKey(url), untilMs: clock.now() + 30_000 },
+      });
+    }
+  });
+
+  it("a permanent error with no pushback has none", async () => {
+    const clock = new FakeClock();
+    const { watcher, url } = providerWatcher(bentleyFixture, clock, () => bentleyFixture.unauthorized);
+    const outcome = await watcher.step(url);
+    expect(outcome.kind).toBe("error");
+    expect(outcome).not.toHaveProperty("pushback");
+  });
+});

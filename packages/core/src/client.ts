@@ -2,7 +2,7 @@ import createFetchClient, { type Client } from "openapi-fetch";
 import type { ProviderDescription } from "./description.js";
 import { NetworkError } from "./errors.js";
 import { networkError } from "./network.js";
-import { type ClientOptions, setUpClient } from "./options.js";
+import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
 import { type ProviderClientBase, readerOf } from "./read.js";
 import { followRedirects } from "./redirect.js";
 
@@ -41,19 +41,20 @@ export function createProviderClient<Paths extends {}>(
     const asked = new Request(input, { ...init, redirect: "manual" });
     const timeout = AbortSignal.timeout(setup.timeoutMs);
     const request = new Request(asked, { signal: AbortSignal.any([asked.signal, timeout]) });
+    const used = setup.refreshable ? requestSetup(setup, request.headers.get(setup.authHeader)) : setup;
     const send = (url: string) =>
       setup.fetch(url === request.url ? request : new Request(url, request)).catch((error: unknown) => {
         if (timeout.aborted && !asked.signal.aborted) {
           throw new NetworkError(
             `${setup.provider}: the ${request.method} ${request.url} timed out after ${setup.timeoutMs} ms, so check the network or raise the timeoutMs option.`,
-            { provider: setup.provider, cause: error, secrets: setup.secrets },
+            { provider: setup.provider, cause: error, secrets: used.secrets },
           );
         }
-        throw networkError(setup, error);
+        throw networkError(used, error);
       });
     const resend = request.method === "GET" || request.method === "HEAD" ? send : undefined;
     const first = { response: await send(request.url), url: request.url };
-    return (await followRedirects(setup, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
+    return (await followRedirects(used, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
   };
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,

@@ -40,7 +40,7 @@ export function createProviderClient<Paths extends {}>(
   const guarded: typeof fetch = async (input, init) => {
     const asked = new Request(input, { ...init, redirect: "manual" });
     const timeout = AbortSignal.timeout(setup.timeoutMs);
-    const request = new Request(asked, { signal: AbortSignal.any([asked.signal, timeout]) });
+    const request = new Request(asked, { signal: eitherSignal(asked.signal, timeout) });
     const used = setup.refreshable ? requestSetup(setup, request.headers.get(setup.authHeader)) : setup;
     const send = (url: string) =>
       setup.fetch(url === request.url ? request : new Request(url, request)).catch((error: unknown) => {
@@ -72,4 +72,18 @@ export function createProviderClient<Paths extends {}>(
     },
   });
   return Object.assign(fetchClient, readerOf(description, setup));
+}
+
+/**
+ * A signal that aborts when either does: `AbortSignal.any` where the runtime has it (Node 20, Chrome 116,
+ * Safari 17.4, Firefox 124), else by hand, so typed calls still work in older browsers.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const either = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) either.abort(signal.reason);
+    else signal.addEventListener("abort", () => either.abort(signal.reason), { once: true });
+  }
+  return either.signal;
 }

@@ -1,6 +1,7 @@
-import { redactDeep } from "@opwatch/core";
+import { redact, redactDeep } from "@opwatch/core";
 import { AuthError, createWatcher, type ProviderRegistration, register, type Watcher } from "opwatch";
 import { debugFetch } from "./debug-fetch.js";
+import type { CliIo } from "./io.js";
 import { type CliProvider, cliProviders } from "./providers.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -25,11 +26,23 @@ export function configuredBaseUrl(p: CliProvider, env: Env, settings: WatcherSet
  * may echo a token into an operation's status (its failure message), and the CLI prints statuses.
  */
 export function withoutTokens<T>(value: T, env: Env): T {
-  return redactDeep(
-    value,
-    cliProviders.map((p) => env[p.tokenVar] ?? "").filter((token) => token !== ""),
-  );
+  return redactDeep(value, envTokens(env));
 }
+
+/**
+ * `io` whose every line has the environment's provider tokens masked, as written and as JSON escapes them:
+ * the durable commands print statuses stored in Postgres (worker events, outcomes), which may hold a token
+ * a server echoed.
+ */
+export function withTokensMasked(io: CliIo): CliIo {
+  const tokens = envTokens(io.env);
+  if (tokens.length === 0) return io;
+  const forms = [...new Set(tokens.flatMap((token) => [token, JSON.stringify(token).slice(1, -1)]))];
+  return { ...io, out: (line) => io.out(redact(line, forms)), err: (line) => io.err(redact(line, forms)) };
+}
+
+const envTokens = (env: Env): string[] =>
+  cliProviders.map((p) => env[p.tokenVar] ?? "").filter((token) => token !== "");
 
 /**
  * The error for a provider whose token variable is not set, or undefined when it is. The commands check it

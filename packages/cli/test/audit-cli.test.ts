@@ -99,6 +99,8 @@ describe.each(providers)("opwatch CLI, $name", (p) => {
       const failed = await runCli(["wait", `${a.url}${p.path}`, ...fast, ...mode], { env: env() });
       expect(failed.code, mode.join()).toBe(EXIT.failed);
       expect(all(failed)).not.toContain(TOKEN);
+      // Masked, not dropped: the failure text still shows, with the token replaced.
+      expect(all(failed), mode.join()).toContain("[REDACTED] revoked");
       const got = await runCli(["get", `${a.url}${p.path}`, ...mode], { env: env() });
       expect(all(got)).not.toContain(TOKEN);
 

@@ -197,6 +197,31 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
     expect(after.out).toHaveLength(1);
   });
 
+  it("keeps a token a server echoed into a stored status out of the worker's and outcomes' output", async () => {
+    const failed = { operation: { ...bt.failed.operation, failureDescription: `token ${TOKEN} was revoked.` } };
+    const server = await bentleyServer(() => ({ status: 200, body: failed }));
+    const env = { BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url, DATABASE_URL: postgres?.connectionString ?? "" };
+    const target = `https://api.bentley.com/schedules/s9/operations/${OP_ID}`;
+    const enqueued = await runCli(["enqueue", target, ...pace, "--json"], { env });
+    expect(enqueued.code).toBe(EXIT.ok);
+    const stop = new AbortController();
+    const working = runCli(["worker", "--concurrency", "1", "--json"], { env, signal: stop.signal });
+    const mine = (lines: string[]) => lines.filter((line) => line.includes('"s9"') || line.includes(" s9/"));
+    try {
+      await until("the s9 outcome", async () => mine((await runCli(["outcomes", "--json"], { env })).out).length > 0);
+    } finally {
+      stop.abort("SIGTERM");
+    }
+    const worker = await working;
+    const listed = await runCli(["outcomes", "--json"], { env });
+    const plain = await runCli(["outcomes"], { env });
+    expect(mine(listed.out).map((line) => JSON.parse(line).kind)).toEqual(["failed"]);
+    expect(mine(plain.out).join("\n")).toContain("[REDACTED]");
+    for (const ran of [worker, listed, plain]) {
+      expect([...ran.out, ...ran.err].join("\n")).not.toContain(TOKEN);
+    }
+  });
+
   it("stops on SIGTERM with 143, after saying what it did", async () => {
     const env = childEnv({ DATABASE_URL: postgres?.connectionString ?? "", BENTLEY_TOKEN: TOKEN });
     let sent = false;

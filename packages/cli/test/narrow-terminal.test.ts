@@ -43,7 +43,8 @@ describe("the live display on a narrow terminal", () => {
       for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(39);
     }
     expect(live.filter((f) => f.replace(/\n$/, "").split("\n").length === 2).length).toBeGreaterThan(2);
-    expect(live.some((f) => f.includes("…"))).toBe(true);
+    // A line cut to the width ends in "…" (the short id's own "…" sits mid-line).
+    expect(live.some((f) => /…$/m.test(f))).toBe(true);
     // The end: both summaries, not cut.
     expect(last).toMatch(
       /^✔ bentley bdc8fb5d… succeeded 100% \(Succeeded\) in \S+ \(\d+ requests\)\n✔ bentley bdc8fb5d… succeeded 100% \(Succeeded\) in \S+ \(\d+ requests\)\n$/,
@@ -52,8 +53,18 @@ describe("the live display on a narrow terminal", () => {
 
   it("takes the width from COLUMNS when the terminal reports none", async () => {
     const frames = await drawn(0, { COLUMNS: "40" });
-    for (const frame of frames.slice(0, -1).filter((f) => f.includes("bentley"))) {
+    const live = frames.slice(0, -1).filter((f) => f.includes("bentley"));
+    expect(live.length).toBeGreaterThan(2);
+    for (const frame of live) {
       for (const line of frame.replace(/\n$/, "").split("\n")) expect([...line].length, line).toBeLessThanOrEqual(39);
+    }
+  });
+
+  it("ignores a COLUMNS that is not a positive whole number", async () => {
+    for (const columns of ["-5", "0"]) {
+      const live = (await drawn(0, { COLUMNS: columns })).slice(0, -1).filter((f) => f.includes("bentley"));
+      expect(live.length, columns).toBeGreaterThan(2);
+      for (const frame of live) expect(frame, columns).toMatch(/bentley bdc8fb5d… \w+/);
     }
   });
 

@@ -2,7 +2,7 @@ import createFetchClient, { type Client } from "openapi-fetch";
 import type { ProviderDescription } from "./description.js";
 import { NetworkError } from "./errors.js";
 import { networkError } from "./network.js";
-import { type ClientOptions, setUpClient } from "./options.js";
+import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
 import { type ProviderClientBase, readerOf } from "./read.js";
 import { followRedirects } from "./redirect.js";
 
@@ -40,20 +40,21 @@ export function createProviderClient<Paths extends {}>(
   const guarded: typeof fetch = async (input, init) => {
     const asked = new Request(input, { ...init, redirect: "manual" });
     const timeout = AbortSignal.timeout(setup.timeoutMs);
-    const request = new Request(asked, { signal: AbortSignal.any([asked.signal, timeout]) });
+    const request = new Request(asked, { signal: eitherSignal(asked.signal, timeout) });
+    const used = setup.refreshable ? requestSetup(setup, request.headers.get(setup.authHeader)) : setup;
     const send = (url: string) =>
       setup.fetch(url === request.url ? request : new Request(url, request)).catch((error: unknown) => {
         if (timeout.aborted && !asked.signal.aborted) {
           throw new NetworkError(
             `${setup.provider}: the ${request.method} ${request.url} timed out after ${setup.timeoutMs} ms, so check the network or raise the timeoutMs option.`,
-            { provider: setup.provider, cause: error, secrets: setup.secrets },
+            { provider: setup.provider, cause: error, secrets: used.secrets },
           );
         }
-        throw networkError(setup, error);
+        throw networkError(used, error);
       });
     const resend = request.method === "GET" || request.method === "HEAD" ? send : undefined;
     const first = { response: await send(request.url), url: request.url };
-    return (await followRedirects(setup, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
+    return (await followRedirects(used, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
   };
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,
@@ -71,4 +72,18 @@ export function createProviderClient<Paths extends {}>(
     },
   });
   return Object.assign(fetchClient, readerOf(description, setup));
+}
+
+/**
+ * A signal that aborts when either does: `AbortSignal.any` where the runtime has it (Node 20, Chrome 116,
+ * Safari 17.4, Firefox 124), else by hand, so typed calls still work in older browsers.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const either = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) either.abort(signal.reason);
+    else signal.addEventListener("abort", () => either.abort(signal.reason), { once: true });
+  }
+  return either.signal;
 }

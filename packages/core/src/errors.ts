@@ -224,8 +224,12 @@ export function errorFromResponse(
   const message = readString(body, pointers.message) ?? (text && body === undefined ? text : undefined);
   const requestId = readString(body, pointers.requestId) ?? response.headers.get("x-request-id") ?? undefined;
   const details = { provider, httpStatus: status, code, requestId, retryAfter, secrets };
+  // Masked before the cut: a token across the 200-character end would otherwise keep its first part.
   const said = endSentence(
-    `${description.displayName} answered ${status}${code ? ` ${code}` : ""}${message?.trim() ? `: ${message}` : ""}`,
+    redact(
+      `${description.displayName} answered ${status}${code ? ` ${code}` : ""}${message?.trim() ? `: ${message}` : ""}`,
+      secrets,
+    ),
   );
   if (status === 401 || status === 403) {
     const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;

@@ -33,6 +33,8 @@ export interface ClientOptions {
 /** What an HTTP header value cannot hold (Node's http and fetch alike): a line break, another control
  * character, anything above U+00FF. A token read from a file often ends in a line break. */
 const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
+/** An HTTP header name (RFC 9110's token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const UNSENDABLE_WHY =
   "has a character no HTTP header can carry (a line break, a control character or one above U+00FF)";
 
@@ -58,10 +60,25 @@ export interface ClientSetup {
   authHeaderName: string;
   /** The header value for the current token (asks a token function each time). */
   authValue(): Promise<string> | string;
+  /** The token in a header value authValue gave. */
+  tokenOf(headerValue: string): string;
   /** `options.headers`, names lower-cased. */
   headers: Readonly<Record<string, string>>;
   /** The token is a function: worth asking again after a 401. */
   refreshable: boolean;
+}
+
+/**
+ * The setup one request's errors are made with: its secrets always hold the token that request was sent
+ * with (`headerValue`), even after a token function's newer tokens pushed it out of the client's list
+ * while the request was in flight. The client's own setup when it still holds it. @internal
+ */
+export function requestSetup(setup: ClientSetup, headerValue: string | null): ClientSetup {
+  if (headerValue === null) return setup;
+  const secrets = [...setup.secrets];
+  const token = setup.tokenOf(headerValue);
+  if (!secrets.includes(token)) secrets.push(token);
+  return { ...setup, secrets };
 }
 
 /** Checks the options of a client (throws `ValidationError` before any request). @internal */
@@ -98,7 +115,16 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     });
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    // Checked here: an unsendable header would fail every read later as a (retried) network error.
+    if (!HEADER_NAME.test(name) || typeof value !== "string" || UNSENDABLE.test(value)) {
+      throw new ValidationError(
+        `${provider}: the headers option's ${JSON.stringify(name)} cannot be sent: a header name is a token such as X-Trace-Id, and its value a string without line breaks or control characters.`,
+        { provider },
+      );
+    }
+    headers[name.toLowerCase()] = value;
+  }
 
   const secrets: string[] = typeof token === "string" ? [token] : [];
   const bearer = description.auth.type === "bearer";
@@ -146,6 +172,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),
     authHeaderName: bearer ? "Authorization" : description.auth.name,
     authValue: () => fixed ?? fromFunction(token as () => string | Promise<string>),
+    tokenOf: (value) => (bearer && value.startsWith("Bearer ") ? value.slice(7) : value),
     headers,
     refreshable: typeof token === "function",
   };

@@ -2,7 +2,7 @@ import { type Cut, type Limits, withLimits } from "./deadline.js";
 import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
-import { type ClientOptions, type ClientSetup, setUpClient } from "./options.js";
+import { type ClientOptions, type ClientSetup, requestSetup, setUpClient } from "./options.js";
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
@@ -163,22 +163,33 @@ function readOperation(
   if (signal !== undefined && !isSignal(signal)) {
     throw new ValidationError(`${provider}: the signal read option must be an AbortSignal.`, { provider });
   }
+  if (options.now !== undefined && typeof options.now !== "function") {
+    throw new ValidationError(`${provider}: the now read option must be a function returning epoch milliseconds.`, {
+      provider,
+    });
+  }
   const url = checked.url;
   const limits: Limits = { provider, what: plan.what, timeoutMs: setup.timeoutMs, deadline, signal };
   return withLimits(limits, async (cut) => {
     const headers: Record<string, string> = { ...plan.headers };
-    if (setup.refreshable) headers[setup.authHeader] = await setup.authValue();
+    // A token function's token: this request's errors mask it even if newer ones push it out of the list.
+    let used = setup;
+    if (setup.refreshable) {
+      const value = await setup.authValue();
+      headers[setup.authHeader] = value;
+      used = requestSetup(setup, value);
+    }
     const conditional = ifNoneMatch !== undefined && endpoint.conditional;
     if (conditional) headers["if-none-match"] = ifNoneMatch;
-    let answer = { response: await send(setup, url, headers, cut), url };
+    let answer = { response: await send(used, url, headers, cut), url };
     const { status } = answer.response;
     if (status >= 300 && status < 400) {
       // A copy per request: a transport may add to the headers it is given.
-      const resend = (target: string) => send(setup, target, { ...headers }, cut);
-      answer = await followRedirects(setup, endpointName, answer, (code) => isAnswer(description, code), resend);
+      const resend = (target: string) => send(used, target, { ...headers }, cut);
+      answer = await followRedirects(used, endpointName, answer, (code) => isAnswer(description, code), resend);
     }
     const { response, url: answered } = answer;
-    return toSnapshot(description, setup, endpointName, values, response, answered, conditional, options.now);
+    return toSnapshot(description, used, endpointName, values, response, answered, conditional, options.now);
   });
 }
 

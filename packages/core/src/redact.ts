@@ -2,7 +2,7 @@ const MASK = "[REDACTED]";
 
 /** How many tokens a client remembers for redaction: a token function that mints one per request must not
  * grow the list (and the work of every redaction) without end. The oldest is forgotten first. @internal */
-export const MAX_REMEMBERED_SECRETS = 16;
+export const MAX_REMEMBERED_SECRETS = 64;
 
 /** Adds `secret` to `secrets` (a client's tokens so far), keeping the newest MAX_REMEMBERED_SECRETS. @internal */
 export function rememberSecret(secrets: string[], secret: string): void {

@@ -4,6 +4,7 @@ import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { rateLimitWait, readPushback } from "./pushback.js";
+import { redact } from "./redact.js";
 import { parseLocation } from "./redirect.js";
 import type { HttpAnswer } from "./transport.js";
 
@@ -44,13 +45,16 @@ export async function toSnapshot(
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
-  const retryAfter = readPushback(headers, status, now());
+  // A clock that answers nonsense is no clock: the wall clock then.
+  const clock = now();
+  const at = Number.isFinite(clock) ? clock : Date.now();
+  const retryAfter = readPushback(headers, status, at);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
   if (retryAfter !== undefined) {
     snapshot.retryAfter = retryAfter;
-    const reset = rateLimitWait(headers, status, now());
+    const reset = rateLimitWait(headers, status, at);
     if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
   }
 
@@ -107,7 +111,10 @@ export async function toSnapshot(
       const type = headers.get("content-type");
       throw new ResponseError(
         endSentence(
-          `${provider}: ${endpoint} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
+          redact(
+            `${provider}: ${endpoint} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
+            secrets,
+          ),
         ),
         { provider, httpStatus: status, secrets },
       );

@@ -3,7 +3,8 @@
 // `Agent` that Node's own copy of undici made for itself (on the first fetch, or the first use of Headers,
 // Request or Response). Anything else — undici's npm package (which installs an Agent of its own when it
 // loads), an Agent made with any option, a subclass, `.compose()`, a proxy or mock agent, a dispatcher whose
-// `dispatch` was replaced — keeps reads on fetch. Used by the Node transport only (no node: imports, and
+// `dispatch` was replaced before it was installed — keeps reads on fetch. Each dispatcher is judged when a read
+// first sees it: changing it in place afterwards (or patching Agent.prototype) is not noticed. Used by the Node transport only (no node: imports, and
 // out of every other bundle).
 
 /** Where undici keeps fetch's global dispatcher: undici ≤ 7 in the first, undici ≥ 8 in the second. */

@@ -44,13 +44,13 @@ describe.each(descriptions)("bad input ($auth.type auth)", (description) => {
           error = thrown;
         }
         expect(error, JSON.stringify(token)).toBeInstanceOf(ValidationError);
-        expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(token.trim());
+        expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain("9d8c"); // a part of every bad token: JSON and inspect escape the rest
       }
       const reader = createOperationReader(description, { token: () => token, fetch });
       const error = await reader.getOperation("j1").catch((e: unknown) => e);
       expect(error, JSON.stringify(token)).toBeInstanceOf(OpwatchError);
       expect((error as OpwatchError).retryable).toBe(false);
-      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(token.trim());
+      expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain("9d8c"); // a part of every bad token: JSON and inspect escape the rest
     }
     expect(calls).toEqual([]);
   });

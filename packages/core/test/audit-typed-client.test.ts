@@ -26,14 +26,22 @@ const get = (client: unknown, init: Record<string, unknown> = {}) =>
   (client as Typed).GET("/jobs/{job}", { params: { path: { job: "j1" } }, ...init });
 
 /** The outcome of `work`, or "pending" when it has not settled after `ms`. */
-const within = (work: Promise<unknown>, ms: number) =>
-  Promise.race([
-    work.then(
-      () => "resolved",
-      (e: unknown) => e,
-    ),
-    new Promise((resolve) => setTimeout(() => resolve("pending"), ms)),
-  ]);
+const within = async (work: Promise<unknown>, ms: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      work.then(
+        () => "resolved",
+        (e: unknown) => e,
+      ),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("pending"), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 describe("the typed client's timeoutMs", () => {
   it("cuts a typed GET to a server that never answers with a NetworkError naming timeoutMs", async () => {
@@ -59,5 +67,18 @@ describe("the typed client's timeoutMs", () => {
     const outcome = await pending;
     expect(outcome).not.toBe("pending");
     expect(outcome).toBeInstanceOf(Error);
+  });
+
+  it("still cuts at timeoutMs in a runtime without AbortSignal.any (older browsers)", async () => {
+    const any = AbortSignal.any;
+    Reflect.deleteProperty(AbortSignal, "any");
+    try {
+      const client = createProviderClient(acme(), { token: TOKEN, baseUrl: base, timeoutMs: 100 });
+      const outcome = await within(get(client), 3_000);
+      expect(outcome).toBeInstanceOf(NetworkError);
+      expect((outcome as Error).message).toMatch(/timed out after 100 ms/);
+    } finally {
+      AbortSignal.any = any;
+    }
   });
 });

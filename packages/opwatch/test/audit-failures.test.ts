@@ -1,7 +1,6 @@
 // Audit (issue 7.5): failures do not hide. A refused connection, a 5xx or a 429 is retried only up to
 // maxConsecutiveFailures in a row, then the wait rejects with the last failure as its cause; onRetry and
 // onEvent see every retry; a good read resets the count; permanent errors end the wait at once.
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, NetworkError, OpwatchError, type PollEvent } from "../src/index.js";
 import { type Loopback, loopback, send } from "./audit-loopback.js";
@@ -11,11 +10,8 @@ let server: Loopback;
 let closedPort: string;
 beforeAll(async () => {
   server = await loopback();
-  // A port that was just free: nothing listens there, the connection is refused.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  closedPort = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
-  await new Promise((resolve) => probe.close(resolve));
+  // Port 1: nothing listens there, the connection is refused (a port just freed could be taken by a parallel worker).
+  closedPort = "http://127.0.0.1:1";
 });
 afterAll(() => server.close());
 

@@ -5,7 +5,7 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCliOptions } from "../options.js";
 import { setup } from "../setup.js";
-import { watcherFromEnv } from "../watcher-from-env.js";
+import { watcherFromEnv, withTokensMasked } from "../watcher-from-env.js";
 import { commandTargets } from "./each-target.js";
 
 // @opwatch/durable brings pg and pg-boss: it is imported (`await import`) only when one of these commands
@@ -40,8 +40,9 @@ function signalled(io: CliIo, code: number): number {
 export async function enqueueCliCommand(
   inputs: readonly string[],
   options: EnqueueCliOptions,
-  io: CliIo,
+  given: CliIo,
 ): Promise<number> {
+  const io = withTokensMasked(given);
   const command = "enqueue";
   const connectionString = requireDatabaseUrl(io, command);
   const delays = pacing(options, command);
@@ -62,7 +63,9 @@ export async function enqueueCliCommand(
   );
 }
 
-export async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Promise<number> {
+export async function workerCliCommand(options: WorkerCliOptions, given: CliIo): Promise<number> {
+  // Worker events and outcomes carry stored statuses, which may hold a token a server echoed.
+  const io = withTokensMasked(given);
   const command = "worker";
   const connectionString = requireDatabaseUrl(io, command);
   const { watcher } = setup(options, io, command);
@@ -74,7 +77,8 @@ export async function workerCliCommand(options: WorkerCliOptions, io: CliIo): Pr
   return signalled(io, code);
 }
 
-export async function outcomesCliCommand(options: OutcomesCliOptions, io: CliIo): Promise<number> {
+export async function outcomesCliCommand(options: OutcomesCliOptions, given: CliIo): Promise<number> {
+  const io = withTokensMasked(given);
   const command = "outcomes";
   if (options.limit !== undefined && options.follow) {
     throw new UsageError("--limit is for a listing; leave it out with --follow", command);

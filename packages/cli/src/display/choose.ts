@@ -18,7 +18,12 @@ export async function chooseDisplay(
   if (live && io.terminal) {
     const { LiveDisplay } = await import("./live.js");
     const columns = Number(io.env.COLUMNS);
-    return new LiveDisplay(io.terminal, io, !io.env.NO_COLOR, Number.isSafeInteger(columns) ? columns : undefined);
+    return new LiveDisplay(
+      io.terminal,
+      io,
+      !io.env.NO_COLOR,
+      Number.isSafeInteger(columns) && columns > 0 ? columns : undefined,
+    );
   }
   return new PlainDisplay(io, options.quiet === true);
 }

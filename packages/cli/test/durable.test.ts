@@ -198,7 +198,8 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
   });
 
   it("keeps a token a server echoed into a stored status out of the worker's and outcomes' output", async () => {
-    const failed = { operation: { ...bt.failed.operation, failureDescription: `token ${TOKEN} was revoked.` } };
+    const { operation } = bt.failed as { operation: Record<string, unknown> };
+    const failed = { operation: { ...operation, failureDescription: `token ${TOKEN} was revoked.` } };
     const server = await bentleyServer(() => ({ status: 200, body: failed }));
     const env = { BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url, DATABASE_URL: postgres?.connectionString ?? "" };
     const target = `https://api.bentley.com/schedules/s9/operations/${OP_ID}`;

@@ -43,7 +43,7 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
     );
     const rest = await Promise.all(reads.slice(1));
     (held[0] as () => void)();
-    const errors = [await reads[0], ...rest];
+    const errors = [await reads[0], ...rest] as OpwatchError[];
     expect(minted).toBe(MAX_REMEMBERED_SECRETS + 8);
     for (const error of errors) {
       expect(error.httpStatus).toBe(400);

@@ -88,6 +88,8 @@ export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 /** @internal */
 export { clientFactory, statusReader } from "./provider.js";
 /** @internal */
+export { isSignal } from "./read.js";
+/** @internal */
 export { MAX_REMEMBERED_SECRETS, redact, redactDeep, rememberSecret } from "./redact.js";
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";

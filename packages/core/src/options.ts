@@ -71,7 +71,7 @@ export interface ClientSetup {
 /**
  * The setup one request's errors are made with: its secrets always hold the token that request was sent
  * with (`headerValue`), even after a token function's newer tokens pushed it out of the client's list
- * while the request was in flight. The client's own setup when it still holds it. @internal
+ * while the request was in flight. A copy of the list, since the client's list changes as tokens come. @internal
  */
 export function requestSetup(setup: ClientSetup, headerValue: string | null): ClientSetup {
   if (headerValue === null) return setup;

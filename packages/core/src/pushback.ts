@@ -42,7 +42,8 @@ export function rateLimitWait(
   return wait;
 }
 
-const longer = (a: number | undefined, b: number | undefined): number | undefined =>
+/** The longer of two waits in seconds (either may be absent). @internal */
+export const longer = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
 /** A `*-Reset` header, counted on a 429 or when its `*-Remaining` says 0. */

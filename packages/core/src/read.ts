@@ -229,8 +229,8 @@ function toParamValues(
   return params;
 }
 
-/** An AbortSignal, or anything that works as one (another realm's, a polyfill's). */
-const isSignal = (value: unknown): boolean =>
+/** An AbortSignal, or anything that works as one (another realm's, a polyfill's). @internal */
+export const isSignal = (value: unknown): value is AbortSignal =>
   typeof value === "object" &&
   value !== null &&
   typeof (value as AbortSignal).aborted === "boolean" &&

@@ -3,9 +3,10 @@ import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
-import { rateLimitWait, readPushback } from "./pushback.js";
+import { longer, rateLimitWait } from "./pushback.js";
 import { redact } from "./redact.js";
 import { parseLocation } from "./redirect.js";
+import { parseRetryAfter } from "./timestamps.js";
 import type { HttpAnswer } from "./transport.js";
 
 /** One read of an operation, before normalization. */
@@ -48,15 +49,14 @@ export async function toSnapshot(
   // A clock that answers nonsense is no clock: the wall clock then.
   const clock = now();
   const at = Number.isFinite(clock) ? clock : Date.now();
-  const retryAfter = readPushback(headers, status, at);
+  // readPushback's two parts, each read once: the rate-limit reset is also kept on its own (it is shared).
+  const reset = rateLimitWait(headers, status, at);
+  const retryAfter = longer(parseRetryAfter(headers.get("retry-after"), at), reset);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
-  if (retryAfter !== undefined) {
-    snapshot.retryAfter = retryAfter;
-    const reset = rateLimitWait(headers, status, at);
-    if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
-  }
+  if (retryAfter !== undefined) snapshot.retryAfter = retryAfter;
+  if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
 
   if (status === 304) {
     if (!sentIfNoneMatch) {

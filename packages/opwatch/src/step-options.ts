@@ -1,4 +1,4 @@
-import { type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
+import { isSignal, type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
 import type { PacingOptions } from "./pacing.js";
 
 /** What the poller is doing, for live displays and logs (`onEvent`). `at` is epoch ms. */
@@ -78,14 +78,7 @@ export function resolvePolicy(
 /** A `signal` option must be an AbortSignal (anything with `aborted` and `addEventListener`): a ValidationError
  * before any request, not a TypeError from deep inside the wait. */
 export function checkSignal(signal: unknown): void {
-  if (signal === undefined) return;
-  const candidate = signal as { aborted?: unknown; addEventListener?: unknown } | null;
-  if (
-    typeof candidate !== "object" ||
-    candidate === null ||
-    typeof candidate.aborted !== "boolean" ||
-    typeof candidate.addEventListener !== "function"
-  ) {
-    throw new ValidationError(`signal must be an AbortSignal, got ${candidate === null ? "null" : typeof signal}.`);
+  if (signal !== undefined && !isSignal(signal)) {
+    throw new ValidationError(`signal must be an AbortSignal, got ${signal === null ? "null" : typeof signal}.`);
   }
 }

@@ -102,24 +102,3 @@ export function providerWatcher(
 }
 
 export { fixtures, type ProviderFixture, TOKEN };
-
-/** Runs `promise` on `clock`, jumping from timer to timer (no fixed step: fast for long fake waits). */
-export async function jump<T>(clock: FakeClock, promise: Promise<T>, limitMs = 24 * 3_600_000): Promise<T> {
-  let settled = false;
-  promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  const end = clock.now() + limitMs;
-  for (;;) {
-    await clock.settle();
-    if (settled) return promise;
-    const next = clock.nextTimer();
-    if (next === undefined || next > end) throw new Error("nothing left to run, or past the limit");
-    await clock.advance(next - clock.now());
-  }
-}

@@ -2,7 +2,7 @@
 // no collapse to the floor on a change), defaults without progress that a fixed 2 s poller and an AWS-style
 // 2–120 s waiter do not beat on both requests and lag, and the operation's age when a ref is resumed.
 import { describe, expect, it } from "vitest";
-import { createdAt, fixtures, jump, percent, providerWatcher, type Sent } from "./audit-kit.js";
+import { createdAt, fixtures, percent, providerWatcher, type Sent } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
 
 const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
@@ -33,7 +33,7 @@ async function trial(durationMs: number, progress: (t: number) => number | null,
     if (t >= durationMs) return createdAt(bentleyFixture, done, start);
     return createdAt(bentleyFixture, percent(bentleyFixture.running, progress(t)), start);
   });
-  await jump(clock, watcher.wait(url, { random }));
+  await clock.jump(watcher.wait(url, { random }));
   return { requests: sent.length, lag: (sent.at(-1)?.at ?? 0) - start - durationMs, sent };
 }
 
@@ -154,10 +154,9 @@ describe("wait, watch and a queue of steps pace alike (the step is the unit)", (
           return createdAt(bentleyFixture, percent(bentleyFixture.running, value), start);
         });
         const random = () => 0.3;
-        if (drive === "wait") await jump(clock, watcher.wait(url, { random }));
+        if (drive === "wait") await clock.jump(watcher.wait(url, { random }));
         if (drive === "watch") {
-          await jump(
-            clock,
+          await clock.jump(
             (async () => {
               for await (const _ of watcher.watch(url, { random }));
             })(),

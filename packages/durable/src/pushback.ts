@@ -1,4 +1,6 @@
 // The pushback table: until when an origin (a provider's pushback key) asked every worker to hold off.
+
+import { pushbackDelay } from "opwatch/internal";
 import type { PoolClient } from "pg";
 import type { StepOutcome } from "./contract.js";
 
@@ -25,7 +27,8 @@ export async function recordPushback(
   );
 }
 
-/** A pushback seen by another worker is waited out, spread over a little jitter. */
+/** A pushback seen by another worker is waited out, spread over a little jitter (the facade's pushback rule,
+ * over at most a tenth of the pushback). */
 export function pushbackDelayMs(pushedMs: number): number {
-  return pushedMs + Math.random() * Math.min(1000, pushedMs * 0.1);
+  return pushbackDelay(pushedMs, { minDelayMs: Math.min(1000, pushedMs * 0.1) });
 }

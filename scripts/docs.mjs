@@ -59,7 +59,7 @@ const app = await Application.bootstrapWithPlugins({
   entryPoints: packages.map((p) => p.dir),
   entryPointStrategy: "packages",
   // The build and `pnpm typecheck` already type-check the sources.
-  packageOptions: { entryPoints: ["src/index.ts"], readme: "none", blockTags, skipErrorChecking: true },
+  packageOptions: { entryPoints: ["src/index.ts"], readme: "README.md", blockTags, skipErrorChecking: true },
   skipErrorChecking: true,
   blockTags,
   name: "opwatch API reference",
@@ -68,13 +68,18 @@ const app = await Application.bootstrapWithPlugins({
   treatWarningsAsErrors: false,
   disableSources: true,
   githubPages: false,
-  validation: { notExported: false, invalidLink: true, notDocumented: false },
+  validation: { notExported: false, invalidLink: true, notDocumented: true },
+  hideGenerator: true,
+  packagesRequiringDocumentation: packages.map((p) => p.json.name),
+  // Every export has its description; members (fields, methods) are described where they need it.
+  requiredToBeDocumented: ["Module", "Namespace", "Enum", "Variable", "Function", "Class", "Interface", "TypeAlias"],
 });
 const project = await app.convert();
 if (!project || app.logger.hasErrors()) {
   console.error("docs: TypeDoc could not read the packages");
   process.exit(1);
 }
+app.validate(project);
 await app.generateDocs(project, join(out, "api"));
 if (app.logger.hasErrors()) process.exit(1);
 await specPages;

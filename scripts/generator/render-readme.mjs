@@ -1,6 +1,6 @@
 // @ts-check
 // The README of a provider package, written from its spec so that it never disagrees with the code.
-import { identifier } from "./render-index.mjs";
+import { identifier, typePrefix } from "./render-index.mjs";
 
 /** @param {import("./spec.mjs").LoadedSpec} spec */
 export function renderReadme(spec) {
@@ -35,7 +35,7 @@ export function renderReadme(spec) {
   const endpointRows = spec.pollEndpoints
     .map(
       (endpoint) =>
-        `| \`${endpoint.operationId}\` | \`GET ${endpoint.path}\` |${endpoint.conditional ? " `If-None-Match` → 304, `etag` exposed" : ""}`,
+        `| \`${endpoint.operationId}\` | \`GET ${endpoint.path}\` | ${endpoint.conditional ? "`If-None-Match` → 304, `etag` exposed" : "—"} |`,
     )
     .join("\n");
   const serverRows = d.servers
@@ -86,6 +86,29 @@ const { data, error } = await client.GET(${JSON.stringify(first.path)}, {
 });
 \`\`\`
 
+## Through the opwatch facade
+
+A watcher serves every provider registered with it, so the \`OperationStatus\` it resolves with has
+\`raw: unknown\`. The typed status of this package is \`${typePrefix(spec.name)}OperationStatus\` (its \`raw\` is
+${d.displayName}'s body as the spec types it): narrow on \`provider\`, then use it.
+
+\`\`\`ts
+import { createWatcher, register } from "opwatch";
+import { ${identifier(spec.name)}, type ${typePrefix(spec.name)}OperationStatus } from "${pkg}";
+
+const watcher = createWatcher({ providers: [register(${identifier(spec.name)}, { token: process.env.${envVar} ?? "" })] });
+declare const statusUrl: string; // a status URL of ${d.displayName}, or a ref
+
+const final = await watcher.wait(statusUrl);
+if (final.provider === "${spec.name}") {
+  const typed = final as ${typePrefix(spec.name)}OperationStatus; // raw: the typed body of the last read
+  console.log(typed.raw);
+}
+\`\`\`
+
+To read one operation with its typed body and no watcher, \`createClient\` and \`toStatus\` (above) return
+\`${typePrefix(spec.name)}OperationStatus\` directly.
+
 ## Options
 
 | option | meaning |
@@ -101,8 +124,8 @@ ${serverRows}
 
 ## Endpoints it polls
 
-| endpoint (operationId) | request |
-| --- | --- |
+| endpoint (operationId) | request | conditional reads |
+| --- | --- | --- |
 ${endpointRows}
 
 Status words map to opwatch states (rules first, in order; words case-insensitively; anything else →

@@ -1,7 +1,8 @@
-// Every ```ts block in a package README must type-check against the built packages, so that the
-// documented examples keep working as the APIs move.
+// Every ```ts block in a package README and in the guides (docs/guides) must type-check against the built
+// packages, so that the documented examples keep working as the APIs move; and the fields the READMEs list
+// (the facade's error fields, OperationStatus, the poll options) must be the fields the types have.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,12 +28,55 @@ function examples(): { name: string; code: string }[] {
       found.push({ name: `${pkg}-${i + 1}`, code: match[1] ?? "" });
     });
   }
+  const guides = join(root, "docs", "guides");
+  for (const file of existsSync(guides) ? readdirSync(guides).filter((f) => f.endsWith(".md")) : []) {
+    const text = readFileSync(join(guides, file), "utf8");
+    [...text.matchAll(/```ts\n([\s\S]*?)```/g)].forEach((match, i) => {
+      found.push({ name: `guide-${file.slice(0, -3)}-${i + 1}`, code: match[1] ?? "" });
+    });
+  }
   return found;
+}
+
+/** The names in backticks of `text`, a README's list or table column (`toJSON()` → `toJSON`). */
+const backticked = (text: string): string[] => [...text.matchAll(/`(\w+)(?:\(\))?`/g)].map((m) => m[1] ?? "");
+
+/** The first column of the markdown table after `heading`: each body row's backticked names. */
+function tableColumn(readme: string, heading: string): string[] {
+  const start = readme.indexOf(heading);
+  if (start < 0) throw new Error(`no ${heading}`);
+  const lines = readme.slice(start).split("\n");
+  const first = lines.findIndex((line) => line.startsWith("|"));
+  const end = lines.findIndex((line, i) => i > first && !line.startsWith("|"));
+  return lines.slice(first + 2, end).flatMap((row) => backticked(row.split(" | ")[0] ?? ""));
+}
+
+/** A module that reads every field a README names off a value of the type it documents: tsc fails on a wrong one. */
+function fieldChecks(): { name: string; code: string; count: number } {
+  const facade = readFileSync(join(root, "packages", "opwatch", "README.md"), "utf8");
+  const errors = /All errors extend `OpwatchError` \(([^)]*\)?[^)]*)\)/.exec(facade)?.[1] ?? "";
+  const lists: [string, string[]][] = [
+    ["OpwatchError", backticked(errors)],
+    ["OperationStatus", tableColumn(facade, "### `OperationStatus`")],
+    ["Required<WaitOptions>", tableColumn(facade, "### Poll options (`WaitOptions`)")],
+  ];
+  const lines = lists.flatMap(([type, fields], i) => [
+    `declare const value${i}: ${type};`,
+    ...fields.map((field) => `value${i}.${field};`),
+  ]);
+  return {
+    name: "readme-fields",
+    code: `import type { OperationStatus, OpwatchError, WaitOptions } from "opwatch";\n${lines.join("\n")}\n`,
+    count: Math.min(...lists.map(([, fields]) => fields.length)),
+  };
 }
 
 describe("README examples", { timeout: 120_000 }, () => {
   it("type-check against the built packages", () => {
-    const blocks = examples();
+    const fields = fieldChecks();
+    // Each list was found: a README reworded past the pattern fails here, not silently.
+    expect(fields.count).toBeGreaterThanOrEqual(5);
+    const blocks = [...examples(), fields];
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
@@ -52,5 +96,34 @@ describe("README examples", { timeout: 120_000 }, () => {
     const result = spawnSync(process.execPath, [tsc, "-p", join(work, "tsconfig.json")], { encoding: "utf8" });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
+  });
+
+  it("have as many cells in every table row as the table has headers", () => {
+    const docs = [
+      join(root, "README.md"),
+      ...workspacePackages(root).map(({ dir }) => join(root, dir, "README.md")),
+      ...readdirSync(join(root, "docs", "guides")).map((file) => join(root, "docs", "guides", file)),
+    ].filter((file) => existsSync(file));
+    const cells = (row: string) =>
+      row
+        .trim()
+        .replace(/^\|/, "")
+        .replace(/(?<!\\)\|$/, "")
+        .split(/(?<!\\)\|/).length;
+    const bad: string[] = [];
+    let tables = 0;
+    for (const file of docs) {
+      const lines = readFileSync(file, "utf8").split("\n");
+      lines.forEach((line, i) => {
+        if (!/^\|\s*:?-{3,}/.test(line)) return; // a separator row: the header is above it
+        tables += 1;
+        const headers = cells(lines[i - 1] ?? "");
+        for (let j = i + 1; lines[j]?.startsWith("|"); j += 1) {
+          if (cells(lines[j] ?? "") !== headers) bad.push(`${file.slice(root.length + 1)}:${j + 1}`);
+        }
+      });
+    }
+    expect(tables).toBeGreaterThan(10);
+    expect(bad).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
-// `pnpm run docs`: one static site in site/ (not committed) — an HTML reference per spec (Redocly build-docs,
-// scripts inlined, no request to another host: the pages work offline) and the TypeScript API reference of every
-// public package (TypeDoc), with an index page. Needs the packages built (`pnpm run docs` builds them first).
+// `pnpm run docs`: one static site in site/ (not committed) — the guides (docs/guides), every public package's
+// README and API with each export's description (TypeDoc), an HTML reference per spec (Redocly build-docs,
+// scripts inlined, no request to another host: the pages work offline), and an index page that links them. Needs the packages built (`pnpm run docs` builds them first).
 //   --out DIR   write the site somewhere else (the tests use a temporary folder)
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Application, OptionDefaults } from "typedoc";
@@ -20,6 +20,16 @@ const args = process.argv.slice(2);
 const outIndex = args.indexOf("--out");
 const out = outIndex >= 0 ? resolve(args[outIndex + 1] ?? "site") : join(root, "site");
 const redocly = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
+
+/** The guides (docs/guides), in reading order: the index lists them so, and TypeDoc renders each as a page. */
+const GUIDES = [
+  "first-wait.md",
+  "many-waits.md",
+  "browser-cors.md",
+  "durable-waits.md",
+  "adding-a-provider.md",
+  "cli.md",
+];
 
 const started = Date.now();
 rmSync(out, { recursive: true, force: true });
@@ -59,11 +69,24 @@ const app = await Application.bootstrapWithPlugins({
   entryPoints: packages.map((p) => p.dir),
   entryPointStrategy: "packages",
   // The build and `pnpm typecheck` already type-check the sources.
-  packageOptions: { entryPoints: ["src/index.ts"], readme: "README.md", blockTags, skipErrorChecking: true },
+  packageOptions: {
+    entryPoints: ["src/index.ts"],
+    readme: "README.md",
+    blockTags,
+    skipErrorChecking: true,
+    // What the provider packages need of core but apps do not is tagged @internal (or lives in
+    // @opwatch/core/internal, an entry this site does not document): no page for it.
+    excludeInternal: true,
+    // What the packages inherit from Node's and the DOM's types (Error's stack-trace statics) is not ours.
+    excludeExternals: true,
+  },
   skipErrorChecking: true,
   blockTags,
-  name: "opwatch API reference",
+  name: "opwatch",
   readme: "none",
+  // The guides (docs/guides/*.md), beside the packages; they link symbols with {@link …}.
+  projectDocuments: GUIDES.map((file) => `docs/guides/${file}`),
+  sort: ["documents-first", "kind", "instance-first", "alphabetical-ignoring-documents"],
   logLevel: "Warn",
   treatWarningsAsErrors: false,
   disableSources: true,
@@ -72,16 +95,23 @@ const app = await Application.bootstrapWithPlugins({
   hideGenerator: true,
   packagesRequiringDocumentation: packages.map((p) => p.json.name),
   // Every export has its description; members (fields, methods) are described where they need it.
-  requiredToBeDocumented: ["Module", "Namespace", "Enum", "Variable", "Function", "Class", "Interface", "TypeAlias"],
+  requiredToBeDocumented: ["Namespace", "Enum", "Variable", "Function", "Class", "Interface", "TypeAlias"],
 });
 const project = await app.convert();
 if (!project || app.logger.hasErrors()) {
   console.error("docs: TypeDoc could not read the packages");
   process.exit(1);
 }
+// Every export has a description: an undocumented one fails the build, named.
+const warningsBefore = app.logger.warningCount;
 app.validate(project);
+if (app.logger.warningCount > warningsBefore) {
+  console.error("docs: every export needs a doc comment (above); add one where it is declared");
+  process.exit(1);
+}
 await app.generateDocs(project, join(out, "api"));
 if (app.logger.hasErrors()) process.exit(1);
+onSite(join(out, "api"));
 await specPages;
 for (const spec of specs) {
   const file = join(out, "specs", `${spec.name}.html`);
@@ -115,29 +145,75 @@ function sameOrigin(page) {
   return local.replace("<head>", `<head>\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`);
 }
 
-// 3. The index page.
+/** The API page of a package: TypeDoc names a module's page after the package (`@opwatch/core` → `_opwatch_core`). */
+function modulePage(/** @type {string} */ name) {
+  return `api/modules/${name.replace(/[@/]/g, "_")}.html`;
+}
+
+/**
+ * Links to the repository's own files become links to their pages here: a package's folder (its README) to
+ * the package's API page, which shows that README; a spec to its HTTP reference page. The READMEs keep their
+ * GitHub links, which are right on npm and GitHub.
+ * @param {string} dir
+ */
+function onSite(dir) {
+  /** @type {Map<string, string>} */
+  const targets = new Map();
+  for (const p of packages) targets.set(`tree/main/${p.dir}`, modulePage(p.json.name));
+  for (const spec of specs) targets.set(`blob/main/specs/${spec.file}`, `specs/${spec.name}.html`);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".html")) continue;
+    const file = join(entry.parentPath, entry.name);
+    const up = relative(dirname(file), out).split(sep).join("/") || ".";
+    const page = readFileSync(file, "utf8");
+    const local = page.replace(
+      /href="https:\/\/github\.com\/opwatch\/opwatch\/((?:tree|blob)\/main\/[\w./-]+?)\/?(#readme)?"/g,
+      (link, path) => {
+        const target = targets.get(path);
+        return target ? `href="${up}/${target}"` : link;
+      },
+    );
+    if (local !== page) writeFileSync(file, local);
+  }
+}
+
+// 3. The index page: what opwatch is, the guides, the packages, the HTTP references.
 const html = (/** @type {string} */ text) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+const guides = GUIDES.map((file) => {
+  const text = readFileSync(join(root, "docs", "guides", file), "utf8");
+  const title = /^title:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? file;
+  const page = `api/documents/${title.replace(/\s/g, "_")}.html`;
+  if (!existsSync(join(out, page))) throw new Error(`docs: TypeDoc wrote no ${page} for docs/guides/${file}`);
+  return { title, page, summary: /^summary:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? "" };
+});
 writeFileSync(
   join(out, "index.html"),
   `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>opwatch reference</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}code{font-size:.95em}</style>
+<title>opwatch</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}code{font-size:.95em}li{margin:.25rem 0}</style>
 </head>
 <body>
-<h1>opwatch reference</h1>
-<p>Wait on cloud providers' long-running operations from TypeScript. Generated from the OpenAPI specs and the
-package sources; see the <a href="https://github.com/opwatch/opwatch#readme">README</a> to get started.</p>
+<h1>opwatch</h1>
+<p>opwatch waits on cloud providers' long-running operations — a schedule change, a secret rotation, an
+install, an appliance update — from TypeScript and from the shell. It is for developers and operators whose
+code starts such operations and must know how each ended: one normalized status and one poller for every
+provider, typed clients generated from each provider's OpenAPI spec, a CLI for scripts and CI, and durable
+waits on Postgres for services. New here? Start with <a href="${guides[0]?.page}">${html(guides[0]?.title ?? "")}</a>.</p>
+<h2>Guides</h2>
+<ul>
+${guides.map((g) => `<li><a href="${g.page}">${html(g.title)}</a>${g.summary ? ` — ${html(g.summary)}` : ""}</li>`).join("\n")}
+</ul>
+<h2>Packages</h2>
+<p>Each page shows the package's README, then every export with its description (<a href="api/index.html">all packages</a>).</p>
+<ul>
+${packages.map((p) => `<li><a href="${modulePage(p.json.name)}"><code>${html(p.json.name)}</code></a> — ${html(p.json.description ?? "")}</li>`).join("\n")}
+</ul>
 <h2>HTTP APIs (one page per spec)</h2>
 <ul>
 ${specs.map((s) => `<li><a href="specs/${s.name}.html">${html(s.title)}</a>${s.summary ? ` — ${html(s.summary)}` : ""}</li>`).join("\n")}
-</ul>
-<h2>TypeScript API</h2>
-<p><a href="api/index.html">All packages</a>:</p>
-<ul>
-${packages.map((p) => `<li><code>${html(p.json.name)}</code> — ${html(p.json.description ?? "")}</li>`).join("\n")}
 </ul>
 </body>
 </html>

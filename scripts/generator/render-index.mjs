@@ -45,6 +45,7 @@ export type ${P}PollEndpoints = {
 ${endpointEntries}
 };
 
+/** The operationId of a poll endpoint (\`getOperation\`'s \`endpoint\` option, \`OperationRef.endpoint\`). */
 export type ${P}EndpointName = keyof ${P}PollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type ${P}ClientOptions = ProviderClientOptions<typeof description>;

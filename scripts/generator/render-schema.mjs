@@ -19,7 +19,23 @@ export async function renderSchemaTypes(spec) {
       return tsUnion([knownType, tsIntersection([STRING, ts.factory.createTypeLiteralNode([])])]);
     },
   });
-  return astToString(ast);
+  return describeRoots(astToString(ast));
+}
+
+/** What openapi-typescript's three top-level interfaces hold, said where the API reference shows them. */
+const ROOTS = {
+  paths: "The spec's paths: what the client's `GET` (and every other method) takes and returns, by path.",
+  components: "The spec's reusable parts (`schemas`, `parameters`, `responses`), as TypeScript types.",
+  operations: "The spec's endpoints by operationId: their parameters and answers.",
+};
+
+/** `source` with a doc comment on each of `ROOTS` (openapi-typescript writes none). @param {string} source */
+function describeRoots(source) {
+  let described = source;
+  for (const [name, text] of Object.entries(ROOTS)) {
+    described = described.replace(new RegExp(`^export interface ${name} \\{`, "m"), `/** ${text} */\n$&`);
+  }
+  return described;
 }
 
 /**

@@ -21,6 +21,7 @@ export const EXIT = {
   sigterm: 143,
 } as const;
 
+/** One of the {@link EXIT} codes. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** `opwatch get`'s table of exit codes: a single read neither times out nor has anything to resume. */

@@ -4,8 +4,10 @@ import { debugFetch } from "./debug-fetch.js";
 import type { CliIo } from "./io.js";
 import { type CliProvider, cliProviders } from "./providers.js";
 
+/** The environment the CLI reads: `process.env`, or any map of variable names to values (tests). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** What the command line adds to the environment when a watcher is made: `--base-url` and server-variable flags. */
 export interface WatcherSettings {
   /** `--base-url p=URL`, by provider name; else `<NAME>_BASE_URL`. */
   baseUrls?: Readonly<Record<string, string>>;
@@ -13,6 +15,7 @@ export interface WatcherSettings {
   variables?: Readonly<Record<string, string | undefined>>;
   /** Where `--debug` prints its one line per request; no debug output when absent. */
   debug?: ((line: string) => void) | undefined;
+  /** The `fetch` the clients use instead of the global one (tests). */
   fetch?: typeof globalThis.fetch;
 }
 

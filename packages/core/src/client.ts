@@ -22,6 +22,7 @@ export type RawPaths<T> = T extends string
       ? { [K in keyof T]: RawPaths<T[K]> }
       : T;
 
+/** A provider client: openapi-fetch's typed `GET`, `POST`… for every path of the spec, and {@link ProviderClientBase}. */
 export type ProviderClient<Paths extends {}> = Client<RawPaths<Paths>> & ProviderClientBase;
 
 /**

@@ -3,8 +3,10 @@
 /** Every normalized state, in lifecycle order. The generator and the spec lint read this list too. */
 export const OPERATION_STATES = ["queued", "running", "succeeded", "failed", "canceled", "unknown"] as const;
 
+/** The normalized state of an operation, the same for every provider: `queued`, `running`, `succeeded`, `failed`, `canceled` or `unknown`. */
 export type OperationState = (typeof OPERATION_STATES)[number];
 
+/** One variable of a server URL (ECL's `{region}`): its default and the values it takes. */
 export interface ServerVariableDescription {
   readonly default: string;
   /** A closed list of values. */
@@ -16,12 +18,14 @@ export interface ServerVariableDescription {
   readonly description?: string;
 }
 
+/** One server of a provider's spec: its URL (with `{variables}`) and description. */
 export interface ServerDescription {
   readonly url: string;
   readonly description?: string;
   readonly variables?: Readonly<Record<string, ServerVariableDescription>>;
 }
 
+/** How a provider takes its token: `Authorization: Bearer`, or a header of its own (ECL's `X-Auth-Token`). */
 export type AuthDescription = { readonly type: "bearer" } | { readonly type: "header"; readonly name: string };
 
 /** One path parameter with the schema keywords checked before any request. */
@@ -50,6 +54,7 @@ export interface PollEndpointDescription {
   readonly conditional: boolean;
 }
 
+/** What one provider status word maps to: a state, or a state and an error code. */
 export type StateMapping = OperationState | { readonly state: OperationState; readonly code?: string };
 
 /**
@@ -83,6 +88,10 @@ export interface AdapterDescription {
   readonly errorBody?: { readonly code?: string; readonly message?: string; readonly requestId?: string };
 }
 
+/**
+ * Everything opwatch knows about a provider, generated from its spec (`x-opwatch` and the poll endpoints):
+ * servers, auth, endpoints and how their answers normalize. Each provider package exports its own.
+ */
 export interface ProviderDescription {
   readonly name: string;
   readonly displayName: string;

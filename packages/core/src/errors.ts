@@ -81,6 +81,7 @@ export class OpwatchError extends Error {
     return redactDeep(value, secretsOf.get(this) ?? []);
   }
 
+  /** The error's fields as plain JSON (name, message, provider, httpStatus, code, …), tokens redacted: for logs. */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = { name: this.name, message: this.message };
     for (const key of ["provider", "httpStatus", "code", "requestId", "retryAfter"] as const) {
@@ -90,6 +91,7 @@ export class OpwatchError extends Error {
     return json;
   }
 
+  /** What `console.log` and `util.inspect` print: the name, the message and the known fields, tokens redacted. */
   [inspectSymbol](): string {
     const fields = Object.entries(this.toJSON())
       .filter(([key]) => key !== "name" && key !== "message")

@@ -8,6 +8,7 @@ import { fetchTransport, type Transport } from "./transport.js";
 /** A token, or a function that returns one (called per request, and once more after a 401). */
 export type TokenSource = string | (() => string | Promise<string>);
 
+/** Options of a provider client (each package's `createClient`) and of `register` in the facade. */
 export interface ClientOptions {
   /** Bearer token or API key. Never logged, never part of an error message. */
   token: TokenSource;

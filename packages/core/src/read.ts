@@ -8,6 +8,7 @@ import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 import type { HttpAnswer } from "./transport.js";
 
+/** Options of one read (`getOperation`): which endpoint, a conditional read, and when to stop. */
 export interface ReadOptions<Endpoint extends string = string> {
   /** Which of the provider's poll endpoints to read, by operationId (defaults to the spec's first). */
   endpoint?: Endpoint;
@@ -24,6 +25,7 @@ export interface ReadOptions<Endpoint extends string = string> {
   now?: () => number;
 }
 
+/** What every provider client has beside the typed HTTP methods: its provider, base URL, description and `getOperation`. */
 export interface ProviderClientBase {
   readonly provider: string;
   readonly baseUrl: string;

@@ -111,6 +111,7 @@ function checkRef(ref: OperationRef, description: ProviderDescription): void {
   validatePathParams(provider, endpoint.pathParams, ref.params);
 }
 
+/** The error for a status URL that belongs to none of `providers`: it names them and says what to pass instead. */
 export function refUnrecognized(url: string, providers: readonly string[]): ValidationError {
   return new ValidationError(
     `${JSON.stringify(url)} is not a status URL of ${providers.length ? providers.join(", ") : "any registered provider"}, ` +

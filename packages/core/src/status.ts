@@ -36,6 +36,7 @@ export interface OperationStatus<Raw = unknown> {
   raw: Raw | undefined;
 }
 
+/** Whether an operation in `state` is over: `succeeded`, `failed` or `canceled`. */
 export function isTerminal(state: OperationState): boolean {
   return state === "succeeded" || state === "failed" || state === "canceled";
 }

@@ -19,6 +19,7 @@ import { startJobs } from "./queues.js";
 import { assertSchemaName } from "./schema.js";
 import { type DurableWorker, runWorker, type WorkOptions } from "./worker.js";
 
+/** Options of {@link createDurableWatcher}: the watcher that polls, and the Postgres database to keep the waits in. */
 export interface DurableWatcherOptions {
   /** The opwatch watcher whose providers read the operations. Workers call its `step` and
    * `pushbackKey`; a process that only enqueues needs no more than `ref`. */
@@ -42,6 +43,7 @@ export interface DurableWatcherOptions {
   outcomeQueue?: boolean;
 }
 
+/** Durable waits on one database: enqueue them, run workers, and read or follow how each ended. */
 export interface DurableWatcher {
   /** Creates the tables and queues if needed. Every other method calls it first. */
   start(): Promise<void>;
@@ -72,6 +74,17 @@ export interface DurableWatcher {
   stop(): Promise<void>;
 }
 
+/**
+ * Makes a durable watcher: waits kept in Postgres that survive restarts and spread over any number of
+ * workers, each ending with exactly one outcome record.
+ *
+ * @example
+ * ```ts
+ * const durable = createDurableWatcher({ watcher, connectionString: process.env.DATABASE_URL });
+ * await durable.enqueue(statusUrl, { maxWaitMs: 3_600_000 }); // in the app
+ * const worker = await durable.work({ concurrency: 16 }); // in each worker process
+ * ```
+ */
 export function createDurableWatcher(options: DurableWatcherOptions): DurableWatcher {
   const watcher = options?.watcher;
   if (!watcher || typeof watcher.ref !== "function") {

@@ -6,6 +6,7 @@ import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { stepJobId, waitIdOf } from "./ids.js";
 import { STEP_QUEUE } from "./queues.js";
 
+/** What {@link DurableWatcher.enqueue} stored: the wait's id, and whether it is new (the same operation twice is one wait). */
 export interface EnqueueResult {
   /** The wait's id (a hash of the ref: the same operation always has the same id). */
   id: string;

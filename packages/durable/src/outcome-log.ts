@@ -5,12 +5,14 @@ import type PgBoss from "pg-boss";
 import { fromRow, type Outcome, type OutcomeRow } from "./outcome.js";
 import { OUTCOME_QUEUE } from "./queues.js";
 
+/** Which outcomes to list: after a position (`seq`), at most `limit`. */
 export interface OutcomeListOptions {
   /** Only outcomes after this `seq` (a cursor: the last `seq` you handled). */
   after?: number;
   limit?: number;
 }
 
+/** Where to start following the outcome log, and the signal that ends it. */
 export interface FollowOptions {
   after?: number;
   signal?: AbortSignal;

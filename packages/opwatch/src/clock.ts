@@ -7,7 +7,9 @@ import { ValidationError } from "@opwatch/core";
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
+  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a `setTimeout` that has not run yet. */
   clearTimeout(handle: unknown): void;
 }
 

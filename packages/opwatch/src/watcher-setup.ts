@@ -7,6 +7,7 @@ import { Scheduler } from "./scheduler.js";
 import { type OperationTarget, Targets } from "./targets.js";
 import { type CheckedOptions, checkSignal, type WaitOptions } from "./wait-options.js";
 
+/** Options of {@link createWatcher}: the providers, poll defaults, request slots per origin, and the clock. */
 export interface WatcherOptions {
   providers: readonly ProviderRegistration[];
   /** Defaults for every wait, watch and step of this watcher. */

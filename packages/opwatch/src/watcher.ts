@@ -6,6 +6,11 @@ import { Wait } from "./wait.js";
 import { type CheckedOptions, checkWaitOptions, type WaitOptions } from "./wait-options.js";
 import { type Reader, readerOf, setUpWatcher, type WatcherOptions } from "./watcher-setup.js";
 
+/**
+ * Reads, waits on and watches operations of the providers it was created with ({@link createWatcher}):
+ * `ref`, `get`, `wait`, `watch`, `step` and `pushbackKey`. One per process is enough; its waits share one
+ * timer, the request slots per origin and the providers' pushback.
+ */
 export interface Watcher extends Reader {
   /** Polls until the operation is done; resolves with the final status (see WaitOptions). */
   wait(target: OperationTarget, options?: WaitOptions): Promise<OperationStatus>;
@@ -29,6 +34,16 @@ function hasOwnKeys(object: object): boolean {
 /**
  * A watcher: the reader's `ref`, `get` and `pushbackKey`, and the poll loop's `wait`, `watch` and `step`,
  * all sharing one scheduler. An app that only reads once can use `createReader`, which bundles no polling.
+ * Bad options throw a `ValidationError` at once, before any request.
+ *
+ * @example
+ * ```ts
+ * import { createWatcher, register } from "opwatch";
+ * import { bentley } from "@opwatch/bentley";
+ *
+ * const watcher = createWatcher({ providers: [register(bentley, { token: process.env.BENTLEY_TOKEN ?? "" })] });
+ * const final = await watcher.wait(statusUrl, { onProgress: (s) => console.log(s.state, s.progress) });
+ * ```
  */
 export function createWatcher(options: WatcherOptions): Watcher {
   const parts = setUpWatcher(options);

@@ -19,6 +19,7 @@ export type BentleyPollEndpoints = {
   getScheduleOperation: PollEndpoint<operations["getScheduleOperation"], "application/vnd.bentley.itwin-platform.v1+json">;
 };
 
+/** The operationId of a poll endpoint (`getOperation`'s `endpoint` option, `OperationRef.endpoint`). */
 export type BentleyEndpointName = keyof BentleyPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type BentleyClientOptions = ProviderClientOptions<typeof description>;

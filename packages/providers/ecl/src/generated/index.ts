@@ -19,6 +19,7 @@ export type EclPollEndpoints = {
   getOperation: PollEndpoint<operations["getOperation"], "application/json", "operation_id">;
 };
 
+/** The operationId of a poll endpoint (`getOperation`'s `endpoint` option, `OperationRef.endpoint`). */
 export type EclEndpointName = keyof EclPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type EclClientOptions = ProviderClientOptions<typeof description>;

@@ -19,6 +19,7 @@ export type KeycardPollEndpoints = {
   getCatalogTask: PollEndpoint<operations["getCatalogTask"], "application/json">;
 };
 
+/** The operationId of a poll endpoint (`getOperation`'s `endpoint` option, `OperationRef.endpoint`). */
 export type KeycardEndpointName = keyof KeycardPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type KeycardClientOptions = ProviderClientOptions<typeof description>;

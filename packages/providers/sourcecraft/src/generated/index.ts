@@ -23,6 +23,7 @@ export type SourcecraftPollEndpoints = {
   getDeleteMultilinkOperation: PollEndpoint<operations["getDeleteMultilinkOperation"], "application/json", "operation_id">;
 };
 
+/** The operationId of a poll endpoint (`getOperation`'s `endpoint` option, `OperationRef.endpoint`). */
 export type SourcecraftEndpointName = keyof SourcecraftPollEndpoints;
 /** Options of {@link createClient}: token, baseUrl, fetch, headers, timeoutMs, and each server variable. */
 export type SourcecraftClientOptions = ProviderClientOptions<typeof description>;

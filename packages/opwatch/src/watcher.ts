@@ -24,7 +24,8 @@ export interface WatcherOptions {
 }
 
 export interface Watcher {
-  /** Turns a status URL (or a ref read back from JSON) into a validated ref. */
+  /** Turns a status URL (or a ref read back from JSON) into a validated ref: the operation's one name
+   * (exactly its endpoint's path parameters, a base URL this watcher sends credentials to). */
   ref(target: OperationTarget): OperationRef;
   /** Reads the operation once. */
   get(target: OperationTarget, options?: { signal?: AbortSignal }): Promise<OperationStatus>;
@@ -79,7 +80,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
   };
 
   return {
-    ref: (target) => targets.ref(target),
+    ref: (target) => targets.canonicalRef(target),
     pushbackKey: (target) => targets.key(targets.checked(target).ref),
     async get(target, getOptions) {
       const checked = targets.checked(target);

@@ -239,10 +239,13 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
       return result(row, { done: false, state: row.state, delay_ms: 1000, reads: 0, failed: true });
     }
     const reads = Math.max(0, (outcome.state?.attempt ?? before) - before);
-    // An error before any request was sent (no credentials in this process, say) says nothing of the
-    // operation: the wait is handed back, for a worker that can poll it.
-    if (outcome.kind === "error" && reads === 0 && !(outcome.error instanceof TimeoutError)) {
-      return handBack(row, outcome.error);
+    // An error that no answer caused (this process has no credentials for the provider: its token
+    // function failed) says nothing of the operation: the wait is handed back, for a worker that can.
+    if (outcome.kind === "error" && !(outcome.error instanceof TimeoutError)) {
+      const error = errorJson(outcome.error);
+      if (reads === 0 || (error.name === "AuthError" && error.httpStatus === undefined)) {
+        return handBack(row, outcome.error);
+      }
     }
     stats.steps += 1;
     emit({

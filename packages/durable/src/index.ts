@@ -1,6 +1,6 @@
 export {
-  COMMAND_EXIT,
   type CancelCommandOptions,
+  COMMAND_EXIT,
   type CommandContext,
   type CommandIo,
   cancelCommand,

@@ -234,10 +234,10 @@ export function consumeOutcomes(
   };
 }
 
+/** A lost or refused connection, a server restarting or recovering: worth trying again. Errors the server
+ * answered with a SQL state of another class (a missing table, a bad query) are not. */
 function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return (
-    typeof code === "string" &&
-    (code.startsWith("08") || code === "57P01" || code === "57P03" || code === "ECONNRESET" || code === "ECONNREFUSED")
-  );
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith("E")) return true;
+  return code.startsWith("08") || code.startsWith("57P");
 }

@@ -132,7 +132,7 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
     const { io } = context;
     const say = (event: WorkerEvent) => {
       const line = json ? JSON.stringify(eventJson(event)) : describeEvent(event);
-      if (event.type === "error" || event.type === "unpollable") io.err(line);
+      if (event.type === "error") io.err(line);
       else io.out(line);
     };
     if (options.providers?.length === 0) {
@@ -140,8 +140,6 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
       fail(io, json, COMMAND_EXIT.usage, "UsageError", `this worker can poll no provider${why ? ` (${why})` : ""}.`);
       return COMMAND_EXIT.usage;
     }
-    // Said at start: the waits of these providers are left to workers that can poll them.
-    for (const { provider, reason } of options.skipped ?? []) say({ type: "unpollable", provider, reason });
     const worker = await durable.work({
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.providers === undefined ? {} : { providers: options.providers }),
@@ -150,6 +148,8 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
         say(event);
       },
     });
+    // Said at start: the waits of these providers are left to workers that can poll them.
+    for (const { provider, reason } of options.skipped ?? []) say({ type: "unpollable", provider, reason });
     if (!json) io.out(`opwatch worker: polling (${options.concurrency ?? 16} at once); Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       if (!io.signal) return; // without a signal it runs for the life of the process

@@ -182,6 +182,8 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
     pushbacks = [];
     committing = commit(batch, shared).finally(() => {
       committing = undefined;
+      // The commit gave the batch's request slots back: claim again now rather than find them taken.
+      if (concurrency - inFlight >= refill) wake?.();
       if (pending.length >= COMMIT_BATCH || (pending.length > 0 && inFlight === 0)) flush();
       else if (pending.length > 0) commitTimer ??= setTimeout(flush, COMMIT_DELAY_MS);
     });
@@ -288,7 +290,6 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
       .then((done) => {
         inFlight -= 1;
         settle(done);
-        if (concurrency - inFlight >= refill) wake?.();
       });
   };
 

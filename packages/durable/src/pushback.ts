@@ -1,15 +1,16 @@
 // Pushback as this process knows it: what its own steps heard (a 429, Retry-After, a rate-limit reset),
 // checked right before each read. What other workers heard comes from the pushback table, checked when
 // a step is claimed (claim_steps), just before its read.
+import { pushbackDelay } from "opwatch/internal";
 
 /** The shortest window the steps coming back after a pushback are spread over (the longer the pushback, the
  * wider the window: as long as the pushback, up to five minutes). */
 export const PUSHBACK_SPREAD_MS = 2000;
 
-/** A step put off by a pushback comes back at its end plus a random share of the window. */
-export function pushbackDelayMs(remainingMs: number, random: () => number = Math.random): number {
-  const window = Math.min(5 * 60_000, Math.max(PUSHBACK_SPREAD_MS, remainingMs));
-  return remainingMs + random() * window;
+/** A step put off by a pushback comes back at its end plus a random share of the window (the facade's
+ * pushback rule, with the window as its floor). */
+export function pushbackDelayMs(remainingMs: number): number {
+  return pushbackDelay(remainingMs, { minDelayMs: Math.min(5 * 60_000, Math.max(PUSHBACK_SPREAD_MS, remainingMs)) });
 }
 
 /** The pushbacks this process heard, by key, as epoch ms (kept while they last). */

@@ -48,6 +48,17 @@ export interface OutcomesCliOptions {
   limit?: number;
 }
 
+/** `opwatch waits`, `cancel`, `retry`, `prune`, `stats`: the operator's durable commands. */
+export interface DurableAdminCliOptions {
+  json?: boolean;
+  all?: boolean;
+  ended?: boolean;
+  provider?: string;
+  olderThan?: number;
+  limit?: number;
+  kind?: string[];
+}
+
 export function durationArg(flag: string) {
   return (text: string): number => {
     const n = text.trim();

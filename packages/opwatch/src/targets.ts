@@ -171,6 +171,27 @@ export class Targets {
     return client;
   }
 
+  /**
+   * The one name of the operation a target names (`watcher.ref`): a validated copy of its ref that has
+   * exactly the endpoint's path parameters (a read ignores any other, which would make a second name for
+   * the operation) and a base URL this watcher may send the provider's credentials to.
+   */
+  canonicalRef(target: OperationTarget): OperationRef {
+    const checked = this.checked(target);
+    this.clientOf(checked);
+    const { ref } = checked;
+    const pathParams = this.registration(ref.provider).description.endpoints[ref.endpoint]?.pathParams ?? [];
+    for (const name of Object.keys(ref.params)) {
+      if (!pathParams.some((param) => param.name === name)) {
+        throw new ValidationError(
+          `${ref.provider}: ${ref.endpoint} takes no parameter "${name}"; its parameters are ${pathParams.map((param) => param.name).join(", ")}.`,
+          { provider: ref.provider },
+        );
+      }
+    }
+    return this.ref(target);
+  }
+
   /** A validated copy of the ref a target names. */
   ref(target: OperationTarget): OperationRef {
     const { ref } = this.checked(target);

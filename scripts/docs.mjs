@@ -93,6 +93,7 @@ const app = await Application.bootstrapWithPlugins({
   githubPages: false,
   validation: { notExported: false, invalidLink: true, notDocumented: true },
   hideGenerator: true,
+  highlightLanguages: [...OptionDefaults.highlightLanguages, "sql", "ini"],
   packagesRequiringDocumentation: packages.map((p) => p.json.name),
   // Every export has its description; members (fields, methods) are described where they need it.
   requiredToBeDocumented: ["Namespace", "Enum", "Variable", "Function", "Class", "Interface", "TypeAlias"],

@@ -4,6 +4,7 @@ import type { OperationRef } from "opwatch";
 import type pg from "pg";
 import { outcomeLock } from "./schema.js";
 
+/** Which waits {@link DurableWatcher.waits} lists. */
 export interface WaitListOptions {
   /** `pending` (default), `ended`, or `all`. */
   state?: "pending" | "ended" | "all";
@@ -38,6 +39,7 @@ export interface RetryOptions {
   provider?: string;
 }
 
+/** The state of a durable store at a glance: waits, backlog and lag, for dashboards and alerts. */
 export interface DurableStats {
   waits: number;
   pending: number;

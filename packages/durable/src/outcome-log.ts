@@ -21,6 +21,7 @@ export interface FollowOptions {
   intervalMs?: number;
 }
 
+/** Options of {@link DurableWatcher.onOutcome}: the consumer's name (its cursor) and how it is delivered. */
 export interface OnOutcomeOptions {
   /**
    * The consumer's name: its cursor is kept in the database under it, so a restarted process goes on

@@ -70,12 +70,16 @@ describe("public packages", () => {
 
 describe("root README", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  it("starts with the two set-up commands, then what opwatch is and how to use it in an app", () => {
+  it("opens with what opwatch is and for whom, then the two set-up commands, then how to use it in an app", () => {
+    const opening = readme.replace(/^# opwatch\n+/, "").split("\n\n")[0] ?? "";
+    expect(opening).toMatch(/^opwatch waits on cloud providers' long-running operations/);
+    expect(opening).toMatch(/It is for developers and operators/);
+    // The first code block: the two commands CI runs, verbatim.
     expect(readme.match(/```sh\n([\s\S]*?)```/)?.[1]).toBe(
       "npm install -g pnpm@10.34.9 && pnpm install --frozen-lockfile && pnpm demo\npnpm test\n",
     );
+    expect(readme.indexOf("```sh")).toBeGreaterThan(readme.indexOf(opening) + opening.length);
     const afterSetup = readme.slice(readme.indexOf("pnpm test\n```") + 14);
-    expect(afterSetup.trimStart()).toMatch(/^opwatch is /);
     const use = afterSetup.slice(
       afterSetup.indexOf("## Use it in your app"),
       afterSetup.indexOf("## Working on opwatch"),

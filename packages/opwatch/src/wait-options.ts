@@ -1,5 +1,10 @@
 import { isSignal, type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
-import { DEFAULT_MAX_CONSECUTIVE_FAILURES, DEFAULT_MAX_WAIT_MS, type PollDelayOptions, type WaitReason } from "./delays.js";
+import {
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_MAX_WAIT_MS,
+  type PollDelayOptions,
+  type WaitReason,
+} from "./delays.js";
 
 /** What the poller is doing, for live displays and logs (`onEvent`). `at` is epoch ms. */
 export type PollEvent =

@@ -3,19 +3,19 @@
 // instead of fetch, when nothing asks for fetch. On loopback keep-alive a node:http GET costs well under
 // half of a fetch, and it leaves nothing for a FinalizationRegistry (undici registers every Response and
 // every Request made with a signal in one, which keeps ~15 kB per read past minor collections).
-// Self-contained on purpose (node builtins, types and its dispatcher check only): it stays out of every
-// non-Node bundle.
+// Self-contained on purpose (node builtins, types and its fetch check only): it stays out of every non-Node
+// bundle.
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
 import type { Cut } from "./deadline.js";
 import type { HttpAnswer, Transport } from "./transport.js";
-import { dispatcherIsNodeDefault } from "./transport-dispatcher.js";
+import { fetchUnchangedSince, recordFetchAtLoad } from "./transport-dispatcher.js";
 
 /**
- * The transport for reads when the `fetch` option was not given: each read goes over node:http while
- * `globalThis.fetch` is still Node's own and nothing reconfigured it, else through `viaFetch`. Checked per
- * read (an identity compare once the source was seen), so a fetch replaced or a dispatcher set after the
+ * The transport for reads when the `fetch` option was not given: each read goes over node:http while fetch
+ * is as it was when @opwatch/core was loaded (see transport-dispatcher.ts for the rule), else through
+ * `viaFetch`. Checked per read (two identity compares), so a fetch replaced or a dispatcher set after the
  * client was made is honoured from the next read on.
  * @internal
  */
@@ -23,31 +23,18 @@ export function platformTransport(viaFetch: Transport): Transport {
   return (url, headers, cut) => (fetchIsNodeOwn() ? nodeTransport : viaFetch)(url, headers, cut);
 }
 
-/** Node's own fetch, once seen (its source is checked once per function). */
-let seen: unknown;
+/** fetch and its dispatcher as this module found them (Node's own, when nothing had set one). */
+const atLoad = recordFetchAtLoad();
 
 /**
- * Whether reads may leave fetch for node:http without losing anything someone set up on fetch:
- * - `globalThis.fetch` is Node's own: its source text loads Node's internal copy of undici
- *   (`internal/deps/undici/undici`, in every Node from 18 to 24), which no user function can load, so a
- *   replaced fetch (vi.stubGlobal, an instrumentation wrapper, a polyfill, another runtime's fetch) does
- *   not pass, whenever it was replaced;
- * - fetch's global dispatcher is unset, or is the plain `Agent` Node's own undici made for itself with no
- *   options (see `dispatcherIsNodeDefault`): any other — undici's npm package, any option, a custom
- *   `connect`, `.compose()`, a proxy or mock agent — keeps reads on fetch;
- * - `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
- *   newer releases).
- * When any of these fails, reads use fetch, as with the `fetch` option.
+ * Whether reads may leave fetch for node:http without losing anything someone set up on fetch: fetch and
+ * its global dispatcher are as they were when @opwatch/core was loaded, Node's own (transport-dispatcher.ts),
+ * and `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
+ * newer releases). When any of these fails, reads use fetch, as with the `fetch` option.
  * @internal
  */
 export function fetchIsNodeOwn(): boolean {
-  const fetch = globalThis.fetch;
-  if (typeof fetch !== "function") return false;
-  if (fetch !== seen) {
-    if (!Function.prototype.toString.call(fetch).includes("internal/deps/undici/undici")) return false;
-    seen = fetch;
-  }
-  if (!dispatcherIsNodeDefault()) return false;
+  if (!fetchUnchangedSince(atLoad)) return false;
   const proxy = process.env.NODE_USE_ENV_PROXY;
   return proxy === undefined || proxy === "" || proxy === "0";
 }

@@ -7,14 +7,15 @@ import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCli
 import { setup } from "../setup.js";
 import { watcherFromEnv, withTokensMasked } from "../watcher-from-env.js";
 import { commandTargets } from "./each-target.js";
+import { loadDurable } from "./load-durable.js";
 
-// @opwatch/durable brings pg and pg-boss: it is imported (`await import`) only when one of these commands
-// runs, after DATABASE_URL is checked, so `opwatch wait` and the others never load it.
+// @opwatch/durable brings a Postgres client and a job queue: an optional peer of the CLI, imported
+// (load-durable.ts) only when one of these commands runs, after DATABASE_URL is checked.
 
 export const DURABLE_EXIT_CODES_HELP = `Exit codes:
   0    done (worker, outcomes --follow: stopped otherwise than by a signal)
   3    database, server or network error
-  64   usage: bad flag, duration, URL or ref, or DATABASE_URL not set
+  64   usage: bad flag, duration, URL or ref, DATABASE_URL not set, or @opwatch/durable not installed
   130  stopped by SIGINT (Ctrl-C), after finishing the steps in flight
   143  stopped by SIGTERM, after finishing the steps in flight`;
 
@@ -50,7 +51,7 @@ export async function enqueueCliCommand(
   // --base-url), so workers poll where this command was pointed.
   const { watcher, targets } = await commandTargets(inputs, options, io, command);
   const refs = targets.map((target) => target.pollRef);
-  const { enqueueCommand } = await import("@opwatch/durable");
+  const { enqueueCommand } = await loadDurable(command);
   return enqueueCommand(
     {
       targets: refs,
@@ -69,7 +70,7 @@ export async function workerCliCommand(options: WorkerCliOptions, given: CliIo):
   const command = "worker";
   const connectionString = requireDatabaseUrl(io, command);
   const { watcher } = setup(options, io, command);
-  const { workerCommand } = await import("@opwatch/durable");
+  const { workerCommand } = await loadDurable(command);
   const code = await workerCommand(
     { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
     { watcher, io, connectionString },
@@ -84,7 +85,7 @@ export async function outcomesCliCommand(options: OutcomesCliOptions, given: Cli
     throw new UsageError("--limit is for a listing; leave it out with --follow", command);
   }
   const connectionString = requireDatabaseUrl(io, command);
-  const { outcomesCommand } = await import("@opwatch/durable");
+  const { outcomesCommand } = await loadDurable(command);
   // Reading outcomes makes no request to a provider: a watcher is made only if something asks for a ref.
   const watcher = { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
   const code = await outcomesCommand(

@@ -1,4 +1,4 @@
-import createFetchClient, { type Client } from "openapi-fetch";
+import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import type { ProviderDescription } from "./description.js";
 import { NetworkError } from "./errors.js";
 import { networkError } from "./network.js";
@@ -59,6 +59,7 @@ export function createProviderClient<Paths extends {}>(
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,
     fetch: guarded,
+    pathSerializer: keepingSlashes(description),
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
     headers: {
       Accept: description.endpoints[description.defaultEndpoint]?.accept ?? "application/json",
@@ -72,6 +73,32 @@ export function createProviderClient<Paths extends {}>(
     },
   });
   return Object.assign(fetchClient, readerOf(description, setup));
+}
+
+/**
+ * openapi-fetch's path serializer, except that a poll endpoint's multi-segment parameter (Google's
+ * `projects/p/operations/o` in `/v1/{name}`) keeps its slashes, each segment percent-encoded, as
+ * getOperation sends it.
+ */
+function keepingSlashes(description: ProviderDescription): (path: string, params: Record<string, unknown>) => string {
+  const multi = new Map<string, Set<string>>();
+  for (const endpoint of Object.values(description.endpoints)) {
+    const names = endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name);
+    if (names.length > 0) multi.set(endpoint.path, new Set(names));
+  }
+  if (multi.size === 0) return defaultPathSerializer;
+  return (path, params) => {
+    const names = multi.get(path);
+    const filled = names
+      ? path.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+          const value = params[name];
+          return names.has(name) && (typeof value === "string" || typeof value === "number")
+            ? String(value).split("/").map(encodeURIComponent).join("/")
+            : whole;
+        })
+      : path;
+    return defaultPathSerializer(filled, params);
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
+import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
 
 /** What every opwatch error can tell about the failed call, where known. */
@@ -137,7 +138,7 @@ export class AuthError extends OpwatchError {}
 /** 404: the operation (or its parent resource) does not exist at this base URL. */
 export class NotFoundError extends OpwatchError {}
 
-/** 429: too many requests; `retryAfter` says how long to wait when the server said so. Retryable. */
+/** 429, or a 403 that asks to wait or says the rate-limit budget is spent: `retryAfter` says how long to wait when the server said so. Retryable. */
 export class RateLimitError extends OpwatchError {
   declare readonly retryable: true;
 }
@@ -231,6 +232,12 @@ export function errorFromResponse(
       secrets,
     ),
   );
+  // A 403 that asks to wait or says the budget is spent is rate limiting (GitHub's), not a refused token.
+  if (status === 429 || (status === 403 && (retryAfter !== undefined || budgetSpent(response.headers)))) {
+    const from = pushbackHeader(response.headers) ?? "Retry-After";
+    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (${from})`;
+    return new RateLimitError(`${wait} before the next request: ${said}`, details);
+  }
   if (status === 401 || status === 403) {
     const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;
     return new AuthError(
@@ -239,10 +246,6 @@ export function errorFromResponse(
     );
   }
   if (status === 404) return new NotFoundError(`Check the operation id and the baseUrl option: ${said}`, details);
-  if (status === 429) {
-    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (Retry-After)`;
-    return new RateLimitError(`${wait} before the next request: ${said}`, details);
-  }
   if (status >= 500) return new ServerError(`The provider failed, so try again later: ${said}`, details);
   return new ApiError(said, details);
 }

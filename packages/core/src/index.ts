@@ -74,7 +74,7 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 // organizer never merges them into a public statement from the same module.
 
 /** @internal */
-export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+export { isHttpUrl, isServerUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @internal */
 export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */

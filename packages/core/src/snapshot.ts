@@ -49,9 +49,11 @@ export async function toSnapshot(
   // A clock that answers nonsense is no clock: the wall clock then.
   const clock = now();
   const at = Number.isFinite(clock) ? clock : Date.now();
-  // readPushback's two parts, each read once: the rate-limit reset is also kept on its own (it is shared).
-  const reset = rateLimitWait(headers, status, at);
-  const retryAfter = longer(parseRetryAfter(headers.get("retry-after"), at), reset);
+  // readPushback's two parts, each read once (Retry-After wins on a 429); the rate-limit reset of a spent
+  // budget is also kept on its own (it is shared by every wait with this credential).
+  const asked = parseRetryAfter(headers.get("retry-after"), at);
+  const reset = asked !== undefined && status === 429 ? undefined : rateLimitWait(headers, status, at);
+  const retryAfter = longer(asked, reset);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;

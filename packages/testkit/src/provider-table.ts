@@ -214,10 +214,29 @@ export function pathParamExamples(
   return Object.fromEntries(parametersOf(doc, found, "path").map((p) => [p.name, parameterExample(p)]));
 }
 
-/** A path parameter's example in the spec (its `example`, first named example, or its schema's). */
+/**
+ * A path parameter's example: its `example`, first named example, or its schema's; else one its schema
+ * implies (the first of an `enum`, the `default`, an integer's `minimum` or 1, a UUID, a plain string).
+ * Throws when the schema implies none (a `pattern` without an example).
+ */
 export function parameterExample(param: SpecDocument): string | number {
-  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
-  const value = param.example ?? first(param.examples) ?? param.schema?.example ?? param.schema?.examples?.[0];
+  const value = parameterExampleOrUndefined(param);
   if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
   return value;
+}
+
+/** {@link parameterExample}, or undefined when the spec gives none and the schema implies none. */
+export function parameterExampleOrUndefined(param: SpecDocument): string | number | undefined {
+  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
+  const schema = param?.schema ?? {};
+  const given = param?.example ?? first(param?.examples) ?? schema.example ?? schema.examples?.[0];
+  if (given !== undefined) return given;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  if (schema.type === "integer" || schema.type === "number") return schema.minimum ?? Math.min(1, schema.maximum ?? 1);
+  if (schema.format === "uuid") return "75aab8db-8632-42b4-af2f-06b5820798ef";
+  if ((schema.type ?? "string") === "string" && schema.pattern === undefined && schema.format === undefined) {
+    return "example".padEnd(schema.minLength ?? 0, "0").slice(0, schema.maxLength ?? 64);
+  }
+  return undefined;
 }

@@ -1,3 +1,4 @@
+import { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
 import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
 import { redact, redactDeep } from "./redact.js";
@@ -15,6 +16,8 @@ export interface OpwatchErrorDetails {
   cause?: unknown;
   /** Secrets to strip from the message, every string field and the whole cause chain. */
   secrets?: readonly string[] | undefined;
+  /** Whether trying again later may succeed, when the class alone does not tell (see `retryable`). */
+  retryable?: boolean | undefined;
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
@@ -55,8 +58,9 @@ export class OpwatchError extends Error {
 
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     const secrets = details.secrets ?? [];
+    // Masked, then capped (a cut first could keep part of a token): a server's text is in many messages.
     super(
-      redact(message, secrets),
+      capText(redact(message, secrets), MAX_MESSAGE_CHARS, true),
       details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
     );
     if (secrets.length > 0) secretsOf.set(this, secrets);
@@ -69,10 +73,10 @@ export class OpwatchError extends Error {
       name,
       provider: details.provider,
       httpStatus,
-      code: code === undefined ? code : redact(code, secrets),
-      requestId: requestId === undefined ? requestId : redact(requestId, secrets),
+      code: code === undefined ? code : serverField(code, secrets),
+      requestId: requestId === undefined ? requestId : serverField(requestId, secrets),
       retryAfter: details.retryAfter,
-      retryable: RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408),
+      retryable: details.retryable ?? (RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408)),
     });
   }
 
@@ -115,16 +119,35 @@ function brandChain(target: abstract new (...args: never[]) => unknown): string[
   return brands;
 }
 
-/** A copy of the cause chain with every secret masked (messages, string fields, nested causes). */
+/** A string a server may have sent, as an error field: masked, then capped. @internal */
+export const serverField = (text: string, secrets: readonly string[]): string =>
+  capText(redact(text, secrets), MAX_FIELD_CHARS);
+
+/**
+ * The cause chain as it may be kept: every secret masked and every string capped (messages, string fields,
+ * binary fields such as a parse error's `rawPacket` turned into text, nested causes). A cause that needs
+ * neither is kept as it is, and so is an opwatch error when there is nothing more to mask (it was made
+ * masked and capped); past 8 causes deep, the chain ends.
+ */
 function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
-  if (secrets.length === 0) return cause;
-  if (!(cause instanceof Error)) return redactDeep(cause, secrets);
-  const copy = new Error(redact(cause.message, secrets));
+  if (cause instanceof OpwatchError && secrets.length === 0) return cause;
+  if (!(cause instanceof Error)) return redactDeep(cause, secrets, { cap: MAX_MESSAGE_CHARS });
+  const message = capText(redact(cause.message, secrets), MAX_MESSAGE_CHARS, true);
+  const fields = Object.entries(cause).map(
+    ([key, value]) => [key, redactDeep(value, secrets, { cap: MAX_MESSAGE_CHARS })] as const,
+  );
+  const inner = cause.cause === undefined || depth >= 8 ? undefined : redactCause(cause.cause, secrets, depth + 1);
+  const same =
+    message === cause.message &&
+    fields.every(([key, value]) => value === (cause as unknown as Record<string, unknown>)[key]) &&
+    inner === cause.cause;
+  if (same && secrets.length === 0) return cause;
+  const copy = new Error(message);
   copy.name = cause.name;
-  for (const [key, value] of Object.entries(cause)) {
-    (copy as unknown as Record<string, unknown>)[key] = redactDeep(value, secrets);
+  for (const [key, value] of fields) {
+    if (key !== "cause") (copy as unknown as Record<string, unknown>)[key] = value;
   }
-  if (cause.cause !== undefined && depth < 8) copy.cause = redactCause(cause.cause, secrets, depth + 1);
+  if (inner !== undefined) copy.cause = inner;
   return copy;
 }
 

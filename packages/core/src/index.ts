@@ -76,9 +76,13 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 /** @internal */
 export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @internal */
+export { BodyOverLimit, DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body.js";
+/** @internal */
+export { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
+/** @internal */
 export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */
-export { endSentence, errorFromResponse } from "./errors.js";
+export { endSentence, errorFromResponse, serverField } from "./errors.js";
 /** @internal */
 export { type ClientSetup, DEFAULT_TIMEOUT_MS, setUpClient } from "./options.js";
 /** @internal */
@@ -90,7 +94,7 @@ export { clientFactory, statusReader } from "./provider.js";
 /** @internal */
 export { isSignal } from "./read.js";
 /** @internal */
-export { MAX_REMEMBERED_SECRETS, redact, redactDeep, rememberSecret } from "./redact.js";
+export { MAX_REMEMBERED_SECRETS, type RedactOptions, redact, redactDeep, rememberSecret } from "./redact.js";
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */

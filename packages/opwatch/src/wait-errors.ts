@@ -1,4 +1,4 @@
-import { type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
+import { capText, MAX_FIELD_CHARS, type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
 import { full, type LiveState } from "./poll-state.js";
 import type { StepContext } from "./step-context.js";
 
@@ -11,7 +11,7 @@ export function timeout(
 ): TimeoutError<OperationStatus> {
   const last = s.last;
   const seen = last
-    ? `last state: ${last.state}${last.rawStatus ? ` (${last.rawStatus})` : ""}${
+    ? `last state: ${last.state}${last.rawStatus ? ` (${capText(last.rawStatus, MAX_FIELD_CHARS)})` : ""}${
         last.progress === undefined ? "" : `, ${Math.round(last.progress * 100)}%`
       }`
     : "no status seen yet";

@@ -28,12 +28,11 @@ export function migrations(schema: string): string[] {
 CREATE SCHEMA IF NOT EXISTS ${s};
 
 -- One row per operation being waited on: it is also the queue. id is a hash of the canonical ref, so
--- enqueueing an operation twice is one wait. A pending wait has a due_at; a worker claims it by moving
--- due_at forward by the step lease (so a worker that dies gives it back when the lease runs out), reads,
--- and commits the next due_at (or done_at). seq counts commits: a commit applies only where seq still
--- matches the claim's, so a step run twice is written once. The columns a claim changes come last and
--- the fill factor leaves room on the page, so that a claim's WAL record is a few bytes (prefix/suffix
--- compression of same-page updates).
+-- enqueueing an operation twice is one wait. A pending wait has a due_at; a worker claims it by setting
+-- lease_until (so a worker that dies gives it back when the lease runs out), reads, and commits the next
+-- due_at (or done_at). seq counts commits: a commit applies only where seq still matches the claim's, so
+-- a step run twice is written once. A claim changes no indexed column, and the fill factor leaves room on
+-- the page: it is a HOT update whose WAL record is a few bytes (prefix/suffix compression).
 CREATE TABLE IF NOT EXISTS ${s}.waits (
   id text PRIMARY KEY,
   provider text,
@@ -48,12 +47,14 @@ CREATE TABLE IF NOT EXISTS ${s}.waits (
   done_at timestamptz,
   seq integer NOT NULL DEFAULT 0,
   attempts integer NOT NULL DEFAULT 0,
-  due_at timestamptz
+  due_at timestamptz,
+  lease_until timestamptz
 ) WITH (fillfactor = 50);
 ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS provider text;
 ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS origin text;
 ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS due_at timestamptz;
+ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS lease_until timestamptz;
 -- Waits stored by the pg-boss based releases: due at once, their old step jobs left to be dropped.
 UPDATE ${s}.waits SET provider = ref ->> 'provider',
        origin = lower(substring(ref ->> 'baseUrl' FROM '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*')),
@@ -62,18 +63,20 @@ UPDATE ${s}.waits SET provider = ref ->> 'provider',
 CREATE INDEX IF NOT EXISTS waits_due ON ${s}.waits (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS waits_done ON ${s}.waits (done_at) WHERE done_at IS NOT NULL;
 
--- Exactly one row per finished wait, in commit order (seq is drawn under ${s}.outcomes' lock).
+-- Exactly one row per finished wait, in commit order (seq is drawn under ${s}.outcomes' lock). The ref is
+-- the wait's (read by a join; the column is kept for rows of earlier releases).
 CREATE TABLE IF NOT EXISTS ${s}.outcomes (
   seq bigserial NOT NULL UNIQUE,
   wait_id text PRIMARY KEY REFERENCES ${s}.waits (id) ON DELETE CASCADE,
   kind text NOT NULL CHECK (kind IN ('succeeded', 'failed', 'canceled', 'timed_out', 'error')),
   status jsonb,
   error jsonb,
-  ref jsonb NOT NULL,
+  ref jsonb,
   requests integer NOT NULL,
   enqueued_at timestamptz NOT NULL,
   finished_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE ${s}.outcomes ALTER COLUMN ref DROP NOT NULL;
 
 -- A provider's pushback (429, Retry-After, rate-limit reset), per provider and origin, in database time.
 CREATE TABLE IF NOT EXISTS ${s}.pushback (
@@ -119,10 +122,10 @@ BEGIN
   FOR r IN
     WITH due AS (
       SELECT w.id FROM ${s}.waits w
-       WHERE w.due_at <= now() AND (providers IS NULL OR w.provider = ANY (providers))
-         AND NOT (w.provider = ANY (skip))
+       WHERE w.due_at <= now() AND (w.lease_until IS NULL OR w.lease_until <= now())
+         AND (providers IS NULL OR w.provider = ANY (providers)) AND NOT (w.provider = ANY (skip))
        ORDER BY w.due_at LIMIT n FOR UPDATE SKIP LOCKED)
-    UPDATE ${s}.waits w SET due_at = now() + lease_ms * interval '1 millisecond', attempts = w.attempts + 1
+    UPDATE ${s}.waits w SET lease_until = now() + lease_ms * interval '1 millisecond', attempts = w.attempts + 1
       FROM due WHERE w.id = due.id
     RETURNING w.id, w.seq, w.ref, w.options, w.state, w.pushback_key, w.origin, w.attempts
   LOOP
@@ -134,7 +137,7 @@ BEGIN
     IF FOUND THEN
       -- Spread the steps that come back over at least spread_ms, and over as long as the pushback lasted
       -- (at most five minutes).
-      UPDATE ${s}.waits w SET attempts = w.attempts - 1,
+      UPDATE ${s}.waits w SET attempts = w.attempts - 1, lease_until = NULL,
              due_at = pushed + random() * least(greatest(spread_ms * interval '1 millisecond', pushed - now()), interval '5 minutes')
        WHERE w.id = r.id
       RETURNING extract(epoch FROM w.due_at - now()) * 1000 INTO put_off_ms;
@@ -158,7 +161,8 @@ BEGIN
       END LOOP;
       IF got IS NULL THEN
         put_off_ms := 100 + random() * 400;
-        UPDATE ${s}.waits w SET attempts = w.attempts - 1, due_at = now() + put_off_ms * interval '1 millisecond'
+        UPDATE ${s}.waits w SET attempts = w.attempts - 1, lease_until = NULL,
+               due_at = now() + put_off_ms * interval '1 millisecond'
          WHERE w.id = r.id;
         id := r.id; seq := r.seq; ref := r.ref; options := NULL; state := NULL; pushback_key := r.pushback_key;
         origin := r.origin; slot := NULL; put_off := 'admission';
@@ -171,14 +175,14 @@ BEGIN
     RETURN NEXT;
   END LOOP;
   IF cardinality(dead) > 0 THEN
-    UPDATE ${s}.waits w SET done_at = now(), due_at = NULL, seq = w.seq + 1, updated_at = now()
+    UPDATE ${s}.waits w SET done_at = now(), due_at = NULL, lease_until = NULL, seq = w.seq + 1, updated_at = now()
      WHERE w.id = ANY (dead);
     PERFORM ${outcomeLock(s)};
-    INSERT INTO ${s}.outcomes (wait_id, kind, status, error, ref, requests, enqueued_at)
+    INSERT INTO ${s}.outcomes (wait_id, kind, status, error, requests, enqueued_at)
     SELECT w.id, 'error', w.state -> 'last',
            jsonb_build_object('name', 'Error', 'message',
              'the poll step was claimed ' || max_attempts || ' times and never finished (it broke or killed the worker); see the workers'' logs, then retry the wait.'),
-           w.ref, w.requests, w.enqueued_at
+           w.requests, w.enqueued_at
       FROM ${s}.waits w WHERE w.id = ANY (dead) ORDER BY w.id
     ON CONFLICT (wait_id) DO NOTHING;
     PERFORM pg_notify('${s}_outcomes', '');
@@ -214,7 +218,8 @@ BEGIN
       attempts = CASE WHEN r.failed THEN w.attempts ELSE 0 END,
       updated_at = now(),
       done_at = CASE WHEN r.done THEN now() END,
-      due_at = CASE WHEN r.done THEN NULL ELSE now() + r.delay_ms * interval '1 millisecond' END
+      due_at = CASE WHEN r.done THEN NULL ELSE now() + r.delay_ms * interval '1 millisecond' END,
+      lease_until = NULL
       FROM r, locked WHERE w.id = r.id AND locked.id = w.id
     RETURNING w.id, r.done)
   SELECT array_agg(written.id), array_agg(written.id) FILTER (WHERE written.done) INTO applied, recorded FROM written;
@@ -223,8 +228,8 @@ BEGIN
     PERFORM ${outcomeLock(s)};
     WITH o AS (
       SELECT * FROM jsonb_to_recordset(steps) AS o (id text, kind text, status jsonb, error jsonb))
-    INSERT INTO ${s}.outcomes (wait_id, kind, status, error, ref, requests, enqueued_at)
-    SELECT w.id, o.kind, o.status, o.error, w.ref, w.requests, w.enqueued_at
+    INSERT INTO ${s}.outcomes (wait_id, kind, status, error, requests, enqueued_at)
+    SELECT w.id, o.kind, o.status, o.error, w.requests, w.enqueued_at
       FROM ${s}.waits w JOIN o ON o.id = w.id WHERE w.id = ANY (recorded) ORDER BY w.id
     ON CONFLICT (wait_id) DO NOTHING;
     PERFORM pg_notify('${s}_outcomes', '');

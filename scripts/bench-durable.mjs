@@ -117,8 +117,10 @@ for (const r of results) {
 }
 const one = results[1];
 if (one) {
-  console.log("(WAL B/step: claims, commits and outcomes per read; WAL B/wait: everything, the enqueue included; bytes/wait: the tables and indexes at the end)");
-console.log(`\nonOutcome: ${fmt(one.onOutcomePerSecond)} outcomes/s (${N} recorded outcomes, one consumer)`);
+  console.log(
+    "(WAL B/step: claims, commits and outcomes per read; WAL B/wait: everything, the enqueue included; bytes/wait: the tables and indexes at the end)",
+  );
+  console.log(`\nonOutcome: ${fmt(one.onOutcomePerSecond)} outcomes/s (${N} recorded outcomes, one consumer)`);
   console.log("\ntargets (1 worker):");
   const target = (/** @type {string} */ what, /** @type {boolean} */ ok, /** @type {string} */ figure) =>
     console.log(`  ${ok ? "met " : "MISS"}  ${what.padEnd(40)} ${figure}`);

@@ -11,7 +11,7 @@
 // The targets are printed beside each figure (ratios and per-poll costs measured in this run).
 //   node scripts/bench-durable.mjs [--waits 2000] [--concurrency 16] [--fault-waits 600]
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +21,7 @@ import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, register } from "opwatch";
+import { postgresCounters, postgresCpuMs } from "./lib/postgres-measures.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const support = join(root, "packages", "durable", "test", "support");
@@ -60,30 +61,6 @@ const standInCount = () =>
   });
 const watcherOptions = { providers: [register(sourcecraft, { token: "bench-token", baseUrl: standInUrl })] };
 const statusUrl = (/** @type {string} */ id) => `${standInUrl}/operations/secrets/id:${id}`;
-
-/** CPU ms of the Postgres whose postmaster is `pid` and all its processes (Linux /proc; else NaN). */
-const postgresCpuMs = (/** @type {number} */ postmaster) => {
-  try {
-    const tick = 10; // USER_HZ is 100 on Linux
-    let total = 0;
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      let stat;
-      try {
-        stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      } catch {
-        continue;
-      }
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      if (Number(name) !== postmaster && ppid !== postmaster) continue;
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    }
-    return total;
-  } catch {
-    return Number.NaN;
-  }
-};
 
 console.log(`durable waits vs in-process: ${N} operations of 2–4 reads, loopback stand-in in its own process\n`);
 /** @type {Record<string, any>[]} */
@@ -179,17 +156,7 @@ async function durableRun(postgres, workers) {
   sql.on("error", () => {});
   const { rows: dir } = await sql.query("SHOW data_directory");
   const postmaster = Number(readFileSync(join(dir[0].data_directory, "postmaster.pid"), "utf8").split("\n")[0]);
-  const counters = async () => {
-    await sql.query("SELECT pg_stat_force_next_flush()");
-    const { rows } = await sql.query(
-      `SELECT (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                WHERE schemaname = 'opwatch') AS rows,
-              pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS wal,
-              (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
-                 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'opwatch' AND c.relkind = 'r') AS bytes`,
-    );
-    return { rows: Number(rows[0]?.rows), wal: Number(rows[0]?.wal), bytes: Number(rows[0]?.bytes) };
-  };
+  const counters = () => postgresCounters(sql, "opwatch");
   const children = Array.from({ length: workers }, () =>
     spawn(process.execPath, [join(support, "worker-process.mjs")], {
       env: { ...process.env, DATABASE_URL: connectionString, STAND_IN_URL: standInUrl, QUIET: "1", CONCURRENCY },

@@ -1,11 +1,11 @@
-// The durable commands, for the CLI to call (`opwatch enqueue`, `worker`, `outcomes`, and the operator's
-// `waits`, `cancel`, `retry`, `prune`, `stats`): each takes parsed options, the watcher the CLI built from
+// The durable commands, for the CLI to call (`opwatch enqueue`, `worker`, `outcomes`; the operator's are
+// in operator-commands.ts): each takes parsed options, the watcher the CLI built from
 // the environment, and the CLI's io; each resolves with an exit code and never throws. The database
 // comes from DATABASE_URL.
 import { type OperationTarget, OpwatchError } from "opwatch";
+import { describeEvent, describeOutcome, eventJson } from "./command-output.js";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
-import type { DurableStats, WaitInfo } from "./operations.js";
 import type { Outcome } from "./outcome.js";
 import type { WorkerEvent } from "./worker-events.js";
 
@@ -51,38 +51,6 @@ export interface WorkerCommandOptions {
    */
   providers?: readonly string[];
   skipped?: readonly { provider: string; reason: string }[];
-}
-
-export interface WaitsCommandOptions {
-  state?: "pending" | "ended" | "all";
-  provider?: string;
-  olderThanMs?: number;
-  limit?: number;
-  json?: boolean;
-}
-
-export interface CancelCommandOptions {
-  /** Wait ids, status URLs or refs as JSON text. */
-  targets: readonly (string | OperationTarget)[];
-  json?: boolean;
-}
-
-export interface RetryCommandOptions {
-  /** Wait ids, status URLs or refs as JSON text; none: every wait that ended in one of `kinds`. */
-  targets?: readonly (string | OperationTarget)[];
-  /** Default `["error"]` when no targets are given. */
-  kinds?: readonly string[];
-  provider?: string;
-  json?: boolean;
-}
-
-export interface PruneCommandOptions {
-  olderThanMs: number;
-  json?: boolean;
-}
-
-export interface StatsCommandOptions {
-  json?: boolean;
 }
 
 export interface OutcomesCommandOptions {
@@ -186,72 +154,7 @@ export function outcomesCommand(options: OutcomesCommandOptions, context: Comman
   });
 }
 
-/** `opwatch waits`: stored waits, oldest first. */
-export function waitsCommand(options: WaitsCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const list = await durable.waits({
-      ...(options.state === undefined ? {} : { state: options.state }),
-      ...(options.provider === undefined ? {} : { provider: options.provider }),
-      ...(options.olderThanMs === undefined ? {} : { olderThanMs: options.olderThanMs }),
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-    });
-    for (const wait of list) context.io.out(json ? JSON.stringify(wait) : describeWait(wait));
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch cancel <id|url|ref>…` */
-export function cancelCommand(options: CancelCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    if (!options.targets?.length) {
-      fail(context.io, json, COMMAND_EXIT.usage, "UsageError", "cancel needs at least one wait id or status URL.");
-      return COMMAND_EXIT.usage;
-    }
-    const ended = await durable.cancel(options.targets.map(parseTarget));
-    report(context.io, json, "canceled", ended);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch retry [<id|url|ref>…] [--kind error]` */
-export function retryCommand(options: RetryCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const targets = options.targets ?? [];
-    const again = await durable.retry({
-      ...(targets.length ? { ids: targets.map(parseTarget) } : {}),
-      ...(options.kinds?.length ? { kinds: options.kinds } : {}),
-      ...(options.provider === undefined ? {} : { provider: options.provider }),
-    });
-    report(context.io, json, "retrying", again);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch prune --older-than <duration>` */
-export function pruneCommand(options: PruneCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const deleted = await durable.prune({ olderThanMs: options.olderThanMs });
-    context.io.out(json ? JSON.stringify({ deleted }) : `deleted ${deleted} ended wait(s) and their outcomes`);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch stats` */
-export function statsCommand(options: StatsCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const stats = await durable.stats();
-    if (json) context.io.out(JSON.stringify(stats));
-    else for (const line of describeStats(stats)) context.io.out(line);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-async function guarded(
+export async function guarded(
   context: CommandContext,
   json: boolean,
   run: (durable: DurableWatcher) => Promise<number>,
@@ -288,7 +191,7 @@ async function guarded(
  * Says what went wrong: one `opwatch: …` line on stderr or, with --json, one `error` record on stdout, as
  * the CLI's own (`type`, `time`, `exitCode`, `message`, `error: { name, message }`).
  */
-function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
+export function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
   if (!json) {
     io.err(`opwatch: ${message}`);
     return;
@@ -297,15 +200,7 @@ function fail(io: CommandIo, json: boolean, exitCode: number, name: string, mess
   io.out(JSON.stringify({ type: "error", time, exitCode, message, error: { name, message } }));
 }
 
-function report(io: CommandIo, json: boolean, what: string, ids: readonly string[]): void {
-  if (json) io.out(JSON.stringify({ [what]: ids }));
-  else {
-    for (const id of ids) io.out(`${what} ${id}`);
-    if (ids.length === 0) io.out(`nothing ${what === "canceled" ? "to cancel (no such pending wait)" : "to retry"}`);
-  }
-}
-
-function parseTarget(target: string | OperationTarget): OperationTarget {
+export function parseTarget(target: string | OperationTarget): OperationTarget {
   if (typeof target !== "string") return target;
   const trimmed = target.trim();
   if (!trimmed.startsWith("{")) return trimmed;
@@ -326,64 +221,4 @@ function redactUrl(message: string, url: string | undefined): string {
     // not a URL: nothing more to hide
   }
   return out;
-}
-
-function eventJson(event: WorkerEvent) {
-  return event.type === "error" ? event : { ...event, at: new Date().toISOString() };
-}
-
-function describeEvent(event: WorkerEvent): string {
-  const at = new Date().toISOString().slice(11, 23);
-  switch (event.type) {
-    case "step":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.state ?? event.outcome}${
-        event.delayMs === undefined ? "" : `, next poll in ${(event.delayMs / 1000).toFixed(1)} s`
-      }`;
-    case "deferred":
-      return `${at}  ${event.waitId.slice(0, 12)}  deferred ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`;
-    case "outcome":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.kind}${event.ref ? `: ${event.ref.provider} ${Object.values(event.ref.params).join("/")}` : ""}`;
-    case "unpollable":
-      return `${at}  not polling ${event.provider} waits (left to workers that can): ${event.reason}`;
-    case "claimed":
-      return `${at}  claimed ${event.steps} step(s) in ${event.ms.toFixed(1)} ms`;
-    case "committed":
-      return `${at}  committed ${event.steps} step(s), ${event.outcomes} outcome(s) in ${event.ms.toFixed(1)} ms`;
-    case "error":
-      return `${at}  error: ${event.error.message}`;
-  }
-}
-
-function describeWait(wait: WaitInfo): string {
-  const what = `${wait.provider} ${Object.values(wait.ref.params).join("/")}`;
-  const where = wait.endedAt
-    ? `ended ${wait.endedAt.toISOString()}`
-    : `next step ${wait.dueAt ? wait.dueAt.toISOString() : "-"}`;
-  return `${wait.id}  ${wait.enqueuedAt.toISOString()}  ${(wait.lastState ?? "-").padEnd(9)}  ${what}  (${wait.requests} request(s)), ${where}`;
-}
-
-function describeStats(stats: DurableStats): string[] {
-  const kinds = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .map(([kind, n]) => `${n} ${kind}`)
-      .join(", ") || "none";
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return [
-    `waits: ${stats.waits} stored, ${stats.pending} pending, ${stats.due} due now (most overdue by ${seconds(stats.lagMs)}), oldest pending ${seconds(stats.oldestPendingMs)}`,
-    `outcomes: ${stats.outcomes} recorded; last minute: ${kinds(stats.lastMinute)}; last hour: ${kinds(stats.lastHour)}`,
-    `throughput: ${stats.outcomesPerSecond.toFixed(2)} outcomes/s over the last 5 minutes`,
-    ...Object.entries(stats.byProvider).map(
-      ([provider, counts]) => `  ${provider}: ${counts.pending} pending, ${counts.ended} ended`,
-    ),
-  ];
-}
-
-function describeOutcome(outcome: Outcome): string {
-  const what = `${outcome.ref.provider} ${Object.values(outcome.ref.params).join("/")}`;
-  const why = outcome.error
-    ? `: ${outcome.error.message}`
-    : outcome.status?.error
-      ? `: ${outcome.status.error.message}`
-      : "";
-  return `${outcome.seq}  ${outcome.finishedAt.toISOString()}  ${outcome.kind.padEnd(9)}  ${what}  (${outcome.requests} request(s))${why}`;
 }

@@ -27,7 +27,10 @@ export function postgresCpuMs(/** @type {number} */ postmaster) {
 }
 
 /** Rows written (its statistics), the WAL insert position, and the bytes of the schema's tables. */
-export async function postgresCounters(/** @type {import("pg").Pool} */ sql, /** @type {string} */ schema) {
+export async function postgresCounters(
+  /** @type {{ query: (text: string, values?: unknown[]) => Promise<{ rows: any[] }> }} */ sql,
+  /** @type {string} */ schema,
+) {
   await sql.query("SELECT pg_stat_force_next_flush()");
   const { rows } = await sql.query(
     `SELECT (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables

@@ -32,8 +32,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     exitCode = await work();
   });
   const first = argv.find((arg) => !arg.startsWith("-"));
+  // `opwatch` alone is asking what it can do: the help, as `opwatch --help` prints it.
   if (first === undefined && !argv.some((a) => ["-h", "--help", "-V", "--version"].includes(a))) {
-    return usage("missing command: wait, get, ref, enqueue, worker, outcomes or completion", undefined);
+    program.outputHelp();
+    return EXIT.ok;
   }
   try {
     await program.parseAsync([...argv], { from: "user" });

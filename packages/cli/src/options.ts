@@ -3,7 +3,7 @@
 import { DEFAULT_MAX_BODY_BYTES } from "@opwatch/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "opwatch";
-import { formatDuration, parseDuration } from "./duration.js";
+import { formatDuration, isBareNumber, parseDuration } from "./duration.js";
 import { UsageError } from "./exit-codes.js";
 import { checkVariable, cliProvider, cliProviders, cliVariables } from "./providers.js";
 
@@ -50,9 +50,24 @@ export interface OutcomesCliOptions {
   limit?: number;
 }
 
+/** `opwatch waits`, `cancel`, `retry`, `prune`, `stats`: the operator's durable commands. */
+export interface DurableAdminCliOptions {
+  json?: boolean;
+  all?: boolean;
+  ended?: boolean;
+  provider?: string;
+  olderThan?: number;
+  limit?: number;
+  kind?: string[];
+}
+
 export function durationArg(flag: string) {
   return (text: string): number => {
-    const ms = parseDuration(text);
+    const n = text.trim();
+    if (isBareNumber(n) && Number(n) > 0) {
+      throw new InvalidArgumentError(`${flag} takes a duration with its unit: write ${n}s or ${n}ms, not ${n}`);
+    }
+    const ms = isBareNumber(n) ? 0 : parseDuration(text);
     if (ms === undefined) throw new InvalidArgumentError(`${flag} takes a duration such as 1m30s, 90s, 2h or 1d`);
     // 0 would poll without a pause (hundreds of requests a second) or give up before the first one.
     if (ms <= 0) throw new InvalidArgumentError(`${flag} takes a duration above 0, such as 1m30s, 90s, 2h or 1d`);

@@ -62,7 +62,7 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
       },
       failed: ({ error, exitCode, stoppedBy }): Outcome => {
         const resumable = exitCode === EXIT.timeout || exitCode === EXIT.sigint || exitCode === EXIT.sigterm;
-        const resume = resumable ? resumeCommand(target.ref, flags) : undefined;
+        const resume = resumable ? resumeCommand(target.pollRef, flags) : undefined;
         const status =
           last ?? (error instanceof TimeoutError ? (error.lastStatus as OperationStatus | undefined) : undefined);
         return {

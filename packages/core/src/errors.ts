@@ -1,4 +1,5 @@
-import { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
+import { capText, MAX_MESSAGE_CHARS } from "./cap.js";
+import { maskCause, serverField } from "./cause.js";
 import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
 import { redact, redactDeep } from "./redact.js";
@@ -61,7 +62,7 @@ export class OpwatchError extends Error {
     // Masked, then capped (a cut first could keep part of a token): a server's text is in many messages.
     super(
       capText(redact(message, secrets), MAX_MESSAGE_CHARS, true),
-      details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
+      details.cause === undefined ? undefined : { cause: maskCause(details.cause, secrets) },
     );
     if (secrets.length > 0) secretsOf.set(this, secrets);
     const brands = brandChain(new.target);
@@ -117,38 +118,6 @@ function brandChain(target: abstract new (...args: never[]) => unknown): string[
     if (Object.hasOwn(ctor, BRAND)) brands.push((ctor as unknown as { [BRAND]: string })[BRAND]);
   }
   return brands;
-}
-
-/** A string a server may have sent, as an error field: masked, then capped. @internal */
-export const serverField = (text: string, secrets: readonly string[]): string =>
-  capText(redact(text, secrets), MAX_FIELD_CHARS);
-
-/**
- * The cause chain as it may be kept: every secret masked and every string capped (messages, string fields,
- * binary fields such as a parse error's `rawPacket` turned into text, nested causes). A cause that needs
- * neither is kept as it is, and so is an opwatch error when there is nothing more to mask (it was made
- * masked and capped); past 8 causes deep, the chain ends.
- */
-function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
-  if (cause instanceof OpwatchError && secrets.length === 0) return cause;
-  if (!(cause instanceof Error)) return redactDeep(cause, secrets, { cap: MAX_MESSAGE_CHARS });
-  const message = capText(redact(cause.message, secrets), MAX_MESSAGE_CHARS, true);
-  const fields = Object.entries(cause).map(
-    ([key, value]) => [key, redactDeep(value, secrets, { cap: MAX_MESSAGE_CHARS })] as const,
-  );
-  const inner = cause.cause === undefined || depth >= 8 ? undefined : redactCause(cause.cause, secrets, depth + 1);
-  const same =
-    message === cause.message &&
-    fields.every(([key, value]) => value === (cause as unknown as Record<string, unknown>)[key]) &&
-    inner === cause.cause;
-  if (same && secrets.length === 0) return cause;
-  const copy = new Error(message);
-  copy.name = cause.name;
-  for (const [key, value] of fields) {
-    if (key !== "cause") (copy as unknown as Record<string, unknown>)[key] = value;
-  }
-  if (inner !== undefined) copy.cause = inner;
-  return copy;
 }
 
 /** Bad input caught before any request: an empty id, a malformed UUID, an unknown region, a bad URL. */

@@ -80,9 +80,11 @@ export { BodyOverLimit, DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body.js";
 /** @internal */
 export { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
 /** @internal */
+export { serverField } from "./cause.js";
+/** @internal */
 export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */
-export { endSentence, errorFromResponse, serverField } from "./errors.js";
+export { endSentence, errorFromResponse } from "./errors.js";
 /** @internal */
 export { type ClientSetup, DEFAULT_TIMEOUT_MS, setUpClient } from "./options.js";
 /** @internal */

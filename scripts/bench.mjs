@@ -6,21 +6,24 @@
 //           fetch and loopback keep-alive (there get() reads with the default transport, node:http, and
 //           a raw node:http GET is shown beside it);
 //   bundle  facade + one provider (esbuild, browser, min+gzip) vs openapi-fetch alone;
-//   pacing  fake-clock requests and detection lag at T = 3/30/300 s, with and without progress, vs a
-//           fixed 2 s poller and an AWS-style 2–120 s waiter;
+//   pacing  fake-clock requests and detection lag at T = 3, 5, 10, 30, 60, 120 and 300 s, with and
+//           without progress, vs a fixed 2 s poller and an AWS-style 2–120 s waiter;
 //   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with
 //           the fetch option);
-//   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait.
+//   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait;
+//   bodies  peak RSS growth under 16 concurrent reads of 200 MB bodies: opwatch's get() (node:http, and the
+//           fetch option) vs raw fetch + arrayBuffer().
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bodiesSection } from "./bench/bodies.mjs";
 import { bundleSection } from "./bench/bundle.mjs";
 import { cpuSection } from "./bench/cpu.mjs";
 import { heapSection } from "./bench/heap.mjs";
-import { dominates, pacingTable } from "./bench/pacing.mjs";
+import { pacingSection } from "./bench/pacing.mjs";
 import { x } from "./bench/stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,30 +53,9 @@ if (run("bundle")) await bundleSection(root);
 
 if (run("heap") && !(await heapSection(root))) failures.push("heap: a side did not report (is everything built?)");
 
-if (run("pacing")) {
-  const rows = await pacingTable();
-  console.log("pacing on a fake clock: median requests / detection lag over 100 trials (duration 0.9–1.1 T)");
-  for (const progress of [false, true]) {
-    console.log(`  ${progress ? "with progress (integer percent)" : "without progress"}`);
-    for (const T of [3, 30, 300]) {
-      const here = rows.filter((r) => r.T === T && r.progress === progress);
-      const mine = here.find((r) => r.strategy === "opwatch");
-      const cells = here.map(
-        (r) => `${r.strategy} ${String(r.requests).padStart(3)} / ${(r.lagMs / 1000).toFixed(1).padStart(4)} s`,
-      );
-      const beaten = here.filter((r) => r !== mine && dominates(r, mine)).map((r) => r.strategy);
-      console.log(
-        `    T = ${String(T).padStart(3)} s   ${cells.join("   ")}   ${beaten.length ? `DOMINATED by ${beaten.join(", ")}` : "not dominated"}`,
-      );
-      if (!progress && beaten.length) failures.push(`no-progress pacing dominated at T = ${T} s`);
-    }
-  }
-  const p30 = rows.find((r) => r.progress && r.T === 30 && r.strategy === "opwatch");
-  const p300 = rows.find((r) => r.progress && r.T === 300 && r.strategy === "opwatch");
-  console.log(
-    `  targets (issue 8.2): progress ≤ 8 requests at 30 s (now ${p30.requests}), ≤ 15 at 300 s (now ${p300.requests}); lag ≤ 1.5 s (now ${(p30.lagMs / 1000).toFixed(1)}) and ≤ 2 s (now ${(p300.lagMs / 1000).toFixed(1)})\n`,
-  );
-}
+if (run("pacing")) failures.push(...(await pacingSection()));
+
+if (run("bodies")) failures.push(...(await bodiesSection()));
 
 if (run("load")) {
   const loadRun = (count, mode) =>

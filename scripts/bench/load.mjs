@@ -3,7 +3,8 @@
 // argv: <base URL> <waits> <opwatch|opwatch/fetch|hand-rolled>
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { bentley } from "@opwatch/bentley";
-import { backoffDelay, createWatcher, register } from "opwatch";
+import { createWatcher, register } from "opwatch";
+import { failureBackoff } from "opwatch/internal";
 
 const [base, countArg, mode] = process.argv.slice(2);
 const count = Number(countArg);
@@ -72,7 +73,7 @@ if (mode === "opwatch" || mode === "opwatch/fetch") {
       else attempt++;
       last = status;
       await new Promise((resolve) =>
-        setTimeout(resolve, backoffDelay(attempt, { minDelayMs: FLOOR, maxDelayMs: CAP })),
+        setTimeout(resolve, failureBackoff(attempt, { minDelayMs: FLOOR, maxDelayMs: CAP })),
       );
     }
   };

@@ -109,7 +109,10 @@ function awsTrial(durationMs, random, minMs = 2_000, maxMs = 120_000) {
 }
 
 /** Rows of { T, progress, strategy, requests, lagMs } (medians over `trials`). */
-export async function pacingTable({ trials = 100, horizons = [3, 30, 300], options = {} } = {}) {
+/** The durations the table reports, in seconds. */
+export const HORIZONS = [3, 5, 10, 30, 60, 120, 300];
+
+export async function pacingTable({ trials = 100, horizons = HORIZONS, options = {} } = {}) {
   const rows = [];
   for (const withProgress of [false, true]) {
     for (const T of horizons) {
@@ -142,4 +145,33 @@ export function dominates(other, mine) {
     other.lagMs <= mine.lagMs &&
     (other.requests < mine.requests || other.lagMs < mine.lagMs)
   );
+}
+
+/** Prints the pacing table; returns what failed (opwatch dominated, or a progress target missed). */
+export async function pacingSection() {
+  const failures = [];
+  const rows = await pacingTable();
+  console.log("pacing on a fake clock: median requests / detection lag over 100 trials (duration 0.9–1.1 T)");
+  for (const progress of [false, true]) {
+    console.log(`  ${progress ? "with progress (integer percent)" : "without progress"}`);
+    for (const T of HORIZONS) {
+      const here = rows.filter((r) => r.T === T && r.progress === progress);
+      const mine = here.find((r) => r.strategy === "opwatch");
+      const cells = here.map(
+        (r) => `${r.strategy} ${String(r.requests).padStart(3)} / ${(r.lagMs / 1000).toFixed(1).padStart(4)} s`,
+      );
+      const beaten = here.filter((r) => r !== mine && dominates(r, mine)).map((r) => r.strategy);
+      console.log(
+        `    T = ${String(T).padStart(3)} s   ${cells.join("   ")}   ${beaten.length ? `DOMINATED by ${beaten.join(", ")}` : "not dominated"}`,
+      );
+      if (beaten.length) failures.push(`pacing ${progress ? "with" : "without"} progress dominated at T = ${T} s`);
+    }
+  }
+  const at = (T) => rows.find((r) => r.progress && r.T === T && r.strategy === "opwatch");
+  const [p30, p300] = [at(30), at(300)];
+  console.log(
+    `  targets with progress: ≤ 8 requests at 30 s (now ${p30.requests}), ≤ 15 at 300 s (now ${p300.requests}); lag ≤ 1.5 s (now ${(p30.lagMs / 1000).toFixed(1)}) and ≤ 2 s (now ${(p300.lagMs / 1000).toFixed(1)})\n`,
+  );
+  if (p30.requests > 8 || p300.requests > 15) failures.push("pacing: a progress target missed");
+  return failures;
 }

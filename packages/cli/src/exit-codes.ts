@@ -23,7 +23,18 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** The help text's table of exit codes. */
+/** `opwatch get`'s table of exit codes: a single read neither times out nor has anything to resume. */
+export const GET_EXIT_CODES_HELP = `Exit codes (several operations: the worst one):
+  0    read (with --exit-status: and none failed or canceled)
+  1    with --exit-status: failed or canceled
+  3    server or network error
+  4    auth: 401, 403, or the token variable is not set
+  5    not found (404)
+  64   usage: bad flag, URL or ref
+  130  interrupted (SIGINT, Ctrl-C)
+  143  terminated (SIGTERM)`;
+
+/** The help text's table of exit codes (of `wait`, and the program's). */
 export const EXIT_CODES_HELP = `Exit codes (several operations: the worst one):
   0    succeeded
   1    failed or canceled (get: only with --exit-status)

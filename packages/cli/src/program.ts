@@ -7,10 +7,11 @@ import {
   outcomesCliCommand,
   workerCliCommand,
 } from "./commands/durable.js";
+import { durableAdminCommands } from "./commands/durable-admin-program.js";
 import { getCommand } from "./commands/get.js";
 import { waitCommand } from "./commands/wait.js";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
-import { EXIT, EXIT_CODES_HELP, orUsage } from "./exit-codes.js";
+import { EXIT, EXIT_CODES_HELP, GET_EXIT_CODES_HELP, orUsage } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import {
   type CommonOptions,
@@ -110,7 +111,7 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
       .option("--json", "one JSON status per line")
       .option("--exit-status", "exit 1 when an operation ended failed or canceled"),
   )
-    .addHelpText("after", `\n${EXIT_CODES_HELP}`)
+    .addHelpText("after", `\n${GET_EXIT_CODES_HELP}`)
     .action(async (targets: string[], options: GetCliOptions) => {
       await act(() => getCommand(targets, options, io));
     });
@@ -124,7 +125,7 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
   ).action(async (target: string, options: CommonOptions) => {
     await act(async () => {
       const { watcher, settings } = setup(options, io, "ref");
-      io.out(JSON.stringify(orUsage(() => resolveTarget(watcher, target, io.env, settings), "ref").ref));
+      io.out(JSON.stringify(orUsage(() => resolveTarget(watcher, target, io.env, settings), "ref").pollRef));
       return EXIT.ok;
     });
   });
@@ -192,6 +193,9 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
     .action(async (options: OutcomesCliOptions) => {
       await act(() => outcomesCliCommand(options, io));
     });
+
+  // The operator's durable commands.
+  durableAdminCommands(program, behave, act, io);
 
   program
     .command("completion")

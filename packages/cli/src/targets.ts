@@ -10,9 +10,12 @@ import { configuredBaseUrl, type Env, type WatcherSettings } from "./watcher-fro
 export interface Target {
   /** What the user typed (a status URL or a ref). */
   readonly input: string;
-  /** The ref to print and to resume with (the production URL's, even when --base-url reroutes it). */
+  /** The ref as typed: a production status URL's names the production base URL. */
   readonly ref: OperationRef;
-  /** The ref actually polled: `ref` moved under the configured base URL when one reroutes it. */
+  /**
+   * The ref polled, printed (`opwatch ref`, JSON records) and resumed: `ref` moved under the configured base
+   * URL when one reroutes it, so that a stored ref never sends the token to a host other than the one polled.
+   */
   readonly pollRef: OperationRef;
 }
 
@@ -80,7 +83,7 @@ export function opView(target: Target, index: number): OpView {
     index,
     provider: target.ref.provider,
     id: last === undefined ? target.ref.provider : String(last),
-    ref: target.ref,
+    ref: target.pollRef,
     startedAt: Date.now(),
   };
 }

@@ -391,16 +391,47 @@ describe("--base-url", () => {
     expect(seen).toEqual([`http://proxy.test/bentley${OP}`]);
   });
 
-  it("also from BENTLEY_BASE_URL, and the ref and resume command stay the production ones", async () => {
-    const seen: string[] = [];
-    const ref = await runCli(["ref", production], { env: { BENTLEY_BASE_URL: "http://proxy.test" } });
-    expect(JSON.parse(ref.out[0] ?? "{}").baseUrl).toBe("https://api.bentley.com");
-    const { code } = await runCli(["get", ref.out[0] ?? ""], {
-      env: { BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: "http://proxy.test" },
-      fetch: answering(seen),
+  it("also from BENTLEY_BASE_URL; the ref printed names the base URL polled, never production", async () => {
+    const ways: { env: Record<string, string>; args: string[] }[] = [
+      { env: { BENTLEY_BASE_URL: "http://proxy.test" }, args: [] },
+      { env: {}, args: ["--base-url", "bentley=http://proxy.test"] },
+    ];
+    for (const given of ways) {
+      const seen: string[] = [];
+      const ref = await runCli(["ref", production, ...given.args], { env: given.env });
+      expect(JSON.parse(ref.out[0] ?? "{}").baseUrl).toBe("http://proxy.test");
+      const { code } = await runCli(["get", ref.out[0] ?? "", ...given.args], {
+        env: { BENTLEY_TOKEN: TOKEN, ...given.env },
+        fetch: answering(seen),
+      });
+      expect(code).toBe(0);
+      expect(seen).toEqual([`http://proxy.test${OP}`]);
+      // Used later without the base URL, the ref is refused before any request: the token stays home.
+      const later: string[] = [];
+      const alone = await runCli(["get", ref.out[0] ?? ""], { env: { BENTLEY_TOKEN: TOKEN }, fetch: answering(later) });
+      expect(alone.code).not.toBe(0);
+      expect(later).toEqual([]);
+    }
+  });
+
+  it("wait --json names one ref per operation, the one polled, in every record", async () => {
+    const server = await bentleyServer([
+      { status: 200, body: bt.queued },
+      { status: 200, body: bt.succeeded },
+    ]);
+    const { code, out } = await runCli(["wait", production, ...fast, "--json", "--base-url", `bentley=${server.url}`], {
+      env: { BENTLEY_TOKEN: TOKEN },
     });
     expect(code).toBe(0);
-    expect(seen).toEqual([`http://proxy.test${OP}`]);
+    const baseUrls = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (value === null || typeof value !== "object") return;
+      const record = value as Record<string, unknown>;
+      if (typeof record.baseUrl === "string" && "params" in record) baseUrls.add(record.baseUrl);
+      for (const inner of Object.values(record)) collect(inner);
+    };
+    for (const line of out) collect(JSON.parse(line));
+    expect([...baseUrls]).toEqual([server.url]);
   });
 
   it("rejects a malformed value with one line", async () => {
@@ -460,7 +491,6 @@ describe("usage", () => {
 
   it("is one line plus 'see opwatch <command> --help', exit 64", async () => {
     const cases: [string[], RegExp, string][] = [
-      [[], /missing command/, "see opwatch --help"],
       [["wiat", "x"], /unknown command 'wiat' \(Did you mean wait\?\)/, "see opwatch --help"],
       [["wait"], /missing required argument 'targets'/, "see opwatch wait --help"],
       [
@@ -469,6 +499,16 @@ describe("usage", () => {
         "see opwatch wait --help",
       ],
       [["wait", "u", "--timeout", "soon"], /--timeout takes a duration such as 1m30s/, "see opwatch wait --help"],
+      [
+        ["wait", "u", "--timeout", "5"],
+        /--timeout takes a duration with its unit: write 5s or 5ms, not 5$/,
+        "see opwatch wait --help",
+      ],
+      [
+        ["enqueue", "u", "--interval", "2.5"],
+        /--interval takes a duration with its unit: write 2\.5s or 2\.5ms/,
+        "see opwatch enqueue --help",
+      ],
       [
         ["wait", "u", "--min-delay", "10s", "--max-delay", "1s"],
         /--min-delay 10s is above --max-delay 1s/,
@@ -537,17 +577,28 @@ describe("usage", () => {
     expect(help).toContain("BENTLEY_TOKEN, ECL_TOKEN, KEYCARD_TOKEN, SOURCECRAFT_TOKEN");
     expect(help).toContain("ECL_REGION (--region)");
     out.length = 0;
+    // `opwatch` alone prints the same help, on stdout, and exits 0.
+    expect(await run([], io)).toBe(0);
+    expect(out.join("\n")).toBe(help);
+    out.length = 0;
+    // `get` lists only the codes a single read can end with: no timeout, nothing to resume.
+    expect(await run(["get", "--help"], io)).toBe(0);
+    const getHelp = out.join("\n");
+    expect(getHelp).toContain("1    with --exit-status: failed or canceled");
+    expect(getHelp).not.toMatch(/^ {2}2 /m);
+    expect(getHelp).not.toContain("resume");
+    out.length = 0;
     expect(await run(["--version"], io)).toBe(0);
     expect(out).toEqual([(await import("../package.json", { with: { type: "json" } })).default.version]);
   });
 });
 
 describe("durations", () => {
-  it("reads 1m30s, 2h, 1d, ms, and bare seconds; refuses the rest", () => {
-    expect(["1m30s", "90s", "1500ms", "2h", "1d", "2", "1h30m"].map(parseDuration)).toEqual([
+  it("reads 1m30s, 2h, 1d and ms; refuses the rest, a number without its unit among them", () => {
+    expect(["1m30s", "90s", "1500ms", "2h", "1d", "2s", "1h30m"].map(parseDuration)).toEqual([
       90_000, 90_000, 1500, 7_200_000, 86_400_000, 2000, 5_400_000,
     ]);
-    for (const bad of ["soon", "-5s", "1h30", "1x", ""]) expect(parseDuration(bad), bad).toBeUndefined();
+    for (const bad of ["soon", "-5s", "1h30", "1x", "", "5", "2.5"]) expect(parseDuration(bad), bad).toBeUndefined();
   });
 
   it("--interval polls at a fixed interval", async () => {

@@ -1,4 +1,4 @@
-// The live display (log-update, cli-spinners, picocolors and their dependencies) is loaded only when a live
+// The live display (its redraw, spinner and colours: picocolors) is loaded only when a live
 // display is drawn: `opwatch --help`, `get` and a piped `wait` never load it (terminal.test.ts draws it).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +22,7 @@ writeFileSync(
   `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
 );
 
-const LIVE = /\/(log-update|cli-spinners|picocolors|cli-cursor|wrap-ansi|slice-ansi)\/|\/display\/live\.js$/;
+const LIVE = /\/picocolors\/|\/display\/(live|redraw)\.js$/;
 
 async function loadedBy(args: string[], env: Record<string, string> = {}) {
   const child = await spawnCollect(process.execPath, ["--import", join(dir, "register.mjs"), BIN, ...args], {

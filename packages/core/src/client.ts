@@ -1,6 +1,7 @@
 import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
+import { limitResponse } from "./body.js";
 import type { ProviderDescription } from "./description.js";
-import { NetworkError } from "./errors.js";
+import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
 import { type ProviderClientBase, readerOf } from "./read.js";
@@ -53,8 +54,20 @@ export function createProviderClient<Paths extends {}>(
         throw networkError(used, error);
       });
     const resend = request.method === "GET" || request.method === "HEAD" ? send : undefined;
+    const what = `${request.method} ${request.url}`;
     const first = { response: await send(request.url), url: request.url };
-    return (await followRedirects(used, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
+    const answer = (await followRedirects(used, what, first, isAnswer, resend)).response;
+    // Its body is read by openapi-fetch: counted as it streams, cut past the maxBodyBytes option.
+    const limit = setup.maxBodyBytes;
+    return limitResponse(
+      answer,
+      limit,
+      () =>
+        new ResponseError(
+          `${setup.provider}: the ${what} answered ${answer.status} with a body over ${limit} bytes (the maxBodyBytes option), so opwatch stopped reading it; check the baseUrl option, or raise maxBodyBytes if this provider's answers are that large.`,
+          { provider: setup.provider, httpStatus: answer.status, secrets: used.secrets },
+        ),
+    );
   };
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,

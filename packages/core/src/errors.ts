@@ -1,3 +1,5 @@
+import { capText, MAX_MESSAGE_CHARS } from "./cap.js";
+import { maskCause, serverField } from "./cause.js";
 import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
 import { budgetSpent, pushbackHeader } from "./pushback.js";
@@ -16,6 +18,8 @@ export interface OpwatchErrorDetails {
   cause?: unknown;
   /** Secrets to strip from the message, every string field and the whole cause chain. */
   secrets?: readonly string[] | undefined;
+  /** Whether trying again later may succeed, when the class alone does not tell (see `retryable`). */
+  retryable?: boolean | undefined;
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
@@ -56,9 +60,10 @@ export class OpwatchError extends Error {
 
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     const secrets = details.secrets ?? [];
+    // Masked, then capped (a cut first could keep part of a token): a server's text is in many messages.
     super(
-      redact(message, secrets),
-      details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
+      capText(redact(message, secrets), MAX_MESSAGE_CHARS, true),
+      details.cause === undefined ? undefined : { cause: maskCause(details.cause, secrets) },
     );
     if (secrets.length > 0) secretsOf.set(this, secrets);
     const brands = brandChain(new.target);
@@ -70,10 +75,10 @@ export class OpwatchError extends Error {
       name,
       provider: details.provider,
       httpStatus,
-      code: code === undefined ? code : redact(code, secrets),
-      requestId: requestId === undefined ? requestId : redact(requestId, secrets),
+      code: code === undefined ? code : serverField(code, secrets),
+      requestId: requestId === undefined ? requestId : serverField(requestId, secrets),
       retryAfter: details.retryAfter,
-      retryable: RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408),
+      retryable: details.retryable ?? (RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408)),
     });
   }
 
@@ -114,19 +119,6 @@ function brandChain(target: abstract new (...args: never[]) => unknown): string[
     if (Object.hasOwn(ctor, BRAND)) brands.push((ctor as unknown as { [BRAND]: string })[BRAND]);
   }
   return brands;
-}
-
-/** A copy of the cause chain with every secret masked (messages, string fields, nested causes). */
-function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
-  if (secrets.length === 0) return cause;
-  if (!(cause instanceof Error)) return redactDeep(cause, secrets);
-  const copy = new Error(redact(cause.message, secrets));
-  copy.name = cause.name;
-  for (const [key, value] of Object.entries(cause)) {
-    (copy as unknown as Record<string, unknown>)[key] = redactDeep(value, secrets);
-  }
-  if (cause.cause !== undefined && depth < 8) copy.cause = redactCause(cause.cause, secrets, depth + 1);
-  return copy;
 }
 
 /** Bad input caught before any request: an empty id, a malformed UUID, an unknown region, a bad URL. */

@@ -76,6 +76,12 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 /** @internal */
 export { isHttpUrl, isServerUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
 /** @internal */
+export { BodyOverLimit, DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body.js";
+/** @internal */
+export { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
+/** @internal */
+export { serverField } from "./cause.js";
+/** @internal */
 export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */
 export { endSentence, errorFromResponse } from "./errors.js";
@@ -90,7 +96,7 @@ export { clientFactory, statusReader } from "./provider.js";
 /** @internal */
 export { isSignal } from "./read.js";
 /** @internal */
-export { MAX_REMEMBERED_SECRETS, redact, redactDeep, rememberSecret } from "./redact.js";
+export { MAX_REMEMBERED_SECRETS, type RedactOptions, redact, redactDeep, rememberSecret } from "./redact.js";
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */

@@ -1,12 +1,12 @@
 // The facade's resumable poll step, as this package uses it (see opwatch's README, "resumable step").
-import type { StepOptions, Watcher } from "opwatch";
+import type { WaitOptions, Watcher } from "opwatch";
 
 export type { PollState, StepOutcome } from "opwatch";
 
 /** Step options stored with a wait and passed to each of its steps: the plain-JSON part of the facade's
- * `StepOptions` (no signal, callbacks or random source). */
+ * `WaitOptions` (no signal, callbacks or random source). */
 export type DurableStepOptions = Pick<
-  StepOptions,
+  WaitOptions,
   "maxWaitMs" | "minDelayMs" | "maxDelayMs" | "ageRatio" | "maxConsecutiveFailures"
 >;
 

@@ -16,26 +16,24 @@ export {
   type TokenSource,
   ValidationError,
 } from "@opwatch/core";
-export { type BackoffOptions, backoffDelay, DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "./backoff.js";
 export { type Clock, systemClock } from "./clock.js";
-export { DEFAULT_AGE_RATIO, estimateRemaining, type PacingInput, type PacingOptions, paceDelay } from "./pacing.js";
-export type { PollState } from "./poll-state.js";
 export {
-  type PollOptions,
-  pollChanges,
-  pollUntilDone,
-  type StandalonePollOptions,
-  type WaitOptions,
-} from "./poller.js";
+  DEFAULT_AGE_RATIO,
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_MIN_DELAY_MS,
+  type PollDelayOptions,
+  type WaitReason,
+} from "./delays.js";
+export type { StepOutcome } from "./poll-loop.js";
+export type { PollState } from "./poll-state.js";
+export type { PollResult, ReadOnce } from "./read-context.js";
+export { createReader } from "./reader.js";
 export { type ProviderModule, type ProviderRegistration, register } from "./registration.js";
 export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./request-slots.js";
-export type { StepOutcome } from "./step.js";
-export type { PollResult, ReadOnce } from "./step-context.js";
-export {
-  DEFAULT_MAX_CONSECUTIVE_FAILURES,
-  DEFAULT_MAX_WAIT_MS,
-  type PollEvent,
-  type StepOptions,
-} from "./step-options.js";
+export { pollChanges, pollUntilDone, type StandalonePollOptions } from "./standalone.js";
 export type { OperationTarget } from "./targets.js";
-export { createWatcher, type Watcher, type WatcherOptions } from "./watcher.js";
+export type { PollEvent, WaitOptions } from "./wait-options.js";
+export { createWatcher, type Watcher } from "./watcher.js";
+export type { Reader, WatcherOptions } from "./watcher-setup.js";

@@ -1,10 +1,4 @@
-import {
-  type OperationRef,
-  type OperationStatus,
-  type OpwatchError,
-  parseTimestamp,
-  ValidationError,
-} from "@opwatch/core";
+import { type OperationRef, type OperationStatus, parseTimestamp, ValidationError } from "@opwatch/core";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
 export interface PollState {
@@ -32,11 +26,13 @@ export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
   ref: OperationRef | undefined;
 };
 
-/** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref. */
-export function keep(status: OperationStatus, own: OperationRef | undefined): Kept {
+/** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref;
+ * the raw body is kept only when `withRaw` (someone will be handed this status again, raw included). */
+export function keep(status: OperationStatus, own: OperationRef | undefined, withRaw: boolean): Kept {
   const ref = status.ref;
   return {
     ...status,
+    raw: withRaw ? status.raw : undefined,
     // None when it is the wait's own (compared as JSON, key order included), else a copy of its own.
     ref: own && JSON.stringify(ref) === JSON.stringify(own) ? undefined : copyRef(ref),
     createdAt: status.createdAt?.getTime(),
@@ -61,27 +57,21 @@ export function full(kept: Kept | undefined, own: OperationRef | undefined): Ope
   };
 }
 
-/** The state a wait carries between reads; PollState is its JSON form. A wait (WaitRun) is one of these. */
-export class LiveState {
+/** What a wait carries between reads, as its PollState says it (a Wait is one of these). */
+export interface WaitState {
   startedAt: number;
   deadline: number;
-  attempt = 0;
-  failures = 0;
-  etag: string | undefined = undefined;
+  attempt: number;
+  failures: number;
+  etag: string | undefined;
   /** The last status seen (the last change), compact: see {@link full}. */
-  last: Kept | undefined = undefined;
-  sampleAt: number | undefined = undefined;
-  sampleProgress: number | undefined = undefined;
-  lastError: OpwatchError | undefined = undefined;
-
-  constructor(now: number, maxWaitMs: number) {
-    this.startedAt = now;
-    this.deadline = now + maxWaitMs;
-  }
+  last: Kept | undefined;
+  sampleAt: number | undefined;
+  sampleProgress: number | undefined;
 }
 
 /** The JSON form of a wait's state (`own`: the wait's ref). */
-export function toPollState(s: LiveState, own: OperationRef | undefined): PollState {
+export function toPollState(s: WaitState, own: OperationRef | undefined): PollState {
   const state: PollState = {
     v: 1,
     startedAt: s.startedAt,
@@ -99,7 +89,7 @@ export function toPollState(s: LiveState, own: OperationRef | undefined): PollSt
 
 /** Reads a PollState back (from JSON) into `s`; refuses anything else with a ValidationError, and a state
  * whose last status is another operation's (`own`: the wait's ref): its ETag and status are not this one's. */
-export function restoreState(s: LiveState, state: PollState, own?: OperationRef): void {
+export function restoreState(s: WaitState, state: PollState, own?: OperationRef): void {
   const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
   const ok =
     state?.v === 1 &&

@@ -1,5 +1,6 @@
+import { AbortRelay } from "./abort.js";
 import { type Clock, systemClock } from "./clock.js";
-import { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN, RequestSlots, type SlotWaiter } from "./request-slots.js";
+import { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN, RequestSlots } from "./request-slots.js";
 import { TimerHeap, type Wakeup } from "./timer-heap.js";
 
 const MAX_TIMEOUT_MS = 2_147_483_647;
@@ -8,11 +9,14 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * The one scheduler of a watcher: a heap of wake-ups driven by a single timer (10,000 sleeping waits
  * cost 10,000 heap entries, not 10,000 timers), a cap on requests in flight per origin (first polls are
  * admitted through it, so 10,000 waits never open 10,000 sockets), and the provider's pushback per key
- * (a 429 or a Retry-After on an error seen by one wait delays every wait with the same key).
+ * (a 429 or a Retry-After on an error seen by one wait delays every wait with the same key), and one
+ * `abort` listener per signal.
  */
 export class Scheduler {
   readonly clock: Clock;
   readonly slots: RequestSlots;
+  /** The one `abort` listener per signal of every wait of this scheduler. */
+  readonly aborts = new AbortRelay();
   readonly #heap = new TimerHeap();
   #handle: unknown;
   #armedAt = Number.POSITIVE_INFINITY;
@@ -41,51 +45,6 @@ export class Scheduler {
     if (entry.index < 0) return;
     this.#heap.remove(entry);
     this.#arm();
-  }
-
-  /** Resolves after `ms`, or rejects with `abortError()` as soon as `signal` fires; leaves nothing behind. */
-  sleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortError());
-    return new Promise((resolve, reject) => {
-      if (!signal) {
-        this.at(this.clock.now() + ms, resolve);
-        return;
-      }
-      const onAbort = () => {
-        this.cancel(timer);
-        reject(abortError());
-      };
-      const timer = this.at(this.clock.now() + ms, () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      });
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-
-  /**
-   * Takes a request slot for `origin`: `undefined` when one is free now (no promise on the hot path),
-   * else a promise that resolves when one frees up (FIFO), or rejects when `signal` fires first.
-   */
-  acquire(origin: string, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> | undefined {
-    if (this.slots.take(origin)) return undefined;
-    return new Promise((resolve, reject) => {
-      const waiter: SlotWaiter = {
-        cancelled: false,
-        admit: () => {
-          waiter.cancelled = true;
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-          return true;
-        },
-      };
-      const onAbort = () => {
-        waiter.cancelled = true;
-        reject(abortError());
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.slots.enqueue(origin, waiter);
-    });
   }
 
   /** Gives a slot back; the next queued request of that origin takes it. */

@@ -11,9 +11,9 @@ import {
 } from "@opwatch/core";
 import { type Checked, CheckedRefs } from "./checked-refs.js";
 import { systemClock } from "./clock.js";
+import type { PollResult, ReadContext, ReadOnce } from "./read-context.js";
 import { type ProviderRegistration, secretsOf } from "./registration.js";
 import type { Scheduler } from "./scheduler.js";
-import type { ReadOnce, SharedPollResult, StepContext } from "./step-context.js";
 
 /** Anything that names one operation: a ref (plain JSON) or a status URL. */
 export type OperationTarget = OperationRef | string;
@@ -42,7 +42,7 @@ function pushbackKeyOf(provider: string, origin: string): string {
 
 /** How one operation is read, for one wait: its ref and the shared client; the rest is on the prototype,
  * so a wait's context is one small object. */
-class TargetContext implements StepContext {
+class TargetContext implements ReadContext {
   readonly #ref: OperationRef;
   readonly #client: Client;
 
@@ -80,7 +80,7 @@ class TargetContext implements StepContext {
     return labelOf(this.#client.registration, this.#ref);
   }
 
-  async read(request: Parameters<ReadOnce>[0]): Promise<SharedPollResult> {
+  async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
     const { params, endpoint } = this.#ref;
     const conditional = description.endpoints[endpoint]?.conditional ?? false;
@@ -171,6 +171,27 @@ export class Targets {
     return client;
   }
 
+  /**
+   * The one name of the operation a target names (`watcher.ref`): a validated copy of its ref that has
+   * exactly the endpoint's path parameters (a read ignores any other, which would make a second name for
+   * the operation) and a base URL this watcher may send the provider's credentials to.
+   */
+  canonicalRef(target: OperationTarget): OperationRef {
+    const checked = this.checked(target);
+    this.clientOf(checked);
+    const { ref } = checked;
+    const pathParams = this.registration(ref.provider).description.endpoints[ref.endpoint]?.pathParams ?? [];
+    for (const name of Object.keys(ref.params)) {
+      if (!pathParams.some((param) => param.name === name)) {
+        throw new ValidationError(
+          `${ref.provider}: ${ref.endpoint} takes no parameter "${name}"; its parameters are ${pathParams.map((param) => param.name).join(", ")}.`,
+          { provider: ref.provider },
+        );
+      }
+    }
+    return this.ref(target);
+  }
+
   /** A validated copy of the ref a target names. */
   ref(target: OperationTarget): OperationRef {
     const { ref } = this.checked(target);
@@ -220,8 +241,9 @@ export class Targets {
     return labelOf(this.registration(ref.provider), ref);
   }
 
-  /** What a wait, watch or step on this ref reads through. */
-  context(ref: OperationRef): StepContext {
-    return new TargetContext(ref, this.client(ref));
+  /** What a read, wait, watch or step on this target reads through (its checked ref, which stays inside). */
+  context(target: OperationTarget): ReadContext {
+    const checked = this.checked(target);
+    return new TargetContext(checked.ref, this.clientOf(checked));
   }
 }

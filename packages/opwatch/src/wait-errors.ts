@@ -1,17 +1,18 @@
-import { type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
-import { full, type LiveState } from "./poll-state.js";
-import type { StepContext } from "./step-context.js";
+import { capText, MAX_FIELD_CHARS, type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
+import { full } from "./poll-state.js";
+import type { ReadContext } from "./read-context.js";
+import type { Wait } from "./wait.js";
 
 /** The wait's TimeoutError: how long it waited, the last status, the server's last Retry-After, the last failure. */
 export function timeout(
-  ctx: StepContext,
-  s: LiveState,
+  ctx: ReadContext,
+  s: Wait,
   retryAfter?: number,
   cause: unknown = s.lastError,
 ): TimeoutError<OperationStatus> {
   const last = s.last;
   const seen = last
-    ? `last state: ${last.state}${last.rawStatus ? ` (${last.rawStatus})` : ""}${
+    ? `last state: ${last.state}${last.rawStatus ? ` (${capText(last.rawStatus, MAX_FIELD_CHARS)})` : ""}${
         last.progress === undefined ? "" : `, ${Math.round(last.progress * 100)}%`
       }`
     : "no status seen yet";
@@ -25,7 +26,7 @@ export function timeout(
 }
 
 /** The error a wait ends with once its failure budget is spent: the last failure's class, with it as `cause`. */
-export function exhausted(ctx: StepContext, s: LiveState, last: OpwatchError): OpwatchError {
+export function exhausted(ctx: ReadContext, s: Wait, last: OpwatchError): OpwatchError {
   const Kind = last.constructor as new (message: string, details: object) => OpwatchError;
   return new Kind(
     `${ctx.label()}: gave up after ${s.failures} failures in a row (raise maxConsecutiveFailures to keep trying); the last: ${last.message}`,

@@ -1,49 +1,11 @@
 // Pacing: the progress rate gives an estimated end to poll near; without progress, the operation's age
 // sets the interval; a change alone never collapses it to the floor.
 import { describe, expect, it } from "vitest";
-import { estimateRemaining, type OperationStatus, paceDelay } from "../src/index.js";
+import type { OperationStatus } from "../src/index.js";
 import { FakeClock } from "./fake-clock.js";
 import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
 
 const half = () => 0.5;
-
-describe("paceDelay", () => {
-  it("without progress grows with the operation's age, between the floor and the cap", () => {
-    const at = (ageMs: number) =>
-      paceDelay(
-        { now: ageMs, origin: 0, progress: undefined, sampleAt: undefined, sampleProgress: undefined },
-        { random: half },
-      );
-    expect(at(0)).toBe(1000);
-    expect(at(10_000)).toBe(2500); // 1 s + 0.15 × 10 s
-    expect(at(100_000)).toBe(16_000);
-    expect(at(1_000_000)).toBe(60_000);
-    expect(
-      paceDelay(
-        { now: 10_000, origin: 0, progress: undefined, sampleAt: undefined, sampleProgress: undefined },
-        { random: half, ageRatio: 0 },
-      ),
-    ).toBe(1000);
-  });
-
-  it("with progress polls after half the estimated remaining time, then just after the estimated end", () => {
-    // 10 % → 30 % in 20 s: 0.01/s, 70 s to go.
-    const input = { now: 20_000, origin: 0, progress: 0.3, sampleAt: 0, sampleProgress: 0.1 };
-    expect(estimateRemaining(input)).toBeCloseTo(70_000);
-    expect(paceDelay(input, { random: half, maxDelayMs: 30_000 })).toBe(30_000); // capped
-    expect(paceDelay(input, { random: half })).toBe(35_000);
-    // 1.5 s to go: poll a quarter floor after the estimated end.
-    expect(
-      paceDelay({ now: 98_500, origin: 0, progress: 0.985, sampleAt: 0, sampleProgress: 0 }, { random: half }),
-    ).toBe(1750);
-  });
-
-  it("with one sample and a known creation time, measures the rate since creation", () => {
-    expect(
-      estimateRemaining({ now: 60_000, origin: 0, progress: 0.5, sampleAt: 60_000, sampleProgress: 0.5 }),
-    ).toBeCloseTo(60_000);
-  });
-});
 
 describe("pacing in a wait (fake clock)", () => {
   it("a progress-reporting 30 s operation takes few requests and is seen done within a second and a half", async () => {
@@ -75,9 +37,9 @@ describe("pacing in a wait (fake clock)", () => {
     const iterator = watcher.watch(OP_URL, { random: half, signal: controller.signal });
     await iterator.next();
     const second = iterator.next(); // the iterator sleeps only once asked for more
-    await clock.advance(59_000);
-    expect(requests).toHaveLength(1); // an hour-old operation is polled at the cap, not after 1 s
-    await clock.advance(1_000);
+    await clock.advance(50_000);
+    expect(requests).toHaveLength(1); // an hour-old operation is polled near the cap, not after 1 s
+    await clock.advance(1_000); // the cap spread below it: 60 s × (1 − 0.3 × 0.5)
     expect(requests).toHaveLength(2);
     controller.abort();
     await expect(second).rejects.toThrow(/aborted/);
@@ -100,7 +62,7 @@ describe("pacing in a wait (fake clock)", () => {
     }
     const gaps = requests.slice(1).map((r, i) => r.at - (requests[i]?.at ?? 0));
     expect(gaps.length).toBeGreaterThanOrEqual(3);
-    for (const gap of gaps) expect(gap).toBeGreaterThan(60_000 * 0.9);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(60_000 * 0.7); // the cap and its spread
     await iterator.return?.(undefined);
   });
 });

@@ -5,16 +5,12 @@ import { Scheduler } from "../src/scheduler.js";
 import { FakeClock } from "./fake-clock.js";
 import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
 
-const abortError = () => new AbortError("aborted");
-
 describe("Scheduler", () => {
-  it("drives many sleeps with one timer, in time order", async () => {
+  it("drives many wake-ups with one timer, in time order", async () => {
     const clock = new FakeClock();
     const scheduler = new Scheduler(clock);
     const woke: number[] = [];
-    for (const ms of [300, 100, 200, 100, 50]) {
-      scheduler.sleep(ms, undefined, abortError).then(() => woke.push(ms));
-    }
+    for (const ms of [300, 100, 200, 100, 50]) scheduler.at(clock.now() + ms, () => woke.push(ms));
     expect(clock.timers).toBe(1);
     expect(scheduler.pending).toBe(5);
     await clock.advance(99);
@@ -27,36 +23,42 @@ describe("Scheduler", () => {
     expect(scheduler.pending).toBe(0);
   });
 
-  it("an aborted sleep leaves no wake-up and no timer behind", async () => {
+  it("a cancelled wake-up leaves no entry and no timer behind", async () => {
     const clock = new FakeClock();
     const scheduler = new Scheduler(clock);
-    const controller = new AbortController();
-    const sleeping = scheduler.sleep(60_000, controller.signal, abortError);
+    const entry = scheduler.at(clock.now() + 60_000, () => expect.unreachable());
     expect(clock.timers).toBe(1);
-    controller.abort();
-    await expect(sleeping).rejects.toBeInstanceOf(AbortError);
+    scheduler.cancel(entry);
     expect(scheduler.pending).toBe(0);
     expect(clock.timers).toBe(0);
+    await clock.advance(60_000);
   });
 
-  it("hands out at most maxInFlight slots per origin, first come first served", async () => {
+  it("hands out at most maxInFlight slots per origin, first come first served, skipping who gave up", () => {
     const scheduler = new Scheduler(new FakeClock(), 2);
-    expect(scheduler.acquire("https://a", undefined, abortError)).toBeUndefined();
-    expect(scheduler.acquire("https://a", undefined, abortError)).toBeUndefined();
-    expect(scheduler.acquire("https://b", undefined, abortError)).toBeUndefined();
+    expect(scheduler.slots.take("https://a")).toBe(true);
+    expect(scheduler.slots.take("https://a")).toBe(true);
+    expect(scheduler.slots.take("https://b")).toBe(true);
+    expect(scheduler.slots.take("https://a")).toBe(false);
     const order: number[] = [];
-    scheduler.acquire("https://a", undefined, abortError)?.then(() => order.push(1));
-    const controller = new AbortController();
-    const second = scheduler.acquire("https://a", controller.signal, abortError);
-    scheduler.acquire("https://a", undefined, abortError)?.then(() => order.push(3));
-    expect(scheduler.load("https://a")).toEqual({ inFlight: 2, queued: 3 });
-    controller.abort();
-    await expect(second).rejects.toBeInstanceOf(AbortError);
+    const waiter = (n: number) => ({
+      cancelled: false,
+      admit() {
+        order.push(n);
+        return true;
+      },
+    });
+    const gaveUp = { ...waiter(2), cancelled: true };
+    scheduler.slots.enqueue("https://a", waiter(1));
+    scheduler.slots.enqueue("https://a", gaveUp);
+    scheduler.slots.enqueue("https://a", waiter(3));
+    expect(scheduler.load("https://a")).toEqual({ inFlight: 2, queued: 2 });
     scheduler.release("https://a");
     scheduler.release("https://a");
-    await Promise.resolve();
     expect(order).toEqual([1, 3]);
     expect(scheduler.load("https://a")).toEqual({ inFlight: 2, queued: 0 });
+    scheduler.release("https://a");
+    expect(scheduler.load("https://a")).toEqual({ inFlight: 1, queued: 0 });
   });
 });
 

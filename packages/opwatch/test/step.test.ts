@@ -211,7 +211,7 @@ describe("watcher.step", () => {
 });
 
 describe("the last status a wait keeps between reads", () => {
-  it("comes back whole: TimeoutError.lastStatus equals the last change seen, dates as Dates", async () => {
+  it("comes back whole but for its raw body: TimeoutError.lastStatus is the last change seen, dates as Dates", async () => {
     const clock = new FakeClock();
     const start = new Date(clock.now());
     const { watcher } = stubWatcher(clock, (_r, index) =>
@@ -222,7 +222,8 @@ describe("the last status a wait keeps between reads", () => {
     expect(error).toBeInstanceOf(TimeoutError);
     const last = (error as TimeoutError<OperationStatus>).lastStatus;
     expect(seen.map((s) => s.progress)).toEqual([0.1, 0.2]);
-    expect(last).toEqual(seen[1]);
+    // A sleeping wait keeps no raw body (only onEvent, whose status of a 304 repeats the last one, asks for it).
+    expect(last).toEqual({ ...seen[1], raw: undefined });
     expect(last?.createdAt).toBeInstanceOf(Date);
     expect(last?.createdAt?.getTime()).toBe(start.getTime());
     expect(last?.updatedAt?.getTime()).toBe(start.getTime());

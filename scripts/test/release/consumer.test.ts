@@ -1,6 +1,7 @@
 // The packages as a user gets them: every public package packed, the tarballs installed with npm into a
 // project outside the repository, the README examples type-checked strictly (module node16 and bundler),
-// then an ES module app, a CommonJS require() and the CLI run against a loopback stand-in.
+// then an ES module app, a CommonJS require() and the CLI run against a loopback stand-in; and the CLI
+// installed alone, as `npm install @opwatch/cli` would: a few small packages, no database client.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -217,5 +218,83 @@ watcher.wait(process.env.BASE_URL + ${JSON.stringify(OPERATION)}).then((final) =
     );
     expect(stdout).toMatch(/succeeded/);
     expect(stdout).not.toContain("consumer-token");
+  });
+});
+
+describe("the CLI installed alone", () => {
+  const alone = join(work, "cli-alone");
+  const tarball = (name: string) => {
+    const p = publicPackages.find((candidate) => candidate.name === name);
+    return `file:../tarballs/${name.replace("@", "").replace("/", "-")}-${p?.version}.tgz`;
+  };
+  /** What npm put in node_modules: its hidden lockfile names every package it installed. */
+  const installed = () =>
+    Object.keys(JSON.parse(readFileSync(join(alone, "node_modules", ".package-lock.json"), "utf8")).packages)
+      .filter((path) => path.startsWith("node_modules/"))
+      .map((path) => path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length));
+  const opwatch = (args: string[], env: Record<string, string> = {}) =>
+    run(join(alone, "node_modules", ".bin", "opwatch"), args, { cwd: alone, env: { ...process.env, ...env } }).catch(
+      (error) => error as { code: number; stdout: string; stderr: string },
+    );
+
+  beforeAll(async () => {
+    mkdirSync(alone);
+    // Only @opwatch/cli is asked for; the workspace packages it depends on come from their tarballs (they are
+    // not on a registry), everything else from the registry, as for a user.
+    writeFileSync(
+      join(alone, "package.json"),
+      JSON.stringify({
+        name: "opwatch-cli-alone",
+        private: true,
+        dependencies: { "@opwatch/cli": tarball("@opwatch/cli") },
+        overrides: Object.fromEntries(
+          publicPackages.filter((p) => p.name !== "@opwatch/cli").map((p) => [p.name, tarball(p.name)]),
+        ),
+      }),
+    );
+    await run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: alone });
+  }, 180_000);
+
+  it("is at most 20 packages, with no Postgres client, job queue or @opwatch/durable", () => {
+    const names = installed();
+    expect(names).toContain("@opwatch/cli");
+    expect(names).toContain("opwatch");
+    expect(names.length, names.join(" ")).toBeLessThanOrEqual(20);
+    expect(names.filter((name) => /^(pg|pg-.*|postgres-.*|pg-boss|@types\/pg|@opwatch\/durable)$/.test(name))).toEqual(
+      [],
+    );
+  });
+
+  it("prints its help for `opwatch` alone, exit 0", async () => {
+    const result = await opwatch([]);
+    expect(result.code ?? 0).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: opwatch \[options\] \[command\]/);
+    expect(result.stdout).toContain("Exit codes");
+  });
+
+  it("waits on an operation", async () => {
+    const { stdout } = await opwatch(
+      ["wait", `${server.url}${OPERATION}`, "--min-delay", "20ms", "--max-delay", "50ms"],
+      { BENTLEY_TOKEN: "consumer-token", BENTLEY_BASE_URL: server.url },
+    );
+    expect(stdout).toMatch(/succeeded/);
+  });
+
+  it("says how to add @opwatch/durable for a durable command, then runs it once it is installed", async () => {
+    const env = { DATABASE_URL: "postgres://opwatch@127.0.0.1:1/opwatch" };
+    const missing = await opwatch(["outcomes"], env);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain("opwatch outcomes needs @opwatch/durable");
+    expect(missing.stderr).toContain("npm install @opwatch/durable");
+    await run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball("@opwatch/durable")],
+      { cwd: alone },
+    );
+    // Loaded now: the command reaches for the database (nothing listens on port 1) and says it could not.
+    const added = await opwatch(["outcomes"], env);
+    expect(added.code).toBe(3);
+    expect(added.stderr).not.toContain("needs @opwatch/durable");
+    expect(added.stderr).toMatch(/ECONNREFUSED|connect/);
   });
 });

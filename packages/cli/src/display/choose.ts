@@ -6,7 +6,7 @@ import type { Display } from "./types.js";
 /**
  * The output mode of `opwatch wait`: NDJSON with --json; the live display on a terminal (not in CI, not with
  * --quiet or --debug, whose lines would break it, nor on a dumb terminal); plain timestamped lines otherwise.
- * The live display (log-update, spinners, colours: a few dozen modules) is imported only when it is chosen,
+ * The live display (its redraw and spinner, and picocolors) is imported only when it is chosen,
  * so `opwatch --help`, `get` and a piped `wait` never load it.
  */
 export async function chooseDisplay(

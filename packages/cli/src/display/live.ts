@@ -1,8 +1,8 @@
-import cliSpinners from "cli-spinners";
-import { createLogUpdate } from "log-update";
 import type { OperationStatus, PollEvent } from "opwatch";
 import picocolors from "picocolors";
 import { formatDuration } from "../duration.js";
+import { neutralize, printable } from "./printable.js";
+import { createRedraw, type Redraw, SPINNER } from "./redraw.js";
 import { PUSHBACK, retryText, summary } from "./text.js";
 import type { Display, OpView, Outcome, Sink, TerminalStream } from "./types.js";
 
@@ -19,14 +19,14 @@ interface LiveState {
 }
 
 /**
- * The live view on a terminal: one line per operation, redrawn in place (log-update) — spinner, state,
+ * The live view on a terminal: one line per operation, redrawn in place — spinner, state,
  * a progress bar when progress is known, elapsed time, time to the next poll or the retry under way —
  * then a summary line per operation that stays.
  */
 export class LiveDisplay implements Display {
   private readonly states = new Map<number, LiveState>();
   private readonly ops: OpView[] = [];
-  private readonly log: ReturnType<typeof createLogUpdate>;
+  private readonly log: Redraw;
   private readonly colors: ReturnType<typeof picocolors.createColors>;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly messages: string[] = [];
@@ -51,9 +51,9 @@ export class LiveDisplay implements Display {
       },
     };
     this.width = () => sized.columns;
-    this.log = createLogUpdate(sized as unknown as NodeJS.WriteStream);
+    this.log = createRedraw(sized);
     this.colors = picocolors.createColors(color);
-    this.timer = setInterval(() => this.render(), cliSpinners.dots.interval);
+    this.timer = setInterval(() => this.render(), SPINNER.intervalMs);
     this.timer.unref?.();
   }
 
@@ -109,20 +109,23 @@ export class LiveDisplay implements Display {
     const c = this.colors;
     const mark = outcome.exitCode === 0 ? c.green("✔") : outcome.result === "timeout" ? c.yellow("◷") : c.red("✖");
     state.final = `${mark} ${summary({ ...op, id: shortId(op.id) }, outcome)}`;
-    if (outcome.message) this.messages.push(`opwatch: ${outcome.message}`);
+    if (outcome.message) this.messages.push(`opwatch: ${neutralize(outcome.message)}`);
     this.render();
   }
 
   private line(op: OpView, state: LiveState, now: number): string {
     if (state.final) return state.final;
     const c = this.colors;
-    const frames = cliSpinners.dots.frames;
-    const parts = [c.cyan(frames[this.frame % frames.length] ?? "-"), c.bold(`${op.provider} ${shortId(op.id)}`)];
+    const frames = SPINNER.frames;
+    const parts = [
+      c.cyan(frames[this.frame % frames.length] ?? "-"),
+      c.bold(`${op.provider} ${printable(shortId(op.id))}`),
+    ];
     const status = state.status;
     if (status) {
       parts.push(status.state);
       if (status.progress !== undefined) parts.push(`${bar(status.progress)} ${Math.round(status.progress * 100)}%`);
-      if (status.rawStatus && status.rawStatus !== status.state) parts.push(c.dim(`(${status.rawStatus})`));
+      if (status.rawStatus && status.rawStatus !== status.state) parts.push(c.dim(`(${printable(status.rawStatus)})`));
     } else {
       parts.push(c.dim("waiting for the first answer"));
     }

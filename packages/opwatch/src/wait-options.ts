@@ -1,54 +1,54 @@
 import { isSignal, type OperationStatus, type OpwatchError, ValidationError } from "@opwatch/core";
-import type { PacingOptions } from "./pacing.js";
+import {
+  DEFAULT_MAX_CONSECUTIVE_FAILURES,
+  DEFAULT_MAX_WAIT_MS,
+  type PollDelayOptions,
+  type WaitReason,
+} from "./delays.js";
 
 /** What the poller is doing, for live displays and logs (`onEvent`). `at` is epoch ms. */
 export type PollEvent =
   | { type: "request"; at: number; attempt: number }
   | { type: "status"; at: number; status: OperationStatus; changed: boolean }
   | { type: "retry"; at: number; error: OpwatchError; delayMs: number; failures: number }
-  | {
-      type: "scheduled";
-      at: number;
-      delayMs: number;
-      reason: "backoff" | "pacing" | "retry-after" | "pushback" | "admission";
-    }
+  | { type: "scheduled"; at: number; delayMs: number; reason: WaitReason }
   | { type: "done"; at: number; status: OperationStatus; requests: number };
 
-/** Options of one step; `wait` and `watch` take these and more (PollOptions). */
-export interface StepOptions extends PacingOptions {
+/**
+ * The options of a wait, and the watcher's defaults for its waits (`polling`). `wait`, `watch` and
+ * `step` take the same options; each says below which of them reads which.
+ */
+export interface WaitOptions extends PollDelayOptions {
+  /** Aborting rejects at once with AbortError and leaves no timer behind. */
   signal?: AbortSignal;
   /** Give up after this many ms with a TimeoutError carrying the last status (default 30 minutes). A
-   * request in flight at that instant is cut. With a state, the state's deadline holds instead. */
+   * request in flight at that instant is cut. With a step's state, the state's deadline holds instead. */
   maxWaitMs?: number;
   /** Reject after this many transient failures in a row (network, 408, 429, 5xx; default 8), with the
    * last one as `cause`. A successful read resets the count. */
   maxConsecutiveFailures?: number;
-  /** Called with each request, answer, retry, scheduled poll and the end. */
+  /** Called with each request, answer, retry, scheduled read and the end. */
   onEvent?: (event: PollEvent) => void;
+  /** Called with each observed change (state, progress, status word or update time). */
+  onProgress?: (status: OperationStatus) => void;
+  /** Called when a transient failure (network, 408, 429, 5xx) will be retried after `delayMs`. */
+  onRetry?: (error: OpwatchError, delayMs: number) => void;
+  /** (`wait`) Reject with OperationFailedError when the operation ends failed or canceled (default true). */
+  throwOnFailure?: boolean;
 }
 
-export const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
-export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 8;
-
-/** Options resolved once per wait (and shared by every wait that brings no options of its own). */
-export interface Policy extends StepOptions {
+/** Wait options checked once, at the boundary, with their defaults filled in. */
+export interface CheckedOptions extends WaitOptions {
   maxWaitMs: number;
   maxConsecutiveFailures: number;
-  onRetry?: ((error: OpwatchError, delayMs: number) => void) | undefined;
-  /** `wait` and `watch`: called with each observed change. */
-  onProgress?: ((status: OperationStatus) => void) | undefined;
-  /** `wait`: a failed or canceled end rejects with OperationFailedError. */
   throwOnFailure: boolean;
 }
 
-/** Resolves and checks poll options once per wait, before any request: a copy with the defaults filled in. */
-export function resolvePolicy(
-  options: StepOptions & {
-    onRetry?: (error: OpwatchError, delayMs: number) => void;
-    onProgress?: (status: OperationStatus) => void;
-    throwOnFailure?: boolean;
-  },
-): Policy {
+/** Checks wait options once, before any request, and returns a copy with the defaults filled in. */
+export function checkWaitOptions(options: WaitOptions): CheckedOptions {
+  if (options === null || typeof options !== "object") {
+    throw new ValidationError(`wait options must be an object, got ${options === null ? "null" : typeof options}.`);
+  }
   for (const key of ["minDelayMs", "maxDelayMs", "maxWaitMs", "ageRatio"] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {

@@ -1,22 +1,19 @@
-import type { OperationRef, OperationStatus, OpwatchError } from "@opwatch/core";
+import type { OperationRef, OperationStatus } from "@opwatch/core";
 import type { Scheduler } from "./scheduler.js";
 
-/** One read's outcome, as the operation reader reports it. */
+/** One read's result, as the operation reader reports it. */
 export interface PollResult {
   /** The new status; `undefined` when the server answered 304 Not Modified. */
   status: OperationStatus | undefined;
   etag?: string | undefined;
-  /** Seconds the server asked to wait before the next poll. */
+  /** Seconds the server asked to wait before the next read (this operation only). */
   retryAfter?: number | undefined;
-}
-
-/** What the watcher's own reader adds: seconds until the credential's rate-limit budget resets, when an
- * answer says it is spent; shared by every wait with the key, like a 429. */
-export interface SharedPollResult extends PollResult {
+  /** Seconds until the credential's rate-limit budget resets, when the answer says it is spent: shared by
+   * every wait with the pushback key, like a 429. */
   rateLimitReset?: number | undefined;
 }
 
-/** How to send one read (the operation); the poller decides when (Azure core-lro's split). */
+/** How to send one read (the operation); the poll loop decides when (Azure core-lro's split). */
 export type ReadOnce = (request: {
   ifNoneMatch: string | undefined;
   signal: AbortSignal | undefined;
@@ -24,8 +21,8 @@ export type ReadOnce = (request: {
   deadline?: number | undefined;
 }) => Promise<PollResult>;
 
-/** Where a step reads and whom it shares the scheduler with. */
-export interface StepContext {
+/** How one operation is read, and what its waits share: the scheduler, the origin's slots, the pushback key. */
+export interface ReadContext {
   /** Sends one read (called as a method of the context). */
   read: ReadOnce;
   /** Names the operation in messages; computed only when a message needs it. */
@@ -46,12 +43,3 @@ export interface StepContext {
   /** The tokens of the operation's provider: the wait's own errors redact them (none when unknown). */
   readonly secrets?: readonly string[] | undefined;
 }
-
-export type PendingReason = "backoff" | "pacing" | "retry-after" | "pushback";
-
-/** What one step found, before it is turned into a public StepOutcome. `status` is the status just read
- * when it is a change (pending), and the terminal one (done). */
-export type Outcome =
-  | { kind: "pending"; changed: boolean; delayMs: number; reason: PendingReason; status?: OperationStatus | undefined }
-  | { kind: "done"; status: OperationStatus }
-  | { kind: "error"; error: OpwatchError };

@@ -7,6 +7,7 @@ import {
   outcomesCliCommand,
   workerCliCommand,
 } from "./commands/durable.js";
+import { durableAdminCommands } from "./commands/durable-admin-program.js";
 import { getCommand } from "./commands/get.js";
 import { waitCommand } from "./commands/wait.js";
 import { completionScript, SHELLS, type Shell } from "./completion.js";
@@ -192,6 +193,9 @@ export function buildProgram(io: CliIo, act: (work: () => Promise<number>) => Pr
     .action(async (options: OutcomesCliOptions) => {
       await act(() => outcomesCliCommand(options, io));
     });
+
+  // The operator's durable commands.
+  durableAdminCommands(program, behave, act, io);
 
   program
     .command("completion")

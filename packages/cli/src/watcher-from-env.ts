@@ -14,6 +14,8 @@ export interface WatcherSettings {
   /** Where `--debug` prints its one line per request; no debug output when absent. */
   debug?: ((line: string) => void) | undefined;
   fetch?: typeof globalThis.fetch;
+  /** `--max-body-bytes`: the clients' `maxBodyBytes` option. */
+  maxBodyBytes?: number;
 }
 
 /** The base URL configured for a provider (`--base-url` first, then `<NAME>_BASE_URL`), if any. */
@@ -77,6 +79,7 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
       },
     };
     if (fetch !== undefined) options.fetch = fetch;
+    if (settings.maxBodyBytes !== undefined) options.maxBodyBytes = settings.maxBodyBytes;
     const baseUrl = configuredBaseUrl(p, env, settings);
     if (baseUrl !== undefined) options.baseUrl = baseUrl;
     for (const variable of p.variables) {

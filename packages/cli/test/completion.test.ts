@@ -25,7 +25,7 @@ describe("opwatch completion", () => {
   it("bash completes commands, flags, providers and choices", async () => {
     const bash = await script("bash");
     expect(spawnSync("bash", ["-n"], { input: bash }).status).toBe(0);
-    expect(complete(bash, ["opwatch", "wa"])).toEqual(["wait"]);
+    expect(complete(bash, ["opwatch", "wa"])).toEqual(["wait", "waits"]);
     expect(complete(bash, ["opwatch", ""])).toEqual([
       "wait",
       "get",
@@ -33,6 +33,11 @@ describe("opwatch completion", () => {
       "enqueue",
       "worker",
       "outcomes",
+      "waits",
+      "cancel",
+      "retry",
+      "prune",
+      "stats",
       "completion",
       "--help",
       "--version",

@@ -1,7 +1,9 @@
-// The `opwatch enqueue`, `opwatch worker` and `opwatch outcomes` commands, for the CLI to call: each
-// takes parsed options, the watcher the CLI built from the environment, and the CLI's io; each resolves
-// with an exit code and never throws. The database comes from DATABASE_URL.
+// The durable commands, for the CLI to call (`opwatch enqueue`, `worker`, `outcomes`; the operator's are
+// in operator-commands.ts): each takes parsed options, the watcher the CLI built from
+// the environment, and the CLI's io; each resolves with an exit code and never throws. The database
+// comes from DATABASE_URL.
 import { type OperationTarget, OpwatchError } from "opwatch";
+import { describeEvent, describeOutcome, eventJson } from "./command-output.js";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
 import type { Outcome } from "./outcome.js";
@@ -43,6 +45,12 @@ export interface WorkerCommandOptions {
   /** Poll steps at once in this process (default 16). */
   concurrency?: number;
   json?: boolean;
+  /**
+   * The providers this worker can poll (the CLI passes those whose token is set); the waits of the
+   * others are left to workers that can. `skipped` says why each other one is not polled.
+   */
+  providers?: readonly string[];
+  skipped?: readonly { provider: string; reason: string }[];
 }
 
 export interface OutcomesCommandOptions {
@@ -58,7 +66,12 @@ export interface OutcomesCommandOptions {
 export const DURABLE_USAGE = `Durable waits (Postgres; set DATABASE_URL):
   enqueue <status-url | ref-json>...  store the waits; workers poll them (same operation twice = one wait)
   worker                              run poll steps until stopped (Ctrl-C); run as many as you like, anywhere
-  outcomes [--follow] [--json]        print recorded outcomes (--after <seq> to resume, --follow to keep going)`;
+  outcomes [--follow] [--json]        print recorded outcomes (--after <seq> to resume, --follow to keep going)
+  waits [--all | --ended]             list stored waits, oldest first (--provider, --older-than)
+  cancel <id | status-url>...         end pending waits now, with a canceled outcome
+  retry [<id | status-url>...]        start ended waits again (default: every wait that ended in error)
+  prune --older-than <duration>       delete ended waits and their outcomes
+  stats                               counts, backlog, lag and throughput`;
 
 /** `opwatch enqueue <url|ref>…` */
 export function enqueueCommand(options: EnqueueCommandOptions, context: CommandContext): Promise<number> {
@@ -85,14 +98,26 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
   const json = options.json ?? false;
   return guarded(context, json, async (durable) => {
     const { io } = context;
+    const say = (event: WorkerEvent) => {
+      const line = json ? JSON.stringify(eventJson(event)) : describeEvent(event);
+      if (event.type === "error") io.err(line);
+      else io.out(line);
+    };
+    if (options.providers?.length === 0) {
+      const why = (options.skipped ?? []).map((s) => `${s.provider}: ${s.reason}`).join("; ");
+      fail(io, json, COMMAND_EXIT.usage, "UsageError", `this worker can poll no provider${why ? ` (${why})` : ""}.`);
+      return COMMAND_EXIT.usage;
+    }
     const worker = await durable.work({
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.providers === undefined ? {} : { providers: options.providers }),
       onEvent: (event) => {
-        const line = json ? JSON.stringify(eventJson(event)) : describeEvent(event);
-        if (event.type === "error") io.err(line);
-        else io.out(line);
+        if (event.type === "claimed" || event.type === "committed") return;
+        say(event);
       },
     });
+    // Said at start: the waits of these providers are left to workers that can poll them.
+    for (const { provider, reason } of options.skipped ?? []) say({ type: "unpollable", provider, reason });
     if (!json) io.out(`opwatch worker: polling (${options.concurrency ?? 16} at once); Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       if (!io.signal) return; // without a signal it runs for the life of the process
@@ -129,7 +154,7 @@ export function outcomesCommand(options: OutcomesCommandOptions, context: Comman
   });
 }
 
-async function guarded(
+export async function guarded(
   context: CommandContext,
   json: boolean,
   run: (durable: DurableWatcher) => Promise<number>,
@@ -166,7 +191,7 @@ async function guarded(
  * Says what went wrong: one `opwatch: …` line on stderr or, with --json, one `error` record on stdout, as
  * the CLI's own (`type`, `time`, `exitCode`, `message`, `error: { name, message }`).
  */
-function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
+export function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
   if (!json) {
     io.err(`opwatch: ${message}`);
     return;
@@ -175,7 +200,7 @@ function fail(io: CommandIo, json: boolean, exitCode: number, name: string, mess
   io.out(JSON.stringify({ type: "error", time, exitCode, message, error: { name, message } }));
 }
 
-function parseTarget(target: string | OperationTarget): OperationTarget {
+export function parseTarget(target: string | OperationTarget): OperationTarget {
   if (typeof target !== "string") return target;
   const trimmed = target.trim();
   if (!trimmed.startsWith("{")) return trimmed;
@@ -196,34 +221,4 @@ function redactUrl(message: string, url: string | undefined): string {
     // not a URL: nothing more to hide
   }
   return out;
-}
-
-function eventJson(event: WorkerEvent) {
-  return event.type === "error" ? event : { ...event, at: new Date().toISOString() };
-}
-
-function describeEvent(event: WorkerEvent): string {
-  const at = new Date().toISOString().slice(11, 23);
-  switch (event.type) {
-    case "step":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.state ?? event.outcome}${
-        event.delayMs === undefined ? "" : `, next poll in ${(event.delayMs / 1000).toFixed(1)} s`
-      }`;
-    case "deferred":
-      return `${at}  ${event.waitId.slice(0, 12)}  deferred ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`;
-    case "outcome":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.kind}: ${event.ref.provider} ${Object.values(event.ref.params).join("/")}`;
-    case "error":
-      return `${at}  error: ${(event.error as { message?: string })?.message ?? String(event.error)}`;
-  }
-}
-
-function describeOutcome(outcome: Outcome): string {
-  const what = `${outcome.ref.provider} ${Object.values(outcome.ref.params).join("/")}`;
-  const why = outcome.error
-    ? `: ${outcome.error.message}`
-    : outcome.status?.error
-      ? `: ${outcome.status.error.message}`
-      : "";
-  return `${outcome.seq}  ${outcome.finishedAt.toISOString()}  ${outcome.kind.padEnd(9)}  ${what}  (${outcome.requests} request(s))${why}`;
 }

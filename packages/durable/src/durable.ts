@@ -1,76 +1,25 @@
-// The durable watcher: checks its options, owns the pool (unless given one) and the pg-boss instance,
-// and hands each method to the module that does its job.
+// The durable watcher: checks its options, owns the pool (unless given one) and hands each method to the
+// module that does its job.
 import type { OperationTarget } from "opwatch";
 import pg from "pg";
-import type PgBoss from "pg-boss";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
-import { type EnqueueResult, storedStepOptions, storeWaits } from "./enqueue.js";
-import { waitIdOf } from "./ids.js";
-import type { Outcome } from "./outcome.js";
-import {
-  consumeOutcomes,
-  type FollowOptions,
-  findOutcome,
-  followOutcomes,
-  listOutcomes,
-  type OutcomeListOptions,
-} from "./outcome-log.js";
-import { startJobs } from "./queues.js";
-import { assertSchemaName } from "./schema.js";
-import { type DurableWorker, runWorker, type WorkOptions } from "./worker.js";
+import type { DurableWatcher, DurableWatcherOptions } from "./durable-api.js";
+import { checkedRefs, type EnqueueResult, storedStepOptions, storeWaits } from "./enqueue.js";
+import { WAIT_ID, waitIdOf } from "./ids.js";
+import { cancelWaits, listWaits, pruneWaits, retryWaits, waitStats } from "./operations.js";
+import { consumeOutcomes, findOutcome, followOutcomes, inOutcomeHandler, listOutcomes } from "./outcome-log.js";
+import { assertSchemaName, migrate } from "./schema.js";
+import { runWorker } from "./worker.js";
 
-export interface DurableWatcherOptions {
-  /** The opwatch watcher whose providers read the operations. Workers call its `step` and
-   * `pushbackKey`; a process that only enqueues needs no more than `ref`. */
-  watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>;
-  /** Postgres connection string, e.g. `process.env.DATABASE_URL`. */
-  connectionString?: string;
-  /** Or a pool you own (then `stop()` leaves it open). */
-  pool?: pg.Pool;
-  /** Connections in the pool this watcher opens (default: 4 + the worker concurrency). */
-  maxConnections?: number;
-  /** Schema of the durable tables (default `opwatch`); pg-boss's tables go in `<schema>_jobs`. */
-  schema?: string;
-  /** Requests in flight to one origin, across every worker sharing the database (default 16). */
-  maxInFlightPerOrigin?: number;
-  /**
-   * A step held longer than this by a worker is taken to be lost (the worker was killed or cut off)
-   * and runs again on another (default 60 s; keep it above the request timeout).
-   */
-  stepTimeoutSeconds?: number;
-  /** Also send each outcome to a pg-boss queue, for {@link DurableWatcher.onOutcome} (default true). */
-  outcomeQueue?: boolean;
-}
+export type { DurableWatcher, DurableWatcherOptions } from "./durable-api.js";
 
-export interface DurableWatcher {
-  /** Creates the tables and queues if needed. Every other method calls it first. */
-  start(): Promise<void>;
-  /** Stores the wait and schedules its first poll step at once; returns without polling. */
-  enqueue(target: OperationTarget, options?: DurableStepOptions): Promise<EnqueueResult>;
-  /** The same for many targets, in one transaction per thousand. */
-  enqueueAll(targets: readonly OperationTarget[], options?: DurableStepOptions): Promise<EnqueueResult[]>;
-  /** Runs poll steps in this process until `stop()` of the returned worker (or of this watcher). */
-  work(options?: WorkOptions): Promise<DurableWorker>;
-  /** The outcome of one wait (by id or target), if it has ended. */
-  outcome(idOrTarget: string | OperationTarget): Promise<Outcome | undefined>;
-  /** Outcomes in the order they were recorded. */
-  outcomes(options?: OutcomeListOptions): Promise<Outcome[]>;
-  /** Yields each outcome after `after` as it is recorded, until the signal aborts. */
-  follow(options?: FollowOptions): AsyncIterableIterator<Outcome>;
-  /**
-   * Calls `handler` once per outcome through a pg-boss queue: delivery survives restarts and is
-   * at least once (a handler that throws, or a process that dies in it, gets the outcome again; use
-   * `outcome.waitId` to make it idempotent). Resolves with a function that stops consuming.
-   */
-  onOutcome(
-    handler: (outcome: Outcome) => Promise<void> | void,
-    options?: { batchSize?: number; pollingIntervalSeconds?: number },
-  ): Promise<() => Promise<void>>;
-  /** Counts: waits stored, waits still pending, outcomes recorded. */
-  counts(): Promise<{ waits: number; pending: number; outcomes: number }>;
-  /** Stops the workers and consumers of this watcher and closes the pool it opened. */
-  stop(): Promise<void>;
-}
+const positive = (name: string, value: number | undefined, fallback: number, whole = true): number => {
+  const v = value ?? fallback;
+  if (!(Number.isFinite(v) && v > 0 && (!whole || Number.isInteger(v)))) {
+    throw new TypeError(`${name} must be a positive ${whole ? "whole number" : "number"}, got ${String(value)}.`);
+  }
+  return v;
+};
 
 export function createDurableWatcher(options: DurableWatcherOptions): DurableWatcher {
   const watcher = options?.watcher;
@@ -82,33 +31,42 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
   }
   const schema = options.schema ?? "opwatch";
   assertSchemaName(schema);
-  const maxInFlightPerOrigin = options.maxInFlightPerOrigin ?? 16;
-  if (!Number.isInteger(maxInFlightPerOrigin) || maxInFlightPerOrigin < 1) {
-    throw new TypeError(`maxInFlightPerOrigin must be a positive integer, got ${maxInFlightPerOrigin}.`);
-  }
-  const stepTimeoutSeconds = options.stepTimeoutSeconds ?? 60;
-  if (!Number.isInteger(stepTimeoutSeconds) || stepTimeoutSeconds < 1) {
-    throw new TypeError(`stepTimeoutSeconds must be a whole number of seconds >= 1, got ${stepTimeoutSeconds}.`);
-  }
+  const maxInFlightPerOrigin = positive("maxInFlightPerOrigin", options.maxInFlightPerOrigin, 16);
+  const stepTimeoutSeconds = positive("stepTimeoutSeconds", options.stepTimeoutSeconds, 60);
+  const connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs, 10_000);
+  const statementTimeoutMs = positive("statementTimeoutMs", options.statementTimeoutMs, 30_000);
+  const maxConnections = positive("maxConnections", options.maxConnections, 4);
+  const retentionMs =
+    options.retentionDays === undefined
+      ? undefined
+      : positive("retentionDays", options.retentionDays, 1, false) * 86_400_000;
   const ownPool = !options.pool;
   let pool: pg.Pool | undefined = options.pool;
-  let poolSize = options.maxConnections ?? 6;
   const getPool = () => {
     if (!pool) {
-      pool = new pg.Pool({ connectionString: options.connectionString, max: poolSize, application_name: "opwatch" });
+      pool = new pg.Pool({
+        connectionString: options.connectionString,
+        max: maxConnections,
+        application_name: "opwatch",
+        connectionTimeoutMillis: connectTimeoutMs,
+        // Server side, and a client-side bound for a server that stops answering.
+        statement_timeout: statementTimeoutMs,
+        idle_in_transaction_session_timeout: statementTimeoutMs,
+        query_timeout: statementTimeoutMs + 5000,
+        keepAlive: true,
+      });
       // An idle client that loses its connection must not crash the process; the next query reconnects.
       pool.on("error", () => {});
     }
     return pool;
   };
-  let boss: PgBoss | undefined;
   let started: Promise<void> | undefined;
   const stoppers = new Set<() => Promise<void>>();
+  /** Consumers stopped from inside their own handler: the pool closes once they have finished. */
+  const finishing = new Set<Promise<void>>();
 
   const start = () => {
-    started ??= (async () => {
-      boss = await startJobs(getPool(), schema, stepTimeoutSeconds);
-    })();
+    started ??= migrate(getPool(), schema);
     started.catch(() => {
       started = undefined;
     });
@@ -117,25 +75,19 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
 
   const ready = async () => {
     await start();
-    return { db: getPool(), jobs: boss as PgBoss, schema };
+    return getPool();
   };
 
   const enqueueAll = async (targets: readonly OperationTarget[], stepOptions: DurableStepOptions = {}) => {
     // Validate every target and option before anything is written: a bad one fails the call, not half of it.
-    const refs = targets.map((target) => watcher.ref(target));
+    if (!Array.isArray(targets)) throw new TypeError("enqueueAll takes an array of targets.");
+    const refs = checkedRefs(watcher, targets);
     const stored = storedStepOptions(stepOptions);
-    return storeWaits({ ...(await ready()), watcher }, refs, stored);
+    return storeWaits(await ready(), schema, refs, stored);
   };
 
-  const outcomes = async (listOptions?: OutcomeListOptions) => {
-    const { db } = await ready();
-    return listOutcomes(db, schema, listOptions);
-  };
-
-  async function* follow(followOptions?: FollowOptions): AsyncGenerator<Outcome> {
-    const { db } = await ready();
-    yield* followOutcomes(db, schema, outcomes, followOptions);
-  }
+  const idOf = (idOrTarget: string | OperationTarget) =>
+    typeof idOrTarget === "string" && WAIT_ID.test(idOrTarget) ? idOrTarget : waitIdOf(watcher.ref(idOrTarget));
 
   const durable: DurableWatcher = {
     start,
@@ -148,18 +100,15 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
       if (typeof watcher.step !== "function" || typeof watcher.pushbackKey !== "function") {
         throw new TypeError("work() needs a watcher with step() and pushbackKey() (opwatch's createWatcher).");
       }
-      // The pool is made on first use: size it for the worker before that.
-      if (!pool && options.maxConnections === undefined)
-        poolSize = Math.max(poolSize, (workOptions.concurrency ?? 16) + 4);
-      const { db, jobs } = await ready();
+      const db = await ready();
       const worker = runWorker(
         {
           pool: db,
-          boss: jobs,
           schema,
           watcher: watcher as StepWatcher,
           maxInFlightPerOrigin,
-          outcomeQueue: options.outcomeQueue ?? true,
+          stepTimeoutMs: stepTimeoutSeconds * 1000,
+          retentionMs,
         },
         workOptions,
       );
@@ -169,28 +118,45 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
       return worker;
     },
     async outcome(idOrTarget) {
-      const { db } = await ready();
-      const id =
-        typeof idOrTarget === "string" && /^[0-9a-f]{32}$/.test(idOrTarget)
-          ? idOrTarget
-          : waitIdOf(watcher.ref(idOrTarget));
-      return findOutcome(db, schema, id);
+      const id = idOf(idOrTarget);
+      return findOutcome(await ready(), schema, id);
     },
-    outcomes,
-    follow,
-    async onOutcome(handler, { batchSize = 10, pollingIntervalSeconds = 0.5 } = {}) {
+    async outcomes(listOptions) {
+      return listOutcomes(await ready(), schema, listOptions);
+    },
+    async *follow(followOptions) {
+      yield* followOutcomes(await ready(), schema, followOptions);
+    },
+    async onOutcome(handler, consumeOptions = {}) {
       if (typeof handler !== "function") throw new TypeError("onOutcome takes a function.");
-      const ctx = await ready();
-      const workerId = await consumeOutcomes(ctx, handler, { batchSize, pollingIntervalSeconds });
+      const consumer = consumeOutcomes(await ready(), schema, handler, consumeOptions);
       const stop = async () => {
         stoppers.delete(stop);
-        await ctx.jobs.offWork({ id: workerId });
+        if (inOutcomeHandler.getStore()) {
+          finishing.add(consumer.stopped);
+          consumer.stopped.finally(() => finishing.delete(consumer.stopped));
+        }
+        await consumer.stop();
       };
       stoppers.add(stop);
       return stop;
     },
+    async waits(listOptions) {
+      return listWaits(await ready(), schema, listOptions);
+    },
+    async cancel(idsOrTargets) {
+      const ids = idsOrTargets.map(idOf);
+      return cancelWaits(await ready(), schema, ids);
+    },
+    async retry(retryOptions = {}) {
+      const { ids, ...rest } = retryOptions;
+      return retryWaits(await ready(), schema, { ...rest, ...(ids ? { ids: ids.map(idOf) } : {}) });
+    },
+    async prune({ olderThanMs }) {
+      return pruneWaits(await ready(), schema, olderThanMs);
+    },
     async counts() {
-      const { db } = await ready();
+      const db = await ready();
       const { rows } = await db.query<{ waits: string; pending: string; outcomes: string }>(
         `SELECT (SELECT count(*) FROM ${schema}.waits) AS waits,
                 (SELECT count(*) FROM ${schema}.waits WHERE done_at IS NULL) AS pending,
@@ -199,16 +165,24 @@ export function createDurableWatcher(options: DurableWatcherOptions): DurableWat
       const row = rows[0];
       return { waits: Number(row?.waits), pending: Number(row?.pending), outcomes: Number(row?.outcomes) };
     },
+    async stats() {
+      return waitStats(await ready(), schema);
+    },
     async stop() {
       await Promise.all([...stoppers].map((stop) => stop()));
       if (started) await started.catch(() => {});
-      await boss?.stop({ graceful: false, close: false, wait: true }).catch(() => {});
-      boss = undefined;
       started = undefined;
       if (ownPool && pool) {
         const closing = pool;
         pool = undefined;
-        await closing.end();
+        // Called from inside an onOutcome handler, that consumer finishes after the handler returns: the
+        // pool closes then, and this returns at once (waiting would wait for itself).
+        const ended = Promise.all([...finishing]).then(() => closing.end());
+        if (inOutcomeHandler.getStore()) {
+          ended.catch(() => {});
+          return;
+        }
+        await ended;
       }
     },
   };

@@ -1,10 +1,9 @@
-// Storing waits: one row per operation and the job of its first poll step, in one transaction.
+// Storing waits: one row per operation, due at once, written in the order of their ids so that two
+// processes enqueuing the same operations never deadlock.
 import { type OperationRef, ValidationError } from "opwatch";
 import type pg from "pg";
-import type PgBoss from "pg-boss";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
-import { stepJobId, waitIdOf } from "./ids.js";
-import { STEP_QUEUE } from "./queues.js";
+import { originOf, waitIdOf } from "./ids.js";
 
 export interface EnqueueResult {
   /** The wait's id (a hash of the ref: the same operation always has the same id). */
@@ -31,49 +30,57 @@ export function storedStepOptions(stepOptions: DurableStepOptions): DurableStepO
   return stored;
 }
 
+/** A ref checked and ready to store. */
+export interface StoredRef {
+  id: string;
+  ref: OperationRef;
+  key: string | null;
+}
+
+/** The refs to store, each checked by the watcher (provider, endpoint, params, host) and given its id. */
+export function checkedRefs(watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>, targets: readonly unknown[]) {
+  return targets.map((target): StoredRef => {
+    const ref = watcher.ref(target as never);
+    const key = typeof watcher.pushbackKey === "function" ? watcher.pushbackKey(ref) : null;
+    return { id: waitIdOf(ref), ref, key };
+  });
+}
+
 /**
- * Writes the waits of `refs` (already validated) that are not stored yet, each with the job of its first
- * step, in one transaction per thousand.
+ * Writes the waits that are not stored yet, due at once, in one transaction per thousand (in id order
+ * across the whole call), and wakes the workers.
  */
 export async function storeWaits(
-  { db, jobs, schema, watcher }: { db: pg.Pool; jobs: PgBoss; schema: string; watcher: Partial<StepWatcher> },
-  refs: readonly OperationRef[],
+  db: pg.Pool,
+  schema: string,
+  refs: readonly StoredRef[],
   stored: DurableStepOptions,
 ): Promise<EnqueueResult[]> {
   const optionsJson = JSON.stringify(stored);
-  const results: EnqueueResult[] = [];
-  for (let i = 0; i < refs.length; i += 1000) {
-    const chunk = refs.slice(i, i + 1000);
-    const ids = chunk.map(waitIdOf);
-    const keys = chunk.map((ref) => (typeof watcher.pushbackKey === "function" ? watcher.pushbackKey(ref) : null));
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN");
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO ${schema}.waits (id, ref, options, pushback_key)
-         SELECT id, ref, $3::jsonb, key FROM unnest($1::text[], $2::jsonb[], $4::text[]) AS t (id, ref, key)
-         ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [ids, chunk.map((ref) => JSON.stringify(ref)), optionsJson, keys],
-      );
-      const created = new Set(rows.map((row) => row.id));
-      if (created.size > 0) {
-        await jobs.insert(
-          [...created].map((id) => ({ id: stepJobId(id, 0), name: STEP_QUEUE, data: { w: id, s: 0 } })),
-          { db: { executeSql: (text, values) => client.query(text, values) } },
-        );
-      }
-      await client.query("COMMIT");
-      chunk.forEach((ref, j) => {
-        const id = ids[j] as string;
-        // A ref listed twice in one call is created once.
-        results.push({ id, ref, created: created.delete(id) });
-      });
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  const unique = [...new Map(refs.map((ref) => [ref.id, ref])).values()].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  const created = new Set<string>();
+  for (let i = 0; i < unique.length; i += 1000) {
+    const chunk = unique.slice(i, i + 1000);
+    const { rows } = await db.query<{ id: string }>(
+      `WITH added AS (
+         INSERT INTO ${schema}.waits (id, provider, ref, options, origin, pushback_key, due_at)
+         SELECT t.id, t.ref ->> 'provider', t.ref, $3::jsonb, t.origin, t.key, now()
+           FROM unnest($1::text[], $2::jsonb[], $4::text[], $5::text[]) AS t (id, ref, key, origin)
+          ORDER BY t.id
+         ON CONFLICT (id) DO NOTHING RETURNING id)
+       SELECT id, pg_notify('${schema}_due', '') IS NULL AS woke FROM added`,
+      [
+        chunk.map((ref) => ref.id),
+        chunk.map((ref) => JSON.stringify(ref.ref)),
+        optionsJson,
+        chunk.map((ref) => ref.key),
+        chunk.map((ref) => originOf(ref.ref.baseUrl)),
+      ],
+    );
+    for (const row of rows) created.add(row.id);
   }
-  return results;
+  // A ref listed twice in one call is created once.
+  return refs.map(({ id, ref }) => ({ id, ref, created: created.delete(id) }));
 }

@@ -1,34 +1,34 @@
-// The pushback table: until when an origin (a provider's pushback key) asked every worker to hold off.
-
+// Pushback as this process knows it: what its own steps heard (a 429, Retry-After, a rate-limit reset),
+// checked right before each read. What other workers heard comes from the pushback table, checked when
+// a step is claimed (claim_steps), just before its read.
 import { pushbackDelay } from "opwatch/internal";
-import type { PoolClient } from "pg";
-import type { StepOutcome } from "./contract.js";
 
-/** The milliseconds left of the pushback on `key` (0 when there is none). */
-export async function pushbackMs(client: PoolClient, schema: string, key: string): Promise<number> {
-  const found = await client.query<{ ms: number }>(
-    `SELECT extract(epoch FROM until_at - now()) * 1000 AS ms FROM ${schema}.pushback WHERE key = $1 AND until_at > now()`,
-    [key],
-  );
-  return Number(found.rows[0]?.ms ?? 0);
+/** The shortest window the steps coming back after a pushback are spread over (the longer the pushback, the
+ * wider the window: as long as the pushback, up to five minutes). */
+export const PUSHBACK_SPREAD_MS = 2000;
+
+/** A step put off by a pushback comes back at its end plus a random share of the window (the facade's
+ * pushback rule, with the window as its floor). */
+export function pushbackDelayMs(remainingMs: number): number {
+  return pushbackDelay(remainingMs, { minDelayMs: Math.min(5 * 60_000, Math.max(PUSHBACK_SPREAD_MS, remainingMs)) });
 }
 
-/** Shares a provider's pushback with every worker; a later end never shortens one already recorded. */
-export async function recordPushback(
-  client: PoolClient,
-  schema: string,
-  pushback: NonNullable<Extract<StepOutcome, { kind: "pending" }>["pushback"]>,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO ${schema}.pushback (key, until_at)
-     VALUES ($1, now() + $2 * interval '1 millisecond')
-     ON CONFLICT (key) DO UPDATE SET until_at = GREATEST(${schema}.pushback.until_at, EXCLUDED.until_at)`,
-    [pushback.key, Math.max(0, pushback.untilMs - Date.now())],
-  );
-}
+/** The pushbacks this process heard, by key, as epoch ms (kept while they last). */
+export class LocalPushback {
+  readonly #until = new Map<string, number>();
 
-/** A pushback seen by another worker is waited out, spread over a little jitter (the facade's pushback rule,
- * over at most a tenth of the pushback). */
-export function pushbackDelayMs(pushedMs: number): number {
-  return pushbackDelay(pushedMs, { minDelayMs: Math.min(1000, pushedMs * 0.1) });
+  record(key: string, untilMs: number): void {
+    if (untilMs > (this.#until.get(key) ?? 0)) this.#until.set(key, untilMs);
+  }
+
+  /** Milliseconds left of the pushback on `key`, 0 when none. */
+  remainingMs(key: string, now = Date.now()): number {
+    const until = this.#until.get(key);
+    if (until === undefined) return 0;
+    if (until <= now) {
+      this.#until.delete(key);
+      return 0;
+    }
+    return until - now;
+  }
 }

@@ -1,5 +1,10 @@
-// The tables the durable watcher keeps beside pg-boss's (which live in `<schema>_jobs`).
+// The durable tables and the two functions every step goes through (claim_steps, commit_steps), kept
+// by numbered migrations: a database records the version it is at, and start() applies the missing ones
+// in order, under a transaction-scoped advisory lock, so that processes starting together take turns.
 import type { Pool } from "pg";
+import { claimStepsSql } from "./sql-claim.js";
+import { commitStepsSql } from "./sql-commit.js";
+import { tablesSql } from "./sql-tables.js";
 
 export function assertSchemaName(schema: string): void {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) {
@@ -7,65 +12,49 @@ export function assertSchemaName(schema: string): void {
   }
 }
 
-export function schemaSql(schema: string): string {
-  return `
-CREATE SCHEMA IF NOT EXISTS ${schema};
+/** The schema version this package writes and reads. */
+export const SCHEMA_VERSION = 1;
 
--- One row per operation being waited on. id is a hash of the ref, so enqueueing a ref twice is one wait.
--- seq counts transitions: the job that runs step number seq carries it, and a step's result is written
--- only where seq still matches, so a step run twice (a worker killed after its read) is written once.
-CREATE TABLE IF NOT EXISTS ${schema}.waits (
-  id text PRIMARY KEY,
-  ref jsonb NOT NULL,
-  options jsonb NOT NULL DEFAULT '{}',
-  state jsonb,
-  seq integer NOT NULL DEFAULT 0,
-  requests integer NOT NULL DEFAULT 0,
-  pushback_key text,
-  enqueued_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  done_at timestamptz
-);
+/** Advisory-lock keys (two-int form: the first is this package's, the second says what is locked). */
+const PACKAGE_KEY = 0x6f707763;
+const MIGRATE = 1;
 
--- Exactly one row per finished wait (the primary key is the wait), in the order they finished.
-CREATE TABLE IF NOT EXISTS ${schema}.outcomes (
-  seq bigserial NOT NULL UNIQUE,
-  wait_id text PRIMARY KEY REFERENCES ${schema}.waits (id) ON DELETE CASCADE,
-  kind text NOT NULL CHECK (kind IN ('succeeded', 'failed', 'canceled', 'timed_out', 'error')),
-  status jsonb,
-  error jsonb,
-  ref jsonb NOT NULL,
-  requests integer NOT NULL,
-  enqueued_at timestamptz NOT NULL,
-  finished_at timestamptz NOT NULL DEFAULT now()
-);
+export { outcomeLock } from "./schema-locks.js";
 
--- A provider's pushback (429, Retry-After, rate-limit reset), per origin and credential, in database time
--- so that every worker honours it whatever its clock.
-CREATE TABLE IF NOT EXISTS ${schema}.pushback (
-  key text PRIMARY KEY,
-  until_at timestamptz NOT NULL
-);
-
--- Takes the first free one of n session-level advisory locks (origin, 0..n-1) and returns its number,
--- or -1 when all n are held. A lock held by a worker that dies is released with its connection.
-CREATE OR REPLACE FUNCTION ${schema}.take_slot(origin integer, n integer) RETURNS integer
-LANGUAGE plpgsql AS $$
-DECLARE
-  first integer := floor(random() * n)::integer;
-  i integer;
-BEGIN
-  FOR i IN 0 .. n - 1 LOOP
-    IF pg_try_advisory_lock(origin, (first + i) % n) THEN
-      RETURN (first + i) % n;
-    END IF;
-  END LOOP;
-  RETURN -1;
-END $$;
-`;
+/** Migration n takes the schema from version n - 1 to n. Each is idempotent. */
+export function migrations(schema: string): string[] {
+  return [tablesSql(schema) + claimStepsSql(schema) + commitStepsSql(schema)];
 }
 
-/** Creates the tables if needed (the caller serializes concurrent starters: see queues.ts). */
+/** Brings the schema to {@link SCHEMA_VERSION}; refuses a database a newer release has migrated. */
 export async function migrate(pool: Pool, schema: string): Promise<void> {
-  await pool.query(schemaSql(schema));
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [PACKAGE_KEY, MIGRATE]);
+    await client.query(
+      `CREATE SCHEMA IF NOT EXISTS ${schema};
+       CREATE TABLE IF NOT EXISTS ${schema}.schema_version (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${schema}.schema_version`,
+    );
+    const at = rows[0]?.version ?? 0;
+    if (at > SCHEMA_VERSION) {
+      throw new Error(
+        `the durable schema "${schema}" is at version ${at}, newer than this release of @opwatch/durable (${SCHEMA_VERSION}): upgrade the package on this host.`,
+      );
+    }
+    const steps = migrations(schema);
+    for (let version = at + 1; version <= SCHEMA_VERSION; version += 1) {
+      await client.query(steps[version - 1] as string);
+      await client.query(`INSERT INTO ${schema}.schema_version (version) VALUES ($1)`, [version]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -1,42 +1,29 @@
-// The worker: fetches the poll steps that are due, in batches, and runs each as one pg-boss job (see
-// step-job.ts); in between it expires the steps of dead workers and ends the waits of dead steps.
-import type PgBoss from "pg-boss";
-import type { DurableContext, StepJob } from "./context.js";
-import { errorJson } from "./outcome.js";
-import { DEAD_STEP_QUEUE, STEP_QUEUE } from "./queues.js";
-import { OriginSlots } from "./slots.js";
-import { stepHandler } from "./step-job.js";
-import { endDeadWait } from "./transitions.js";
+// The worker: claims due steps in batches (one statement), runs each step's read with no database
+// connection held, and commits the results in batches (one statement). See schema.ts for both.
+import { type OperationRef, TimeoutError } from "opwatch";
+import { CommitBatches } from "./commit-batch.js";
+import type { StepOutcome } from "./contract.js";
+import { errorJson, outcomeOf } from "./outcome.js";
+import { LocalPushback, PUSHBACK_SPREAD_MS, pushbackDelayMs } from "./pushback.js";
 import type { WorkerEvent } from "./worker-events.js";
+import type { ClaimedRow, DurableWorker, StepResult, WorkerContext, WorkOptions } from "./worker-types.js";
 
-export interface WorkOptions {
-  /** Poll steps this process runs at once (default 16). */
-  concurrency?: number;
-  /** How often to look for due steps when none were found (default 250 ms). */
-  pollIntervalMs?: number;
-  /** How often this process expires steps held by dead workers (default 5 s). */
-  maintenanceIntervalMs?: number;
-  /** Called with what the worker does, for logs and progress output. */
-  onEvent?: (event: WorkerEvent) => void;
-}
+export type { DurableWorker, WorkerContext, WorkOptions } from "./worker-types.js";
 
-export interface DurableWorker {
-  /** Counts since this worker started. */
-  readonly stats: { steps: number; outcomes: number; deferred: number; stale: number; errors: number };
-  /** Resolves when the worker has stopped. */
-  readonly stopped: Promise<void>;
-  /** Stops taking steps and waits for the ones in flight (each at most one read). */
-  stop(): Promise<void>;
-}
+/** A step claimed this many times without a commit (it breaks or kills every worker) ends in `error`. */
+const MAX_ATTEMPTS = 8;
+/** Waits of a provider this worker cannot poll are handed back, due again after this long. */
+const HAND_BACK_MS = 30_000;
 
-export function runWorker(context: DurableContext, options: WorkOptions): DurableWorker {
-  const { pool, boss } = context;
+export function runWorker(context: WorkerContext, options: WorkOptions): DurableWorker {
+  const { pool, schema, watcher } = context;
   const concurrency = options.concurrency ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new TypeError(`concurrency must be a positive integer, got ${concurrency}.`);
   }
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? 5000;
+  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? 60_000;
+  const providers = options.providers === undefined ? null : [...options.providers];
   const emit = (event: WorkerEvent) => {
     try {
       options.onEvent?.(event);
@@ -44,7 +31,10 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
       // A logging callback must not break a step.
     }
   };
-  const stats = { steps: 0, outcomes: 0, deferred: 0, stale: 0, errors: 0 };
+  const stats = { steps: 0, outcomes: 0, deferred: 0, stale: 0, errors: 0, claims: 0, commits: 0 };
+  const unpollable = new Set<string>();
+  const pushback = new LocalPushback();
+  const refill = Math.max(1, Math.ceil(concurrency / 4));
   let stopping = false;
   let inFlight = 0;
   let wake: (() => void) | undefined;
@@ -59,79 +49,185 @@ export function runWorker(context: DurableContext, options: WorkOptions): Durabl
       wake = done;
     });
 
-  const runStep = stepHandler(context, {
-    slots: new OriginSlots(context.schema, context.maxInFlightPerOrigin),
-    stats,
-    emit,
-    stopping: () => stopping,
+  const refs = new Map<string, OperationRef>();
+  const commits = new CommitBatches(context, { stats, emit, refs, inFlight: () => inFlight }, () => {
+    // The commit gave the batch's request slots back: claim again now rather than find them taken.
+    if (concurrency - inFlight >= refill) wake?.();
   });
 
-  const handle = async (job: PgBoss.Job<StepJob>) => {
+  // --- steps -----------------------------------------------------------------------------------------
+
+  const handBack = (row: ClaimedRow, why: unknown) => {
+    const provider = row.ref.provider;
+    if (!unpollable.has(provider)) {
+      unpollable.add(provider);
+      emit({ type: "unpollable", provider, reason: errorJson(why).message });
+    }
+    stats.deferred += 1;
+    emit({ type: "deferred", waitId: row.id, reason: "unpollable", delayMs: HAND_BACK_MS });
+    return result(row, { done: false, state: row.state, delay_ms: HAND_BACK_MS, reads: 0, failed: false });
+  };
+
+  const result = (row: ClaimedRow, rest: Omit<StepResult, "id" | "seq" | "origin" | "slot">): StepResult => ({
+    id: row.id,
+    seq: row.seq,
+    origin: row.origin,
+    slot: row.slot,
+    ...rest,
+  });
+
+  const runStep = async (row: ClaimedRow): Promise<StepResult> => {
+    const key = row.pushback_key ?? safeKey(row);
+    // Checked right before the read: a pushback another step of this process heard since the claim.
+    const waitMs = key ? pushback.remainingMs(key) : 0;
+    if (waitMs > 0) {
+      const delayMs = pushbackDelayMs(waitMs);
+      stats.deferred += 1;
+      emit({ type: "deferred", waitId: row.id, reason: "pushback", delayMs });
+      return result(row, { done: false, state: row.state, delay_ms: delayMs, reads: 0, failed: false });
+    }
+    const before = row.state?.attempt ?? 0;
+    const started = performance.now();
+    let outcome: StepOutcome;
     try {
-      await runStep(job);
+      outcome = await watcher.step(row.ref, row.state ?? undefined, row.options ?? {});
     } catch (error) {
+      // A ref this watcher refuses (a provider it does not have, a host it was not given) is some other
+      // worker's to poll.
+      if ((error as { name?: string })?.name === "ValidationError") return handBack(row, error);
       stats.errors += 1;
       emit({ type: "error", error: errorJson(error) });
-      // pg-boss retries it after a backoff; if even this fails the job expires and is retried then.
-      await boss.fail(STEP_QUEUE, job.id, errorJson(error)).catch(() => {});
+      return result(row, { done: false, state: row.state, delay_ms: 1000, reads: 0, failed: true });
     }
-  };
-
-  /** A step whose job failed every retry (the database kept failing, or the step kept throwing). */
-  const recordDeadSteps = async () => {
-    const jobs = await boss.fetch<StepJob>(DEAD_STEP_QUEUE, { batchSize: 20 });
-    for (const job of jobs) {
-      const client = await pool.connect();
-      try {
-        await endDeadWait(context, client, job);
-      } finally {
-        client.release();
+    const reads = Math.max(0, (outcome.state?.attempt ?? before) - before);
+    // An error that no answer caused (this process has no credentials for the provider: its token
+    // function failed) says nothing of the operation: the wait is handed back, for a worker that can.
+    if (outcome.kind === "error" && !(outcome.error instanceof TimeoutError)) {
+      const error = errorJson(outcome.error);
+      if (reads === 0 || (error.name === "AuthError" && error.httpStatus === undefined)) {
+        return handBack(row, outcome.error);
       }
     }
+    stats.steps += 1;
+    emit({
+      type: "step",
+      waitId: row.id,
+      ref: row.ref,
+      outcome: outcome.kind,
+      ms: performance.now() - started,
+      ...(outcome.kind === "pending" ? { delayMs: outcome.delayMs } : {}),
+      ...(outcome.kind !== "error" && outcome.status ? { state: outcome.status.state } : {}),
+    });
+    if (outcome.kind !== "done" && outcome.pushback) {
+      pushback.record(outcome.pushback.key, outcome.pushback.untilMs);
+      commits.share(outcome.pushback.key, Math.max(0, outcome.pushback.untilMs - Date.now()));
+    }
+    if (outcome.kind === "pending") {
+      return result(row, { done: false, state: outcome.state, delay_ms: outcome.delayMs, reads, failed: false });
+    }
+    const { kind, status, error } = outcomeOf(outcome);
+    refs.set(row.id, row.ref);
+    return result(row, { done: true, state: outcome.state, delay_ms: 0, reads, failed: false, kind, status, error });
   };
 
+  const safeKey = (row: ClaimedRow): string | undefined => {
+    try {
+      return watcher.pushbackKey(row.ref);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const start = (row: ClaimedRow) => {
+    inFlight += 1;
+    void runStep(row)
+      .catch((error: unknown): StepResult => {
+        stats.errors += 1;
+        emit({ type: "error", error: errorJson(error) });
+        return result(row, { done: false, state: row.state, delay_ms: 1000, reads: 0, failed: true });
+      })
+      .then((done) => {
+        inFlight -= 1;
+        commits.settle(done);
+      });
+  };
+
+  // --- claims ----------------------------------------------------------------------------------------
+  const claim = async (n: number): Promise<ClaimedRow[]> => {
+    const started = performance.now();
+    const { rows } = await pool.query<ClaimedRow>(
+      `SELECT * FROM ${schema}.claim_steps($1, $2::text[], $3::text[], $4, $5, $6, $7)`,
+      [
+        n,
+        providers,
+        [...unpollable],
+        context.stepTimeoutMs,
+        context.maxInFlightPerOrigin,
+        MAX_ATTEMPTS,
+        PUSHBACK_SPREAD_MS,
+      ],
+    );
+    stats.claims += 1;
+    emit({ type: "claimed", steps: rows.length, ms: performance.now() - started });
+    return rows;
+  };
+
+  const maintain = async () => {
+    if (context.retentionMs === undefined) return;
+    await pool.query(
+      `DELETE FROM ${schema}.waits WHERE id IN (
+         SELECT id FROM ${schema}.waits WHERE done_at < now() - $1 * interval '1 millisecond' LIMIT 5000)`,
+      [context.retentionMs],
+    );
+    await pool.query(`DELETE FROM ${schema}.pushback WHERE until_at < now() - interval '1 hour'`);
+  };
   const maintenance = setInterval(() => {
-    boss
-      .expire()
-      .then(recordDeadSteps)
-      .catch((error: unknown) => emit({ type: "error", error: errorJson(error) }));
+    maintain().catch((error: unknown) => emit({ type: "error", error: errorJson(error) }));
   }, maintenanceIntervalMs);
+  maintenance.unref?.();
 
   const loop = async () => {
-    let lastArchive = Date.now();
+    let failures = 0;
     while (!stopping) {
       const free = concurrency - inFlight;
-      // Fetch in batches: a fetch costs about what a step does, so refill when a quarter is free.
-      if (free <= 0 || (free < Math.ceil(concurrency / 4) && inFlight > 0)) {
+      if (free < refill) {
         await nap(pollIntervalMs);
         continue;
       }
-      let jobs: PgBoss.Job<StepJob>[] = [];
+      let rows: ClaimedRow[] = [];
       try {
-        jobs = await boss.fetch<StepJob>(STEP_QUEUE, { batchSize: free });
+        rows = await claim(free);
+        failures = 0;
       } catch (error) {
+        // The database is down or restarting: keep trying, less often.
+        failures += 1;
+        stats.errors += 1;
         emit({ type: "error", error: errorJson(error) });
+        await nap(Math.min(5000, pollIntervalMs * 2 ** failures));
+        continue;
       }
-      for (const job of jobs) {
-        inFlight += 1;
-        void handle(job).finally(() => {
-          inFlight -= 1;
-          if (inFlight === concurrency - Math.ceil(concurrency / 4)) wake?.();
-        });
+      let started = 0;
+      for (const row of rows) {
+        if (row.put_off) {
+          stats.deferred += 1;
+          emit({ type: "deferred", waitId: row.id, reason: row.put_off, delayMs: Number(row.put_off_ms ?? 0) });
+        } else {
+          started += 1;
+          start(row);
+        }
       }
-      if (Date.now() - lastArchive > 60_000) {
-        lastArchive = Date.now();
-        await boss.maintain().catch((error: unknown) => emit({ type: "error", error: errorJson(error) }));
-      }
-      if (jobs.length < free) await nap(pollIntervalMs);
+      if (started < free) await nap(pollIntervalMs);
     }
     clearInterval(maintenance);
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (inFlight > 0 || commits.busy) {
+      await (commits.drain() ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    }
   };
 
   const stopped = loop();
   return {
     stats,
+    unpollable,
     stopped,
     async stop() {
       stopping = true;

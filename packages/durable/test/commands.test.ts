@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CommandIo, enqueueCommand, outcomesCommand, workerCommand } from "../src/index.js";
+import {
+  type CommandIo,
+  cancelCommand,
+  enqueueCommand,
+  outcomesCommand,
+  pruneCommand,
+  retryCommand,
+  statsCommand,
+  waitsCommand,
+  workerCommand,
+} from "../src/index.js";
 import { databaseUrl, durableFor, FAST, newSchema, until, watcherFor } from "./support/harness.js";
 import { type StandIn, startStandIn } from "./support/stand-in.mjs";
 
@@ -147,5 +157,49 @@ describe("CLI commands", () => {
     const after = io();
     expect(await outcomesCommand({ after: firstSeq, json: true }, context(after))).toBe(0);
     expect(after.out).toHaveLength(1);
+  });
+
+  it("waits, cancel, retry, prune and stats, for an operator", async () => {
+    const schema = newSchema("admin");
+    const context = (made: ReturnType<typeof io>) => ({
+      watcher: watcherFor(standIn),
+      io: made.io,
+      options: { schema },
+    });
+    standIn.add("adm-1", Date.now() + 600_000);
+    expect(await enqueueCommand({ targets: [standIn.statusUrl("adm-1")], ...FAST }, context(io()))).toBe(0);
+
+    const listed = io();
+    expect(await waitsCommand({}, context(listed))).toBe(0);
+    expect(listed.out).toEqual([
+      expect.stringMatching(/^[0-9a-f]{32} {2}\S+ {2}- {10}sourcecraft adm-1 {2}\(0 request\(s\)\), next step /),
+    ]);
+    const id = listed.out[0]?.slice(0, 32) ?? "";
+
+    const stats = io();
+    expect(await statsCommand({ json: true }, context(stats))).toBe(0);
+    expect(JSON.parse(stats.out[0] ?? "")).toMatchObject({
+      waits: 1,
+      pending: 1,
+      byProvider: { sourcecraft: { pending: 1 } },
+    });
+
+    const canceled = io();
+    expect(await cancelCommand({ targets: [id] }, context(canceled))).toBe(0);
+    expect(canceled.out).toEqual([`canceled ${id}`]);
+    const none = io();
+    expect(await cancelCommand({ targets: [] }, context(none))).toBe(64);
+
+    const retried = io();
+    expect(await retryCommand({ targets: [standIn.statusUrl("adm-1")], json: true }, context(retried))).toBe(0);
+    expect(JSON.parse(retried.out[0] ?? "")).toEqual({ retrying: [id] });
+    const again = io();
+    expect(await waitsCommand({ json: true }, context(again))).toBe(0);
+    expect(JSON.parse(again.out[0] ?? "")).toMatchObject({ id, endedAt: null });
+
+    expect(await cancelCommand({ targets: [id] }, context(io()))).toBe(0);
+    const pruned = io();
+    expect(await pruneCommand({ olderThanMs: 0 }, context(pruned))).toBe(0);
+    expect(pruned.out).toEqual(["deleted 1 ended wait(s) and their outcomes"]);
   });
 });

@@ -33,10 +33,9 @@ async function work(watcher: DurableWatcher, concurrency = 4) {
   return worker;
 }
 
+/** Steps scheduled (waits with a due time). */
 const stepJobs = async (schema: string) =>
-  Number(
-    (await sql.query(`SELECT count(*) AS n FROM ${schema}_jobs.job WHERE name = 'opwatch-step'`)).rows[0]?.n ?? -1,
-  );
+  Number((await sql.query(`SELECT count(*) AS n FROM ${schema}.waits WHERE due_at IS NOT NULL`)).rows[0]?.n ?? -1);
 
 describe("createDurableWatcher", () => {
   it("refuses bad options before connecting", () => {
@@ -151,21 +150,40 @@ describe("worker", () => {
     expect(outcome).toMatchObject({ kind: "timed_out", status: { state: "running" }, error: { name: "TimeoutError" } });
   });
 
-  it("a step run twice (a copy of its job) is written once", async () => {
+  it("a step run twice (its lease ran out while its worker was cut off) is written once", async () => {
     const schema = newSchema("twice");
     const durableWatcher = durable(schema);
     standIn.add("twice-1", Date.now());
     const { id } = await durableWatcher.enqueue(standIn.statusUrl("twice-1"), FAST);
-    // A second job for the same step, as a retry after a lost worker would be.
-    await sql.query(`INSERT INTO ${schema}_jobs.job (name, data) VALUES ('opwatch-step', $1)`, [
-      JSON.stringify({ w: id, s: 0 }),
-    ]);
-    expect(await stepJobs(schema)).toBe(2);
+    // A worker claims the step, then is cut off: its lease runs out and another worker takes the step.
+    const claimed = await sql.query(`SELECT * FROM ${schema}.claim_steps(10, NULL, '{}', 60000, 16, 8, 2000)`);
+    expect(claimed.rows.map((row) => row.id)).toEqual([id]);
+    await sql.query(`UPDATE ${schema}.waits SET due_at = now(), lease_until = now()`);
     await work(durableWatcher);
-    await until("the copies to be gone", async () => (await stepJobs(schema)) === 0);
+    await until("the outcome", async () => (await durableWatcher.counts()).outcomes === 1);
+    // The cut-off worker comes back and commits what it read: nothing is written.
+    const late = [
+      {
+        id,
+        seq: 0,
+        origin: claimed.rows[0].origin,
+        slot: claimed.rows[0].slot,
+        done: true,
+        state: null,
+        delay_ms: 0,
+        reads: 1,
+        failed: false,
+        kind: "failed",
+        status: null,
+        error: null,
+      },
+    ];
+    const { rows } = await sql.query(`SELECT * FROM ${schema}.commit_steps($1::jsonb, '[]')`, [JSON.stringify(late)]);
+    expect(rows[0]).toEqual({ applied: null, recorded: null });
     expect(await durableWatcher.counts()).toEqual({ waits: 1, pending: 0, outcomes: 1 });
-    const { rows } = await sql.query(`SELECT seq FROM ${schema}.waits WHERE id = $1`, [id]);
-    expect(rows[0]?.seq).toBe(1);
+    expect((await durableWatcher.outcomes())[0]?.kind).toBe("succeeded");
+    const seq = await sql.query(`SELECT seq FROM ${schema}.waits WHERE id = $1`, [id]);
+    expect(seq.rows[0]?.seq).toBe(1);
   });
 
   it("follow yields each outcome as it is recorded", async () => {

@@ -1,6 +1,6 @@
 import {
   assertRef,
-  knownBaseUrls,
+  isServerUrl,
   type OperationRef,
   type ProviderClientBase,
   type ReadOptions,
@@ -156,7 +156,7 @@ export class Targets {
     const registration = this.registration(ref.provider);
     const configured = this.#configured(registration);
     if (ref.baseUrl === configured.reader.baseUrl) return configured;
-    if (!knownBaseUrls(registration.description).includes(ref.baseUrl)) {
+    if (!isServerUrl(registration.description, ref.baseUrl)) {
       throw new ValidationError(
         `${ref.provider}: refusing to send credentials to ${ref.baseUrl}, which is neither the configured base URL (${configured.reader.baseUrl}) nor a server of the spec.`,
         { provider: ref.provider },
@@ -169,6 +169,27 @@ export class Targets {
       this.#clients.set(key, client);
     }
     return client;
+  }
+
+  /**
+   * The one name of the operation a target names (`watcher.ref`): a validated copy of its ref that has
+   * exactly the endpoint's path parameters (a read ignores any other, which would make a second name for
+   * the operation) and a base URL this watcher may send the provider's credentials to.
+   */
+  canonicalRef(target: OperationTarget): OperationRef {
+    const checked = this.checked(target);
+    this.clientOf(checked);
+    const { ref } = checked;
+    const pathParams = this.registration(ref.provider).description.endpoints[ref.endpoint]?.pathParams ?? [];
+    for (const name of Object.keys(ref.params)) {
+      if (!pathParams.some((param) => param.name === name)) {
+        throw new ValidationError(
+          `${ref.provider}: ${ref.endpoint} takes no parameter "${name}"; its parameters are ${pathParams.map((param) => param.name).join(", ")}.`,
+          { provider: ref.provider },
+        );
+      }
+    }
+    return this.ref(target);
   }
 
   /** A validated copy of the ref a target names. */

@@ -70,7 +70,7 @@ const GET_OPTIONS: CheckedOptions = {
 /** The methods that read without polling: `ref`, `get`, `pushbackKey`. */
 export function readerOf({ targets }: WatcherParts): Reader {
   return {
-    ref: (target) => targets.ref(target),
+    ref: (target) => targets.canonicalRef(target),
     pushbackKey: (target) => targets.key(targets.checked(target).ref),
     async get(target, getOptions) {
       const ctx = targets.context(target);

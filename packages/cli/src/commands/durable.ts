@@ -1,15 +1,23 @@
-// `opwatch enqueue`, `worker` and `outcomes`: the CLI's side (flags, DATABASE_URL, the watcher from the
-// environment); the commands themselves are @opwatch/durable's.
+// `opwatch enqueue`, `worker` and `outcomes`, and the operator's `waits`, `cancel`, `retry`, `prune` and
+// `stats`: the CLI's side (flags, DATABASE_URL, the watcher from the environment); the commands themselves
+// are @opwatch/durable's.
 import type { Watcher } from "opwatch";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
-import { type EnqueueCliOptions, type OutcomesCliOptions, pacing, type WorkerCliOptions } from "../options.js";
+import {
+  type DurableAdminCliOptions,
+  type EnqueueCliOptions,
+  type OutcomesCliOptions,
+  pacing,
+  type WorkerCliOptions,
+} from "../options.js";
+import { cliProviders } from "../providers.js";
 import { setup } from "../setup.js";
-import { watcherFromEnv, withTokensMasked } from "../watcher-from-env.js";
+import { missingToken, watcherFromEnv, withTokensMasked } from "../watcher-from-env.js";
 import { commandTargets } from "./each-target.js";
 import { loadDurable } from "./load-durable.js";
 
-// @opwatch/durable brings a Postgres client and a job queue: an optional peer of the CLI, imported
+// @opwatch/durable brings a Postgres client: an optional peer of the CLI, imported
 // (load-durable.ts) only when one of these commands runs, after DATABASE_URL is checked.
 
 export const DURABLE_EXIT_CODES_HELP = `Exit codes:
@@ -70,9 +78,20 @@ export async function workerCliCommand(options: WorkerCliOptions, given: CliIo):
   const command = "worker";
   const connectionString = requireDatabaseUrl(io, command);
   const { watcher } = setup(options, io, command);
+  // A provider whose token is not set is not polled here: its waits are left to workers that have one,
+  // instead of ending in error.
+  const providers = cliProviders.filter((p) => !missingToken(p.name, io.env)).map((p) => p.name);
+  const skipped = cliProviders
+    .filter((p) => missingToken(p.name, io.env))
+    .map((p) => ({ provider: p.name, reason: `set ${p.tokenVar} to poll its waits` }));
   const { workerCommand } = await loadDurable(command);
   const code = await workerCommand(
-    { json: options.json === true, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) },
+    {
+      json: options.json === true,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      providers,
+      skipped,
+    },
     { watcher, io, connectionString },
   );
   return signalled(io, code);
@@ -98,4 +117,59 @@ export async function outcomesCliCommand(options: OutcomesCliOptions, given: Cli
     { watcher, io, connectionString },
   );
   return options.follow ? signalled(io, code) : code;
+}
+
+/** A watcher made only if something asks for a ref (an operator command names a wait by status URL). */
+function lazyWatcher(io: CliIo) {
+  return { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
+}
+
+/** `opwatch waits`, `cancel`, `retry`, `prune` and `stats`. */
+export async function durableAdminCliCommand(
+  command: "waits" | "cancel" | "retry" | "prune" | "stats",
+  targets: readonly string[],
+  options: DurableAdminCliOptions,
+  given: CliIo,
+): Promise<number> {
+  const io = withTokensMasked(given);
+  if (options.all && options.ended) throw new UsageError("--all and --ended: pick one", command);
+  if (command === "prune" && options.olderThan === undefined) {
+    throw new UsageError(
+      "prune needs --older-than <duration> (e.g. 30d): ended waits older than that are deleted",
+      command,
+    );
+  }
+  const connectionString = requireDatabaseUrl(io, command);
+  const durable = await loadDurable(command);
+  const context = { watcher: lazyWatcher(io), io, connectionString };
+  const json = options.json === true;
+  switch (command) {
+    case "waits":
+      return durable.waitsCommand(
+        {
+          json,
+          state: options.all ? "all" : options.ended ? "ended" : "pending",
+          ...(options.provider === undefined ? {} : { provider: options.provider }),
+          ...(options.olderThan === undefined ? {} : { olderThanMs: options.olderThan }),
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
+        },
+        context,
+      );
+    case "cancel":
+      return durable.cancelCommand({ json, targets }, context);
+    case "retry":
+      return durable.retryCommand(
+        {
+          json,
+          targets,
+          ...(options.kind?.length ? { kinds: options.kind } : {}),
+          ...(options.provider === undefined ? {} : { provider: options.provider }),
+        },
+        context,
+      );
+    case "prune":
+      return durable.pruneCommand({ json, olderThanMs: options.olderThan as number }, context);
+    case "stats":
+      return durable.statsCommand({ json }, context);
+  }
 }

@@ -29,7 +29,8 @@ const worker = await durable.work({
 out({ type: "ready", pid: process.pid });
 process.once("SIGTERM", async () => {
   await worker.stop();
-  out({ type: "stopped", stats: worker.stats });
+  const cpu = process.cpuUsage();
+  out({ type: "stopped", stats: worker.stats, cpuMs: (cpu.user + cpu.system) / 1000 });
   await durable.stop();
   process.exit(0);
 });

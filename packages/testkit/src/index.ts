@@ -4,6 +4,8 @@ export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
 export {
   type ErrorCase,
+  type ExpectedError,
+  expectedError,
   fillPath,
   type ProviderTable,
   parameterExample,

@@ -11,7 +11,7 @@
 // The targets are printed beside each figure (ratios and per-poll costs measured in this run).
 //   node scripts/bench-durable.mjs [--waits 2000] [--concurrency 16] [--fault-waits 600]
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -21,6 +21,7 @@ import { createDurableWatcher } from "@opwatch/durable";
 import { startLocalPostgres } from "@opwatch/durable/local-postgres";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, register } from "opwatch";
+import { postgresCounters, postgresCpuMs } from "./lib/postgres-measures.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const support = join(root, "packages", "durable", "test", "support");
@@ -37,11 +38,11 @@ const { values } = parseArgs({
 const N = Number(values.waits);
 const CONCURRENCY = String(values.concurrency);
 const RUN_LIMIT_MS = 5 * 60_000;
-// Each operation finishes 120–250 ms after its first read; reads 60 ms apart: 2–4 reads per wait.
+// Each operation finishes 150–650 ms after its first read; reads at least 60 ms apart: 2–4 reads per wait.
 const PACING = { minDelayMs: 60, maxDelayMs: 60 };
 const ids = Array.from(
   { length: N },
-  (_, i) => `after-${120 + ((i * 53) % 130)}-${i % 10 ? "success" : "failed"}-${i}`,
+  (_, i) => `after-${150 + ((i * 53) % 500)}-${i % 10 ? "success" : "failed"}-${i}`,
 );
 
 const standIn = spawn(process.execPath, [join(support, "stand-in.mjs")], {
@@ -60,30 +61,6 @@ const standInCount = () =>
   });
 const watcherOptions = { providers: [register(sourcecraft, { token: "bench-token", baseUrl: standInUrl })] };
 const statusUrl = (/** @type {string} */ id) => `${standInUrl}/operations/secrets/id:${id}`;
-
-/** CPU ms of the Postgres whose postmaster is `pid` and all its processes (Linux /proc; else NaN). */
-const postgresCpuMs = (/** @type {number} */ postmaster) => {
-  try {
-    const tick = 10; // USER_HZ is 100 on Linux
-    let total = 0;
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      let stat;
-      try {
-        stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      } catch {
-        continue;
-      }
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      if (Number(name) !== postmaster && ppid !== postmaster) continue;
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    }
-    return total;
-  } catch {
-    return Number.NaN;
-  }
-};
 
 console.log(`durable waits vs in-process: ${N} operations of 2–4 reads, loopback stand-in in its own process\n`);
 /** @type {Record<string, any>[]} */
@@ -117,6 +94,9 @@ for (const r of results) {
 }
 const one = results[1];
 if (one) {
+  console.log(
+    "(WAL B/step: claims, commits and outcomes per read; WAL B/wait: everything, the enqueue included; bytes/wait: the tables and indexes at the end)",
+  );
   console.log(`\nonOutcome: ${fmt(one.onOutcomePerSecond)} outcomes/s (${N} recorded outcomes, one consumer)`);
   console.log("\ntargets (1 worker):");
   const target = (/** @type {string} */ what, /** @type {boolean} */ ok, /** @type {string} */ figure) =>
@@ -173,19 +153,10 @@ async function durableRun(postgres, workers) {
   const durableWatcher = createDurableWatcher({ watcher: createWatcher(watcherOptions), connectionString });
   await durableWatcher.start();
   const sql = new pg.Pool({ connectionString, max: 2 });
+  sql.on("error", () => {});
   const { rows: dir } = await sql.query("SHOW data_directory");
   const postmaster = Number(readFileSync(join(dir[0].data_directory, "postmaster.pid"), "utf8").split("\n")[0]);
-  const counters = async () => {
-    await sql.query("SELECT pg_stat_force_next_flush()");
-    const { rows } = await sql.query(
-      `SELECT (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                WHERE schemaname = 'opwatch') AS rows,
-              pg_current_wal_lsn() - '0/0'::pg_lsn AS wal,
-              (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
-                 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'opwatch' AND c.relkind = 'r') AS bytes`,
-    );
-    return { rows: Number(rows[0]?.rows), wal: Number(rows[0]?.wal), bytes: Number(rows[0]?.bytes) };
-  };
+  const counters = () => postgresCounters(sql, "opwatch");
   const children = Array.from({ length: workers }, () =>
     spawn(process.execPath, [join(support, "worker-process.mjs")], {
       env: { ...process.env, DATABASE_URL: connectionString, STAND_IN_URL: standInUrl, QUIET: "1", CONCURRENCY },
@@ -219,6 +190,7 @@ async function durableRun(postgres, workers) {
   const polls0 = (await standInCount()).requests;
   const t0 = performance.now();
   await durableWatcher.enqueueAll(ids.map(statusUrl), PACING);
+  const enqueued = await counters();
   let counts = await durableWatcher.counts();
   while (counts.outcomes < N && performance.now() - t0 < RUN_LIMIT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -263,7 +235,8 @@ async function durableRun(postgres, workers) {
     // The workers' whole lives (start-up and the idle 300 ms included): an upper bound.
     nodeMsPerPoll: nodeCpu / polls,
     rowsPerWait: (after.rows - before.rows) / N,
-    walPerStep: (after.wal - before.wal) / polls,
+    // The steps' WAL (claims, commits, outcomes); the enqueue's is in the per-wait figure.
+    walPerStep: (after.wal - enqueued.wal) / polls,
     walPerWait: (after.wal - before.wal) / N,
     bytesPerWait: after.bytes / N,
     onOutcomePerSecond,

@@ -12,11 +12,14 @@
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with
 //           the fetch option);
-//   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait.
+//   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait;
+//   bodies  peak RSS growth under 16 concurrent reads of 200 MB bodies: opwatch's get() (node:http, and the
+//           fetch option) vs raw fetch + arrayBuffer().
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bodiesSection } from "./bench/bodies.mjs";
 import { bundleSection } from "./bench/bundle.mjs";
 import { cpuSection } from "./bench/cpu.mjs";
 import { heapSection } from "./bench/heap.mjs";
@@ -51,6 +54,8 @@ if (run("bundle")) await bundleSection(root);
 if (run("heap") && !(await heapSection(root))) failures.push("heap: a side did not report (is everything built?)");
 
 if (run("pacing")) failures.push(...(await pacingSection()));
+
+if (run("bodies")) failures.push(...(await bodiesSection()));
 
 if (run("load")) {
   const loadRun = (count, mode) =>

@@ -9,7 +9,7 @@ import { failureBackoff } from "opwatch/internal";
 const [base, countArg, mode] = process.argv.slice(2);
 const count = Number(countArg);
 const FLOOR = 500;
-const CAP = 30_000;
+const CAP = 15_000;
 const durations = Array.from({ length: count }, (_, i) => 1000 + ((i * 7919) % 9001));
 const path = (i) => `/schedules/bench/operations/op${i}-${durations[i]}`;
 

@@ -21,7 +21,7 @@ export function renderIndex(spec) {
     .map((endpoint) => {
       // One id: the bare value is accepted too (a string, or a number for an integer id).
       const id = endpoint.params.length === 1 ? `, ${q(endpoint.params[0].name)}` : "";
-      return `  ${endpoint.operationId}: PollEndpoint<operations[${q(endpoint.operationId)}], ${q(endpoint.accept)}${id}>;`;
+      return `  ${propertyKey(endpoint.operationId)}: PollEndpoint<operations[${q(endpoint.operationId)}], ${q(endpoint.accept)}${id}>;`;
     })
     .join("\n");
 
@@ -66,6 +66,14 @@ export const toStatus = /* @__PURE__ */ statusReader<${P}PollEndpoints>(descript
  */
 export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> = { name: ${q(spec.name)}, description };
 `;
+}
+
+/**
+ * A property key for an object type: bare when it is an identifier, quoted otherwise (providers publish
+ * operationIds such as `actions/get-workflow-run`). @param {string} name
+ */
+export function propertyKey(name) {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : q(name);
 }
 
 /** @param {string} value */

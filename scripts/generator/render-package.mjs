@@ -52,7 +52,10 @@ export async function renderPackage(spec, existingPackageJson, directory = provi
     "test/spec-contract.test.ts": `${header}import { specContract } from "@opwatch/testkit";
 import { createClient, description, toStatus } from "../src/index.js";
 
-specContract(${JSON.stringify(spec.name)}, { createClient, description, toStatus });
+// The spec in the repository's specs/, found from this file wherever the checkout is.
+const spec = new URL(${JSON.stringify(`${toRoot}/../specs/${spec.name}.yaml`)}, import.meta.url);
+
+specContract(spec, { createClient, description, toStatus });
 `,
   };
 }

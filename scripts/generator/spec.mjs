@@ -16,14 +16,14 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
  * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean }} PollEndpoint
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean, security: any }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
 export async function loadSpec(file) {
   const name = basename(file, ".yaml");
   if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(file, "spec file names must be lower-case package names (a-z, 0-9, -)");
-  const document = parse(await readFile(file, "utf8"));
+  const document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
   const ext = document["x-opwatch"];
   if (!ext || typeof ext !== "object") fail(file, "missing the top-level x-opwatch extension (see specs/README.md)");
 
@@ -36,7 +36,7 @@ export async function loadSpec(file) {
     name,
     displayName: required(file, ext.displayName, "x-opwatch.displayName"),
     servers: (document.servers ?? []).map(toServer),
-    auth: toAuth(file, document),
+    auth: toAuth(file, document, pollEndpoints[0].security),
     defaultEndpoint: pollEndpoints[0].operationId,
     endpoints: Object.fromEntries(
       pollEndpoints.map((endpoint) => [
@@ -61,15 +61,21 @@ function findPollEndpoint(file, document, operationId) {
   for (const [path, item] of pathItems) {
     const get = item.get;
     if (get?.operationId !== operationId) continue;
-    const params = [.../** @type {any} */ (item.parameters ?? []), ...(get.parameters ?? [])].map((p) =>
-      deref(document, p),
-    );
+    // The operation's parameters replace the path item's of the same name and location (OpenAPI 3.1 §4.8.9.1).
+    /** @type {Map<string, any>} */
+    const byKey = new Map();
+    for (const node of [.../** @type {any} */ (item.parameters ?? []), ...(get.parameters ?? [])]) {
+      const param = deref(document, node);
+      if (param) byKey.set(`${param.in}:${param.name}`, param);
+    }
+    const params = [...byKey.values()];
     const ok = get.responses?.["200"] ?? get.responses?.["201"];
     const accept = Object.keys(deref(document, ok)?.content ?? {})[0];
     if (!accept) fail(file, `${operationId}: the 200 response has no content type`);
     const conditional =
       params.some((p) => p.in === "header" && p.name.toLowerCase() === "if-none-match") && "304" in get.responses;
-    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), conditional };
+    const security = get.security ?? document.security;
+    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), conditional, security };
   }
   return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
 }
@@ -93,14 +99,24 @@ function toServer(server) {
   };
 }
 
-/** @param {string} file @param {any} document @returns {import("@opwatch/core").AuthDescription} */
-function toAuth(file, document) {
-  const [first] = document.security ?? [];
-  const schemeName = first && Object.keys(first)[0];
-  const scheme = schemeName && document.components?.securitySchemes?.[schemeName];
-  if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return { type: "bearer" };
-  if (scheme?.type === "apiKey" && scheme.in === "header") return { type: "header", name: scheme.name };
-  return fail(file, "top-level security must name an http bearer or an apiKey-in-header scheme");
+/**
+ * How the token is sent: the first scheme of the poll endpoint's security (its own, else the top level's)
+ * that is an http bearer, an apiKey in a header, or OAuth 2 / OpenID Connect (an access token sent as a bearer).
+ * @param {string} file @param {any} document @param {any} security @returns {import("@opwatch/core").AuthDescription}
+ */
+function toAuth(file, document, security) {
+  for (const requirement of Array.isArray(security) ? security : []) {
+    for (const schemeName of Object.keys(requirement ?? {})) {
+      const scheme = deref(document, document.components?.securitySchemes?.[schemeName]);
+      if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return { type: "bearer" };
+      if (scheme?.type === "oauth2" || scheme?.type === "openIdConnect") return { type: "bearer" };
+      if (scheme?.type === "apiKey" && scheme.in === "header") return { type: "header", name: scheme.name };
+    }
+  }
+  return fail(
+    file,
+    "the security of the first poll endpoint (or the top level's) must name an http bearer, OAuth 2, OpenID Connect or apiKey-in-header scheme",
+  );
 }
 
 /** @param {any} param @returns {PathParamDescription} */

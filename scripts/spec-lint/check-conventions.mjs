@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { core, testkit } from "../lib/workspace.mjs";
+import { escapeToken, pollScope } from "./poll-scope.mjs";
 
 const { deref } = core;
 const schemaFile = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "specs", "x-opwatch.schema.json");
@@ -22,8 +23,12 @@ function xOpwatchValidator() {
   return compiled;
 }
 
-/** @param {any} document @returns {string[]} one problem per line, each naming the offending key */
-export function checkConventions(document) {
+/**
+ * @param {any} document
+ * @param {import("./poll-scope.mjs").PollScope} [scope] the part opwatch reads (descriptions are required there only)
+ * @returns {string[]} one problem per line, each naming the offending key
+ */
+export function checkConventions(document, scope = pollScope(document)) {
   /** @type {string[]} */
   const problems = [];
   /** @type {any} x-opwatch, read as its JSON Schema describes it once validated */
@@ -64,9 +69,14 @@ export function checkConventions(document) {
     }
     problems.push(...errorStatusProblems(document, op));
     for (const param of op.params.filter((/** @type {any} */ p) => p.in === "path")) {
-      const has = param.example ?? param.schema?.example ?? param.schema?.examples ?? param.examples;
-      if (has === undefined)
-        problems.push(`paths/${op.path}/parameters/${param.name}: a poll path parameter needs an example`);
+      const where = `paths/${op.path}/parameters/${param.name}`;
+      if (testkit.parameterExampleOrUndefined(param) === undefined)
+        problems.push(
+          `${where}: a poll path parameter needs an example (its schema implies none: a pattern or a format)`,
+        );
+      const pattern = param.schema?.pattern;
+      if (pattern !== undefined && compileProblem(pattern) !== undefined)
+        problems.push(`${where}/schema/pattern: ${compileProblem(pattern)}`);
     }
   }
 
@@ -90,8 +100,30 @@ export function checkConventions(document) {
       problems.push(`x-opwatch/status/when/${i}: no named 200 example of a poll endpoint matches this rule first`);
   }
 
-  problems.push(...missingDescriptions(document));
+  for (const [i, server] of (document.servers ?? []).entries()) {
+    for (const [name, variable] of Object.entries(server?.variables ?? {})) {
+      const pattern = /** @type {any} */ (variable)?.["x-pattern"];
+      if (pattern !== undefined && compileProblem(pattern) !== undefined)
+        problems.push(`servers/${i}/variables/${name}/x-pattern: ${compileProblem(pattern)}`);
+    }
+  }
+
+  problems.push(...missingDescriptions(document, scope));
   return problems;
+}
+
+/**
+ * Why a pattern the client checks values against cannot be used, or undefined: it must compile as an
+ * ECMAScript regular expression with the `u` flag, as the client compiles it. @param {unknown} pattern
+ */
+function compileProblem(pattern) {
+  if (typeof pattern !== "string") return `must be a string, got ${JSON.stringify(pattern)}`;
+  try {
+    new RegExp(pattern, "u");
+    return undefined;
+  } catch (error) {
+    return `is not an ECMAScript regular expression the client can compile (${String(/** @type {Error} */ (error).message)}); rewrite it (for example \\_ as _)`;
+  }
 }
 
 /**
@@ -171,8 +203,11 @@ export function schemaAt(document, schema, pointer) {
   return current[0];
 }
 
-/** Every named schema and every property needs a description (specs/README.md). @param {any} document */
-function missingDescriptions(document) {
+/**
+ * Every named schema and every property needs a description (specs/README.md), in the part of the spec
+ * opwatch reads. @param {any} document @param {import("./poll-scope.mjs").PollScope | undefined} scope
+ */
+function missingDescriptions(document, scope) {
   /** @type {string[]} */
   const problems = [];
   const walk = (/** @type {any} */ schema, /** @type {string} */ where, /** @type {boolean} */ named) => {
@@ -190,7 +225,8 @@ function missingDescriptions(document) {
     }
   };
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-    walk(schema, `#/components/schemas/${name}`, true);
+    const where = `#/components/schemas/${escapeToken(name)}`;
+    if (scope === undefined || scope.has(where)) walk(schema, where, true);
   }
   return problems;
 }

@@ -1,28 +1,55 @@
 // @ts-check
 // Validates every example in a spec (media types, parameters, headers, schemas) against its schema
-// with Ajv's JSON Schema 2020-12 dialect, the dialect OpenAPI 3.1 uses.
+// with Ajv's JSON Schema 2020-12 dialect, the dialect OpenAPI 3.1 uses (a 3.0 spec's schemas are read as
+// 3.0 means them), then checks the conventions of specs/README.md. Never throws on a spec: an unreadable
+// file or a schema Ajv cannot compile (a `pattern` that is no ECMAScript regular expression) is a problem.
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { core, testkit } from "../lib/workspace.mjs";
 import { checkConventions } from "./check-conventions.mjs";
+import { escapeToken, pollScope } from "./poll-scope.mjs";
 
 const { deref } = core;
 
 /**
+ * @typedef {{ where: string, message: string }} Problem `where` is a JSON pointer (`#/paths/...`) or an
+ * x-opwatch key; `message` says what is wrong.
+ */
+
+/**
  * @param {string} file
- * @returns {Promise<{ checked: number, problems: string[] }>} one problem line per invalid example or broken convention
+ * @returns {Promise<{ checked: number, problems: string[], reported: string[], document: any }>} `problems` in
+ * the part of the spec opwatch reads (fatal), `reported` outside it (the rest of a published spec)
  */
 export async function validateExamples(file) {
-  const document = parse(await readFile(file, "utf8"));
+  /** @type {any} */
+  let document;
+  try {
+    document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
+  } catch (error) {
+    return { checked: 0, problems: [`cannot be read as YAML or JSON: ${firstLine(error)}`], reported: [], document };
+  }
+  if (!document || typeof document !== "object" || typeof document.openapi !== "string") {
+    const problem = "is not an OpenAPI 3.0 or 3.1 document (no `openapi` version at the top level)";
+    return { checked: 0, problems: [problem], reported: [], document };
+  }
+  const scope = pollScope(document);
   const validator = testkit.specValidator(document);
-  /** @type {string[]} */
-  const problems = [];
+  /** @type {Problem[]} */
+  const found = [];
   let checked = 0;
 
   const check = (/** @type {string} */ where, /** @type {any} */ schema, /** @type {unknown} */ value) => {
     checked += 1;
-    const why = validator.problems(schema, value);
-    if (why.length > 0) problems.push(`${where}: example does not match its schema (${why.join("; ")})`);
+    /** @type {string[]} */
+    let why;
+    try {
+      why = validator.problems(schema, value);
+    } catch (error) {
+      found.push({ where, message: `example not checked: its schema cannot be compiled (${firstLine(error)})` });
+      return;
+    }
+    if (why.length > 0) found.push({ where, message: `example does not match its schema (${why.join("; ")})` });
   };
 
   /** Walks the document and checks each object that pairs a schema with examples. */
@@ -32,7 +59,8 @@ export async function validateExamples(file) {
       if ("example" in node) check(`${path}/example`, node.schema, node.example);
       for (const [name, example] of Object.entries(node.examples ?? {})) {
         const resolved = deref(document, example);
-        if (resolved && "value" in resolved) check(`${path}/examples/${name}`, node.schema, resolved.value);
+        if (resolved && "value" in resolved)
+          check(`${path}/examples/${escapeToken(name)}`, node.schema, resolved.value);
       }
     }
     if (
@@ -45,11 +73,24 @@ export async function validateExamples(file) {
       });
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key !== "examples" && key !== "example") walk(child, `${path}/${key}`);
+      if (key !== "examples" && key !== "example") walk(child, `${path}/${escapeToken(key)}`);
     }
   };
   walk(document.paths, "#/paths");
   walk(document.components, "#/components");
-  problems.push(...checkConventions(document));
-  return { checked, problems };
+
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const reported = [];
+  for (const { where, message } of found) {
+    (scope === undefined || scope.has(where) ? problems : reported).push(`${where}: ${message}`);
+  }
+  problems.push(...checkConventions(document, scope));
+  return { checked, problems, reported, document };
+}
+
+/** @param {unknown} error */
+function firstLine(error) {
+  return String(error instanceof Error ? error.message : error).split("\n")[0];
 }

@@ -112,9 +112,9 @@ describe("the generator", { timeout: 120_000 }, () => {
     // Only what the spec says: the generic part is core's helper.
     expect(index.trimEnd().split("\n").length).toBeLessThanOrEqual(45);
     expect(pkg.scripts.test).toContain("vitest run");
-    expect(readFileSync(provider(dir, "acme", "test", "spec-contract.test.ts"), "utf8")).toContain(
-      'specContract("acme", { createClient, description, toStatus });',
-    );
+    const contract = readFileSync(provider(dir, "acme", "test", "spec-contract.test.ts"), "utf8");
+    expect(contract).toContain('const spec = new URL("../../../../specs/acme.yaml", import.meta.url);');
+    expect(contract).toContain("specContract(spec, { createClient, description, toStatus });");
     // The CLI reaches it with no edit to packages/cli: registry and dependency are generated.
     const registry = readFileSync(join(dir, "packages", "cli", "src", "generated", "providers.ts"), "utf8");
     expect(registry).toContain('import { acme } from "@opwatch/acme";');

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { checkConventions } from "../spec-lint/check-conventions.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -16,6 +17,52 @@ describe("pnpm lint:specs", { timeout: 60_000 }, () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/4 spec\(s\) clean; \d+ examples valid/);
+  });
+
+  it("passes on the real APIs' specs written from their references (OpenAPI 3.0 and 3.1)", () => {
+    const dir = join(root, "scripts", "test", "real-apis");
+    const files = readdirSync(dir).filter((name) => name.endsWith(".yaml"));
+    const result = lintSpecs(...files.map((name) => join(dir, name)));
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`${files.length} spec(s) clean`);
+  });
+
+  it("is strict on the poll endpoints and only reports the rest of a published spec", () => {
+    const dir = mkdtempSync(join(tmpdir(), "opwatch-lint-scope-"));
+    try {
+      const doc = parse(readFileSync(join(root, "scripts", "test", "real-apis", "digitalocean-actions.yaml"), "utf8"));
+      // Elsewhere in the spec: no summary, no error response, an example against its schema, a pattern
+      // that is no ECMAScript regular expression.
+      doc.paths["/v2/other/{id}"] = {
+        get: {
+          operationId: "other_get",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "(?i)^x$" } }],
+          responses: {
+            "200": {
+              description: "ok",
+              content: { "application/json": { schema: { type: "integer" }, example: "not a number" } },
+            },
+          },
+        },
+      };
+      const file = join(dir, "scoped.yaml");
+      writeFileSync(file, stringify(doc));
+      const clean = lintSpecs(file);
+      expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+      expect(clean.stderr).toMatch(/problem\(s\) outside the poll endpoints and what they reach, reported, not fatal/);
+      // The same problem in the poll endpoint is fatal.
+      doc.paths["/v2/actions/{action_id}"].get.summary = undefined;
+      doc.paths["/v2/actions/{action_id}"].get.parameters[0].schema.pattern = "(?i)^[0-9]+$";
+      writeFileSync(file, stringify(doc));
+      const strict = lintSpecs(file);
+      expect(strict.status).toBe(1);
+      expect(strict.stderr).toMatch(/operation-summary/);
+      expect(strict.stderr).toMatch(/schema\/pattern: is not an ECMAScript regular expression/);
+      expect(strict.stderr).not.toMatch(/at .*\.mjs:\d+/); // a message, not a stack trace
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("fails on a deliberately broken spec, naming each broken rule", () => {

@@ -1,6 +1,8 @@
 // The command line's entry: runs the program and turns whatever went wrong into one line (or one JSON
 // record with --json) and an exit code.
+import { capText, MAX_MESSAGE_CHARS } from "@opwatch/core";
 import { CommanderError } from "commander";
+import { jsonLine, neutralize } from "./display/printable.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { buildProgram } from "./program.js";
@@ -13,13 +15,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const json = argv.includes("--json");
   // With --json a failure is one `error` record on stdout, like every other line.
   const record = (exitCode: number, message: string, error: { name: string; message: string }) =>
-    io.out(JSON.stringify({ type: "error", time: new Date().toISOString(), exitCode, message, error }));
+    io.out(jsonLine({ type: "error", time: new Date().toISOString(), exitCode, message, error }));
   const usage = (message: string, command: string | undefined) => {
     const help = `see opwatch${command ? ` ${command}` : ""} --help`;
     if (json) {
       record(EXIT.usage, `${message}; ${help}`, { name: "UsageError", message });
     } else {
-      io.err(`opwatch: ${message}`);
+      io.err(`opwatch: ${neutralize(message)}`);
       io.err(help);
     }
     return EXIT.usage;
@@ -45,9 +47,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return usage(oneLine(error.message), command);
     }
     if (error instanceof UsageError) return usage(error.message, error.command);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = capText(error instanceof Error ? error.message : String(error), MAX_MESSAGE_CHARS, true);
     if (json) record(EXIT.error, message, { name: error instanceof Error ? error.name : "Error", message });
-    else io.err(`opwatch: ${message}`);
+    else io.err(`opwatch: ${neutralize(message)}`);
     return EXIT.error;
   }
 }

@@ -1,6 +1,10 @@
+import { MESSAGE_CHARS, printable } from "./display/printable.js";
+
 /**
  * Wraps a fetch so that each request prints one line: method, URL, HTTP status, time taken and the
- * server's Retry-After. Headers are never printed, and every secret (the tokens) is cut out of the line.
+ * server's Retry-After. Headers are never printed, every secret (the tokens) is cut out of the line, and
+ * what the server chose (a redirect's URL, the Retry-After value, an error's text) is capped and printed
+ * with its control characters neutralized.
  */
 export function debugFetch(
   fetch: typeof globalThis.fetch,
@@ -21,14 +25,17 @@ export function debugFetch(
       const response = await fetch(input, init);
       const retryAfter = response.headers.get("retry-after");
       print(
-        redact(
-          `opwatch debug: ${method} ${url} ${response.status} ${took()}${retryAfter === null ? "" : ` retry-after=${retryAfter}`}`,
+        printable(
+          redact(
+            `opwatch debug: ${method} ${url} ${response.status} ${took()}${retryAfter === null ? "" : ` retry-after=${retryAfter}`}`,
+          ),
+          MESSAGE_CHARS,
         ),
       );
       return response;
     } catch (error) {
       const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      print(redact(`opwatch debug: ${method} ${url} failed after ${took()} (${why})`));
+      print(printable(redact(`opwatch debug: ${method} ${url} failed after ${took()} (${why})`), MESSAGE_CHARS));
       throw error;
     }
   };

@@ -1,11 +1,16 @@
+import { capText, MAX_MESSAGE_CHARS } from "@opwatch/core";
 import { AuthError, NetworkError, NotFoundError, type OperationStatus, OpwatchError, TimeoutError } from "opwatch";
+import { neutralize, printable } from "./display/printable.js";
 import { describeStatus } from "./display/text.js";
 import type { OpView } from "./display/types.js";
 import { formatDuration } from "./duration.js";
 import type { StopSignal } from "./exit-codes.js";
 import { cliProvider } from "./providers.js";
 
-/** What went wrong, in the CLI's words (flags, environment variables), one line. */
+/**
+ * What went wrong, in the CLI's words (flags, environment variables), one line: capped (its end, the
+ * advice, kept) and with no control character, whatever the server's text in it.
+ */
 export function cliMessage(
   error: unknown,
   op: OpView,
@@ -16,7 +21,20 @@ export function cliMessage(
     status?: OperationStatus | undefined;
   },
 ): string {
-  const label = `${op.provider} ${op.id}`;
+  return neutralize(capText(inCliWords(error, op, context), MAX_MESSAGE_CHARS, true));
+}
+
+function inCliWords(
+  error: unknown,
+  op: OpView,
+  context: {
+    timeoutMs: number;
+    stoppedBy: StopSignal | undefined;
+    resume: string | undefined;
+    status?: OperationStatus | undefined;
+  },
+): string {
+  const label = `${op.provider} ${printable(op.id)}`;
   const p = cliProvider(op.provider);
   const last = context.status ? describeStatus(context.status) : "no status seen yet";
   const resume = context.resume ? `; resume with: ${context.resume}` : "";

@@ -1,5 +1,6 @@
 // The commands' options: their types, the parsers that check each flag as commander reads it, the option
 // sets several commands share, and the checks that need more than one flag.
+import { DEFAULT_MAX_BODY_BYTES } from "@opwatch/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, DEFAULT_MAX_DELAY_MS, DEFAULT_MIN_DELAY_MS } from "opwatch";
 import { formatDuration, isBareNumber, parseDuration } from "./duration.js";
@@ -11,6 +12,7 @@ export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 export interface CommonOptions {
   baseUrl?: Record<string, string>;
   debug?: boolean;
+  maxBodyBytes?: number;
   json?: boolean;
   [variable: string]: unknown;
 }
@@ -104,7 +106,12 @@ export function commonOptions(command: Command): Command {
       "send provider's requests to this base URL (a proxy, a stand-in); a production status URL is rerouted there; repeatable",
       baseUrlArg,
     )
-    .option("--debug", "one line per request on stderr (method, URL, status, ms, retry-after); also OPWATCH_DEBUG=1");
+    .option("--debug", "one line per request on stderr (method, URL, status, ms, retry-after); also OPWATCH_DEBUG=1")
+    .option(
+      "--max-body-bytes <n>",
+      `the most bytes of one answer's body a read takes, after decoding (default ${DEFAULT_MAX_BODY_BYTES}, 1 MiB); a larger body fails the read`,
+      integerArg("--max-body-bytes", 1),
+    );
   for (const variable of cliVariables) {
     const option = new Option(
       `${variable.flag} <${variable.name}>`,

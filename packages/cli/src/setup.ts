@@ -17,6 +17,7 @@ export function setup(options: CommonOptions, io: CliIo, command: string) {
     baseUrls: options.baseUrl ?? {},
     variables,
     debug: debugOn ? io.err : undefined,
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(io.fetch ? { fetch: io.fetch } : {}),
   };
   checkEnvironment(io.env, settings, command);
@@ -48,5 +49,6 @@ export function resumeFlags(options: CommonOptions): string[] {
     const value = options[variable.attribute];
     if (typeof value === "string") flags.push(variable.flag, value);
   }
+  if (options.maxBodyBytes !== undefined) flags.push("--max-body-bytes", String(options.maxBodyBytes));
   return flags;
 }

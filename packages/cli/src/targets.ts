@@ -1,4 +1,4 @@
-import { knownBaseUrls, refFromUrl } from "@opwatch/core";
+import { isServerUrl, refFromUrl } from "@opwatch/core";
 import type { OperationRef, Watcher } from "opwatch";
 import type { OpView } from "./display/types.js";
 import { orUsage, UsageError } from "./exit-codes.js";
@@ -92,7 +92,7 @@ function reroute(ref: OperationRef, env: Env, settings: WatcherSettings): Operat
   const p = cliProvider(ref.provider);
   const base = p && configuredBaseUrl(p, env, settings)?.replace(/\/+$/, "");
   if (!p || base === undefined || base === ref.baseUrl) return ref;
-  if (!knownBaseUrls(p.description).includes(ref.baseUrl)) return ref;
+  if (!isServerUrl(p.description, ref.baseUrl)) return ref;
   return { ...ref, params: { ...ref.params }, baseUrl: base };
 }
 

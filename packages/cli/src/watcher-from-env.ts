@@ -17,6 +17,8 @@ export interface WatcherSettings {
   debug?: ((line: string) => void) | undefined;
   /** The `fetch` the clients use instead of the global one (tests). */
   fetch?: typeof globalThis.fetch;
+  /** `--max-body-bytes`: the clients' `maxBodyBytes` option. */
+  maxBodyBytes?: number;
 }
 
 /** The base URL configured for a provider (`--base-url` first, then `<NAME>_BASE_URL`), if any. */
@@ -80,6 +82,7 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
       },
     };
     if (fetch !== undefined) options.fetch = fetch;
+    if (settings.maxBodyBytes !== undefined) options.maxBodyBytes = settings.maxBodyBytes;
     const baseUrl = configuredBaseUrl(p, env, settings);
     if (baseUrl !== undefined) options.baseUrl = baseUrl;
     for (const variable of p.variables) {

@@ -1,6 +1,7 @@
-import createFetchClient, { type Client } from "openapi-fetch";
+import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
+import { limitResponse } from "./body.js";
 import type { ProviderDescription } from "./description.js";
-import { NetworkError } from "./errors.js";
+import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
 import { type ProviderClientBase, readerOf } from "./read.js";
@@ -54,12 +55,25 @@ export function createProviderClient<Paths extends {}>(
         throw networkError(used, error);
       });
     const resend = request.method === "GET" || request.method === "HEAD" ? send : undefined;
+    const what = `${request.method} ${request.url}`;
     const first = { response: await send(request.url), url: request.url };
-    return (await followRedirects(used, `${request.method} ${request.url}`, first, isAnswer, resend)).response;
+    const answer = (await followRedirects(used, what, first, isAnswer, resend)).response;
+    // Its body is read by openapi-fetch: counted as it streams, cut past the maxBodyBytes option.
+    const limit = setup.maxBodyBytes;
+    return limitResponse(
+      answer,
+      limit,
+      () =>
+        new ResponseError(
+          `${setup.provider}: the ${what} answered ${answer.status} with a body over ${limit} bytes (the maxBodyBytes option), so opwatch stopped reading it; check the baseUrl option, or raise maxBodyBytes if this provider's answers are that large.`,
+          { provider: setup.provider, httpStatus: answer.status, secrets: used.secrets },
+        ),
+    );
   };
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,
     fetch: guarded,
+    pathSerializer: keepingSlashes(description),
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
     headers: {
       Accept: description.endpoints[description.defaultEndpoint]?.accept ?? "application/json",
@@ -73,6 +87,32 @@ export function createProviderClient<Paths extends {}>(
     },
   });
   return Object.assign(fetchClient, readerOf(description, setup));
+}
+
+/**
+ * openapi-fetch's path serializer, except that a poll endpoint's multi-segment parameter (Google's
+ * `projects/p/operations/o` in `/v1/{name}`) keeps its slashes, each segment percent-encoded, as
+ * getOperation sends it.
+ */
+function keepingSlashes(description: ProviderDescription): (path: string, params: Record<string, unknown>) => string {
+  const multi = new Map<string, Set<string>>();
+  for (const endpoint of Object.values(description.endpoints)) {
+    const names = endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name);
+    if (names.length > 0) multi.set(endpoint.path, new Set(names));
+  }
+  if (multi.size === 0) return defaultPathSerializer;
+  return (path, params) => {
+    const names = multi.get(path);
+    const filled = names
+      ? path.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+          const value = params[name];
+          return names.has(name) && (typeof value === "string" || typeof value === "number")
+            ? String(value).split("/").map(encodeURIComponent).join("/")
+            : whole;
+        })
+      : path;
+    return defaultPathSerializer(filled, params);
+  };
 }
 
 /**

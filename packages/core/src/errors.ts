@@ -1,5 +1,8 @@
+import { capText, MAX_MESSAGE_CHARS } from "./cap.js";
+import { maskCause, serverField } from "./cause.js";
 import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
+import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
 
 /** What every opwatch error can tell about the failed call, where known. */
@@ -15,6 +18,8 @@ export interface OpwatchErrorDetails {
   cause?: unknown;
   /** Secrets to strip from the message, every string field and the whole cause chain. */
   secrets?: readonly string[] | undefined;
+  /** Whether trying again later may succeed, when the class alone does not tell (see `retryable`). */
+  retryable?: boolean | undefined;
 }
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
@@ -55,9 +60,10 @@ export class OpwatchError extends Error {
 
   constructor(message: string, details: OpwatchErrorDetails = {}) {
     const secrets = details.secrets ?? [];
+    // Masked, then capped (a cut first could keep part of a token): a server's text is in many messages.
     super(
-      redact(message, secrets),
-      details.cause === undefined ? undefined : { cause: redactCause(details.cause, secrets, 0) },
+      capText(redact(message, secrets), MAX_MESSAGE_CHARS, true),
+      details.cause === undefined ? undefined : { cause: maskCause(details.cause, secrets) },
     );
     if (secrets.length > 0) secretsOf.set(this, secrets);
     const brands = brandChain(new.target);
@@ -69,10 +75,10 @@ export class OpwatchError extends Error {
       name,
       provider: details.provider,
       httpStatus,
-      code: code === undefined ? code : redact(code, secrets),
-      requestId: requestId === undefined ? requestId : redact(requestId, secrets),
+      code: code === undefined ? code : serverField(code, secrets),
+      requestId: requestId === undefined ? requestId : serverField(requestId, secrets),
       retryAfter: details.retryAfter,
-      retryable: RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408),
+      retryable: details.retryable ?? (RETRYABLE.test(name) || (name === "ApiError" && httpStatus === 408)),
     });
   }
 
@@ -117,19 +123,6 @@ function brandChain(target: abstract new (...args: never[]) => unknown): string[
   return brands;
 }
 
-/** A copy of the cause chain with every secret masked (messages, string fields, nested causes). */
-function redactCause(cause: unknown, secrets: readonly string[], depth: number): unknown {
-  if (secrets.length === 0) return cause;
-  if (!(cause instanceof Error)) return redactDeep(cause, secrets);
-  const copy = new Error(redact(cause.message, secrets));
-  copy.name = cause.name;
-  for (const [key, value] of Object.entries(cause)) {
-    (copy as unknown as Record<string, unknown>)[key] = redactDeep(value, secrets);
-  }
-  if (cause.cause !== undefined && depth < 8) copy.cause = redactCause(cause.cause, secrets, depth + 1);
-  return copy;
-}
-
 /** Bad input caught before any request: an empty id, a malformed UUID, an unknown region, a bad URL. */
 export class ValidationError extends OpwatchError {}
 
@@ -139,7 +132,7 @@ export class AuthError extends OpwatchError {}
 /** 404: the operation (or its parent resource) does not exist at this base URL. */
 export class NotFoundError extends OpwatchError {}
 
-/** 429: too many requests; `retryAfter` says how long to wait when the server said so. Retryable. */
+/** 429, or a 403 that asks to wait or says the rate-limit budget is spent: `retryAfter` says how long to wait when the server said so. Retryable. */
 export class RateLimitError extends OpwatchError {
   declare readonly retryable: true;
 }
@@ -233,6 +226,12 @@ export function errorFromResponse(
       secrets,
     ),
   );
+  // A 403 that asks to wait or says the budget is spent is rate limiting (GitHub's), not a refused token.
+  if (status === 429 || (status === 403 && (retryAfter !== undefined || budgetSpent(response.headers)))) {
+    const from = pushbackHeader(response.headers) ?? "Retry-After";
+    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (${from})`;
+    return new RateLimitError(`${wait} before the next request: ${said}`, details);
+  }
   if (status === 401 || status === 403) {
     const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;
     return new AuthError(
@@ -241,10 +240,6 @@ export function errorFromResponse(
     );
   }
   if (status === 404) return new NotFoundError(`Check the operation id and the baseUrl option: ${said}`, details);
-  if (status === 429) {
-    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (Retry-After)`;
-    return new RateLimitError(`${wait} before the next request: ${said}`, details);
-  }
   if (status >= 500) return new ServerError(`The provider failed, so try again later: ${said}`, details);
   return new ApiError(said, details);
 }

@@ -74,7 +74,13 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 // organizer never merges them into a public statement from the same module.
 
 /** @internal */
-export { isHttpUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+export { isHttpUrl, isServerUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+/** @internal */
+export { BodyOverLimit, DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body.js";
+/** @internal */
+export { capText, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from "./cap.js";
+/** @internal */
+export { serverField } from "./cause.js";
 /** @internal */
 export { abortError, type Cut, type Haltable, type Limits, withLimits } from "./deadline.js";
 /** @internal */
@@ -90,7 +96,7 @@ export { clientFactory, statusReader } from "./provider.js";
 /** @internal */
 export { isSignal } from "./read.js";
 /** @internal */
-export { MAX_REMEMBERED_SECRETS, redact, redactDeep, rememberSecret } from "./redact.js";
+export { MAX_REMEMBERED_SECRETS, type RedactOptions, redact, redactDeep, rememberSecret } from "./redact.js";
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */

@@ -1,5 +1,6 @@
 import { platformTransport } from "#transport";
 import { resolveBaseUrl } from "./base-url.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { ProviderDescription } from "./description.js";
 import { AuthError, OpwatchError, ValidationError } from "./errors.js";
 import { rememberSecret } from "./redact.js";
@@ -29,6 +30,11 @@ export interface ClientOptions {
   headers?: Readonly<Record<string, string>>;
   /** Per-request timeout in milliseconds (default 30 000). */
   timeoutMs?: number;
+  /**
+   * The most bytes of one answer's body a read takes, counted after decoding (default 1 MiB, 1 048 576): a
+   * body that goes over is cut there and the read fails with a `ResponseError` naming this option.
+   */
+  maxBodyBytes?: number;
 }
 
 /** What an HTTP header value cannot hold (Node's http and fetch alike): a line break, another control
@@ -53,6 +59,8 @@ export interface ClientSetup {
   /** What reads send with: the `fetch` option's, else the platform's (node:http on Node), else fetch's. */
   transport: Transport;
   timeoutMs: number;
+  /** The `maxBodyBytes` option: the most decoded bytes of one body a read takes. */
+  maxBodyBytes: number;
   /** The tokens seen so far (the newest MAX_REMEMBERED_SECRETS), for redaction. */
   secrets: string[];
   /** The header that carries the token, lower-cased (`authorization`, `x-auth-token`). */
@@ -106,6 +114,13 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
       {
         provider,
       },
+    );
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (typeof maxBodyBytes !== "number" || !Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new ValidationError(
+      `${provider}: the maxBodyBytes option must be a positive whole number of bytes (default ${DEFAULT_MAX_BODY_BYTES}), got ${String(maxBodyBytes)}.`,
+      { provider },
     );
   }
   const baseUrl = resolveBaseUrl(description, options.baseUrl, serverVariables(description, options));
@@ -169,6 +184,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
         ? platformTransport(fetchTransport((input, init) => globalThis.fetch(input, init)))
         : fetchTransport(fetchImpl),
     timeoutMs,
+    maxBodyBytes,
     secrets,
     authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),
     authHeaderName: bearer ? "Authorization" : description.auth.name,

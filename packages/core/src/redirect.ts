@@ -1,3 +1,4 @@
+import { capText, MAX_FIELD_CHARS } from "./cap.js";
 import { ResponseError } from "./errors.js";
 import type { ClientSetup } from "./options.js";
 import type { HttpAnswer } from "./transport.js";
@@ -28,8 +29,12 @@ export async function followRedirects<Answer extends HttpAnswer>(
     if (location === null) return { response, url };
     const target = parseLocation(location, url);
     const { provider, secrets } = setup;
+    if (target?.origin !== setup.origin || (resend !== undefined && hop === MAX_REDIRECTS)) {
+      // Not followed: its body is not wanted.
+      response.body?.cancel().catch(() => undefined);
+    }
     if (target?.origin !== setup.origin) {
-      const where = target ? target.origin : "an unusable Location";
+      const where = target ? capText(target.origin, MAX_FIELD_CHARS) : "an unusable Location";
       throw new ResponseError(
         `${provider}: ${what} was redirected (${status}) to ${where}, outside the baseUrl option's origin ${setup.origin}, so opwatch sent nothing there; set baseUrl to that host if you trust it.`,
         { provider, httpStatus: status, secrets },
@@ -42,7 +47,8 @@ export async function followRedirects<Answer extends HttpAnswer>(
         { provider, httpStatus: status, secrets },
       );
     }
-    response.body?.cancel().catch(() => undefined);
+    // Awaited: over node:http, the socket is then free for the next request.
+    await response.body?.cancel().catch(() => undefined);
     url = target.href;
     response = await resend(url);
   }

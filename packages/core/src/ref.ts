@@ -1,4 +1,4 @@
-import { isHttpUrl, knownBaseUrls } from "./base-url.js";
+import { isHttpUrl, knownBaseUrls, serverBaseUrlsOf } from "./base-url.js";
 import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 import { validatePathParams } from "./params.js";
@@ -17,7 +17,12 @@ export function refFromUrl(
 ): OperationRef | undefined {
   if (!isHttpUrl(url)) return undefined;
   const target = new URL(url);
-  const candidates = [...baseUrls.map((base) => base.replace(/\/+$/, "")), ...knownBaseUrls(description)];
+  const candidates = [
+    ...baseUrls.map((base) => base.replace(/\/+$/, "")),
+    ...knownBaseUrls(description),
+    // A server's open variable with a value its pattern allows (a region not listed yet).
+    ...serverBaseUrlsOf(description, `${target.origin}${target.pathname}`),
+  ];
   for (const baseUrl of candidates) {
     if (!isHttpUrl(baseUrl)) continue;
     const base = new URL(baseUrl);

@@ -1,5 +1,8 @@
+import { BodyOverLimit, readBodyText } from "./body.js";
+import { capText } from "./cap.js";
 import type { ProviderDescription } from "./description.js";
 import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
+import { missingStatusPointer } from "./missing-status.js";
 import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
@@ -49,9 +52,11 @@ export async function toSnapshot(
   // A clock that answers nonsense is no clock: the wall clock then.
   const clock = now();
   const at = Number.isFinite(clock) ? clock : Date.now();
-  // readPushback's two parts, each read once: the rate-limit reset is also kept on its own (it is shared).
-  const reset = rateLimitWait(headers, status, at);
-  const retryAfter = longer(parseRetryAfter(headers.get("retry-after"), at), reset);
+  // readPushback's two parts, each read once (Retry-After wins on a 429); the rate-limit reset of a spent
+  // budget is also kept on its own (it is shared by every wait with this credential).
+  const asked = parseRetryAfter(headers.get("retry-after"), at);
+  const reset = asked !== undefined && status === 429 ? undefined : rateLimitWait(headers, status, at);
+  const retryAfter = longer(asked, reset);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
   if (etag !== undefined) snapshot.etag = etag;
@@ -59,6 +64,7 @@ export async function toSnapshot(
   if (reset !== undefined && reset > 0) snapshot.rateLimitReset = reset;
 
   if (status === 304) {
+    response.body?.cancel().catch(() => undefined);
     if (!sentIfNoneMatch) {
       throw new ResponseError(
         `${provider}: ${endpoint} answered 304 Not Modified to a read without If-None-Match, which leaves no status to report.`,
@@ -69,6 +75,7 @@ export async function toSnapshot(
     return snapshot;
   }
   if (response.type === "opaqueredirect") {
+    response.body?.cancel().catch(() => undefined);
     const redirects = description.adapter.redirects ?? {};
     // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
     // status to a state, the redirect itself is the answer; its target stays unknown.
@@ -83,6 +90,8 @@ export async function toSnapshot(
     );
   }
   if (status >= 300 && status < 400) {
+    // A redirect is answered by its status and Location: its body is never waited for.
+    response.body?.cancel().catch(() => undefined);
     const location = headers.get("location");
     const target =
       location && description.adapter.redirects?.[String(status)]
@@ -94,25 +103,43 @@ export async function toSnapshot(
         { provider, httpStatus: status, secrets },
       );
     }
-    response.body?.cancel().catch(() => undefined);
     snapshot.location = target;
     return snapshot;
   }
 
-  let text: string;
+  const limit = setup.maxBodyBytes;
+  let text: string | undefined;
   try {
-    text = await response.text();
+    text = await readBodyText(response, limit);
   } catch (error) {
-    throw networkError(setup, error);
+    if (!(error instanceof BodyOverLimit)) throw networkError(setup, error);
+    if (response.ok) {
+      throw new ResponseError(
+        `${provider}: ${endpoint} answered ${status} with a body over ${limit} bytes (the maxBodyBytes option), so opwatch stopped reading it; check the baseUrl option, or raise maxBodyBytes if this provider's answers are that large.`,
+        { provider, httpStatus: status, secrets },
+      );
+    }
+    // An error answer too large to read is still its status's error, without the server's text.
+    text = undefined;
   }
-  const body = parseJson(text);
+  const body = text === undefined ? undefined : parseJson(text);
   if (response.ok) {
+    const missing = body === undefined ? undefined : missingStatusPointer(description.adapter.status, body);
+    if (missing !== undefined) {
+      // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.
+      throw new ResponseError(
+        `${provider}: ${endpoint} answered ${status} without the status the spec points to (${missing}), so this may not be ${description.displayName}'s API; check the baseUrl option (${setup.baseUrl}).`,
+        { provider, httpStatus: status, secrets, retryable: true },
+      );
+    }
     if (body === null || typeof body !== "object") {
       const type = headers.get("content-type");
+      // Masked before the cut: a token past the cut would otherwise keep its first part.
+      const quoted = type ? JSON.stringify(capText(redact(type, secrets), 80)) : "missing";
       throw new ResponseError(
         endSentence(
           redact(
-            `${provider}: ${endpoint} answered ${status} without a JSON object body (Content-Type ${type ? JSON.stringify(type.slice(0, 80)) : "missing"}, ${text.length} characters), so check the baseUrl option`,
+            `${provider}: ${endpoint} answered ${status} without a JSON object body (Content-Type ${quoted}, ${(text ?? "").length} characters), so check the baseUrl option`,
             secrets,
           ),
         ),

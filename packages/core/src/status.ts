@@ -1,3 +1,4 @@
+import { capText, MAX_FIELD_CHARS } from "./cap.js";
 import type { OperationState, ProviderDescription, StateMapping, StateRule, StatusDescription } from "./description.js";
 import { readPointer, readString, readTokens, tokensOf } from "./pointer.js";
 import type { OperationSnapshot } from "./snapshot.js";
@@ -105,7 +106,11 @@ function failure(
   const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
   const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
   if (mapped.state === "failed") {
-    return { ...(code ? { code } : {}), message: message || `Operation ended ${rawStatus ?? "failed"}.` };
+    return {
+      ...(code ? { code } : {}),
+      message:
+        message || `Operation ended ${rawStatus === undefined ? "failed" : capText(rawStatus, MAX_FIELD_CHARS)}.`,
+    };
   }
   return message ? { ...(code ? { code } : {}), message } : undefined;
 }

@@ -3,19 +3,21 @@
 // instead of fetch, when nothing asks for fetch. On loopback keep-alive a node:http GET costs well under
 // half of a fetch, and it leaves nothing for a FinalizationRegistry (undici registers every Response and
 // every Request made with a signal in one, which keeps ~15 kB per read past minor collections).
-// Self-contained on purpose (node builtins, types and its dispatcher check only): it stays out of every
-// non-Node bundle.
+// Self-contained on purpose (node builtins, types, its fetch check and the body limit only): it stays out
+// of every non-Node bundle.
+import buffer from "node:buffer";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
+import { BodyOverLimit, DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { Cut } from "./deadline.js";
 import type { HttpAnswer, Transport } from "./transport.js";
-import { dispatcherIsNodeDefault } from "./transport-dispatcher.js";
+import { fetchUnchangedSince, recordFetchAtLoad } from "./transport-dispatcher.js";
 
 /**
- * The transport for reads when the `fetch` option was not given: each read goes over node:http while
- * `globalThis.fetch` is still Node's own and nothing reconfigured it, else through `viaFetch`. Checked per
- * read (an identity compare once the source was seen), so a fetch replaced or a dispatcher set after the
+ * The transport for reads when the `fetch` option was not given: each read goes over node:http while fetch
+ * is as it was when @opwatch/core was loaded (see transport-dispatcher.ts for the rule), else through
+ * `viaFetch`. Checked per read (two identity compares), so a fetch replaced or a dispatcher set after the
  * client was made is honoured from the next read on.
  * @internal
  */
@@ -23,31 +25,18 @@ export function platformTransport(viaFetch: Transport): Transport {
   return (url, headers, cut) => (fetchIsNodeOwn() ? nodeTransport : viaFetch)(url, headers, cut);
 }
 
-/** Node's own fetch, once seen (its source is checked once per function). */
-let seen: unknown;
+/** fetch and its dispatcher as this module found them (Node's own, when nothing had set one). */
+const atLoad = recordFetchAtLoad();
 
 /**
- * Whether reads may leave fetch for node:http without losing anything someone set up on fetch:
- * - `globalThis.fetch` is Node's own: its source text loads Node's internal copy of undici
- *   (`internal/deps/undici/undici`, in every Node from 18 to 24), which no user function can load, so a
- *   replaced fetch (vi.stubGlobal, an instrumentation wrapper, a polyfill, another runtime's fetch) does
- *   not pass, whenever it was replaced;
- * - fetch's global dispatcher is unset, or is the plain `Agent` Node's own undici made for itself with no
- *   options (see `dispatcherIsNodeDefault`): any other — undici's npm package, any option, a custom
- *   `connect`, `.compose()`, a proxy or mock agent — keeps reads on fetch;
- * - `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
- *   newer releases).
- * When any of these fails, reads use fetch, as with the `fetch` option.
+ * Whether reads may leave fetch for node:http without losing anything someone set up on fetch: fetch and
+ * its global dispatcher are as they were when @opwatch/core was loaded, Node's own (transport-dispatcher.ts),
+ * and `NODE_USE_ENV_PROXY` is not set (Node's fetch honours HTTP(S)_PROXY then; its http agents only in
+ * newer releases). When any of these fails, reads use fetch, as with the `fetch` option.
  * @internal
  */
 export function fetchIsNodeOwn(): boolean {
-  const fetch = globalThis.fetch;
-  if (typeof fetch !== "function") return false;
-  if (fetch !== seen) {
-    if (!Function.prototype.toString.call(fetch).includes("internal/deps/undici/undici")) return false;
-    seen = fetch;
-  }
-  if (!dispatcherIsNodeDefault()) return false;
+  if (!fetchUnchangedSince(atLoad)) return false;
   const proxy = process.env.NODE_USE_ENV_PROXY;
   return proxy === undefined || proxy === "" || proxy === "0";
 }
@@ -55,12 +44,13 @@ export function fetchIsNodeOwn(): boolean {
 /**
  * One GET over node:http or node:https with their global agents (keep-alive by default on Node ≥ 19; an
  * app's `http.globalAgent` settings apply), called through the module objects so that anything patching
- * them (nock, OpenTelemetry's http instrumentation) sees the request. The body is collected whole before
- * the answer resolves (so the socket goes back to the agent) and decoded (gzip, deflate, br) only when
- * `text()` reads it, as fetch does: a body core never reads (a 3xx) cannot fail the read. A 3xx is returned
- * as it is. The run's `cut`
- * destroys the request: no AbortController, no timer of its own. A request that fails on a reused
- * keep-alive socket before any answer (the server closed it meanwhile) is sent once more on a new one.
+ * them (nock, OpenTelemetry's http instrumentation) sees the request. The answer resolves with its headers,
+ * as fetch's does; its body stays unread (the socket paused) until the read path reads it with its limit
+ * (`readText`: counted as it arrives, decoded (gzip, deflate, br) within the same limit) or cancels it (a
+ * 3xx, a 304: what is left of it is dropped, and the socket with it if the body has not all arrived). A 3xx
+ * is returned as it is. The run's `cut` destroys the request: no AbortController, no timer of its own. A
+ * request that fails on a reused keep-alive socket before any answer (the server closed it meanwhile) is
+ * sent once more on a new one.
  * @internal
  */
 export const nodeTransport: Transport = (url, headers, cut) => {
@@ -90,7 +80,7 @@ function send(
   try {
     request = (secure ? https : http).request(url, { headers }, (response) => {
       answered = true;
-      collect(response, resolve, reject);
+      resolve(new NodeAnswer(response));
     });
   } catch (error) {
     reject(error); // a header value node:http refuses (never echoed), a patched request() that throws
@@ -106,39 +96,36 @@ function send(
   request.end();
 }
 
-function collect(
-  response: IncomingMessage,
-  resolve: (answer: HttpAnswer) => void,
-  reject: (error: unknown) => void,
-): void {
-  const chunks: Buffer[] = [];
-  response.on("data", (chunk: Buffer) => chunks.push(chunk));
-  response.on("error", reject);
-  response.on("end", () => resolve(new NodeAnswer(response, chunks)));
-}
+/**
+ * Encoded bytes read of a body beyond its decoded limit before it is refused: compression adds a few bytes
+ * per block to data it cannot shrink (gzip 18 in all, deflate 5 per 64 KiB), never more than this.
+ */
+const slack = (limit: number): number => Math.floor(limit / 4096) + 1024;
 
-/** Decoded bodies larger than this are refused (a compression bomb), as a failed read. */
-const MAX_DECODED = 64 * 1024 * 1024;
-
-/** The body as text, decoded from its Content-Encoding(s), applied in reverse; an unknown one is kept. */
-function decode(encoding: string | undefined, chunks: readonly Buffer[]): string {
+/** The body decoded from its Content-Encoding(s), applied in reverse, each within `limit` bytes; an unknown one is kept. */
+function decode(encoding: string | undefined, chunks: readonly Buffer[], limit: number): Buffer {
   let body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   if (encoding !== undefined && body.length > 0) {
     const codings = encoding.toLowerCase().split(",");
+    const options = { maxOutputLength: Math.max(1, Math.min(limit, buffer.constants.MAX_LENGTH)) };
     for (let i = codings.length - 1; i >= 0; i--) {
       const coding = (codings[i] as string).trim();
-      const options = { maxOutputLength: MAX_DECODED };
-      if (coding === "gzip" || coding === "x-gzip") body = zlib.gunzipSync(body, options);
-      // "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw: a zlib header is CM 8 and a check.
-      else if (coding === "deflate")
-        body = isZlib(body) ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
-      else if (coding === "br") body = zlib.brotliDecompressSync(body, options);
-      else if (coding !== "identity" && coding !== "") break;
+      try {
+        if (coding === "gzip" || coding === "x-gzip") body = zlib.gunzipSync(body, options);
+        // "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw: a zlib header is CM 8 and a check.
+        else if (coding === "deflate")
+          body = isZlib(body) ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
+        else if (coding === "br") body = zlib.brotliDecompressSync(body, options);
+        else if (coding !== "identity" && coding !== "") break;
+      } catch (error) {
+        // Decoding stopped at the limit (a compression bomb): the body is over it.
+        if ((error as { code?: unknown } | null)?.code === "ERR_BUFFER_TOO_LARGE") throw new BodyOverLimit(limit);
+        throw error;
+      }
     }
   }
-  const text = body.toString("utf8");
-  // As fetch's text(): a UTF-8 byte order mark is not part of the text.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.length > limit) throw new BodyOverLimit(limit);
+  return body;
 }
 
 const isZlib = (body: Buffer): boolean =>
@@ -146,20 +133,24 @@ const isZlib = (body: Buffer): boolean =>
   ((body[0] as number) & 0x0f) === 8 &&
   (((body[0] as number) << 8) | (body[1] as number)) % 31 === 0;
 
-/** An answer over node:http: it is its own header reader, and its body is already read, still encoded. */
+/** An answer over node:http: it is its own header reader; its body is read (or dropped) by the read path. */
 class NodeAnswer implements HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
-  readonly body = null;
+  readonly body: { cancel(): Promise<unknown> };
   private readonly fields: IncomingMessage["headers"];
+  /** What failed the response before anyone read it (a reset while it sat paused). */
+  private failure: unknown;
 
-  constructor(
-    response: IncomingMessage,
-    private readonly chunks: readonly Buffer[],
-  ) {
+  constructor(private readonly response: IncomingMessage) {
     this.status = response.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
     this.fields = response.headers;
+    // Kept until read: an 'error' with no listener would be thrown out of the event loop.
+    response.on("error", (error) => {
+      this.failure ??= error;
+    });
+    this.body = { cancel: () => this.cancel() };
   }
 
   get headers(): this {
@@ -172,12 +163,73 @@ class NodeAnswer implements HttpAnswer {
     return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
   }
 
-  /** The body decoded; a body that does not decode rejects (the read fails with a `NetworkError`). */
-  text(): Promise<string> {
-    try {
-      return Promise.resolve(decode(this.get("content-encoding") ?? undefined, this.chunks));
-    } catch (error) {
-      return Promise.reject(error);
+  /** Drops the body: what has all arrived is drained (the socket goes back to the agent), anything else is cut. */
+  private cancel(): Promise<void> {
+    const response = this.response;
+    if (!response.complete || response.destroyed) {
+      response.destroy();
+      return Promise.resolve();
     }
+    // Settles once the socket is free again, so that a redirect's next request can reuse it.
+    return new Promise<void>((resolve) => {
+      response.once("end", () => setImmediate(resolve));
+      response.once("close", () => resolve());
+      response.resume();
+    });
+  }
+
+  text(): Promise<string> {
+    return this.readText(DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /**
+   * The body decoded, as text; it rejects with a `BodyOverLimit` once more than `limit` bytes would be
+   * held (the body is then cut, its socket closed), and with what failed when the body breaks off or does
+   * not decode (the read fails with a `NetworkError`).
+   */
+  readText(limit: number): Promise<string> {
+    const response = this.response;
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const encoding = this.get("content-encoding") ?? undefined;
+    const identity = encoding === undefined || /^\s*(identity)?\s*$/i.test(encoding);
+    const most = identity ? limit : limit + slack(limit);
+    const length = this.get("content-length");
+    if (identity && length !== null && /^\s*\d+\s*$/.test(length) && Number(length) > limit) {
+      response.destroy();
+      return Promise.reject(new BodyOverLimit(limit));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let seen = 0;
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      response.on("data", (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > most) {
+          chunks.length = 0;
+          response.destroy();
+          fail(new BodyOverLimit(limit));
+        } else chunks.push(chunk);
+      });
+      response.on("error", fail);
+      response.on("close", () => {
+        if (!response.complete) fail(this.failure ?? new Error("the connection closed before the body ended"));
+      });
+      response.on("end", () => {
+        if (settled) return;
+        settled = true;
+        try {
+          const text = decode(encoding, chunks, limit).toString("utf8");
+          // As fetch's text(): a UTF-8 byte order mark is not part of the text.
+          resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
   }
 }

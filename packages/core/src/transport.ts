@@ -20,8 +20,16 @@ export interface HttpAnswer {
   /** The final URL, when the transport knows it (fetch); "" or absent otherwise. */
   readonly url?: string;
   text(): Promise<string>;
-  /** A body still to read, to cancel when it is not wanted; null when the transport already has it. */
-  readonly body?: { cancel(): Promise<unknown> } | null;
+  /**
+   * A body still to read, to cancel when it is not wanted; null when the transport already has it. A fetch
+   * `Response`'s is a `ReadableStream`, which the read path reads itself, counting (see `readBodyText`).
+   */
+  readonly body?: { cancel(): Promise<unknown>; getReader?(): ReadableStreamDefaultReader<Uint8Array> } | null;
+  /**
+   * The body as text, decoded, rejecting with a `BodyOverLimit` as soon as more than `limit` decoded bytes
+   * arrive (the node:http transport's own reader); without it, the read path reads `body` or `text()`.
+   */
+  readText?(limit: number): Promise<string>;
 }
 
 /**

@@ -22,12 +22,15 @@ describe("readPushback at the edges", () => {
     expect(at({ "ratelimit-reset": "7", "ratelimit-remaining": "0" }, 200)).toBe(7);
     expect(at({ ratelimit: '"default";r=0;t=30' }, 200)).toBe(30);
     expect(at({ ratelimit: '"default";r=1;t=30' }, 200)).toBeUndefined();
-    expect(at({ ratelimit: '"default";r=1;t=30' }, 429)).toBe(30);
+    // A 429 whose budget is not spent (a secondary limit) does not wait for the budget's reset.
+    expect(at({ ratelimit: '"default";r=1;t=30' }, 429)).toBeUndefined();
+    expect(at({ ratelimit: '"default";t=30' }, 429)).toBe(30);
     expect(at({ ratelimit: '"a";r=5;t=3, "b";r=0;t=40' }, 200)).toBe(40);
   });
 
-  it("takes the most cautious of Retry-After and a reset, and ignores what it cannot read", () => {
-    expect(at({ "retry-after": "3", "ratelimit-reset": "30" }, 429)).toBe(30);
+  it("lets Retry-After win on a 429, takes the longer wait elsewhere, and ignores what it cannot read", () => {
+    expect(at({ "retry-after": "3", "ratelimit-reset": "30" }, 429)).toBe(3);
+    expect(at({ "retry-after": "3", "ratelimit-reset": "30", "ratelimit-remaining": "0" }, 403)).toBe(30);
     expect(at({ "retry-after": new Date(NOW + 10_000).toUTCString() }, 503)).toBe(10);
     expect(at({ "retry-after": new Date(NOW - 10_000).toUTCString() }, 503)).toBe(0);
     for (const value of ["-1", "abc", "", "1e3", "0x10"]) {

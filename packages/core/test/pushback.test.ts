@@ -23,15 +23,26 @@ describe("readPushback", () => {
     expect(read({ "ratelimit-reset": "9", "ratelimit-remaining": "0" })).toBe(9);
   });
 
-  it("reads the IETF RateLimit field: t once r is 0, or on a 429", () => {
+  it("reads the IETF RateLimit field: t once r is 0, or on a 429 without r", () => {
     expect(read({ ratelimit: '"default";r=0;t=30' })).toBe(30);
     expect(read({ ratelimit: '"default";r=5;t=30' })).toBeUndefined();
-    expect(read({ ratelimit: '"default";r=5;t=30' }, 429)).toBe(30);
+    expect(read({ ratelimit: '"default";r=5;t=30' }, 429)).toBeUndefined();
+    expect(read({ ratelimit: '"default";t=30' }, 429)).toBe(30);
     expect(read({ ratelimit: '"burst";r=4;t=1, "day";r=0;t=3600' })).toBe(3600);
   });
 
-  it("takes the longest wait when several headers speak, and ignores garbage", () => {
-    expect(read({ "retry-after": "5", "ratelimit-reset": "40" }, 429)).toBe(40);
+  it("on a 429, Retry-After wins over a reset; a reset counts only when the budget is spent", () => {
+    const hourAway = String(NOW / 1000 + 3600);
+    // GitHub sends X-RateLimit-Reset on every answer: an hour-away reset of a budget not spent is no wait.
+    expect(read({ "retry-after": "1", "x-ratelimit-reset": hourAway, "x-ratelimit-remaining": "4999" }, 429)).toBe(1);
+    expect(read({ "retry-after": "1", "x-ratelimit-reset": hourAway, "x-ratelimit-remaining": "0" }, 429)).toBe(1);
+    expect(read({ "x-ratelimit-reset": hourAway, "x-ratelimit-remaining": "4999" }, 429)).toBeUndefined();
+    expect(read({ "x-ratelimit-reset": hourAway, "x-ratelimit-remaining": "0" }, 429)).toBe(3600);
+  });
+
+  it("takes the longest wait when several headers speak on other answers, and ignores garbage", () => {
+    expect(read({ "retry-after": "5", "ratelimit-reset": "40", "ratelimit-remaining": "0" }, 503)).toBe(40);
+    expect(read({ "retry-after": "5", "ratelimit-reset": "40" }, 429)).toBe(5);
     expect(read({ "ratelimit-reset": "soon" }, 429)).toBeUndefined();
     expect(read({ ratelimit: "nonsense" }, 429)).toBeUndefined();
   });

@@ -82,7 +82,8 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
     // A clock that answers NaN is read as absent: Retry-After still counts from the wall clock.
     const answered = createOperationReader(description, {
       token: "tok_good_123456",
-      fetch: async () => new Response(JSON.stringify({ id: "j1" }), { headers: { "retry-after": "7" } }),
+      fetch: async () =>
+        new Response(JSON.stringify({ id: "j1", state: "RUNNING" }), { headers: { "retry-after": "7" } }),
     });
     const snapshot = await answered.getOperation("j1", { now: () => Number.NaN });
     expect(snapshot.retryAfter).toBe(7);

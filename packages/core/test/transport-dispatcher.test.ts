@@ -1,8 +1,11 @@
-// Which reads leave fetch for node:http once fetch has a global dispatcher: only with none set, or with the
-// plain Agent Node's own fetch made for itself. Any other dispatcher (undici's npm package or Node's bundled
-// Agent class, any option, a subclass, `.compose()`, a mock) is used, never silently bypassed.
+// Which reads leave fetch for node:http: only while fetch's global dispatcher is the one Node's fetch made
+// for itself when @opwatch/core was loaded. Any dispatcher set since (undici's npm package or Node's bundled
+// Agent class, with or without options, a subclass, `.compose()`, a mock, a proxy) is used, never silently
+// bypassed; so is one set before @opwatch/core was loaded, which cannot be told from Node's own.
+import { spawnSync } from "node:child_process";
 import http, { type IncomingHttpHeaders } from "node:http";
 import net, { type AddressInfo, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createOperationReader } from "../src/index.js";
 import { fetchIsNodeOwn } from "../src/transport-node.js";
@@ -87,21 +90,15 @@ function countingConnect() {
 }
 
 describe("reads go over node:http", () => {
-  it("with no global dispatcher set", async () => {
-    slots[LEGACY] = undefined;
-    expect(fetchIsNodeOwn()).toBe(true);
-    const { nodeHttp, headers } = await readOnce();
-    expect(nodeHttp).toBe(true);
-    expect(headers?.["sec-fetch-mode"]).toBeUndefined();
-  });
-
-  it("with the Agent Node's fetch made for itself, also after fetch used it", async () => {
+  it("with the dispatcher Node's fetch made for itself at load, also after fetch used it", async () => {
     expect(nodeDefault.constructor.name).toBe("Agent");
     expect(fetchIsNodeOwn()).toBe(true);
     await (await fetch(`${base}/again`)).text();
     expect(slots[LEGACY]).toBe(nodeDefault);
     expect(fetchIsNodeOwn()).toBe(true);
-    expect((await readOnce()).nodeHttp).toBe(true);
+    const { nodeHttp, headers } = await readOnce();
+    expect(nodeHttp).toBe(true);
+    expect(headers?.["sec-fetch-mode"]).toBeUndefined();
   });
 });
 
@@ -125,44 +122,52 @@ describe("reads keep to fetch and its dispatcher", () => {
     expect(counter.count).toBeGreaterThan(0);
   });
 
-  it("with any option, a subclass, a composed or patched default, npm undici's plain Agent or MockAgent", async () => {
+  it("with any dispatcher set since load, Node's own class with no option included; the default back, node:http again", async () => {
     const undici = await import("undici");
     class Agent extends NodeAgent {}
-    const patched = closed(new NodeAgent());
-    Object.assign(patched, { dispatch: () => true });
     const others: [string, unknown][] = [
       ["a CA", closed(new NodeAgent({ connect: { ca: "-----BEGIN CERTIFICATE-----" } }))],
       ["keep-alive settings", closed(new NodeAgent({ keepAliveTimeout: 1_000 }))],
-      ["connections", closed(new NodeAgent({ connections: 4 }))],
+      ["Node's Agent class with no option", closed(new NodeAgent())],
       ["a subclass", closed(new Agent())],
       ["an interceptor", nodeDefault.compose((dispatch: unknown) => dispatch)], // closing it closes the default
-      ["a dispatch of its own", patched],
       ["npm undici's plain Agent", closed(new undici.Agent())],
       ["npm undici's MockAgent", closed(new undici.MockAgent())],
       ["npm undici's ProxyAgent", closed(new undici.ProxyAgent("http://127.0.0.1:9"))],
       ["something else", { dispatch: () => true }],
+      ["nothing (a slot emptied)", undefined],
     ];
-    const { prepareStackTrace, stackTraceLimit } = Error;
     for (const [what, dispatcher] of others) {
       install(dispatcher);
       expect([what, fetchIsNodeOwn()]).toEqual([what, false]);
     }
-    // Telling Node's Agent class by its stack frames leaves Error's stack hooks as they were.
-    expect([Error.prepareStackTrace, Error.stackTraceLimit]).toEqual([prepareStackTrace, stackTraceLimit]);
-    // Node's own class with no option is the default's twin: nothing to lose.
-    install(closed(new NodeAgent()));
+    install(nodeDefault);
     expect(fetchIsNodeOwn()).toBe(true);
   });
 
-  it("with undici ≥ 8's slot holding anything but Node's default", () => {
+  it("with undici ≥ 8's slot holding anything", () => {
     install(closed(new NodeAgent({ keepAliveTimeout: 1_000 })), CURRENT);
     expect(fetchIsNodeOwn()).toBe(false);
     slots[CURRENT] = nodeDefault;
-    slots[LEGACY] = new (class Dispatcher1Wrapper {})();
+    expect(fetchIsNodeOwn()).toBe(false);
+    delete slots[CURRENT];
     expect(fetchIsNodeOwn()).toBe(true);
-    slots[LEGACY] = closed(new NodeAgent({ keepAliveTimeout: 1_000 }));
-    expect(fetchIsNodeOwn()).toBe(false);
-    slots[LEGACY] = null;
-    expect(fetchIsNodeOwn()).toBe(false);
+  });
+
+  it("with a dispatcher set before @opwatch/core was loaded, even Node's own", () => {
+    const transport = fileURLToPath(new URL("../dist/transport-node.js", import.meta.url));
+    const verdict = (before: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `${before}; const m = await import(${JSON.stringify(transport)}); console.log(m.fetchIsNodeOwn());`,
+        ],
+        { encoding: "utf8", env: { ...process.env, NODE_USE_ENV_PROXY: "" } },
+      ).stdout.trim();
+    expect(verdict("")).toBe("true");
+    expect(verdict("new Headers()")).toBe("false"); // Node's own default, made before: unprovable
+    expect(verdict("globalThis[Symbol.for('undici.globalDispatcher.1')] = { dispatch() {} }")).toBe("false");
   });
 });

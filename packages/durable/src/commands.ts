@@ -1,29 +1,25 @@
-// The durable commands, for the CLI to call (`opwatch enqueue`, `worker`, `outcomes`, and the operator's
-// `waits`, `cancel`, `retry`, `prune`, `stats`): each takes parsed options, the watcher the CLI built from
+// The durable commands, for the CLI to call (`opwatch enqueue`, `worker`, `outcomes`; the operator's are
+// in operator-commands.ts): each takes parsed options, the watcher the CLI built from
 // the environment, and the CLI's io; each resolves with an exit code and never throws. The database
 // comes from DATABASE_URL.
 import { type OperationTarget, OpwatchError } from "opwatch";
+import { describeEvent, describeOutcome, eventJson } from "./command-output.js";
 import type { DurableStepOptions, StepWatcher } from "./contract.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
-import type { DurableStats, WaitInfo } from "./operations.js";
 import type { Outcome } from "./outcome.js";
 import type { WorkerEvent } from "./worker-events.js";
 
 /** Exit codes, as the CLI's. */
 export const COMMAND_EXIT = { ok: 0, error: 3, usage: 64 } as const;
 
-/** Where a command writes: one line at a time to standard output and standard error, and the environment it reads. */
 export interface CommandIo {
   env: Readonly<Record<string, string | undefined>>;
-  /** Writes one line of standard output. */
   out: (line: string) => void;
-  /** Writes one line of standard error. */
   err: (line: string) => void;
   /** Ends `worker` and `outcomes --follow` (the CLI aborts it on SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }
 
-/** What a command runs with: the watcher, the io, and the database (a connection string, or a durable watcher in tests). */
 export interface CommandContext {
   /** The watcher the CLI builds from the environment (tokens, base URLs, region). */
   watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>;
@@ -45,7 +41,6 @@ export interface EnqueueCommandOptions extends DurableStepOptions {
   json?: boolean;
 }
 
-/** Options of `opwatch worker` ({@link workerCommand}). */
 export interface WorkerCommandOptions {
   /** Poll steps at once in this process (default 16). */
   concurrency?: number;
@@ -58,44 +53,6 @@ export interface WorkerCommandOptions {
   skipped?: readonly { provider: string; reason: string }[];
 }
 
-/** Options of `opwatch waits`: which stored waits to list. */
-export interface WaitsCommandOptions {
-  state?: "pending" | "ended" | "all";
-  provider?: string;
-  olderThanMs?: number;
-  limit?: number;
-  json?: boolean;
-}
-
-/** Options of `opwatch cancel`: the pending waits to end as canceled. */
-export interface CancelCommandOptions {
-  /** Wait ids, status URLs or refs as JSON text. */
-  targets: readonly (string | OperationTarget)[];
-  json?: boolean;
-}
-
-/** Options of `opwatch retry`: the ended waits to start again. */
-export interface RetryCommandOptions {
-  /** Wait ids, status URLs or refs as JSON text; none: every wait that ended in one of `kinds`. */
-  targets?: readonly (string | OperationTarget)[];
-  /** Default `["error"]` when no targets are given. */
-  kinds?: readonly string[];
-  provider?: string;
-  json?: boolean;
-}
-
-/** Options of `opwatch prune`: how old an ended wait must be to be deleted. */
-export interface PruneCommandOptions {
-  olderThanMs: number;
-  json?: boolean;
-}
-
-/** Options of `opwatch stats`. */
-export interface StatsCommandOptions {
-  json?: boolean;
-}
-
-/** Options of `opwatch outcomes` ({@link outcomesCommand}). */
 export interface OutcomesCommandOptions {
   /** Keep printing outcomes as they are recorded, until the signal aborts. */
   follow?: boolean;
@@ -106,7 +63,6 @@ export interface OutcomesCommandOptions {
   limit?: number;
 }
 
-/** The help text of the durable commands (enqueue, worker, outcomes) for a CLI to print. */
 export const DURABLE_USAGE = `Durable waits (Postgres; set DATABASE_URL):
   enqueue <status-url | ref-json>...  store the waits; workers poll them (same operation twice = one wait)
   worker                              run poll steps until stopped (Ctrl-C); run as many as you like, anywhere
@@ -198,72 +154,7 @@ export function outcomesCommand(options: OutcomesCommandOptions, context: Comman
   });
 }
 
-/** `opwatch waits`: stored waits, oldest first. */
-export function waitsCommand(options: WaitsCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const list = await durable.waits({
-      ...(options.state === undefined ? {} : { state: options.state }),
-      ...(options.provider === undefined ? {} : { provider: options.provider }),
-      ...(options.olderThanMs === undefined ? {} : { olderThanMs: options.olderThanMs }),
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-    });
-    for (const wait of list) context.io.out(json ? JSON.stringify(wait) : describeWait(wait));
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch cancel <id|url|ref>…` */
-export function cancelCommand(options: CancelCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    if (!options.targets?.length) {
-      fail(context.io, json, COMMAND_EXIT.usage, "UsageError", "cancel needs at least one wait id or status URL.");
-      return COMMAND_EXIT.usage;
-    }
-    const ended = await durable.cancel(options.targets.map(parseTarget));
-    report(context.io, json, "canceled", ended);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch retry [<id|url|ref>…] [--kind error]` */
-export function retryCommand(options: RetryCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const targets = options.targets ?? [];
-    const again = await durable.retry({
-      ...(targets.length ? { ids: targets.map(parseTarget) } : {}),
-      ...(options.kinds?.length ? { kinds: options.kinds } : {}),
-      ...(options.provider === undefined ? {} : { provider: options.provider }),
-    });
-    report(context.io, json, "retrying", again);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch prune --older-than <duration>` */
-export function pruneCommand(options: PruneCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const deleted = await durable.prune({ olderThanMs: options.olderThanMs });
-    context.io.out(json ? JSON.stringify({ deleted }) : `deleted ${deleted} ended wait(s) and their outcomes`);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-/** `opwatch stats` */
-export function statsCommand(options: StatsCommandOptions, context: CommandContext): Promise<number> {
-  const json = options.json ?? false;
-  return guarded(context, json, async (durable) => {
-    const stats = await durable.stats();
-    if (json) context.io.out(JSON.stringify(stats));
-    else for (const line of describeStats(stats)) context.io.out(line);
-    return COMMAND_EXIT.ok;
-  });
-}
-
-async function guarded(
+export async function guarded(
   context: CommandContext,
   json: boolean,
   run: (durable: DurableWatcher) => Promise<number>,
@@ -300,7 +191,7 @@ async function guarded(
  * Says what went wrong: one `opwatch: …` line on stderr or, with --json, one `error` record on stdout, as
  * the CLI's own (`type`, `time`, `exitCode`, `message`, `error: { name, message }`).
  */
-function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
+export function fail(io: CommandIo, json: boolean, exitCode: number, name: string, message: string): void {
   if (!json) {
     io.err(`opwatch: ${message}`);
     return;
@@ -309,15 +200,7 @@ function fail(io: CommandIo, json: boolean, exitCode: number, name: string, mess
   io.out(JSON.stringify({ type: "error", time, exitCode, message, error: { name, message } }));
 }
 
-function report(io: CommandIo, json: boolean, what: string, ids: readonly string[]): void {
-  if (json) io.out(JSON.stringify({ [what]: ids }));
-  else {
-    for (const id of ids) io.out(`${what} ${id}`);
-    if (ids.length === 0) io.out(`nothing ${what === "canceled" ? "to cancel (no such pending wait)" : "to retry"}`);
-  }
-}
-
-function parseTarget(target: string | OperationTarget): OperationTarget {
+export function parseTarget(target: string | OperationTarget): OperationTarget {
   if (typeof target !== "string") return target;
   const trimmed = target.trim();
   if (!trimmed.startsWith("{")) return trimmed;
@@ -338,64 +221,4 @@ function redactUrl(message: string, url: string | undefined): string {
     // not a URL: nothing more to hide
   }
   return out;
-}
-
-function eventJson(event: WorkerEvent) {
-  return event.type === "error" ? event : { ...event, at: new Date().toISOString() };
-}
-
-function describeEvent(event: WorkerEvent): string {
-  const at = new Date().toISOString().slice(11, 23);
-  switch (event.type) {
-    case "step":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.state ?? event.outcome}${
-        event.delayMs === undefined ? "" : `, next poll in ${(event.delayMs / 1000).toFixed(1)} s`
-      }`;
-    case "deferred":
-      return `${at}  ${event.waitId.slice(0, 12)}  deferred ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`;
-    case "outcome":
-      return `${at}  ${event.waitId.slice(0, 12)}  ${event.kind}${event.ref ? `: ${event.ref.provider} ${Object.values(event.ref.params).join("/")}` : ""}`;
-    case "unpollable":
-      return `${at}  not polling ${event.provider} waits (left to workers that can): ${event.reason}`;
-    case "claimed":
-      return `${at}  claimed ${event.steps} step(s) in ${event.ms.toFixed(1)} ms`;
-    case "committed":
-      return `${at}  committed ${event.steps} step(s), ${event.outcomes} outcome(s) in ${event.ms.toFixed(1)} ms`;
-    case "error":
-      return `${at}  error: ${event.error.message}`;
-  }
-}
-
-function describeWait(wait: WaitInfo): string {
-  const what = `${wait.provider} ${Object.values(wait.ref.params).join("/")}`;
-  const where = wait.endedAt
-    ? `ended ${wait.endedAt.toISOString()}`
-    : `next step ${wait.dueAt ? wait.dueAt.toISOString() : "-"}`;
-  return `${wait.id}  ${wait.enqueuedAt.toISOString()}  ${(wait.lastState ?? "-").padEnd(9)}  ${what}  (${wait.requests} request(s)), ${where}`;
-}
-
-function describeStats(stats: DurableStats): string[] {
-  const kinds = (counts: Record<string, number>) =>
-    Object.entries(counts)
-      .map(([kind, n]) => `${n} ${kind}`)
-      .join(", ") || "none";
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return [
-    `waits: ${stats.waits} stored, ${stats.pending} pending, ${stats.due} due now (most overdue by ${seconds(stats.lagMs)}), oldest pending ${seconds(stats.oldestPendingMs)}`,
-    `outcomes: ${stats.outcomes} recorded; last minute: ${kinds(stats.lastMinute)}; last hour: ${kinds(stats.lastHour)}`,
-    `throughput: ${stats.outcomesPerSecond.toFixed(2)} outcomes/s over the last 5 minutes`,
-    ...Object.entries(stats.byProvider).map(
-      ([provider, counts]) => `  ${provider}: ${counts.pending} pending, ${counts.ended} ended`,
-    ),
-  ];
-}
-
-function describeOutcome(outcome: Outcome): string {
-  const what = `${outcome.ref.provider} ${Object.values(outcome.ref.params).join("/")}`;
-  const why = outcome.error
-    ? `: ${outcome.error.message}`
-    : outcome.status?.error
-      ? `: ${outcome.status.error.message}`
-      : "";
-  return `${outcome.seq}  ${outcome.finishedAt.toISOString()}  ${outcome.kind.padEnd(9)}  ${what}  (${outcome.requests} request(s))${why}`;
 }

@@ -1,14 +1,22 @@
 export {
-  type CancelCommandOptions,
   COMMAND_EXIT,
   type CommandContext,
   type CommandIo,
-  cancelCommand,
   DURABLE_USAGE,
   type EnqueueCommandOptions,
   enqueueCommand,
   type OutcomesCommandOptions,
   outcomesCommand,
+  type WorkerCommandOptions,
+  workerCommand,
+} from "./commands.js";
+export type { DurableStepOptions, StepWatcher } from "./contract.js";
+export { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
+export type { EnqueueResult } from "./enqueue.js";
+export type { DurableStats, RetryOptions, WaitInfo, WaitListOptions } from "./operations.js";
+export {
+  type CancelCommandOptions,
+  cancelCommand,
   type PruneCommandOptions,
   pruneCommand,
   type RetryCommandOptions,
@@ -16,14 +24,8 @@ export {
   type StatsCommandOptions,
   statsCommand,
   type WaitsCommandOptions,
-  type WorkerCommandOptions,
   waitsCommand,
-  workerCommand,
-} from "./commands.js";
-export type { DurableStepOptions, StepWatcher } from "./contract.js";
-export { createDurableWatcher, type DurableWatcher, type DurableWatcherOptions } from "./durable.js";
-export type { EnqueueResult } from "./enqueue.js";
-export type { DurableStats, RetryOptions, WaitInfo, WaitListOptions } from "./operations.js";
+} from "./operator-commands.js";
 export type { Outcome, OutcomeError, OutcomeKind, StatusJson } from "./outcome.js";
 export type { FollowOptions, OnOutcomeOptions, OutcomeListOptions } from "./outcome-log.js";
 export type { DurableWorker, WorkOptions } from "./worker.js";

@@ -106,7 +106,7 @@ export async function cancelWaits(db: pg.Pool, schema: string, ids: readonly str
     await client.query("BEGIN");
     const { rows } = await client.query<{ id: string }>(
       `WITH locked AS (SELECT id FROM ${schema}.waits WHERE id = ANY ($1::text[]) AND done_at IS NULL ORDER BY id FOR UPDATE)
-       UPDATE ${schema}.waits w SET done_at = now(), due_at = NULL, seq = w.seq + 1, updated_at = now()
+       UPDATE ${schema}.waits w SET done_at = now(), due_at = NULL, lease_until = NULL, seq = w.seq + 1, updated_at = now()
          FROM locked WHERE w.id = locked.id RETURNING w.id`,
       [[...ids]],
     );
@@ -114,8 +114,8 @@ export async function cancelWaits(db: pg.Pool, schema: string, ids: readonly str
     if (ended.length > 0) {
       await client.query(`SELECT ${outcomeLock(schema)}`);
       await client.query(
-        `INSERT INTO ${schema}.outcomes (wait_id, kind, status, error, ref, requests, enqueued_at)
-         SELECT id, 'canceled', state -> 'last', $2::jsonb, ref, requests, enqueued_at
+        `INSERT INTO ${schema}.outcomes (wait_id, kind, status, error, requests, enqueued_at)
+         SELECT id, 'canceled', state -> 'last', $2::jsonb, requests, enqueued_at
            FROM ${schema}.waits WHERE id = ANY ($1::text[]) ORDER BY id
          ON CONFLICT (wait_id) DO NOTHING`,
         [ended, JSON.stringify({ name: "WaitCanceled", message: "an operator canceled this wait." })],
@@ -155,7 +155,7 @@ export async function retryWaits(
             AND ($3::text IS NULL OR w.provider = $3)
           ORDER BY w.id FOR UPDATE OF w),
        removed AS (DELETE FROM ${schema}.outcomes o USING picked WHERE o.wait_id = picked.id RETURNING o.wait_id)
-       UPDATE ${schema}.waits w SET done_at = NULL, due_at = now(), state = NULL, seq = w.seq + 1, attempts = 0,
+       UPDATE ${schema}.waits w SET done_at = NULL, due_at = now(), lease_until = NULL, state = NULL, seq = w.seq + 1, attempts = 0,
               updated_at = now()
          FROM removed WHERE w.id = removed.wait_id RETURNING w.id`,
       [ids, kinds, options.provider ?? null],
@@ -191,8 +191,9 @@ export async function waitStats(db: pg.Pool, schema: string): Promise<DurableSta
   const [waits, outcomes, providers] = await Promise.all([
     db.query<{ waits: string; pending: string; due: string; lag_ms: number | null; oldest_ms: number | null }>(
       `SELECT count(*) AS waits, count(*) FILTER (WHERE done_at IS NULL) AS pending,
-              count(*) FILTER (WHERE due_at <= now()) AS due,
-              extract(epoch FROM now() - min(due_at) FILTER (WHERE due_at <= now())) * 1000 AS lag_ms,
+              count(*) FILTER (WHERE due_at <= now() AND (lease_until IS NULL OR lease_until <= now())) AS due,
+              extract(epoch FROM now() - min(due_at) FILTER (WHERE due_at <= now()
+                AND (lease_until IS NULL OR lease_until <= now()))) * 1000 AS lag_ms,
               extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE done_at IS NULL)) * 1000 AS oldest_ms
          FROM ${schema}.waits`,
     ),

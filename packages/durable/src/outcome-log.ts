@@ -37,8 +37,13 @@ export interface OnOutcomeOptions {
   onError?: (error: OutcomeError, outcome: Outcome) => void;
 }
 
+/** Outcome rows with their wait's ref. */
+const selectOutcomes = (schema: string) =>
+  `SELECT o.seq, o.wait_id, o.kind, o.status, o.error, coalesce(o.ref, w.ref) AS ref, o.requests, o.enqueued_at, o.finished_at
+     FROM ${schema}.outcomes o JOIN ${schema}.waits w ON w.id = o.wait_id`;
+
 export async function findOutcome(db: pg.Pool, schema: string, waitId: string): Promise<Outcome | undefined> {
-  const { rows } = await db.query<OutcomeRow>(`SELECT * FROM ${schema}.outcomes WHERE wait_id = $1`, [waitId]);
+  const { rows } = await db.query<OutcomeRow>(`${selectOutcomes(schema)} WHERE o.wait_id = $1`, [waitId]);
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
@@ -47,7 +52,7 @@ export async function listOutcomes(
   schema: string,
   { after = 0, limit = 1000 }: OutcomeListOptions = {},
 ): Promise<Outcome[]> {
-  const { rows } = await db.query<OutcomeRow>(`SELECT * FROM ${schema}.outcomes WHERE seq > $1 ORDER BY seq LIMIT $2`, [
+  const { rows } = await db.query<OutcomeRow>(`${selectOutcomes(schema)} WHERE o.seq > $1 ORDER BY o.seq LIMIT $2`, [
     after,
     limit,
   ]);

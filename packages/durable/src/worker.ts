@@ -1,95 +1,17 @@
 // The worker: claims due steps in batches (one statement), runs each step's read with no database
 // connection held, and commits the results in batches (one statement). See schema.ts for both.
-import { TimeoutError } from "opwatch";
-import type pg from "pg";
-import type { DurableStepOptions, PollState, StepOutcome, StepWatcher } from "./contract.js";
+import { type OperationRef, TimeoutError } from "opwatch";
+import { CommitBatches } from "./commit-batch.js";
+import type { StepOutcome } from "./contract.js";
 import { errorJson, outcomeOf } from "./outcome.js";
 import { LocalPushback, PUSHBACK_SPREAD_MS, pushbackDelayMs } from "./pushback.js";
 import type { WorkerEvent } from "./worker-events.js";
+import type { ClaimedRow, DurableWorker, StepResult, WorkerContext, WorkOptions } from "./worker-types.js";
 
-/** Options of {@link DurableWatcher.work}: how many steps at once, and what to report. */
-export interface WorkOptions {
-  /** Poll steps this process runs at once (default 16). */
-  concurrency?: number;
-  /** How often to look for due steps when none were found (default 250 ms). */
-  pollIntervalMs?: number;
-  /** How often this process prunes ended waits past the retention (default 60 s; see `retentionDays`). */
-  maintenanceIntervalMs?: number;
-  /**
-   * The providers this worker polls (default: every provider its watcher has). Waits of the others are
-   * left to workers that can poll them; say which providers have credentials here.
-   */
-  providers?: readonly string[];
-  /** Called with what the worker does, for logs, progress output and metrics. */
-  onEvent?: (event: WorkerEvent) => void;
-}
-
-/** A running worker: stop it to finish the steps in flight and release the database. */
-export interface DurableWorker {
-  /** Counts since this worker started. */
-  readonly stats: {
-    steps: number;
-    outcomes: number;
-    deferred: number;
-    stale: number;
-    errors: number;
-    claims: number;
-    commits: number;
-  };
-  /** Providers this worker stopped polling because its watcher cannot (not registered, no credentials). */
-  readonly unpollable: ReadonlySet<string>;
-  /** Resolves when the worker has stopped. */
-  readonly stopped: Promise<void>;
-  /** Stops taking steps, waits for the ones in flight (each at most one read) and commits them. */
-  stop(): Promise<void>;
-}
-
-/** What a worker needs from its durable watcher. */
-export interface WorkerContext {
-  pool: pg.Pool;
-  schema: string;
-  watcher: StepWatcher;
-  maxInFlightPerOrigin: number;
-  stepTimeoutMs: number;
-  /** Ended waits older than this are pruned by the workers' maintenance (undefined: never). */
-  retentionMs: number | undefined;
-}
-
-/** A step claimed by claim_steps. */
-interface ClaimedRow {
-  id: string;
-  seq: number;
-  ref: import("opwatch").OperationRef;
-  options: DurableStepOptions | null;
-  state: PollState | null;
-  pushback_key: string | null;
-  origin: string;
-  slot: number | null;
-  put_off: "pushback" | "admission" | null;
-  put_off_ms: number | null;
-}
-
-/** One step's result, as commit_steps reads it. */
-interface StepResult {
-  id: string;
-  seq: number;
-  origin: string;
-  slot: number | null;
-  done: boolean;
-  state: PollState | null;
-  delay_ms: number;
-  reads: number;
-  failed: boolean;
-  kind?: string;
-  status?: unknown;
-  error?: unknown;
-}
+export type { DurableWorker, WorkerContext, WorkOptions } from "./worker-types.js";
 
 /** A step claimed this many times without a commit (it breaks or kills every worker) ends in `error`. */
 const MAX_ATTEMPTS = 8;
-/** A batch of results is committed when it is this big, or this long after its first result. */
-const COMMIT_BATCH = 64;
-const COMMIT_DELAY_MS = 5;
 /** Waits of a provider this worker cannot poll are handed back, due again after this long. */
 const HAND_BACK_MS = 30_000;
 
@@ -127,78 +49,13 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
       wake = done;
     });
 
-  // --- commits: results are batched, and one commit is in flight at a time -------------------------
-  let pending: StepResult[] = [];
-  let pushbacks: { key: string; ms: number }[] = [];
-  let committing: Promise<void> | undefined;
-  let commitTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const commit = async (batch: StepResult[], shared: { key: string; ms: number }[]) => {
-    const started = performance.now();
-    // A commit lost to a dropped connection or a restarting server is sent again (it is idempotent:
-    // seq must still match); after the step lease nothing is lost either, the steps run again.
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const { rows } = await pool.query<{ applied: string[] | null; recorded: string[] | null }>(
-          `SELECT * FROM ${schema}.commit_steps($1::jsonb, $2::jsonb)`,
-          [JSON.stringify(batch), JSON.stringify(shared)],
-        );
-        const applied = new Set(rows[0]?.applied ?? []);
-        const recorded = new Set(rows[0]?.recorded ?? []);
-        stats.commits += 1;
-        stats.stale += batch.length - applied.size;
-        stats.outcomes += recorded.size;
-        emit({
-          type: "committed",
-          steps: batch.length,
-          outcomes: recorded.size,
-          stale: batch.length - applied.size,
-          ms: performance.now() - started,
-        });
-        for (const result of batch) {
-          if (recorded.has(result.id)) {
-            emit({ type: "outcome", waitId: result.id, ref: refs.get(result.id) ?? null, kind: result.kind as never });
-          }
-          refs.delete(result.id);
-        }
-        return;
-      } catch (error) {
-        stats.errors += 1;
-        emit({ type: "error", error: errorJson(error) });
-        if (performance.now() - started > context.stepTimeoutMs) {
-          for (const result of batch) refs.delete(result.id);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
-      }
-    }
-  };
-
-  const flush = () => {
-    if (commitTimer) clearTimeout(commitTimer);
-    commitTimer = undefined;
-    if (committing || pending.length === 0) return;
-    const batch = pending;
-    const shared = pushbacks;
-    pending = [];
-    pushbacks = [];
-    committing = commit(batch, shared).finally(() => {
-      committing = undefined;
-      // The commit gave the batch's request slots back: claim again now rather than find them taken.
-      if (concurrency - inFlight >= refill) wake?.();
-      if (pending.length >= COMMIT_BATCH || (pending.length > 0 && inFlight === 0)) flush();
-      else if (pending.length > 0) commitTimer ??= setTimeout(flush, COMMIT_DELAY_MS);
-    });
-  };
-
-  const settle = (result: StepResult) => {
-    pending.push(result);
-    if (pending.length >= COMMIT_BATCH || inFlight === 0) flush();
-    else commitTimer ??= setTimeout(flush, COMMIT_DELAY_MS);
-  };
+  const refs = new Map<string, OperationRef>();
+  const commits = new CommitBatches(context, { stats, emit, refs, inFlight: () => inFlight }, () => {
+    // The commit gave the batch's request slots back: claim again now rather than find them taken.
+    if (concurrency - inFlight >= refill) wake?.();
+  });
 
   // --- steps -----------------------------------------------------------------------------------------
-  const refs = new Map<string, import("opwatch").OperationRef>();
 
   const handBack = (row: ClaimedRow, why: unknown) => {
     const provider = row.ref.provider;
@@ -263,7 +120,7 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
     });
     if (outcome.kind !== "done" && outcome.pushback) {
       pushback.record(outcome.pushback.key, outcome.pushback.untilMs);
-      pushbacks.push({ key: outcome.pushback.key, ms: Math.max(0, outcome.pushback.untilMs - Date.now()) });
+      commits.share(outcome.pushback.key, Math.max(0, outcome.pushback.untilMs - Date.now()));
     }
     if (outcome.kind === "pending") {
       return result(row, { done: false, state: outcome.state, delay_ms: outcome.delayMs, reads, failed: false });
@@ -291,7 +148,7 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
       })
       .then((done) => {
         inFlight -= 1;
-        settle(done);
+        commits.settle(done);
       });
   };
 
@@ -362,9 +219,8 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
       if (started < free) await nap(pollIntervalMs);
     }
     clearInterval(maintenance);
-    while (inFlight > 0 || committing || pending.length > 0) {
-      if (!committing) flush();
-      await (committing ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    while (inFlight > 0 || commits.busy) {
+      await (commits.drain() ?? new Promise((resolve) => setTimeout(resolve, 10)));
     }
   };
 

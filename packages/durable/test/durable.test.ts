@@ -158,7 +158,7 @@ describe("worker", () => {
     // A worker claims the step, then is cut off: its lease runs out and another worker takes the step.
     const claimed = await sql.query(`SELECT * FROM ${schema}.claim_steps(10, NULL, '{}', 60000, 16, 8, 2000)`);
     expect(claimed.rows.map((row) => row.id)).toEqual([id]);
-    await sql.query(`UPDATE ${schema}.waits SET due_at = now()`);
+    await sql.query(`UPDATE ${schema}.waits SET due_at = now(), lease_until = now()`);
     await work(durableWatcher);
     await until("the outcome", async () => (await durableWatcher.counts()).outcomes === 1);
     // The cut-off worker comes back and commits what it read: nothing is written.

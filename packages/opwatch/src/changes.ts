@@ -2,9 +2,6 @@ import type { OperationStatus } from "@opwatch/core";
 import { pollLoop } from "./poll-loop.js";
 import type { Wait } from "./wait.js";
 
-/** Why the loop's pause ended without a next value wanted: the caller called `return()`. */
-const STOPPED = Symbol("stopped");
-
 type Taker = { resolve(result: IteratorResult<OperationStatus>): void; reject(error: unknown): void };
 
 /**
@@ -18,8 +15,6 @@ export class Changes implements AsyncIterableIterator<OperationStatus> {
   #ended = false;
   #error: { error: unknown } | undefined;
   readonly #takers: Taker[] = [];
-  /** Resumes the loop paused after a change: true to go on, false to stop. */
-  #resume: ((go: boolean) => void) | undefined;
 
   constructor(wait: Wait) {
     this.#wait = wait;
@@ -38,42 +33,33 @@ export class Changes implements AsyncIterableIterator<OperationStatus> {
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve, reject) => {
       this.#takers.push({ resolve, reject });
-      if (!this.#started) {
-        this.#started = true;
-        pollLoop(this.#wait, (status, last) => this.#emit(status, last)).then(
-          () => this.#end(undefined),
-          (error: unknown) => this.#end(error === STOPPED ? undefined : { error }),
-        );
-      } else {
-        this.#continue(true);
+      if (this.#started) {
+        this.#wait.resume();
+        return;
       }
+      this.#started = true;
+      this.#wait
+        .run(pollLoop(this.#wait), undefined, (status) => this.#handOn(status))
+        .then(
+          () => this.#end(undefined),
+          (error: unknown) => this.#end({ error }),
+        );
     });
   }
 
   return(): Promise<IteratorResult<OperationStatus>> {
     if (!this.#ended) {
       this.#ended = true;
-      this.#continue(false);
+      this.#wait.stop();
       for (const taker of this.#takers.splice(0)) taker.resolve({ done: true, value: undefined });
     }
     return Promise.resolve({ done: true, value: undefined });
   }
 
-  /** Hands a change to the caller; the loop waits for the next `next()` unless this was the last. */
-  #emit(status: OperationStatus, last: boolean): Promise<void> | undefined {
+  /** Hands a change to the caller: true to go on (the end, or more asked for already), false to pause. */
+  #handOn(status: OperationStatus): boolean {
     this.#takers.shift()?.resolve({ done: false, value: status });
-    if (last) return undefined;
-    if (this.#ended) return Promise.reject(STOPPED);
-    if (this.#takers.length > 0) return undefined; // asked for more already
-    return new Promise<void>((resolve, reject) => {
-      this.#resume = (go) => (go ? resolve() : reject(STOPPED));
-    });
-  }
-
-  #continue(go: boolean): void {
-    const resume = this.#resume;
-    this.#resume = undefined;
-    resume?.(go);
+    return status.done || this.#takers.length > 0;
   }
 
   #end(failure: { error: unknown } | undefined): void {

@@ -1,7 +1,8 @@
 import { endSentence, OperationFailedError, type OperationStatus, type OpwatchError, redact } from "@opwatch/core";
 import { full, type PollState, restoreState, toPollState } from "./poll-state.js";
 import type { ReadContext } from "./read-context.js";
-import { type PendingReason, Wait } from "./wait.js";
+import type { Loop } from "./scheduled-read.js";
+import { type PendingReason, type Step, Wait } from "./wait.js";
 import type { CheckedOptions } from "./wait-options.js";
 
 /** What one step found, and what to do next. */
@@ -31,38 +32,38 @@ export type StepOutcome =
 
 /**
  * The poll loop of every wait and watch, read top to bottom: a step (a request slot, one read, what it
- * means), each change handed to `onProgress` and to `emit`, then a sleep in the scheduler's heap for what
- * the delay rules say (delays.ts), until the operation is done. Resolves with the terminal status; rejects
- * with what ended the wait otherwise. `watch` is its changes (`emit`, which may pause the loop until the
- * caller asks for the next one), `wait` its last value, `step` one turn ({@link Wait.step}).
+ * means), each change handed on (`onProgress`, and the watch's caller), then a sleep in the scheduler's
+ * heap for what the delay rules say (delays.ts), until the operation is done. Returns the terminal status;
+ * throws what ended the wait otherwise. `watch` is its changes, `wait` its last value, `step` one turn
+ * ({@link Wait.step}). It is a generator: each `yield` is what it waits for (see {@link Instruction}), carried
+ * out by the scheduler, so that a sleeping wait allocates nothing and holds no promise of its own.
  */
-export async function pollLoop(wait: Wait, emit?: Emit): Promise<OperationStatus> {
+export function* pollLoop(wait: Wait): Loop<OperationStatus> {
+  const { onProgress, onEvent } = wait.options;
   for (;;) {
-    const next = await turn(wait, emit);
-    // A watch hands its end on like any status; a wait settles it (a failed end may throw).
-    if (typeof next !== "number") return emit ? next : settle(wait.ctx, next, wait.options);
-    await wait.sleep(next);
+    // The step's own result (not the value of `yield*`, whose iterator result a generator keeps until its
+    // next `yield*`: a sleeping wait would hold the status it read).
+    yield* wait.step();
+    let step: Step | undefined = wait.takeFound();
+    if (step.kind === "error") throw step.error;
+    if (step.status !== undefined) {
+      onProgress?.(step.status);
+      yield step.status; // a change: a watch hands it to its caller
+    }
+    if (step.kind === "done") return step.status;
+    const { delayMs, reason } = step;
+    onEvent?.({ type: "scheduled", at: wait.ctx.scheduler.clock.now(), delayMs, reason });
+    step = undefined; // a sleeping wait holds neither the step nor the status it read
+    yield delayMs;
   }
 }
 
-/** Hands a change on; a promise when the loop must pause until the caller wants the next one. */
-type Emit = (status: OperationStatus, last: boolean) => Promise<void> | undefined;
-
-/** One turn of the loop before its sleep: the step, its change reported. The ms to sleep, or the terminal
- * status. (A number only: a sleeping wait holds neither the step nor its status.) */
-async function turn(wait: Wait, emit: Emit | undefined): Promise<number | OperationStatus> {
-  const step = await wait.step();
-  if (step.kind === "error") throw step.error;
-  if (step.status !== undefined) {
-    wait.options.onProgress?.(step.status);
-    const paused = emit?.(step.status, step.kind === "done");
-    if (paused !== undefined) await paused;
-  }
-  if (step.kind === "done") return step.status;
-  const { delayMs, reason } = step;
-  wait.options.onEvent?.({ type: "scheduled", at: wait.ctx.scheduler.clock.now(), delayMs, reason });
-  return delayMs;
+/** `wait`: the loop to its end, a failed or canceled end settled (see {@link settle}). */
+export function waitUntilDone(wait: Wait): Promise<OperationStatus> {
+  return wait.run(pollLoop(wait), settleWait);
 }
+
+const settleWait = (final: OperationStatus, wait: Wait): OperationStatus => settle(wait.ctx, final, wait.options);
 
 /** `watcher.step`: one turn of the loop from a PollState (or from the start), and what to do next. */
 export async function stepOnce(
@@ -72,7 +73,8 @@ export async function stepOnce(
 ): Promise<StepOutcome> {
   const wait = new Wait(ctx, options);
   if (state !== undefined) restoreState(wait, state, ctx.ref);
-  const step = await wait.step();
+  await wait.run(wait.step());
+  const step = wait.takeFound();
   const json = toPollState(wait, ctx.ref);
   if (step.kind === "done") return { ...step, state: json };
   const until = ctx.scheduler.pushbackUntil(ctx.key);

@@ -1,7 +1,7 @@
 import { type OperationStatus, ValidationError } from "@opwatch/core";
 import { Changes } from "./changes.js";
 import { type Clock, checkClock } from "./clock.js";
-import { pollLoop } from "./poll-loop.js";
+import { waitUntilDone } from "./poll-loop.js";
 import type { ReadContext, ReadOnce } from "./read-context.js";
 import { Scheduler } from "./scheduler.js";
 import { Wait } from "./wait.js";
@@ -48,5 +48,5 @@ export async function pollUntilDone(
   label: string,
   options: WaitOptions & StandalonePollOptions = {},
 ): Promise<OperationStatus> {
-  return pollLoop(standaloneWait(read, label, options));
+  return waitUntilDone(standaloneWait(read, label, options));
 }

@@ -1,4 +1,4 @@
-import { type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
+import { capText, MAX_FIELD_CHARS, type OperationStatus, type OpwatchError, TimeoutError } from "@opwatch/core";
 import { full } from "./poll-state.js";
 import type { ReadContext } from "./read-context.js";
 import type { Wait } from "./wait.js";
@@ -12,7 +12,7 @@ export function timeout(
 ): TimeoutError<OperationStatus> {
   const last = s.last;
   const seen = last
-    ? `last state: ${last.state}${last.rawStatus ? ` (${last.rawStatus})` : ""}${
+    ? `last state: ${last.state}${last.rawStatus ? ` (${capText(last.rawStatus, MAX_FIELD_CHARS)})` : ""}${
         last.progress === undefined ? "" : `, ${Math.round(last.progress * 100)}%`
       }`
     : "no status seen yet";

@@ -10,7 +10,7 @@ import {
 } from "./delays.js";
 import { full, type Kept, keep, type WaitState } from "./poll-state.js";
 import type { PollResult, ReadContext } from "./read-context.js";
-import { ScheduledRead } from "./scheduled-read.js";
+import { type Loop, NO_SLOT, READ, ScheduledRead, SLOT } from "./scheduled-read.js";
 import { exhausted, timeout } from "./wait-errors.js";
 import type { CheckedOptions } from "./wait-options.js";
 
@@ -44,34 +44,44 @@ export class Wait extends ScheduledRead implements WaitState {
   }
 
   /**
-   * One step: the checks (deadline, pushback), a request slot, one read and what it means. Resolves with
-   * what was found; rejects only on the caller's signal (with the wait's AbortError) and on what no
+   * One step of the poll loop: the checks (deadline, pushback), a request slot, one read and what it
+   * means. Returns what was found in {@link found}; throws only the wait's AbortError (the caller's signal) and what no
    * wait can handle (a read that throws something other than an OpwatchError).
    */
-  async step(): Promise<Step> {
+  *step(): Loop<void> {
+    this.found = yield* this.#step();
+  }
+
+  /** What the last step found, for the loop to take (see {@link takeFound}). */
+  found: Step | undefined = undefined;
+
+  /** The last step's result, cleared: a sleeping wait holds no step, and no status it read. */
+  takeFound(): Step {
+    const step = this.found as Step;
+    this.found = undefined;
+    return step;
+  }
+
+  *#step(): Loop<Step> {
     const early = this.#beforeRead();
     if (early) return early;
+    const slot = yield SLOT;
+    if (slot === false) return this.#ended(timeout(this.ctx, this));
+    // A pushback began while this wait queued (the answer that freed the slot brought it): no read now.
+    if (slot === NO_SLOT) return this.#beforeRead() ?? pending(false, 0, "pushback");
     const { scheduler, origin } = this.ctx;
-    if (!scheduler.slots.take(origin)) {
-      if (!(await this.queue())) return this.#ended(timeout(this.ctx, this));
-      // The checks again once a slot came: a pushback may have begun while this wait queued (the answer
-      // that freed the slot brought it). The slot passes on.
-      const late = this.#beforeRead();
-      if (late) {
-        scheduler.release(origin);
-        return late;
-      }
-    }
-    let step: Step;
     try {
-      step = this.#answered(await this.read());
-    } catch (error) {
-      step = this.#failed(error);
+      let result: PollResult;
+      try {
+        result = (yield READ) as PollResult;
+      } catch (error) {
+        return this.#failed(error);
+      }
+      return this.#answered(result);
     } finally {
       // The slot passes on once the answer is read: a pushback it brought holds the next queued wait too.
       scheduler.release(origin);
     }
-    return step;
   }
 
   /** The checks before a read: the deadline and the shared pushback. The step when there is to be no read now. */

@@ -2,7 +2,7 @@ import { type OperationRef, type OperationStatus, ValidationError } from "@opwat
 import { aborted } from "./abort.js";
 import { type Clock, checkClock } from "./clock.js";
 import type { ProviderRegistration } from "./registration.js";
-import { ScheduledRead } from "./scheduled-read.js";
+import { readOnce, ScheduledRead } from "./scheduled-read.js";
 import { Scheduler } from "./scheduler.js";
 import { type OperationTarget, Targets } from "./targets.js";
 import { type CheckedOptions, checkSignal, type WaitOptions } from "./wait-options.js";
@@ -78,7 +78,8 @@ export function readerOf({ targets }: WatcherParts): Reader {
       const signal = getOptions === undefined ? undefined : getOptions.signal;
       checkSignal(signal);
       if (signal?.aborted) throw aborted(signal, ctx.provider);
-      const result = await new ScheduledRead(ctx, signal ? { ...GET_OPTIONS, signal } : GET_OPTIONS, 0).readOnce();
+      const read = new ScheduledRead(ctx, signal ? { ...GET_OPTIONS, signal } : GET_OPTIONS, 0);
+      const result = await read.run(readOnce(read));
       if (result.status === undefined) {
         throw new ValidationError(`${ctx.label()}: the server answered 304 to an unconditional read.`);
       }

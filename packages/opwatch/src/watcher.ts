@@ -1,5 +1,5 @@
 import { Changes } from "./changes.js";
-import { pollLoop, type StepOutcome, stepOnce } from "./poll-loop.js";
+import { type StepOutcome, stepOnce, waitUntilDone } from "./poll-loop.js";
 import type { PollState } from "./poll-state.js";
 import type { OperationTarget } from "./targets.js";
 import { Wait } from "./wait.js";
@@ -61,7 +61,7 @@ export function createWatcher(options: WatcherOptions): Watcher {
     ...readerOf(parts),
     wait(target, waitOptions = {}) {
       try {
-        return pollLoop(new Wait(targets.context(target), optionsOf(waitOptions)));
+        return waitUntilDone(new Wait(targets.context(target), optionsOf(waitOptions)));
       } catch (error) {
         return Promise.reject(error);
       }

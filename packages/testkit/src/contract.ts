@@ -3,10 +3,12 @@
 // must be the one the spec maps it to.
 import {
   isTerminal,
+  OPERATION_STATES,
   type OperationSnapshot,
   type OperationState,
   type OperationStatus,
   type ProviderDescription,
+  readPointer,
   readString,
 } from "@opwatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +17,14 @@ import { type PrismServer, startPrism } from "./prism.js";
 import { providerContractSuite } from "./provider-contract.js";
 import type { ContractClientFactory } from "./provider-contract-requests.js";
 import { type ProviderTableOptions, pathParamExamples, providerTable } from "./provider-table.js";
-import { findOperation, loadSpecDocument, responseExamples, type SpecDocument, specPath } from "./spec.js";
+import {
+  findOperation,
+  loadSpecDocument,
+  responseExamples,
+  type SpecDocument,
+  type SpecSource,
+  specPath,
+} from "./spec.js";
 
 /** What a generated package exports that the contract test needs. */
 export interface ContractSubject {
@@ -36,7 +45,7 @@ export interface ContractCase {
 }
 
 /** The contract table of a spec: every named 200 example of every poll endpoint, with its expected state. */
-export function contractCases(spec: string, description: ProviderDescription): ContractCase[] {
+export function contractCases(spec: SpecSource, description: ProviderDescription): ContractCase[] {
   const doc = loadSpecDocument(spec);
   const cases: ContractCase[] = [];
   for (const endpoint of Object.keys(description.endpoints)) {
@@ -48,7 +57,7 @@ export function contractCases(spec: string, description: ProviderDescription): C
         example,
         params,
         body: resolved.value,
-        state: expectedState(description, example, resolved),
+        state: expectedState(doc["x-opwatch"]?.status ?? {}, example, resolved),
       });
     }
   }
@@ -60,12 +69,12 @@ export function contractCases(spec: string, description: ProviderDescription): C
  * named example through the normalizer, then the generic provider contract (provider-contract.ts) driven by
  * the table the spec gives (provider-table.ts), all against one Prism.
  */
-export function specContract(spec: string, subject: ContractSubject, options: ProviderTableOptions = {}): void {
+export function specContract(spec: SpecSource, subject: ContractSubject, options: ProviderTableOptions = {}): void {
   const cases = contractCases(spec, subject.description);
   const table = providerTable(spec, subject.description, options);
   let prism: PrismServer;
   beforeAll(async () => {
-    prism = await startPrism(specPath(spec));
+    prism = await startPrism(specPath(spec), { route: prismRoute(subject.description) });
   });
   afterAll(async () => {
     await prism?.stop();
@@ -110,17 +119,79 @@ export function specContract(spec: string, subject: ContractSubject, options: Pr
 }
 
 /**
- * The state an example stands for, as the spec says it: its `x-opwatch-state`, else the status word its
- * name spells (`in_progress`), else the status word it carries.
+ * The state an example stands for, as the spec says it: its `x-opwatch-state`; else its name, when that is
+ * a word of the status map (`in_progress`) or a state (`failed`); else what the spec's `status` block says of
+ * its body (the rules in order, then the status word), read here from the spec itself.
  */
-function expectedState(description: ProviderDescription, name: string, example: SpecDocument): OperationState {
+function expectedState(status: SpecDocument, name: string, example: SpecDocument): OperationState {
   const declared = example["x-opwatch-state"] as OperationState | undefined;
   if (typeof declared === "string") return declared;
-  const map = description.adapter.status.map ?? {};
-  const lookup = (word: string | undefined) => {
+  const map: Record<string, SpecDocument> = status.map ?? {};
+  const lookup = (word: string | undefined): OperationState | undefined => {
     const key = Object.keys(map).find((k) => k.toLowerCase() === word?.toLowerCase());
     const mapping = key === undefined ? undefined : map[key];
-    return mapping === undefined ? undefined : typeof mapping === "string" ? mapping : mapping.state;
+    return mapping === undefined
+      ? undefined
+      : typeof mapping === "string"
+        ? (mapping as OperationState)
+        : mapping.state;
   };
-  return lookup(name) ?? lookup(readString(example.value, description.adapter.status.pointer)) ?? "unknown";
+  const named = OPERATION_STATES.find((state): state is OperationState => state === name.toLowerCase());
+  return (
+    lookup(name) ??
+    named ??
+    ruleState(status, example.value) ??
+    lookup(readString(example.value, status.pointer)) ??
+    "unknown"
+  );
+}
+
+/** The state of the first `status.when` rule a body matches, as specs/README.md defines the rules. */
+function ruleState(status: SpecDocument, body: unknown): OperationState | undefined {
+  for (const rule of status.when ?? []) {
+    const value = readPointer(body, rule.pointer);
+    const there = value !== undefined && value !== null;
+    const matches =
+      "present" in rule
+        ? there === rule.present
+        : typeof value === "string" && typeof rule.equals === "string"
+          ? value.trim().toLowerCase() === rule.equals.toLowerCase()
+          : value === rule.equals;
+    if (matches) return rule.state;
+  }
+  return undefined;
+}
+
+/**
+ * How Prism routes a request: it matches a path parameter to one segment only, so a multi-segment value
+ * (`projects/p/operations/o`, sent with its slashes) reaches it with the slashes encoded.
+ */
+function prismRoute(description: ProviderDescription): ((path: string) => string) | undefined {
+  const routes: RegExp[] = [];
+  for (const endpoint of Object.values(description.endpoints)) {
+    let spans = false;
+    const source = endpoint.path
+      .split(/(\{[^}]+\})/)
+      .map((part) => {
+        const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+        if (name === undefined) return `(${part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")})`;
+        const multi = endpoint.pathParams.some((p) => p.name === name && p.multiSegment);
+        spans ||= multi;
+        return multi ? "(.+?)" : "([^/]*)";
+      })
+      .join("");
+    if (spans) routes.push(new RegExp(`^${source}$`));
+  }
+  if (routes.length === 0) return undefined;
+  return (path) => {
+    const [pathname = "", query] = path.split(/\?(.*)/s);
+    for (const pattern of routes) {
+      const match = pattern.exec(pathname);
+      if (!match) continue;
+      // Literal parts are odd groups, parameters even ones (split keeps them in order).
+      const parts = match.slice(1).map((part, i) => (i % 2 === 1 ? part.replaceAll("/", "%2F") : part));
+      return parts.join("") + (query === undefined ? "" : `?${query}`);
+    }
+    return path;
+  };
 }

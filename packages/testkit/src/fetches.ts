@@ -21,6 +21,17 @@ export function preferring(prefer: string | undefined, seen: Exchange[] = []): t
   };
 }
 
+/** `fetch` with each exchange recorded in `seen`. */
+export function recording(fetch: typeof globalThis.fetch, seen: Exchange[]): typeof globalThis.fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const headers = new Headers(request.headers);
+    const response = await fetch(request);
+    seen.push({ url: request.url, headers, redirect: request.redirect, response: response.clone() });
+    return response;
+  };
+}
+
 /** A fetch that never reaches a network: records each request and answers with `answer()`. */
 export function answering(answer: () => Response, seen: Exchange[] = []): typeof fetch {
   return async (input, init) => {

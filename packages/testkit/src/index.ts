@@ -2,7 +2,16 @@ export { type ContractCase, type ContractSubject, contractCases, specContract } 
 export { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 export type { PrismServer } from "./prism.js";
 export { freePort, startPrism } from "./prism.js";
-export { type ErrorCase, type ProviderTable, providerTable } from "./provider-table.js";
+export {
+  type ErrorCase,
+  type ExpectedError,
+  expectedError,
+  fillPath,
+  type ProviderTable,
+  parameterExample,
+  parameterExampleOrUndefined,
+  providerTable,
+} from "./provider-table.js";
 export {
   type RecordedRequest,
   type ScriptedServer,
@@ -10,5 +19,13 @@ export {
   type ScriptStep,
   startScriptedServer,
 } from "./scripted-server.js";
-export { examplesOf, findOperation, loadSpecDocument, parametersOf, responseExamples, specPath } from "./spec.js";
-export { type SpecValidator, specValidator } from "./spec-schema.js";
+export {
+  examplesOf,
+  findOperation,
+  loadSpecDocument,
+  parametersOf,
+  responseExamples,
+  type SpecSource,
+  specPath,
+} from "./spec.js";
+export { fromOpenApi30, type SpecValidator, specValidator } from "./spec-schema.js";

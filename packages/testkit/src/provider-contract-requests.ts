@@ -51,9 +51,11 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
         await refuses({ ...params, [param.name]: ".." });
       });
     }
-    if (names.length === 1) {
-      it(`${provider}: takes a bare string for ${names[0]} and checks it the same way`, async () => {
-        await refuses("", /must not be empty/);
+    const only = table.pathParams.length === 1 ? table.pathParams[0] : undefined;
+    if (only) {
+      const string = (only.type ?? "string") === "string";
+      it(`${provider}: takes a bare ${string ? "string" : "value"} for ${only.name} and checks it the same way`, async () => {
+        await refuses("", string ? /must not be empty/ : new RegExp(`"${only.name}" must be an? (integer|number)`));
         await refuses("..");
       });
     } else {
@@ -74,16 +76,34 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
   });
 
   describe(`${provider}: servers and the raw typed client`, () => {
-    it(`${provider}: defaults to the spec's server ${table.defaultServer} and sends requests there`, async () => {
-      const seen: Exchange[] = [];
-      const json = () =>
-        new Response(JSON.stringify(table.okExample.body), { headers: { "content-type": table.accept } });
-      const c = client(answering(json, seen));
-      expect(c.baseUrl).toBe(table.defaultServer);
-      expect(createClient({ token }).baseUrl).toBe(table.defaultServer);
-      await c.getOperation(params);
-      expect(seen.map((e) => e.url)).toEqual([`${table.defaultServer}${fillPath(table.path, params)}`]);
-    });
+    const json = () =>
+      new Response(JSON.stringify(table.okExample.body), { headers: { "content-type": table.accept } });
+    const { defaultServer, hostVariable } = table;
+    if (defaultServer !== undefined) {
+      it(`${provider}: defaults to the spec's server ${defaultServer} and sends requests there`, async () => {
+        const seen: Exchange[] = [];
+        const c = client(answering(json, seen));
+        expect(c.baseUrl).toBe(defaultServer);
+        expect(createClient({ token }).baseUrl).toBe(defaultServer);
+        await c.getOperation(params);
+        expect(seen.map((e) => e.url)).toEqual([`${defaultServer}${fillPath(table.path, params, table.pathParams)}`]);
+      });
+    } else if (hostVariable !== undefined) {
+      it(`${provider}: sends nothing until the ${hostVariable} option names the server's host, then sends there`, async () => {
+        expect(() => createClient({ token })).toThrow(expect.objectContaining({ name: "ValidationError" }));
+        expect(() => createClient({ token })).toThrow(new RegExp(`the ${hostVariable} option`));
+        for (const bad of ["", "a/b", "user@host", "host name", "-x.example.test", "x.example.test/evil"]) {
+          expect(() => createClient({ token, [hostVariable]: bad }), bad).toThrow(
+            expect.objectContaining({ name: "ValidationError" }),
+          );
+        }
+        const seen: Exchange[] = [];
+        const c = createClient({ token, [hostVariable]: "ghe.example.test:8443", fetch: answering(json, seen) });
+        expect(new URL(c.baseUrl).host).toBe("ghe.example.test:8443");
+        await c.getOperation(params);
+        expect(seen.map((e) => e.url)).toEqual([`${c.baseUrl}${fillPath(table.path, params, table.pathParams)}`]);
+      });
+    }
 
     it(`${provider}: lets baseUrl (trailing slash trimmed) point at Prism`, async () => {
       const seen: Exchange[] = [];
@@ -92,7 +112,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
       const snapshot = await c.getOperation(params);
       expect(snapshot).toMatchObject({ httpStatus: 200, endpoint: table.endpoint, params });
       expect(snapshot.body).toEqual(table.okExample.body);
-      expect(seen.map((e) => e.url)).toEqual([`${prism().url}${fillPath(table.path, params)}`]);
+      expect(seen.map((e) => e.url)).toEqual([`${prism().url}${fillPath(table.path, params, table.pathParams)}`]);
     });
 
     const free = freeFormParams(table);
@@ -107,7 +127,9 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
           expect(snapshot.httpStatus).toBe(200);
           expect(snapshot.params).toEqual(ids);
         }
-        expect(seen.map((e) => e.url)).toEqual(sent.map((ids) => `${prism().url}${fillPath(table.path, ids)}`));
+        expect(seen.map((e) => e.url)).toEqual(
+          sent.map((ids) => `${prism().url}${fillPath(table.path, ids, table.pathParams)}`),
+        );
         const segments = table.path.split("/").length;
         for (const e of seen) expect(new URL(e.url).pathname.split("/")).toHaveLength(segments);
       });
@@ -123,7 +145,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
       expect(response.status).toBe(200);
       expect(data).toEqual(table.okExample.body);
       expect(seen.map((e) => [e.url, e.headers.get(table.auth.header)])).toEqual([
-        [`${prism().url}${fillPath(table.path, params)}`, table.auth.value(token)],
+        [`${prism().url}${fillPath(table.path, params, table.pathParams)}`, table.auth.value(token)],
       ]);
     });
   });

@@ -2,10 +2,28 @@
 // generated description: the default poll endpoint with its path parameters and their examples, the
 // documented error responses with their named examples, the auth scheme and the default server.
 import { type PathParamDescription, type ProviderDescription, readString } from "@opwatch/core";
-import { deref, findOperation, loadSpecDocument, parametersOf, responseExamples, type SpecDocument } from "./spec.js";
+import {
+  deref,
+  findOperation,
+  loadSpecDocument,
+  parametersOf,
+  responseExamples,
+  type SpecDocument,
+  type SpecSource,
+} from "./spec.js";
 
-/** The error class the client must throw for an HTTP status, stated here apart from core's factory. */
-export function expectedErrorClass(status: number): { name: string; retryable: boolean } {
+/**
+ * The error class the client must throw for an HTTP status, stated here apart from core's factory. A 403
+ * that asks to wait (`Retry-After`) or says the budget is spent (`X-RateLimit-Remaining: 0`) is rate
+ * limiting (GitHub's), not an auth failure.
+ */
+export function expectedErrorClass(
+  status: number,
+  headers: Pick<Headers, "get"> = new Headers(),
+): { name: string; retryable: boolean } {
+  const remaining = headers.get("x-ratelimit-remaining") ?? headers.get("ratelimit-remaining");
+  const pushedBack = headers.get("retry-after") !== null || (remaining !== null && Number(remaining.trim()) === 0);
+  if (status === 429 || (status === 403 && pushedBack)) return { name: "RateLimitError", retryable: true };
   if (status === 401 || status === 403) return { name: "AuthError", retryable: false };
   if (status === 404) return { name: "NotFoundError", retryable: false };
   if (status === 429) return { name: "RateLimitError", retryable: true };
@@ -22,17 +40,12 @@ export interface ErrorCase {
   status: number;
   /** `"default"` or the status as the spec writes it. */
   response: string;
-  /** The named example, or undefined when the response has none (Prism answers from the schema). */
+  /**
+   * The named example, or undefined when the response has none: Prism then answers its single `example`
+   * (`body`), or a body made from the schema (`body` undefined: the test reads what Prism sent).
+   */
   example: string | undefined;
   body: unknown;
-  errorClass: string;
-  retryable: boolean;
-  /** What the description's `errorBody` pointers read from the body. */
-  code: string | undefined;
-  message: string | undefined;
-  requestId: string | undefined;
-  /** The example of the response's Retry-After header, if it has one. */
-  retryAfter: number | undefined;
 }
 
 /** The generic contract of one provider, as its spec and description state it. */
@@ -50,11 +63,44 @@ export interface ProviderTable {
   okExample: { name: string; body: unknown };
   /** The request header that carries the token, and its value for a token. */
   auth: { header: string; value(token: string): string };
-  /** The spec's first server with its variables at their defaults. */
-  defaultServer: string;
+  /**
+   * The spec's first server with its variables at their defaults; undefined when its host is a variable
+   * (an enterprise server's `https://{hostname}/api/v3`), which the user must name (`hostVariable`).
+   */
+  defaultServer: string | undefined;
+  hostVariable: string | undefined;
   errors: ErrorCase[];
   /** The example of the first 401 response (what Prism answers a request without a token with), if any. */
   unauthorized: ErrorCase | undefined;
+  /** The description's pointers into error bodies (code, message, request id). */
+  errorBody: { code?: string; message?: string; requestId?: string };
+}
+
+/** What the client must make of one error answer, read from what the server sent. */
+export interface ExpectedError {
+  errorClass: string;
+  retryable: boolean;
+  /** What the description's `errorBody` pointers read from the body. */
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  /** The answer's `Retry-After` in seconds, when it sends one as a number. */
+  retryAfter: number | undefined;
+}
+
+/** The error the client must throw for an answer (its status, headers and JSON body) under this table. */
+export function expectedError(table: ProviderTable, status: number, headers: Headers, body: unknown): ExpectedError {
+  const expected = expectedErrorClass(status, headers);
+  const pointers = table.errorBody;
+  const retryAfter = headers.get("retry-after")?.trim();
+  return {
+    errorClass: expected.name,
+    retryable: expected.retryable,
+    code: readString(body, pointers.code),
+    message: readString(body, pointers.message),
+    requestId: readString(body, pointers.requestId) ?? headers.get("x-request-id") ?? undefined,
+    retryAfter: retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined,
+  };
 }
 
 /** Per-provider facts the spec cannot say, passed in by the provider's generated test. */
@@ -64,7 +110,7 @@ export interface ProviderTableOptions {
 }
 
 export function providerTable(
-  spec: string,
+  spec: SpecSource,
   description: ProviderDescription,
   options: ProviderTableOptions = {},
 ): ProviderTable {
@@ -83,35 +129,23 @@ export function providerTable(
   const [okName, okBody] = examplesOf(operation.responses?.["200"])[0] ?? [];
   if (okName === undefined) throw new Error(`${spec}: ${endpoint} has no named 200 example`);
 
-  const pointers = description.adapter.errorBody ?? {};
   const errors: ErrorCase[] = [];
   for (const [key, node] of Object.entries<SpecDocument>(operation.responses ?? {})) {
-    if (key !== "default" && !(Number(key) >= 400)) continue;
+    // `4XX` / `5XX` ranges: Prism answers them for the first status of the range.
+    const range = /^([45])XX$/i.exec(key);
+    if (key !== "default" && !range && !(Number(key) >= 400)) continue;
     const response = deref(doc, node);
-    const header = Object.entries<SpecDocument>(response.headers ?? {}).find(
-      ([name]) => name.toLowerCase() === "retry-after",
-    )?.[1];
-    const retryHeader = header === undefined ? undefined : deref(doc, header);
-    const retryAfter = retryHeader?.example ?? retryHeader?.schema?.example;
     const named: (readonly [string | undefined, unknown, number | undefined])[] = examplesOf(response);
-    for (const [example, body, declared] of named.length > 0 ? named : [[undefined, undefined, undefined] as const]) {
+    const single = Object.values<SpecDocument>(response?.content ?? {})[0]?.example;
+    const unnamed = [[undefined, single, undefined] as const];
+    for (const [example, body, declared] of named.length > 0 ? named : unnamed) {
       const status =
         key === "default"
           ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ?? declared ?? 500)
-          : Number.parseInt(key, 10);
-      const expected = expectedErrorClass(status);
-      errors.push({
-        status,
-        response: key,
-        example,
-        body,
-        errorClass: expected.name,
-        retryable: expected.retryable,
-        code: readString(body, pointers.code),
-        message: readString(body, pointers.message),
-        requestId: readString(body, pointers.requestId),
-        retryAfter: status === 429 && typeof retryAfter === "number" ? retryAfter : undefined,
-      });
+          : range
+            ? Number(range[1]) * 100
+            : Number.parseInt(key, 10);
+      errors.push({ status, response: key, example, body });
     }
   }
 
@@ -124,6 +158,8 @@ export function providerTable(
   for (const [name, variable] of Object.entries(server?.variables ?? {})) {
     defaultServer = defaultServer.replaceAll(`{${name}}`, variable.default);
   }
+  defaultServer = defaultServer.replace(/\/+$/, "");
+  const hostVariable = /^[^:/]+:\/\/\{([^}]+)\}(?=[:/]|$)/.exec(server?.url ?? "")?.[1];
   return {
     provider: description.name,
     displayName: description.displayName,
@@ -134,15 +170,28 @@ export function providerTable(
     params,
     okExample: { name: okName, body: okBody },
     auth,
-    defaultServer,
+    defaultServer: hostVariable === undefined ? defaultServer : undefined,
+    hostVariable,
     errors,
     unauthorized: errors.find((e) => e.response === "401"),
+    errorBody: description.adapter.errorBody ?? {},
   };
 }
 
-/** The URL path of `template` with `params` put in, each value percent-encoded as one segment. */
-export function fillPath(template: string, params: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+/**
+ * The URL path of `template` with `params` put in, each value percent-encoded as one segment; a
+ * multi-segment parameter (`x-opwatch-multi-segment`) keeps its slashes, each segment encoded.
+ */
+export function fillPath(
+  template: string,
+  params: Readonly<Record<string, string | number>>,
+  pathParams: readonly PathParamDescription[] = [],
+): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const text = String(params[name]);
+    const multi = pathParams.some((p) => p.name === name && p.multiSegment);
+    return multi ? text.split("/").map(encodeURIComponent).join("/") : encodeURIComponent(text);
+  });
 }
 
 /** The path parameters a value with reserved characters may be sent in (no pattern, format or enum). */
@@ -165,10 +214,29 @@ export function pathParamExamples(
   return Object.fromEntries(parametersOf(doc, found, "path").map((p) => [p.name, parameterExample(p)]));
 }
 
-/** A path parameter's example in the spec (its `example`, first named example, or its schema's). */
+/**
+ * A path parameter's example: its `example`, first named example, or its schema's; else one its schema
+ * implies (the first of an `enum`, the `default`, an integer's `minimum` or 1, a UUID, a plain string).
+ * Throws when the schema implies none (a `pattern` without an example).
+ */
 export function parameterExample(param: SpecDocument): string | number {
-  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
-  const value = param.example ?? first(param.examples) ?? param.schema?.example ?? param.schema?.examples?.[0];
+  const value = parameterExampleOrUndefined(param);
   if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
   return value;
+}
+
+/** {@link parameterExample}, or undefined when the spec gives none and the schema implies none. */
+export function parameterExampleOrUndefined(param: SpecDocument): string | number | undefined {
+  const first = (examples: SpecDocument) => Object.values<SpecDocument>(examples ?? {})[0]?.value;
+  const schema = param?.schema ?? {};
+  const given = param?.example ?? first(param?.examples) ?? schema.example ?? schema.examples?.[0];
+  if (given !== undefined) return given;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  if (schema.type === "integer" || schema.type === "number") return schema.minimum ?? Math.min(1, schema.maximum ?? 1);
+  if (schema.format === "uuid") return "75aab8db-8632-42b4-af2f-06b5820798ef";
+  if ((schema.type ?? "string") === "string" && schema.pattern === undefined && schema.format === undefined) {
+    return "example".padEnd(schema.minLength ?? 0, "0").slice(0, schema.maxLength ?? 64);
+  }
+  return undefined;
 }

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { deref, examplesOf, findOperation, loadSpecDocument, parametersOf, type SpecDocument } from "./spec.js";
+import {
+  deref,
+  examplesOf,
+  findOperation,
+  loadSpecDocument,
+  parametersOf,
+  type SpecDocument,
+  type SpecSource,
+} from "./spec.js";
 import { specValidator } from "./spec-schema.js";
 
 /** One scripted answer. */
@@ -39,7 +47,7 @@ export interface ScriptedServerOptions {
  * checked against the spec before it is sent (status declared, body valid under JSON Schema 2020-12,
  * required headers present): a script that leaves the spec throws instead of testing a fiction.
  */
-export async function startScriptedServer(spec: string, options: ScriptedServerOptions): Promise<ScriptedServer> {
+export async function startScriptedServer(spec: SpecSource, options: ScriptedServerOptions): Promise<ScriptedServer> {
   const doc = loadSpecDocument(spec);
   const found = findOperation(doc, options.operationId);
   const { path, operation } = found;

@@ -10,18 +10,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 // biome-ignore lint/suspicious/noExplicitAny: a parsed OpenAPI document.
 export type SpecDocument = any;
 
-/** Absolute path of `specs/<name>.yaml` (a path ending in `.yaml` is taken as it is). */
-export function specPath(name: string): string {
-  return name.endsWith(".yaml") ? name : join(root, "specs", `${name}.yaml`);
+/** A spec: a provider name (`specs/<name>.yaml` of this repository), a path to a spec file, or its file URL. */
+export type SpecSource = string | URL;
+
+/** Absolute path of a spec: `specs/<name>.yaml` for a name; a path ending in `.yaml` or `.json`, or a file URL, as it is. */
+export function specPath(name: SpecSource): string {
+  if (name instanceof URL) return fileURLToPath(name);
+  return /\.(ya?ml|json)$/.test(name) ? name : join(root, "specs", `${name}.yaml`);
 }
 
 const cache = new Map<string, SpecDocument>();
 
-export function loadSpecDocument(name: string): SpecDocument {
-  let doc = cache.get(name);
+export function loadSpecDocument(name: SpecSource): SpecDocument {
+  const file = specPath(name);
+  let doc = cache.get(file);
   if (!doc) {
-    doc = parse(readFileSync(specPath(name), "utf8"));
-    cache.set(name, doc);
+    doc = parse(readFileSync(file, "utf8"), { maxAliasCount: -1 });
+    cache.set(file, doc);
   }
   return doc;
 }
@@ -72,7 +77,7 @@ export function responseExamples(doc: SpecDocument, response: SpecDocument): [na
  * The named examples of one response of one operation, straight from the spec, so that tests compare
  * what the client parsed against what the spec says rather than against a copy.
  */
-export function examplesOf(name: string, operationId: string, status: string): Record<string, unknown> {
+export function examplesOf(name: SpecSource, operationId: string, status: string): Record<string, unknown> {
   const doc = loadSpecDocument(name);
   const response = findOperation(doc, operationId).operation.responses?.[status];
   return Object.fromEntries(responseExamples(doc, response).map(([key, example]) => [key, example.value]));

@@ -1,4 +1,5 @@
 import { errorJson, statusJson } from "../display/json.js";
+import { jsonLine, neutralize, printable } from "../display/printable.js";
 import { describeStatus } from "../display/text.js";
 import { cliMessage } from "../error-messages.js";
 import { EXIT } from "../exit-codes.js";
@@ -16,7 +17,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
       const status = withoutTokens(await watcher.get(target.pollRef, io.signal ? { signal: io.signal } : {}), io.env);
       if (options.json) {
         io.out(
-          JSON.stringify({
+          jsonLine({
             type: "status",
             time: new Date().toISOString(),
             op: op.index,
@@ -24,7 +25,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
           }),
         );
       } else {
-        io.out(`${op.provider} ${status.id} ${describeStatus(status)}`);
+        io.out(`${op.provider} ${printable(status.id)} ${describeStatus(status)}`);
       }
       const failed = status.state === "failed" || status.state === "canceled";
       return { exitCode: options.exitStatus && failed ? EXIT.failed : EXIT.ok };
@@ -33,7 +34,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
       const message = cliMessage(error, op, { timeoutMs: 0, stoppedBy, resume: undefined });
       if (options.json) {
         io.out(
-          JSON.stringify({
+          jsonLine({
             type: "error",
             time: new Date().toISOString(),
             op: op.index,
@@ -45,7 +46,7 @@ export async function getCommand(inputs: readonly string[], options: GetCliOptio
           }),
         );
       } else {
-        io.err(`opwatch: ${message}`);
+        io.err(`opwatch: ${neutralize(message)}`);
       }
       return { exitCode };
     },

@@ -1,5 +1,6 @@
 import { type OperationStatus, type PollEvent, TimeoutError } from "opwatch";
 import { chooseDisplay } from "../display/choose.js";
+import { printable } from "../display/printable.js";
 import { describeStatus } from "../display/text.js";
 import type { Outcome } from "../display/types.js";
 import { cliMessage } from "../error-messages.js";
@@ -53,7 +54,8 @@ export async function waitCommand(inputs: readonly string[], options: WaitCliOpt
           exitCode,
           status: final,
           result: final.state,
-          message: exitCode === EXIT.ok ? undefined : `${op.provider} ${op.id} ended ${describeStatus(final)}`,
+          message:
+            exitCode === EXIT.ok ? undefined : `${op.provider} ${printable(op.id)} ended ${describeStatus(final)}`,
           durationMs: Date.now() - op.startedAt,
           requests,
         };

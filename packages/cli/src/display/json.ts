@@ -1,12 +1,17 @@
+import { capText } from "@opwatch/core";
 import type { OperationStatus, PollEvent } from "opwatch";
+import { FIELD_CHARS, jsonLine, MESSAGE_CHARS } from "./printable.js";
 import type { Display, OpView, Outcome, Sink } from "./types.js";
 
-/** NDJSON on stdout: every event with `type` and `time`, then one `outcome` record per operation. */
+/**
+ * NDJSON on stdout: every event with `type` and `time`, then one `outcome` record per operation. Each
+ * record is one line with no control character in it (see `jsonLine`); the server's strings are capped.
+ */
 export class JsonDisplay implements Display {
   constructor(private readonly sink: Sink) {}
 
   private write(record: Record<string, unknown>): void {
-    this.sink.out(JSON.stringify(record));
+    this.sink.out(jsonLine(record));
   }
 
   event(op: OpView, event: PollEvent): void {
@@ -64,21 +69,31 @@ export class JsonDisplay implements Display {
   close(): void {}
 }
 
+/** A status as JSON; the strings a server sent (id, status word, failure, result URL) capped. */
 export function statusJson(status: OperationStatus) {
+  const error = status.error;
   return {
     provider: status.provider,
-    id: status.id,
+    id: capped(status.id, FIELD_CHARS),
     state: status.state,
     done: status.done,
-    rawStatus: status.rawStatus ?? null,
+    rawStatus: capped(status.rawStatus, FIELD_CHARS),
     progress: status.progress ?? null,
     createdAt: status.createdAt?.toISOString() ?? null,
     updatedAt: status.updatedAt?.toISOString() ?? null,
-    error: status.error ?? null,
-    resultUrl: status.resultUrl ?? null,
+    error: error
+      ? {
+          ...(error.code === undefined ? {} : { code: capped(error.code, FIELD_CHARS) }),
+          message: capped(String(error.message), MESSAGE_CHARS),
+        }
+      : null,
+    resultUrl: capped(status.resultUrl, MESSAGE_CHARS),
     ref: status.ref,
   };
 }
+
+const capped = (text: string | undefined, max: number): string | null =>
+  text === undefined ? null : capText(text, max);
 
 /** An error as JSON: its own `toJSON()` (opwatch errors, redacted) or its name and message. */
 export function errorJson(error: unknown): Record<string, unknown> | null {

@@ -1,6 +1,7 @@
 import type { OperationStatus, PollEvent } from "opwatch";
 import picocolors from "picocolors";
 import { formatDuration } from "../duration.js";
+import { neutralize, printable } from "./printable.js";
 import { createRedraw, type Redraw, SPINNER } from "./redraw.js";
 import { PUSHBACK, retryText, summary } from "./text.js";
 import type { Display, OpView, Outcome, Sink, TerminalStream } from "./types.js";
@@ -108,7 +109,7 @@ export class LiveDisplay implements Display {
     const c = this.colors;
     const mark = outcome.exitCode === 0 ? c.green("✔") : outcome.result === "timeout" ? c.yellow("◷") : c.red("✖");
     state.final = `${mark} ${summary({ ...op, id: shortId(op.id) }, outcome)}`;
-    if (outcome.message) this.messages.push(`opwatch: ${outcome.message}`);
+    if (outcome.message) this.messages.push(`opwatch: ${neutralize(outcome.message)}`);
     this.render();
   }
 
@@ -116,12 +117,15 @@ export class LiveDisplay implements Display {
     if (state.final) return state.final;
     const c = this.colors;
     const frames = SPINNER.frames;
-    const parts = [c.cyan(frames[this.frame % frames.length] ?? "-"), c.bold(`${op.provider} ${shortId(op.id)}`)];
+    const parts = [
+      c.cyan(frames[this.frame % frames.length] ?? "-"),
+      c.bold(`${op.provider} ${printable(shortId(op.id))}`),
+    ];
     const status = state.status;
     if (status) {
       parts.push(status.state);
       if (status.progress !== undefined) parts.push(`${bar(status.progress)} ${Math.round(status.progress * 100)}%`);
-      if (status.rawStatus && status.rawStatus !== status.state) parts.push(c.dim(`(${status.rawStatus})`));
+      if (status.rawStatus && status.rawStatus !== status.state) parts.push(c.dim(`(${printable(status.rawStatus)})`));
     } else {
       parts.push(c.dim("waiting for the first answer"));
     }

@@ -1,5 +1,6 @@
 import type { PollEvent } from "opwatch";
 import { formatDuration } from "../duration.js";
+import { neutralize, printable } from "./printable.js";
 import { describeStatus, PUSHBACK, retryText, summary } from "./text.js";
 import type { Display, OpView, Outcome, Sink } from "./types.js";
 
@@ -17,7 +18,8 @@ export class PlainDisplay implements Display {
 
   event(op: OpView, event: PollEvent): void {
     if (this.quiet) return;
-    const line = (text: string) => this.sink.out(`${timestamp(event.at)} ${op.provider} ${op.id} ${text}`);
+    const line = (text: string) =>
+      this.sink.out(neutralize(`${timestamp(event.at)} ${op.provider} ${printable(op.id)} ${text}`));
     if (event.type === "status" && event.changed && !event.status.done) line(describeStatus(event.status));
     else if (event.type === "retry") {
       this.retrying.add(op.index);
@@ -30,8 +32,8 @@ export class PlainDisplay implements Display {
   }
 
   outcome(op: OpView, outcome: Outcome): void {
-    this.sink.out(`${timestamp(Date.now())} ${summary(op, outcome)}`);
-    if (outcome.message) this.sink.err(`opwatch: ${outcome.message}`);
+    this.sink.out(neutralize(`${timestamp(Date.now())} ${summary(op, outcome)}`));
+    if (outcome.message) this.sink.err(`opwatch: ${neutralize(outcome.message)}`);
   }
 
   close(): void {}

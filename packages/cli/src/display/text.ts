@@ -1,6 +1,7 @@
 // The words the plain and live displays (and `opwatch get`) share for a status, a retry and a summary.
 import type { OperationStatus, OpwatchError, PollEvent } from "opwatch";
 import { formatDuration } from "../duration.js";
+import { MESSAGE_CHARS, printable } from "./printable.js";
 import type { OpView, Outcome } from "./types.js";
 
 /** Scheduling reasons that come from the provider, in words; the others are our own pacing. */
@@ -9,13 +10,19 @@ export const PUSHBACK: Partial<Record<Extract<PollEvent, { type: "scheduled" }>[
   pushback: "the provider asked to slow down",
 };
 
-/** `running 43% (Started)`, with the error or result when there is one. */
+/**
+ * `running 43% (Started)`, with the error or result when there is one. The server's words (status word,
+ * failure code and message, result URL) are capped and their control characters neutralized.
+ */
 export function describeStatus(status: OperationStatus): string {
   const parts: string[] = [status.state];
   if (status.progress !== undefined) parts.push(`${Math.round(status.progress * 100)}%`);
-  if (status.rawStatus && status.rawStatus !== status.state) parts.push(`(${status.rawStatus})`);
-  if (status.error) parts.push(`- ${status.error.code ? `${status.error.code}: ` : ""}${status.error.message}`);
-  if (status.resultUrl) parts.push(`-> ${status.resultUrl}`);
+  if (status.rawStatus && status.rawStatus !== status.state) parts.push(`(${printable(status.rawStatus)})`);
+  if (status.error) {
+    const code = status.error.code ? `${printable(status.error.code)}: ` : "";
+    parts.push(`- ${code}${printable(String(status.error.message), MESSAGE_CHARS)}`);
+  }
+  if (status.resultUrl) parts.push(`-> ${printable(status.resultUrl, MESSAGE_CHARS)}`);
   return parts.join(" ");
 }
 
@@ -35,5 +42,5 @@ export function summary(op: OpView, outcome: Outcome): string {
   const requests = `${outcome.requests} request${outcome.requests === 1 ? "" : "s"}`;
   const what = outcome.status ? describeStatus(outcome.status) : outcome.result;
   const result = outcome.status?.done ? what : `${outcome.result}${outcome.status ? ` (last: ${what})` : ""}`;
-  return `${op.provider} ${op.id} ${result} in ${formatDuration(outcome.durationMs)} (${requests})`;
+  return `${op.provider} ${printable(op.id)} ${result} in ${formatDuration(outcome.durationMs)} (${requests})`;
 }

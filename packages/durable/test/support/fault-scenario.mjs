@@ -93,12 +93,12 @@ export async function faultScenario(options = {}) {
     );
     const urls = ids.map((id) => standIn.statusUrl(id));
     const pacing = { minDelayMs: 100, maxDelayMs: 400 };
-    const [a, b] = await Promise.all([
+    const [a, b, singles] = await Promise.all([
       durable.enqueueAll(urls, pacing),
       racer.enqueueAll([...urls].reverse(), pacing),
       Promise.all(urls.slice(0, 20).map((url) => racer.enqueue(url, pacing))),
     ]);
-    const created = [...a, ...b].filter((result) => result.created).length;
+    const created = [...a, ...b, ...singles].filter((result) => result.created).length;
     if (created !== waits) failures.push(`racing enqueues created ${created} waits for ${waits} operations`);
     log(`${waits} waits enqueued (racing) in ${Date.now() - t0} ms`);
 

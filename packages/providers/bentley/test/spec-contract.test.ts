@@ -2,4 +2,7 @@
 import { specContract } from "@opwatch/testkit";
 import { createClient, description, toStatus } from "../src/index.js";
 
-specContract("bentley", { createClient, description, toStatus });
+// The spec in the repository's specs/, found from this file wherever the checkout is.
+const spec = new URL("../../../../specs/bentley.yaml", import.meta.url);
+
+specContract(spec, { createClient, description, toStatus });

@@ -1,4 +1,4 @@
-// A scratch spec for the generator audit that uses every x-opwatch shape at once (issue 9): rules and a
+// A scratch spec that uses every x-opwatch shape at once: rules and a
 // status word together, numeric and boolean words, a `{ state, code }` mapping, progress with a scale,
 // a mapped redirect, API-key auth, and integer, number, enum, uuid and multi-segment path parameters.
 import { stringify } from "yaml";
@@ -66,7 +66,7 @@ function endpoint(operationId: string, parameters: unknown[]) {
 export const KITCHEN = {
   openapi: "3.1.0",
   info: {
-    title: "Audit kitchen",
+    title: "Kitchen",
     version: "1.0.0",
     summary: "Every shape at once.",
     license: { name: "MIT", identifier: "MIT" },
@@ -125,7 +125,7 @@ export const KITCHEN = {
     },
   },
   "x-opwatch": {
-    displayName: "Audit kitchen",
+    displayName: "Kitchen",
     poll: ["getTask", "getScore", "getRun", "getNamed"],
     id: "/name",
     status: {

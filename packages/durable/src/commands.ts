@@ -12,14 +12,18 @@ import type { WorkerEvent } from "./worker-events.js";
 /** Exit codes, as the CLI's. */
 export const COMMAND_EXIT = { ok: 0, error: 3, usage: 64 } as const;
 
+/** Where a command writes, one line at a time, and the environment it reads. */
 export interface CommandIo {
   env: Readonly<Record<string, string | undefined>>;
+  /** Writes one line of standard output. */
   out: (line: string) => void;
+  /** Writes one line of standard error. */
   err: (line: string) => void;
   /** Ends `worker` and `outcomes --follow` (the CLI aborts it on SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }
 
+/** What a command runs with: the watcher, the io, and the database (a connection string, or a durable watcher in tests). */
 export interface CommandContext {
   /** The watcher the CLI builds from the environment (tokens, base URLs, region). */
   watcher: Pick<StepWatcher, "ref"> & Partial<StepWatcher>;
@@ -41,6 +45,7 @@ export interface EnqueueCommandOptions extends DurableStepOptions {
   json?: boolean;
 }
 
+/** Options of `opwatch worker` ({@link workerCommand}). */
 export interface WorkerCommandOptions {
   /** Poll steps at once in this process (default 16). */
   concurrency?: number;
@@ -53,6 +58,7 @@ export interface WorkerCommandOptions {
   skipped?: readonly { provider: string; reason: string }[];
 }
 
+/** Options of `opwatch outcomes` ({@link outcomesCommand}). */
 export interface OutcomesCommandOptions {
   /** Keep printing outcomes as they are recorded, until the signal aborts. */
   follow?: boolean;
@@ -63,6 +69,7 @@ export interface OutcomesCommandOptions {
   limit?: number;
 }
 
+/** The help text of the durable commands for a CLI to print. */
 export const DURABLE_USAGE = `Durable waits (Postgres; set DATABASE_URL):
   enqueue <status-url | ref-json>...  store the waits; workers poll them (same operation twice = one wait)
   worker                              run poll steps until stopped (Ctrl-C); run as many as you like, anywhere

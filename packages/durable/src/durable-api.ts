@@ -8,6 +8,7 @@ import type { Outcome } from "./outcome.js";
 import type { FollowOptions, OnOutcomeOptions, OutcomeListOptions } from "./outcome-log.js";
 import type { DurableWorker, WorkOptions } from "./worker.js";
 
+/** Options of {@link createDurableWatcher}: the watcher that polls, and the Postgres database to keep the waits in. */
 export interface DurableWatcherOptions {
   /** The opwatch watcher whose providers read the operations. Workers call its `step` and
    * `pushbackKey`; a process that only enqueues needs no more than `ref`. */
@@ -35,6 +36,7 @@ export interface DurableWatcherOptions {
   retentionDays?: number;
 }
 
+/** Durable waits on one database: enqueue them, run workers, and read or follow how each ended. */
 export interface DurableWatcher {
   /** Creates or upgrades the tables if needed. Every other method calls it first. */
   start(): Promise<void>;

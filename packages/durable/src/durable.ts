@@ -21,6 +21,17 @@ const positive = (name: string, value: number | undefined, fallback: number, who
   return v;
 };
 
+/**
+ * Makes a durable watcher: waits kept in Postgres that survive restarts and spread over any number of
+ * workers, each ending with exactly one outcome record.
+ *
+ * @example
+ * ```ts
+ * const durable = createDurableWatcher({ watcher, connectionString: process.env.DATABASE_URL });
+ * await durable.enqueue(statusUrl, { maxWaitMs: 3_600_000 }); // in the app
+ * const worker = await durable.work({ concurrency: 16 }); // in each worker process
+ * ```
+ */
 export function createDurableWatcher(options: DurableWatcherOptions): DurableWatcher {
   const watcher = options?.watcher;
   if (!watcher || typeof watcher.ref !== "function") {

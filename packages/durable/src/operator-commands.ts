@@ -4,6 +4,7 @@ import type { OperationTarget } from "opwatch";
 import { COMMAND_EXIT, type CommandContext, type CommandIo, fail, guarded, parseTarget } from "./commands.js";
 import type { DurableStats, WaitInfo } from "./operations.js";
 
+/** Options of `opwatch waits`: which stored waits to list. */
 export interface WaitsCommandOptions {
   state?: "pending" | "ended" | "all";
   provider?: string;
@@ -12,12 +13,14 @@ export interface WaitsCommandOptions {
   json?: boolean;
 }
 
+/** Options of `opwatch cancel`: the pending waits to end as canceled. */
 export interface CancelCommandOptions {
   /** Wait ids, status URLs or refs as JSON text. */
   targets: readonly (string | OperationTarget)[];
   json?: boolean;
 }
 
+/** Options of `opwatch retry`: the ended waits to start again. */
 export interface RetryCommandOptions {
   /** Wait ids, status URLs or refs as JSON text; none: every wait that ended in one of `kinds`. */
   targets?: readonly (string | OperationTarget)[];
@@ -27,11 +30,13 @@ export interface RetryCommandOptions {
   json?: boolean;
 }
 
+/** Options of `opwatch prune`: how old an ended wait must be to be deleted. */
 export interface PruneCommandOptions {
   olderThanMs: number;
   json?: boolean;
 }
 
+/** Options of `opwatch stats`. */
 export interface StatsCommandOptions {
   json?: boolean;
 }

@@ -12,7 +12,6 @@ export interface OutcomeListOptions {
   after?: number;
   limit?: number;
 }
-
 /** Where to start following the outcome log, and the signal that ends it. */
 export interface FollowOptions {
   after?: number;

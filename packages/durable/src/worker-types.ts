@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { DurableStepOptions, PollState, StepWatcher } from "./contract.js";
 import type { WorkerEvent } from "./worker-events.js";
 
+/** Options of {@link DurableWatcher.work}: how many steps at once, and what to report. */
 export interface WorkOptions {
   /** Poll steps this process runs at once (default 16). */
   concurrency?: number;
@@ -20,6 +21,7 @@ export interface WorkOptions {
   onEvent?: (event: WorkerEvent) => void;
 }
 
+/** A running worker: stop it to finish the steps in flight and release the database. */
 export interface DurableWorker {
   /** Counts since this worker started. */
   readonly stats: {

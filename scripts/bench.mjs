@@ -109,7 +109,7 @@ if (run("load")) {
       );
     }
   }
-  console.log("  targets (issue 8.5, 10k waits): peak RSS ≤ 150 MB, event-loop max ≤ 200 ms, 0 errors\n");
+  console.log("  targets (10k waits): peak RSS ≤ 150 MB, event-loop max ≤ 200 ms, 0 errors\n");
 }
 
 if (server) {

@@ -53,5 +53,5 @@ export async function bundleSection(root) {
     const parts = Object.entries(size.byPackage).sort(([, a], [, b]) => b - a);
     console.log(`  ${"".padEnd(22)} min by package: ${parts.map(([pkg, bytes]) => `${pkg} ${kB(bytes)}`).join(", ")}`);
   }
-  console.log("  target (issue 8.4): facade + one provider ≤ 7 kB min+gzip (reference: 9.4 kB before)\n");
+  console.log("  target: facade + one provider ≤ 7 kB min+gzip (reference: 9.4 kB before)\n");
 }

@@ -134,7 +134,7 @@ export async function cpuSection(root, base) {
   const stub = await measure("in-process stub fetch", variants(stubFetch, "https://api.bentley.com", true), 3000, 7);
   const loop = await measure("loopback keep-alive (server in a child process)", variants(fetch, base, false), 500, 15);
   console.log(
-    `  targets (issue 8.4): ≤ 2× raw on the stub (now ${x(ratio(stub, "opwatch get()", RAW))}), ≤ 1.15× on loopback (now ${x(ratio(loop, "opwatch get()", RAW))})`,
+    `  targets: ≤ 2× raw on the stub (now ${x(ratio(stub, "opwatch get()", RAW))}), ≤ 1.15× on loopback (now ${x(ratio(loop, "opwatch get()", RAW))})`,
   );
   // The target compares what users pay; these two say what opwatch adds to the transport it rides on.
   console.log(

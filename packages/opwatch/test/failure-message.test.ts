@@ -3,9 +3,9 @@
 // like core's own messages; other texts read as before.
 import { describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError } from "../src/index.js";
-import { createdAt, fixtures, registerStub, stubFetch } from "./audit-kit.js";
-import { withValue } from "./audit-loopback.js";
 import { FakeClock } from "./fake-clock.js";
+import { createdAt, fixtures, registerStub, stubFetch } from "./provider-kit.js";
+import { withValue } from "./raw-loopback.js";
 
 const f = fixtures.find((fixture) => fixture.name === "bentley") as (typeof fixtures)[number];
 const failure = f.register("http://127.0.0.1:1").description.adapter.failure ?? {};

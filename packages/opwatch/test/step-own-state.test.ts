@@ -10,8 +10,8 @@ import {
   register,
   ValidationError,
 } from "../src/index.js";
-import { BASE, fixtures, stubFetch, TOKEN } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
+import { BASE, fixtures, stubFetch, TOKEN } from "./provider-kit.js";
 
 const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state));
 

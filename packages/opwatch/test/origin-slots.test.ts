@@ -1,4 +1,4 @@
-// Audit of issue 8, clause 1: one scheduler per watcher, a per-origin limit on requests in flight shared by
+// one scheduler per watcher, a per-origin limit on requests in flight shared by
 // waits, watches, steps and gets (first polls included), configurable, checked; a clock that is injectable.
 import { describe, expect, it } from "vitest";
 import {
@@ -8,8 +8,8 @@ import {
   type StepOutcome,
   ValidationError,
 } from "../src/index.js";
-import { BASE, fixtures, providerWatcher, registerStub, stubFetch } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
+import { BASE, fixtures, providerWatcher, registerStub, stubFetch } from "./provider-kit.js";
 
 /** Answers `step` after `clock` moves on a tick, counting requests in flight. */
 function counting(clock: FakeClock) {

@@ -1,9 +1,9 @@
-// Audit (issue 7.8): the facade's own messages are one sentence, whatever the server's failure text looks
+// the facade's own messages are one sentence, whatever the server's failure text looks
 // like (trailing blanks, its own stop, several lines, nothing at all): no doubled stops, no line breaks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError, TimeoutError } from "../src/index.js";
-import { type Loopback, loopback, send, withValue } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
+import { type Loopback, loopback, send, withValue } from "./raw-loopback.js";
 
 let server: Loopback;
 beforeAll(async () => {

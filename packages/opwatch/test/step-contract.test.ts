@@ -1,4 +1,4 @@
-// Audit of issue 8, clause 3: one public step that reads once and returns the status and what to do next,
+// one public step that reads once and returns the status and what to do next,
 // with plain-JSON poll state (etag, attempt, pacing) that any queue can carry across processes. Every provider.
 import { describe, expect, it } from "vitest";
 import {
@@ -12,8 +12,8 @@ import {
   TimeoutError,
   ValidationError,
 } from "../src/index.js";
-import { createdAt, fixtures, providerWatcher, type Sent } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
+import { createdAt, fixtures, providerWatcher, type Sent } from "./provider-kit.js";
 
 /** Through JSON, as a queue would store it. */
 const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state));

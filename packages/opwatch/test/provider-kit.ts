@@ -1,4 +1,4 @@
-// Audit helpers: any of the four providers on a fake clock, answered by a stub fetch (no server), with the
+// Test helpers: any of the four providers on a fake clock, answered by a stub fetch (no server), with the
 // bodies of the fixtures (spec examples) and a way to set their creation time and progress.
 import { bentley } from "@opwatch/bentley";
 import { ecl } from "@opwatch/ecl";

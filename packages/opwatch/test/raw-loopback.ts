@@ -1,4 +1,4 @@
-// Raw loopback servers for the audit tests: any answer (off-spec on purpose: redirects, trickles, hangs),
+// Raw loopback servers for the loopback tests: any answer (off-spec on purpose: redirects, trickles, hangs),
 // every request recorded. Bound to 127.0.0.1 only; `localhost` on the same port is another origin.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";

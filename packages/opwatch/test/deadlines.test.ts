@@ -1,4 +1,4 @@
-// Audit (issue 7.2): every deadline holds against servers that hang, trickle headers or trickle the body,
+// every deadline holds against servers that hang, trickle headers or trickle the body,
 // a token function that hangs, and a Retry-After that would sleep past the deadline; through node:http and
 // through a fetch, for every provider. Bounds are loose (a loaded machine), but far below the 30 s
 // per-request timeout and the server's Retry-After that would be waited out without the cut.
@@ -12,8 +12,8 @@ import {
   register,
   TimeoutError,
 } from "../src/index.js";
-import { type Loopback, loopback, send } from "./audit-loopback.js";
 import { fixtures, type ProviderFixture } from "./fixtures.js";
+import { type Loopback, loopback, send } from "./raw-loopback.js";
 
 const TOKEN = "tok_deadline_audit_5Gv8";
 const timers = new Set<ReturnType<typeof setInterval>>();

@@ -1,4 +1,4 @@
-// Audit (issue 7.2): the typed client (createProviderClient, each package's createClient) holds the
+// the typed client (createProviderClient, each package's createClient) holds the
 // timeoutMs option like getOperation does: a server that never answers does not hang a typed GET.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";

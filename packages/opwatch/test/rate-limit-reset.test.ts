@@ -1,9 +1,9 @@
-// Audit of issue 8, clause 1: a rate-limit reset seen by one wait (the budget spent: remaining 0) delays
+// a rate-limit reset seen by one wait (the budget spent: remaining 0) delays
 // every wait to that origin and credential, even on a 200.
 import type { ScriptStep } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
-import { createdAt, fixtures, providerWatcher } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
+import { createdAt, fixtures, providerWatcher } from "./provider-kit.js";
 
 describe("rate-limit reset on a 200 (Bentley)", () => {
   const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];

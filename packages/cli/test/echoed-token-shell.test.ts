@@ -1,4 +1,4 @@
-// Audit (issues 7 and 9 through the shell): for every provider the CLI knows, a token the server echoes
+// for every provider the CLI knows, a token the server echoes
 // never reaches the CLI's output (plain, --json, --debug), a redirect off the base URL reaches nobody, and
 // --timeout holds against a server that never answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

@@ -1,12 +1,12 @@
-// Audit (issue 7.3): a token the server echoes never shows in any error the facade throws, whatever the
+// a token the server echoes never shows in any error the facade throws, whatever the
 // error: the operation's own failure, the wait's timeout (lastStatus), the spent failure budget, an auth error.
 
 import { MAX_REMEMBERED_SECRETS } from "@opwatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError, OpwatchError, TimeoutError } from "../src/index.js";
 import { secretsOf } from "../src/registration.js";
-import { everything, type Loopback, loopback, send, withValue } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
+import { everything, type Loopback, loopback, send, withValue } from "./raw-loopback.js";
 
 const TOKEN = "tok_echoed_7Hq2Lm9Xv4Rb8Kd1";
 const tokens = { string: TOKEN, function: async () => TOKEN };

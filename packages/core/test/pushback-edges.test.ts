@@ -1,4 +1,4 @@
-// Audit (issue 9.3): pushback beyond Retry-After, at the edges the docs name: delta or epoch seconds told
+// pushback beyond Retry-After, at the edges the docs name: delta or epoch seconds told
 // apart at 1 000 000 000, a reset already past, the IETF RateLimit field only when nothing remains (or on
 // a 429), the most cautious of several headers, and garbage ignored rather than guessed at.
 import { describe, expect, it } from "vitest";

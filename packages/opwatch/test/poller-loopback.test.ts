@@ -1,4 +1,4 @@
-// Audit of issue 8's "every behaviour of today's poller keeps its tests", on loopback servers and the real
+// Every behaviour of the poller, on loopback servers and the real
 // clock, for every provider: first poll at once, Retry-After never early, ETag/304, abort with no timer
 // left, fail-fast, token refresh (functions that throw, rotate or return nothing).
 import { type ScriptedServer, type ScriptStep, startScriptedServer } from "@opwatch/testkit";

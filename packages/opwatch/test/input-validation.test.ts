@@ -1,10 +1,10 @@
-// Audit (issue 7, "no failure hides"): bad input is a typed error before any request, never a raw
+// bad input is a typed error before any request, never a raw
 // TypeError nor a retried NetworkError: a signal that is not an AbortSignal, a token that no HTTP header
 // can carry (a line break read from a file, a control character, a character above U+00FF).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OpwatchError, TimeoutError, ValidationError } from "../src/index.js";
-import { everything, type Loopback, loopback, send } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
+import { everything, type Loopback, loopback, send } from "./raw-loopback.js";
 
 let server: Loopback;
 beforeAll(async () => {

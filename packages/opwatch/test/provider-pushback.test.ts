@@ -1,9 +1,9 @@
-// Audit of issue 8, clause 1: the provider's pushback (429, Retry-After on an error, rate-limit reset)
+// the provider's pushback (429, Retry-After on an error, rate-limit reset)
 // seen by one wait delays every wait to that origin and credential, and only those. Every provider.
 import { describe, expect, it } from "vitest";
 import { createWatcher, type PollEvent, TimeoutError } from "../src/index.js";
-import { BASE, createdAt, fixtures, providerWatcher, registerStub, stubFetch } from "./audit-kit.js";
 import { FakeClock } from "./fake-clock.js";
+import { BASE, createdAt, fixtures, providerWatcher, registerStub, stubFetch } from "./provider-kit.js";
 
 const last = <T>(list: readonly T[]) => list.at(-1) as T;
 

@@ -1,10 +1,10 @@
-// Audit (issue 7.5): failures do not hide. A refused connection, a 5xx or a 429 is retried only up to
+// failures do not hide. A refused connection, a 5xx or a 429 is retried only up to
 // maxConsecutiveFailures in a row, then the wait rejects with the last failure as its cause; onRetry and
 // onEvent see every retry; a good read resets the count; permanent errors end the wait at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, NetworkError, OpwatchError, type PollEvent } from "../src/index.js";
-import { type Loopback, loopback, send } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
+import { type Loopback, loopback, send } from "./raw-loopback.js";
 
 let server: Loopback;
 let closedPort: string;

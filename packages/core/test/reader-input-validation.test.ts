@@ -1,4 +1,4 @@
-// Audit (issue 7, "no failure hides"): bad input to the reader and the typed client is a typed error
+// bad input to the reader and the typed client is a typed error
 // before any request: a signal that is not an AbortSignal, a token no HTTP header can carry.
 import { describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-// Audit (issue 7.1): no credential leaves its host. Server A is the configured base URL; server B (another
+// no credential leaves its host. Server A is the configured base URL; server B (another
 // port) and `localhost` (another hostname) are other origins. Every Location trick, every redirect status,
 // through the provider client, its typed GET and the facade: B receives nothing, A never more than allowed.
 import { createClient as bentleyClient } from "@opwatch/bentley";
@@ -8,8 +8,8 @@ import { createClient as keycardClient } from "@opwatch/keycard";
 import { createClient as sourcecraftClient } from "@opwatch/sourcecraft";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createWatcher, OpwatchError } from "../src/index.js";
-import { type Loopback, loopback, send } from "./audit-loopback.js";
 import { fixtures } from "./fixtures.js";
+import { type Loopback, loopback, send } from "./raw-loopback.js";
 
 const TOKEN = "tok_redirect_audit_93kQ0zP";
 const clients: Record<string, (options: never) => unknown> = {

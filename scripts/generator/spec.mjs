@@ -16,7 +16,7 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
  * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean, security: any }} PollEndpoint
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
@@ -46,6 +46,7 @@ export async function loadSpec(file) {
           accept: endpoint.accept,
           pathParams: endpoint.params.map(toPathParam),
           conditional: endpoint.conditional,
+          ...(endpoint.query.length ? { queryParams: endpoint.query.map(toQueryParam) } : {}),
         },
       ]),
     ),
@@ -75,7 +76,9 @@ function findPollEndpoint(file, document, operationId) {
     const conditional =
       params.some((p) => p.in === "header" && p.name.toLowerCase() === "if-none-match") && "304" in get.responses;
     const security = get.security ?? document.security;
-    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), conditional, security };
+    // Required query parameters (Azure's `api-version`) name the operation with its path: kept in refs, sent on every read.
+    const query = params.filter((p) => p.in === "query" && p.required === true);
+    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), query, conditional, security };
   }
   return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
 }
@@ -134,6 +137,18 @@ function toPathParam(param) {
     ...checks,
     ...(param["x-opwatch-multi-segment"] === true ? { multiSegment: true } : {}),
   };
+}
+
+/**
+ * A required query parameter: its schema's checks, and the value sent when a call or ref gives none — the
+ * schema's `default`, else its only `enum` value. @param {any} param @returns {import("@opwatch/core").QueryParamDescription}
+ */
+function toQueryParam(param) {
+  const { multiSegment: _, ...checks } = toPathParam(param);
+  const schema = param.schema ?? {};
+  const only = Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : undefined;
+  const fallback = schema.default ?? only;
+  return { ...checks, ...(typeof fallback === "string" || typeof fallback === "number" ? { default: fallback } : {}) };
 }
 
 /** @param {string} file @param {any} ext @returns {AdapterDescription} */

@@ -68,11 +68,13 @@ export function checkConventions(document, scope = pollScope(document)) {
       });
     }
     problems.push(...errorStatusProblems(document, op));
-    for (const param of op.params.filter((/** @type {any} */ p) => p.in === "path")) {
+    // Path parameters, and the required query parameters (`api-version`) that name the operation with them.
+    const named = op.params.filter((/** @type {any} */ p) => p.in === "path" || (p.in === "query" && p.required));
+    for (const param of named) {
       const where = `paths/${op.path}/parameters/${param.name}`;
       if (testkit.parameterExampleOrUndefined(param) === undefined)
         problems.push(
-          `${where}: a poll path parameter needs an example (its schema implies none: a pattern or a format)`,
+          `${where}: a poll ${param.in} parameter needs an example (its schema implies none: a pattern or a format)`,
         );
       const pattern = param.schema?.pattern;
       if (pattern !== undefined && compileProblem(pattern) !== undefined)

@@ -52,6 +52,16 @@ export interface PollEndpointDescription {
   readonly pathParams: readonly PathParamDescription[];
   /** The endpoint takes `If-None-Match` and may answer 304. */
   readonly conditional: boolean;
+  /**
+   * Its required query parameters (Azure's `api-version`): checked like path parameters, kept in refs and
+   * sent on every read; `default` is sent when a call or ref gives none.
+   */
+  readonly queryParams?: readonly QueryParamDescription[];
+}
+
+/** A required query parameter of a poll endpoint: its schema's checks, and the value sent when none is given. */
+export interface QueryParamDescription extends Omit<PathParamDescription, "multiSegment"> {
+  readonly default?: string | number;
 }
 
 /** What one provider status word maps to: a state, or a state and an error code. */

@@ -16,7 +16,7 @@ import { preferring } from "./fetches.js";
 import { type PrismServer, startPrism } from "./prism.js";
 import { providerContractSuite } from "./provider-contract.js";
 import type { ContractClientFactory } from "./provider-contract-requests.js";
-import { type ProviderTableOptions, pathParamExamples, providerTable } from "./provider-table.js";
+import { type ProviderTableOptions, pathParamExamples, providerTable, queryParamExamples } from "./provider-table.js";
 import {
   findOperation,
   loadSpecDocument,
@@ -50,7 +50,7 @@ export function contractCases(spec: SpecSource, description: ProviderDescription
   const cases: ContractCase[] = [];
   for (const endpoint of Object.keys(description.endpoints)) {
     const found = findOperation(doc, endpoint);
-    const params = pathParamExamples(doc, found);
+    const params = { ...pathParamExamples(doc, found), ...queryParamExamples(doc, found) };
     for (const [example, resolved] of responseExamples(doc, found.operation.responses?.["200"])) {
       cases.push({
         endpoint,

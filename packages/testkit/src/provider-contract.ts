@@ -6,7 +6,13 @@ import { describe, expect, it } from "vitest";
 import { answering, type Exchange, preferring, recording } from "./fetches.js";
 import type { PrismServer } from "./prism.js";
 import { CONTRACT_TOKEN, type ContractClientFactory, caught, requestSuites } from "./provider-contract-requests.js";
-import { type ErrorCase, type ExpectedError, expectedError, type ProviderTable } from "./provider-table.js";
+import {
+  type ErrorCase,
+  type ExpectedError,
+  expectedError,
+  type ProviderTable,
+  typedParams,
+} from "./provider-table.js";
 
 function expectNoToken(error: unknown, token: string): void {
   expect(String(error)).not.toContain(token);
@@ -85,7 +91,7 @@ export function providerContractSuite(
       it(`${provider}: the raw typed client returns the ${describeCase(first)} error body`, async () => {
         const prefer = `code=${first.status}, example=${first.example}`;
         const { data, error, response } = await client(preferring(prefer), prism().url).GET(table.path, {
-          params: { path: params },
+          params: typedParams(table, params),
         });
         expect(response.status).toBe(first.status);
         expect(data).toBeUndefined();

@@ -1,7 +1,12 @@
 // The table behind the generic provider contract tests (provider-contract.ts), read from the spec and the
 // generated description: the default poll endpoint with its path parameters and their examples, the
 // documented error responses with their named examples, the auth scheme and the default server.
-import { type PathParamDescription, type ProviderDescription, readString } from "@opwatch/core";
+import {
+  type PathParamDescription,
+  type ProviderDescription,
+  type QueryParamDescription,
+  readString,
+} from "@opwatch/core";
 import {
   deref,
   findOperation,
@@ -57,7 +62,9 @@ export interface ProviderTable {
   path: string;
   accept: string;
   pathParams: readonly PathParamDescription[];
-  /** The path parameters' examples from the spec. */
+  /** Its required query parameters (`api-version`), sent on every read. */
+  queryParams: readonly QueryParamDescription[];
+  /** The path parameters' examples from the spec, and the required query parameters'. */
   params: Record<string, string | number>;
   /** The first named 200 example of the endpoint. */
   okExample: { name: string; body: unknown };
@@ -120,7 +127,7 @@ export function providerTable(
   if (!described) throw new Error(`${spec}: no default endpoint ${endpoint} in the description`);
   const found = findOperation(doc, endpoint);
   const { operation } = found;
-  const params = pathParamExamples(doc, found);
+  const params = { ...pathParamExamples(doc, found), ...queryParamExamples(doc, found) };
   const examplesOf = (response: SpecDocument) =>
     responseExamples(doc, response).map(([name, example]) => {
       const status = example["x-opwatch-status"];
@@ -167,6 +174,7 @@ export function providerTable(
     path: described.path,
     accept: described.accept,
     pathParams: described.pathParams,
+    queryParams: described.queryParams ?? [],
     params,
     okExample: { name: okName, body: okBody },
     auth,
@@ -194,6 +202,28 @@ export function fillPath(
   });
 }
 
+/**
+ * The URL a read of `params` goes to under `base`: the path filled in (see fillPath), then the required
+ * query parameters, each percent-encoded, in the spec's order.
+ */
+export function fillUrl(table: ProviderTable, params: Readonly<Record<string, string | number>>): string {
+  const query = table.queryParams
+    .filter((p) => params[p.name] !== undefined)
+    .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(params[p.name]))}`);
+  return fillPath(table.path, params, table.pathParams) + (query.length ? `?${query.join("&")}` : "");
+}
+
+/** `params` split as openapi-fetch takes them: `{ path, query }`. */
+export function typedParams(
+  table: ProviderTable,
+  params: Readonly<Record<string, string | number>>,
+): { path: Record<string, string | number>; query?: Record<string, string | number> } {
+  const isQuery = (name: string) => table.queryParams.some((p) => p.name === name);
+  const path = Object.fromEntries(Object.entries(params).filter(([name]) => !isQuery(name)));
+  const query = Object.fromEntries(Object.entries(params).filter(([name]) => isQuery(name)));
+  return Object.keys(query).length ? { path, query } : { path };
+}
+
 /** The path parameters a value with reserved characters may be sent in (no pattern, format or enum). */
 export function freeFormParams(table: ProviderTable): PathParamDescription[] {
   return table.pathParams.filter(
@@ -212,6 +242,18 @@ export function pathParamExamples(
   found: { path: string; operation: SpecDocument },
 ): Record<string, string | number> {
   return Object.fromEntries(parametersOf(doc, found, "path").map((p) => [p.name, parameterExample(p)]));
+}
+
+/** The poll endpoint's required query parameters (`api-version`), each with its example (see parameterExample). */
+export function queryParamExamples(
+  doc: SpecDocument,
+  found: { path: string; operation: SpecDocument },
+): Record<string, string | number> {
+  return Object.fromEntries(
+    parametersOf(doc, found, "query")
+      .filter((p) => p.required === true)
+      .map((p) => [p.name, parameterExample(p)]),
+  );
 }
 
 /**

@@ -1,9 +1,10 @@
 // A poll endpoint with a required query parameter (Azure's `?api-version=2023-01-01`): it is part of what
 // names the operation, so it is checked before any request, sent on every read, and kept in refs.
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   assertRef,
   createOperationReader,
+  type PollEndpoint,
   type ProviderDescription,
   refFromUrl,
   toOperationStatus,
@@ -103,5 +104,25 @@ describe("a required query parameter on the status URL", () => {
     expect(() => assertRef({ ...ref, params: { operationId: "op-1", "api-version": "" } }, description)).toThrow(
       /query parameter "api-version" must not be empty/,
     );
+  });
+});
+
+describe("the typed getOperation of an endpoint with a required query parameter", () => {
+  type Operation = {
+    parameters: { path: { operationId: string }; query: { "api-version": string; $filter?: string } };
+    responses: { 200: { content: { "application/json": { status: string } } } };
+  };
+  type WithoutQuery = {
+    parameters: { path: { operationId: string }; query?: never };
+    responses: { 200: { content: { "application/json": { status: string } } } };
+  };
+
+  it("takes the path parameters, and the required query parameter as optional (the spec's default is sent)", () => {
+    expectTypeOf<PollEndpoint<Operation, "application/json">["params"]>().toEqualTypeOf<
+      { operationId: string } & { "api-version"?: string }
+    >();
+    expectTypeOf<PollEndpoint<WithoutQuery, "application/json", "operationId">["params"]>().toEqualTypeOf<
+      { operationId: string } | string
+    >();
   });
 });

@@ -5,6 +5,7 @@ import {
   type PathParamDescription,
   type ProviderDescription,
   type QueryParamDescription,
+  readPointer,
   readString,
 } from "@opwatch/core";
 import {
@@ -79,8 +80,8 @@ export interface ProviderTable {
   errors: ErrorCase[];
   /** The example of the first 401 response (what Prism answers a request without a token with), if any. */
   unauthorized: ErrorCase | undefined;
-  /** The description's pointers into error bodies (code, message, request id). */
-  errorBody: { code?: string; message?: string; requestId?: string };
+  /** The description's pointers into error bodies (code, message, request id, retry delay), and the request id's header. */
+  errorBody: NonNullable<ProviderDescription["adapter"]["errorBody"]>;
 }
 
 /** What the client must make of one error answer, read from what the server sent. */
@@ -97,17 +98,59 @@ export interface ExpectedError {
 
 /** The error the client must throw for an answer (its status, headers and JSON body) under this table. */
 export function expectedError(table: ProviderTable, status: number, headers: Headers, body: unknown): ExpectedError {
-  const expected = expectedErrorClass(status, headers);
   const pointers = table.errorBody;
-  const retryAfter = headers.get("retry-after")?.trim();
+  const header = headers.get("retry-after")?.trim();
+  const asked = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+  // Without a Retry-After, a delay inside the error body (google.rpc.RetryInfo's `"3s"`) asks to wait.
+  const retryAfter = asked ?? (header === undefined ? bodyDelay(body, pointers.retryDelay) : undefined);
+  const expected =
+    status === 403 && retryAfter !== undefined
+      ? { name: "RateLimitError", retryable: true }
+      : expectedErrorClass(status, headers);
+  const requestIdHeader = pointers.requestIdHeader === undefined ? null : headers.get(pointers.requestIdHeader);
   return {
     errorClass: expected.name,
     retryable: expected.retryable,
     code: readString(body, pointers.code),
     message: readString(body, pointers.message),
-    requestId: readString(body, pointers.requestId) ?? headers.get("x-request-id") ?? undefined,
-    retryAfter: retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined,
+    requestId: readString(body, pointers.requestId) ?? requestIdHeader ?? headers.get("x-request-id") ?? undefined,
+    retryAfter,
   };
+}
+
+/**
+ * Seconds (rounded up) of the retry delay an error body holds where `errorBody.retryDelay` says: at a pointer,
+ * or in a field of the first entry of an array with the given fields; a duration's JSON (`"3s"`) or a number.
+ */
+function bodyDelay(body: unknown, where: NonNullable<ProviderTable["errorBody"]>["retryDelay"]): number | undefined {
+  if (where === undefined) return undefined;
+  let value: unknown;
+  if (typeof where === "string") value = readPointer(body, where);
+  else {
+    const list = readPointer(body, where.pointer);
+    const fields = Object.entries(where.entry);
+    const entry = Array.isArray(list)
+      ? list.find((item) =>
+          fields.every(([name, expected]) => {
+            const found = readPointer(
+              item,
+              name.startsWith("/") ? name : `/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`,
+            );
+            return typeof found === "string" && typeof expected === "string"
+              ? found.trim().toLowerCase() === expected.toLowerCase()
+              : found === expected;
+          }),
+        )
+      : undefined;
+    value = entry === undefined ? undefined : readPointer(entry, where.field);
+  }
+  const seconds =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\d+(\.\d+)?s$/.test(value.trim())
+        ? Number.parseFloat(value)
+        : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
 }
 
 /** Per-provider facts the spec cannot say, passed in by the provider's generated test. */

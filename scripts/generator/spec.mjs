@@ -154,7 +154,10 @@ function toQueryParam(param) {
 /** @param {string} file @param {any} ext @returns {AdapterDescription} */
 function toAdapter(file, ext) {
   const status = required(file, ext.status, "x-opwatch.status");
-  if (!status.map && !status.when) fail(file, "x-opwatch.status needs a map (with a pointer), when rules, or both");
+  if (!status.map && !status.when)
+    fail(file, "x-opwatch.status needs a map (with a pointer or a header), when rules, or both");
+  if (status.default !== undefined && !STATES.has(status.default))
+    fail(file, `x-opwatch.status.default: "${status.default}" is not a state`);
   for (const [i, rule] of (status.when ?? []).entries()) {
     if (!STATES.has(rule?.state)) fail(file, `x-opwatch.status.when.${i}.state: "${rule?.state}" is not a state`);
   }
@@ -163,21 +166,28 @@ function toAdapter(file, ext) {
     if (!STATES.has(state))
       fail(file, `x-opwatch.status.map.${word}: "${state}" is not one of ${[...STATES].join(", ")}`);
   }
+  for (const [code, state] of Object.entries(ext.answers ?? {})) {
+    if (!/^2\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
+      fail(file, `x-opwatch.answers.${code} is not a 2xx → state`);
+  }
   for (const [code, state] of Object.entries(ext.redirects ?? {})) {
     if (!/^3\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
       fail(file, `x-opwatch.redirects.${code} is not a 3xx → state`);
   }
-  if (ext.progress && !(ext.progress.scale > 0)) fail(file, "x-opwatch.progress.scale must be a positive number");
+  if (ext.progress && ext.progress.of === undefined && !(ext.progress.scale > 0))
+    fail(file, "x-opwatch.progress needs a positive scale, or `of`: a pointer to the total");
   const pick = (/** @type {any} */ object, /** @type {string[]} */ keys) =>
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
     id: required(file, ext.id, "x-opwatch.id"),
     status: {
       ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
+      ...(status.header !== undefined ? { header: status.header.toLowerCase() } : {}),
       ...(status.map ? { map: status.map } : {}),
+      ...(status.default !== undefined ? { default: status.default } : {}),
       ...(status.when ? { when: status.when } : {}),
     },
-    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "errorBody"]),
+    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "answers", "errorBody", "rateLimit"]),
   };
 }
 

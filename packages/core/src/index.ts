@@ -57,6 +57,7 @@ export type {
   PollEndpointTypes,
   ProviderClientOptions,
   ProviderModule,
+  RequiredQuery,
   ServerVariableOptions,
   StatusReader,
   TypedProviderClient,

@@ -38,10 +38,3 @@ export function queryString(
   return out;
 }
 
-/** Whether `name` is one of the endpoint's parameters, path or query. */
-export function takesParam(endpoint: PollEndpointDescription, name: string): boolean {
-  return (
-    endpoint.pathParams.some((param) => param.name === name) ||
-    (endpoint.queryParams?.some((param) => param.name === name) ?? false)
-  );
-}

@@ -189,7 +189,10 @@ function holds(condition: SpecDocument, body: unknown): boolean {
           entry !== null &&
           typeof entry === "object" &&
           fields.every(([name, expected]) =>
-            same(name.startsWith("/") ? readPointer(entry, name) : readPointer(entry, `/${escape(name)}`), expected),
+            same(
+              name.startsWith("/") ? readPointer(entry, name) : readPointer(entry, `/${pointerToken(name)}`),
+              expected,
+            ),
           ),
       )
     );
@@ -198,7 +201,7 @@ function holds(condition: SpecDocument, body: unknown): boolean {
 }
 
 /** A property name as one JSON-pointer token. */
-const escape = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
+const pointerToken = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
 
 function same(value: unknown, expected: unknown): boolean {
   return typeof value === "string" && typeof expected === "string"

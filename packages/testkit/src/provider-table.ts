@@ -102,7 +102,8 @@ export function expectedError(table: ProviderTable, status: number, headers: Hea
   const header = headers.get("retry-after")?.trim();
   const asked = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
   // Without a Retry-After, a delay inside the error body (google.rpc.RetryInfo's `"3s"`) asks to wait.
-  const retryAfter = asked ?? (header === undefined ? bodyDelay(body, pointers.retryDelay) : undefined);
+  const headerWait = asked ?? spentBudgetReset(status, headers);
+  const retryAfter = headerWait ?? (header === undefined ? bodyDelay(body, pointers.retryDelay) : undefined);
   const expected =
     status === 403 && retryAfter !== undefined
       ? { name: "RateLimitError", retryable: true }
@@ -151,6 +152,25 @@ function bodyDelay(body: unknown, where: NonNullable<ProviderTable["errorBody"]>
         ? Number.parseFloat(value)
         : Number.NaN;
   return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
+}
+
+/**
+ * Seconds until a spent rate-limit budget resets, as the provider's `RateLimit-Reset` / `X-RateLimit-Reset`
+ * says (delta seconds, or epoch seconds from 1e9 on, never below 0), when its `*-Remaining` is 0 or it is a
+ * 429 without one; the longer of the two headers.
+ */
+function spentBudgetReset(status: number, headers: Headers): number | undefined {
+  let wait: number | undefined;
+  for (const prefix of ["", "x-"]) {
+    const reset = headers.get(`${prefix}ratelimit-reset`)?.trim();
+    if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset)) continue;
+    const remaining = headers.get(`${prefix}ratelimit-remaining`);
+    if (remaining === null ? status !== 429 : Number(remaining.trim()) !== 0) continue;
+    const value = Number(reset);
+    const seconds = value >= 1e9 ? Math.max(0, Math.ceil(value - Date.now() / 1000)) : Math.ceil(value);
+    wait = Math.max(wait ?? 0, seconds);
+  }
+  return wait;
 }
 
 /** Per-provider facts the spec cannot say, passed in by the provider's generated test. */

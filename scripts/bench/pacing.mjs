@@ -183,7 +183,8 @@ export async function pacingSection() {
       const here = grid.filter((r) => r.T === T && r.progress === progress);
       const mine = here.find((r) => r.strategy === "opwatch");
       for (const r of here) {
-        if (r !== mine && dominates(r, mine)) dominated.push(`${T} s ${progress ? "with" : "without"} progress by ${r.strategy}`);
+        if (r !== mine && dominates(r, mine))
+          dominated.push(`${T} s ${progress ? "with" : "without"} progress by ${r.strategy}`);
       }
     }
   }

@@ -25,16 +25,17 @@ export function renderIndex(spec) {
     })
     .join("\n");
 
-  return `import {
-  clientFactory,
-  type OperationStatus,
-  type PollEndpoint,
-  type ProviderClientOptions,
-  type ProviderModule,
-  statusReader,
-  type TypedProviderClient,
+  return `import type {
+  OperationStatus,
+  PollEndpoint,
+  ProviderClientOptions,
+  ProviderModule,
+  StatusReader,
+  TypedProviderClient,
 } from "@opwatch/core";
+import { clientFactory } from "@opwatch/core/internal";
 import { description } from "./description.js";
+import { provider } from "./provider.js";
 import type { components, operations, paths } from "./schema.js";
 
 export { description };
@@ -55,16 +56,13 @@ export type ${P}Client = TypedProviderClient<paths, ${P}PollEndpoints, ${q(d.def
 export type ${P}OperationStatus = OperationStatus<${P}PollEndpoints[${P}EndpointName]["body"]>;
 
 /** Creates a client of ${d.displayName}. Throws a ValidationError (before any request) on bad options. */
-export const createClient = /* @__PURE__ */ clientFactory<${P}Client, ${P}ClientOptions>(description);
+export const createClient = /* @__PURE__ */ clientFactory<${P}Client, ${P}ClientOptions>(provider);
 /** Normalizes one read (see @opwatch/core's OperationStatus). */
-export const toStatus = /* @__PURE__ */ statusReader<${P}PollEndpoints>(description);
+export const toStatus = provider.toStatus as StatusReader<${P}PollEndpoints>;
 
-/**
- * Register this with the opwatch facade: \`register(${identifier(spec.name)}, { token })\`. Its name and description
- * only (the options type rides along as a phantom): an app that only polls never bundles openapi-fetch;
- * the typed client is {@link createClient}.
- */
-export const ${identifier(spec.name)}: ProviderModule<${P}ClientOptions> = { name: ${q(spec.name)}, description };
+/** Register this with the opwatch facade, \`register(${identifier(spec.name)}, { token })\`: its spec compiled to code, without
+ * openapi-fetch (the typed client is {@link createClient}); the options type rides along as a phantom. */
+export const ${identifier(spec.name)} = provider as ProviderModule<${P}ClientOptions>;
 `;
 }
 

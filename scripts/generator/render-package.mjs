@@ -2,6 +2,7 @@
 // Renders every file of one provider package from its loaded spec. Pure: same spec in, same bytes out.
 import { readFile } from "node:fs/promises";
 import { providerDir } from "../lib/workspace-packages.mjs";
+import { renderProvider } from "./compile/index.mjs";
 import { renderDescription } from "./render-description.mjs";
 import { renderIndex } from "./render-index.mjs";
 import { renderReadme } from "./render-readme.mjs";
@@ -48,6 +49,7 @@ export async function renderPackage(spec, existingPackageJson, directory = provi
     "src/generated/schema.ts": header + (await renderSchemaTypes(spec)),
     "src/generated/description.ts": renderDescription(spec, header),
     "src/generated/index.ts": header + renderIndex(spec),
+    "src/generated/provider.ts": renderProvider(spec, header),
     // Spec-driven: every named example of every poll endpoint through Prism and the normalizer.
     "test/spec-contract.test.ts": `${header}import { specContract } from "@opwatch/testkit";
 import { createClient, description, toStatus } from "../src/index.js";

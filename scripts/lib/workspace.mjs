@@ -20,4 +20,6 @@ for (const name of ["core", "testkit"]) {
 }
 
 export const core = await import("@opwatch/core");
+/** The description interpreter (`stateOf`, …), for checks that read a spec before any code is generated. */
+export const described = await import("@opwatch/core/described");
 export const testkit = await import("@opwatch/testkit");

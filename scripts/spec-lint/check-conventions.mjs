@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { core, testkit } from "../lib/workspace.mjs";
+import { core, described, testkit } from "../lib/workspace.mjs";
 import { escapeToken, pollScope } from "./poll-scope.mjs";
 
 const { deref } = core;
@@ -95,7 +95,7 @@ export function checkConventions(document, scope = pollScope(document)) {
   // Every mapped status value and every rule needs a named example that the normalizer maps through it.
   const hit = new Set();
   for (const example of examples) {
-    const mapped = core.stateOf(ext.status, example.value);
+    const mapped = described.stateOf(ext.status, example.value);
     if (mapped.by) hit.add(mapped.by);
     if (example.declared !== undefined && example.declared !== mapped.state) {
       problems.push(

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProviderDescription } from "@opwatch/core";
+import { describedProvider } from "@opwatch/core/described";
 import { createWatcher, OpwatchError, ResponseError, register, ValidationError, type Watcher } from "opwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPackage } from "../generator/render-package.mjs";
@@ -41,7 +42,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   watcher = createWatcher({
-    providers: [register({ name: description.name, description }, { token: TOKEN, baseUrl: base })],
+    providers: [register(describedProvider(description), { token: TOKEN, baseUrl: base })],
   });
 }, 60_000);
 afterAll(async () => {

@@ -1,15 +1,20 @@
-// One small spec per x-opwatch shape, table-driven: each lints clean, the generator turns it into the
-// description it renders, and the facade reads sample answers (as the real API documents them) from a loopback
-// server into the states the shape promises.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// One small spec per x-opwatch shape, table-driven: each lints clean, the generator compiles it into the
+// provider code it writes (src/generated/provider.ts), and the facade reads sample answers (as the real API
+// documents them) from a loopback server into the states the shape promises — through the compiled code, and
+// through the description interpreter of @opwatch/core/described, which must agree.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ProviderDescription } from "@opwatch/core";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ProviderDescription, ProviderModule } from "@opwatch/core";
+import { describedProvider } from "@opwatch/core/described";
 import { createWatcher, register } from "opwatch";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderProvider } from "../generator/compile/index.mjs";
 import { renderDescription } from "../generator/render-description.mjs";
 import { loadSpec } from "../generator/spec.mjs";
 import { checkConventions } from "../spec-lint/check-conventions.mjs";
@@ -35,47 +40,70 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-/** The description the generator renders into `src/generated/description.ts`, read back from that source. */
-async function generated(
-  name: string,
-  spec: unknown,
-): Promise<{ description: ProviderDescription; problems: string[] }> {
+const core = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "packages", "core", "dist");
+/** Generated TypeScript as a module of the scratch folder: types stripped, core imported from the workspace's build. */
+function asModule(source: string, file: string): void {
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const linked = js.outputText
+    .replace('from "@opwatch/core/internal"', `from ${JSON.stringify(pathToFileURL(join(core, "internal.js")).href)}`)
+    .replace('from "@opwatch/core"', `from ${JSON.stringify(pathToFileURL(join(core, "index.js")).href)}`)
+    .replace('from "./description.js"', 'from "./description.mjs"');
+  writeFileSync(file, linked);
+}
+
+/** What the generator writes for a spec (its description and its compiled provider), loaded. */
+async function generated(name: string, spec: unknown) {
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, JSON.stringify(spec));
   const loaded = await loadSpec(file);
-  const source = renderDescription(loaded, "");
-  const json = /export const description = ([\s\S]*) as const satisfies ProviderDescription;/.exec(source)?.[1];
-  return { description: JSON.parse(json ?? "null"), problems: checkConventions(parse(JSON.stringify(spec))) };
+  const dir = join(work, name);
+  mkdirSync(dir);
+  asModule(renderDescription(loaded, ""), join(dir, "description.mjs"));
+  asModule(renderProvider(loaded, ""), join(dir, "provider.mjs"));
+  const { description } = (await import(pathToFileURL(join(dir, "description.mjs")).href)) as {
+    description: ProviderDescription;
+  };
+  const { provider } = (await import(pathToFileURL(join(dir, "provider.mjs")).href)) as {
+    provider: ProviderModule<object>;
+  };
+  return { description, provider, problems: checkConventions(parse(JSON.stringify(spec))) };
 }
 
 describe.each(SPEC_SHAPES)("the $about shape", (shape) => {
-  let description: ProviderDescription;
-  let problems: string[];
+  const modules: Record<string, ProviderModule<object>> = {};
+  let problems: string[] = [];
   beforeAll(async () => {
-    ({ description, problems } = await generated(shape.name, shape.spec));
+    const made = await generated(shape.name, shape.spec);
+    problems = made.problems;
+    modules.compiled = made.provider;
+    modules.described = describedProvider(made.description);
   });
 
   it("lints clean", () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(shape.samples)("reads $about", async (sample) => {
-    answer = sample.answer;
-    const watcher = createWatcher({
-      providers: [register({ name: description.name, description }, { token: TOKEN, baseUrl: base })],
-    });
-    const got = watcher.get(`${base}${shape.path}`);
-    if ("throws" in sample.expect) {
-      const error = await got.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toMatchObject(sample.expect.throws);
-      expect((error as Error).message).toMatch(sample.expect.message);
-    } else {
-      expect(await got).toMatchObject(sample.expect);
-    }
-  });
+  it.each(shape.samples.flatMap((sample) => ["compiled", "described"].map((path) => ({ ...sample, path }))))(
+    "reads $about ($path)",
+    async (sample) => {
+      answer = sample.answer;
+      const module = modules[sample.path] as ProviderModule<object>;
+      const watcher = createWatcher({ providers: [register(module, { token: TOKEN, baseUrl: base })] });
+      const got = watcher.get(`${base}${shape.path}`);
+      if ("throws" in sample.expect) {
+        const error = await got.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toMatchObject(sample.expect.throws);
+        expect((error as Error).message).toMatch(sample.expect.message);
+      } else {
+        expect(await got).toMatchObject(sample.expect);
+      }
+    },
+  );
 });
 
 /** The object at `keys` inside a spec, to change it in place. */

@@ -38,7 +38,7 @@ export function resolveTarget(watcher: Watcher, input: string, env: Env, setting
   } else if (isHttpUrl(text)) {
     const ours = cliProviders.some((p) => {
       const base = configuredBaseUrl(p, env, settings);
-      return refFromUrl(p.description, text, base === undefined ? [] : [base]) !== undefined;
+      return refFromUrl(p.module, text, base === undefined ? [] : [base]) !== undefined;
     });
     if (!ours) {
       throw new UsageError(

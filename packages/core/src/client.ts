@@ -1,5 +1,6 @@
 import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { limitResponse } from "./body.js";
+import type { CompiledProvider } from "./compiled.js";
 import type { ProviderDescription } from "./description.js";
 import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
@@ -32,9 +33,10 @@ export type ProviderClient<Paths extends {}> = Client<RawPaths<Paths>> & Provide
  * an origin other than the base URL's.
  */
 export function createProviderClient<Paths extends {}>(
-  description: ProviderDescription,
+  provider: CompiledProvider,
   options: ClientOptions,
 ): ProviderClient<Paths> {
+  const { description } = provider;
   const setup = setUpClient(description, options);
   const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
   // Sent with redirect "manual"; a same-origin redirect of a GET is followed here, by hand.
@@ -86,7 +88,7 @@ export function createProviderClient<Paths extends {}>(
       return request;
     },
   });
-  return Object.assign(fetchClient, readerOf(description, setup));
+  return Object.assign(fetchClient, readerOf(provider, setup));
 }
 
 /**

@@ -27,13 +27,19 @@ export interface OpwatchErrorDetails {
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 /** On each instance: the brands of its class and every base class. Global, so two copies of core agree. */
 const BRANDS = Symbol.for("@opwatch/core/error-brands");
-/** On each class (own property): its brand, `@opwatch/core:` and the class name. */
-const BRAND = Symbol.for("@opwatch/core/error-brand");
+/**
+ * On each class, as an own static field: its brand, `@opwatch/core:` and the class name. A string key, not a
+ * symbol: a static field under a computed key (or a loop setting them after the classes) would keep every
+ * error class in any bundle that imports one of them.
+ */
+const BRAND = "@opwatch/core:brand";
 const BRAND_PREFIX = "@opwatch/core:";
 const secretsOf = new WeakMap<object, readonly string[]>();
 
 /** Base class of every error opwatch throws. Messages say what to do; tokens never appear in them. */
 export class OpwatchError extends Error {
+  /** @internal */
+  static readonly "@opwatch/core:brand": string = "@opwatch/core:OpwatchError";
   // Declared, not initialized: the constructor sets each one, in this order (a class field would add
   // its own initializer to every bundle for no change in behaviour).
   /** The class name (`NotFoundError`, …), from the nearest class with a brand. */
@@ -126,37 +132,60 @@ function brandChain(target: abstract new (...args: never[]) => unknown): string[
 }
 
 /** Bad input caught before any request: an empty id, a malformed UUID, an unknown region, a bad URL. */
-export class ValidationError extends OpwatchError {}
+export class ValidationError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:ValidationError";
+}
 
 /** 401 or 403: the token is missing, expired or lacks the scope. */
-export class AuthError extends OpwatchError {}
+export class AuthError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:AuthError";
+}
 
 /** 404: the operation (or its parent resource) does not exist at this base URL. */
-export class NotFoundError extends OpwatchError {}
+export class NotFoundError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:NotFoundError";
+}
 
 /** 429, or a 403 that asks to wait or says the rate-limit budget is spent: `retryAfter` says how long to wait when the server said so. Retryable. */
 export class RateLimitError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:RateLimitError";
   declare readonly retryable: true;
 }
 
 /** 5xx: the provider failed; usually worth retrying later. Retryable. */
 export class ServerError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:ServerError";
   declare readonly retryable: true;
 }
 
 /** Any other HTTP error (400, 408, 409, 422, …). 408 is retryable, the rest are not. */
-export class ApiError extends OpwatchError {}
+export class ApiError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:ApiError";
+}
 
 /** The request never got an HTTP answer: DNS, connection reset, per-request timeout, CORS. Retryable. */
 export class NetworkError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:NetworkError";
   declare readonly retryable: true;
 }
 
 /** The response arrived but does not fit the provider's spec (not JSON, no status field, a foreign redirect). */
-export class ResponseError extends OpwatchError {}
+export class ResponseError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:ResponseError";
+}
 
 /** The deadline passed (a wait's `maxWaitMs`, a read's `deadline`). `lastStatus` is the last status seen, if any. */
 export class TimeoutError<Status = unknown> extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:TimeoutError";
   declare readonly lastStatus: Status | undefined;
   constructor(message: string, lastStatus: Status | undefined, details: OpwatchErrorDetails = {}) {
     super(message, details);
@@ -165,34 +194,21 @@ export class TimeoutError<Status = unknown> extends OpwatchError {
 }
 
 /** The caller's `AbortSignal` fired. */
-export class AbortError extends OpwatchError {}
+export class AbortError extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:AbortError";
+}
 
 /** The operation itself ended failed or canceled, and the caller asked for that to throw. */
 export class OperationFailedError<Status = unknown> extends OpwatchError {
+  /** @internal */
+  static override readonly "@opwatch/core:brand": string = "@opwatch/core:OperationFailedError";
   /** The operation's last status: the one that ended failed or canceled. */
   declare readonly finalStatus: Status;
   constructor(message: string, finalStatus: Status, details: OpwatchErrorDetails = {}) {
     super(message, details);
     (this as { finalStatus: unknown }).finalStatus = this.scrub(finalStatus);
   }
-}
-
-for (const [ctor, brand] of [
-  [OpwatchError, "OpwatchError"],
-  [ValidationError, "ValidationError"],
-  [AuthError, "AuthError"],
-  [NotFoundError, "NotFoundError"],
-  [RateLimitError, "RateLimitError"],
-  [ServerError, "ServerError"],
-  [ApiError, "ApiError"],
-  [NetworkError, "NetworkError"],
-  [ResponseError, "ResponseError"],
-  [TimeoutError, "TimeoutError"],
-  [AbortError, "AbortError"],
-  [OperationFailedError, "OperationFailedError"],
-] as const) {
-  // The brand is the error's `name` too (set in OpwatchError's constructor).
-  Object.defineProperty(ctor, BRAND, { value: BRAND_PREFIX + brand });
 }
 
 /** `text` as the end of a sentence: trimmed, one line, at most 200 characters, ending in one stop. @internal */

@@ -6,6 +6,8 @@ export type { ProviderClient, RawPaths } from "./client.js";
 /** @public */
 export { createProviderClient } from "./client.js";
 /** @public */
+export type { CompiledProvider, MatchedPath } from "./compiled.js";
+/** @public */
 export type {
   AdapterDescription,
   AuthDescription,
@@ -75,8 +77,6 @@ export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
 export type { OperationRef, OperationStatus } from "./status.js";
 /** @public */
-export { toOperationStatus } from "./status.js";
-/** @public */
 export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 
 // Internal: for the generated provider packages, the opwatch facade, testkit and the repository's scripts.
@@ -98,11 +98,9 @@ export { endSentence, errorFromResponse } from "./errors.js";
 /** @internal */
 export { type ClientSetup, DEFAULT_TIMEOUT_MS, setUpClient } from "./options.js";
 /** @internal */
-export { expandPath, validatePathParams } from "./params.js";
-/** @internal */
 export { deref, pointerTokens, readPointer, readString } from "./pointer.js";
 /** @internal */
-export { clientFactory, statusReader } from "./provider.js";
+export { clientFactory } from "./provider.js";
 /** @internal */
 export { isSignal } from "./read.js";
 /** @internal */
@@ -110,6 +108,6 @@ export { MAX_REMEMBERED_SECRETS, type RedactOptions, redact, redactDeep, remembe
 /** @internal */
 export { MAX_REDIRECTS } from "./redirect.js";
 /** @internal */
-export { isTerminal, type MappedState, stateOf } from "./status.js";
+export { isTerminal } from "./status.js";
 /** @internal */
 export type { HttpAnswer, HttpHeaderReader, Transport } from "./transport.js";

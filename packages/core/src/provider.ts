@@ -1,11 +1,12 @@
-// The generic part of every generated provider package: its client factory, its typed status reader
+// The generic part of every generated provider package: its client factory, its option and status types
 // and the module object the facade registers. A generated index.ts keeps only what its spec says.
 import { createProviderClient, type ProviderClient } from "./client.js";
+import type { CompiledProvider } from "./compiled.js";
 import type { ProviderDescription } from "./description.js";
 import type { ClientOptions } from "./options.js";
 import type { ReadOptions } from "./read.js";
 import type { OperationSnapshot } from "./snapshot.js";
-import { type OperationStatus, toOperationStatus } from "./status.js";
+import type { OperationStatus } from "./status.js";
 
 /** A provider's poll endpoints by operationId: the path parameters each takes and its 200 body. */
 export type PollEndpointTypes = { readonly [operationId: string]: { params: unknown; body: unknown } };
@@ -43,9 +44,8 @@ declare const optionsType: unique symbol;
  * What a provider package exports for the facade (`bentley`, `ecl`, …): its name and description. The
  * options type rides along as a phantom, so `register(bentley, { … })` type-checks Bentley's options.
  */
-export interface ProviderModule<Options = never> {
+export interface ProviderModule<Options = never> extends CompiledProvider {
   readonly name: string;
-  readonly description: ProviderDescription;
   /** Type-level only: never set at runtime. */
   readonly [optionsType]?: Options;
 }
@@ -91,18 +91,11 @@ export type StatusReader<Endpoints extends PollEndpointTypes> = <Endpoint extend
 ) => OperationStatus<Endpoints[Endpoint]["body"]>;
 
 /**
- * Builds a generated package's `createClient` from its description. An option named like a server variable
- * (ECL's `region`) goes through as it is: setUpClient reads it, and it wins over `variables`, as in the reader.
+ * Builds a generated package's `createClient` from its compiled provider. An option named like a server
+ * variable (ECL's `region`) goes through as it is: setUpClient reads it, and it wins over `variables`.
  */
 export function clientFactory<Client, Options extends object>(
-  description: ProviderDescription,
+  provider: CompiledProvider,
 ): (options: Options) => Client {
-  return (options) => createProviderClient(description, options as unknown as ClientOptions) as Client;
-}
-
-/** Builds a generated package's `toStatus` from its description. */
-export function statusReader<Endpoints extends PollEndpointTypes>(
-  description: ProviderDescription,
-): StatusReader<Endpoints> {
-  return (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl);
+  return (options) => createProviderClient(provider, options as unknown as ClientOptions) as Client;
 }

@@ -1,10 +1,10 @@
+import type { CompiledProvider } from "./compiled.js";
 import { type Cut, type Limits, withLimits } from "./deadline.js";
 import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, requestSetup, setUpClient } from "./options.js";
-import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
-import { queryString, queryValues } from "./query.js";
+import type { PathParamValue } from "./params.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 import type { HttpAnswer } from "./transport.js";
@@ -46,14 +46,15 @@ export interface ProviderClientBase {
  * @public
  */
 export function createOperationReader(
-  description: ProviderDescription,
+  provider: CompiledProvider,
   options: ClientOptions & { readonly [serverVariable: string]: unknown },
 ): ProviderClientBase {
-  return readerOf(description, setUpClient(description, options));
+  return readerOf(provider, setUpClient(provider.description, options));
 }
 
 /** The reader over options already checked (shared with `createProviderClient`). @internal */
-export function readerOf(description: ProviderDescription, setup: ClientSetup): ProviderClientBase {
+export function readerOf(provider: CompiledProvider, setup: ClientSetup): ProviderClientBase {
+  const { description } = provider;
   const plans = new Map<string, ReadPlan>();
   // Not async: the checks throw here, turned into a rejection, and the read is withLimits' promise.
   const read = (params: ReadParams, options: ReadOptions = {}): Promise<OperationSnapshot> => {
@@ -64,7 +65,7 @@ export function readerOf(description: ProviderDescription, setup: ClientSetup): 
         plan = planRead(description, setup, name);
         plans.set(name, plan);
       }
-      return readOperation(description, setup, plan, params, options);
+      return readOperation(provider, setup, plan, params, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -111,20 +112,22 @@ interface CheckedIds {
  * again, so the last ids that passed are remembered: the check is a pure function of them, and given the
  * same values (compared with ===, so only strings and numbers can match) it has the same outcome.
  */
-function checkIds(setup: ClientSetup, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
-  const { provider, baseUrl } = setup;
-  const { endpoint, names } = plan;
+function checkIds(
+  provider: CompiledProvider,
+  setup: ClientSetup,
+  plan: ReadPlan,
+  input: Readonly<Record<string, unknown>>,
+): CheckedIds {
+  const { names } = plan;
   const last = plan.last;
   if (last !== undefined) {
     let same = true;
     for (let i = 0; same && i < names.length; i++) same = input[names[i] as string] === last.input[i];
     if (same) return last;
   }
-  const pathValues = validatePathParams(provider, endpoint.pathParams, input);
-  const query = queryValues(provider, endpoint, input);
-  // Query values first: a body without an id falls back on the last value, the last path parameter.
-  const values = endpoint.queryParams === undefined ? pathValues : { ...query, ...pathValues };
-  const url = baseUrl + expandPath(endpoint.path, pathValues, endpoint.pathParams) + queryString(endpoint, query);
+  // Path and required query parameters (`api-version`), checked together; the path carries both.
+  const values = provider.checkParams(plan.endpointName, input);
+  const url = setup.baseUrl + provider.pathOf(plan.endpointName, values);
   plan.last = { input: names.map((name) => input[name]), values, url };
   return plan.last;
 }
@@ -150,7 +153,7 @@ function planRead(description: ProviderDescription, setup: ClientSetup, endpoint
  * answer as a snapshot.
  */
 function readOperation(
-  description: ProviderDescription,
+  compiled: CompiledProvider,
   setup: ClientSetup,
   plan: ReadPlan,
   params: ReadParams,
@@ -158,7 +161,7 @@ function readOperation(
 ): Promise<OperationSnapshot> {
   const { provider } = setup;
   const { endpoint, endpointName } = plan;
-  const checked = checkIds(setup, plan, toParamValues(provider, endpoint, params));
+  const checked = checkIds(compiled, setup, plan, toParamValues(provider, endpoint, params));
   // A copy: the snapshot's params go out to the caller (status.ref.params), the checked ones stay here.
   const values = { ...checked.values };
   const { deadline, signal, ifNoneMatch } = options;
@@ -194,10 +197,16 @@ function readOperation(
     if (status >= 300 && status < 400) {
       // A copy per request: a transport may add to the headers it is given.
       const resend = (target: string) => send(used, target, { ...headers }, cut);
-      answer = await followRedirects(used, endpointName, answer, (code) => isAnswer(description, code), resend);
+      answer = await followRedirects(
+        used,
+        endpointName,
+        answer,
+        (code) => isAnswer(compiled.description, code),
+        resend,
+      );
     }
     const { response, url: answered } = answer;
-    return toSnapshot(description, used, endpointName, values, response, answered, conditional, options.now);
+    return toSnapshot(compiled, used, endpointName, values, response, answered, conditional, options.now);
   });
 }
 

@@ -1,8 +1,6 @@
 import { isHttpUrl, knownBaseUrls, serverBaseUrlsOf } from "./base-url.js";
-import type { PollEndpointDescription, ProviderDescription } from "./description.js";
+import type { CompiledProvider } from "./compiled.js";
 import { ValidationError } from "./errors.js";
-import { validatePathParams } from "./params.js";
-import { queryValues } from "./query.js";
 import type { OperationRef } from "./status.js";
 
 /**
@@ -12,11 +10,12 @@ import type { OperationRef } from "./status.js";
  * Returns `undefined` when it does not belong to this provider.
  */
 export function refFromUrl(
-  description: ProviderDescription,
+  provider: CompiledProvider,
   url: string,
   baseUrls: readonly string[] = [],
 ): OperationRef | undefined {
   if (!isHttpUrl(url)) return undefined;
+  const { description } = provider;
   const target = new URL(url);
   const candidates = [
     ...baseUrls.map((base) => base.replace(/\/+$/, "")),
@@ -30,66 +29,31 @@ export function refFromUrl(
     if (base.origin !== target.origin) continue;
     const basePath = base.pathname.replace(/\/+$/, "");
     if (!target.pathname.startsWith(`${basePath}/`)) continue;
-    const rest = target.pathname.slice(basePath.length);
-    for (const [endpoint, described] of Object.entries(description.endpoints)) {
-      const matched = matchPath(description.name, described, rest);
-      if (matched) {
-        // What `get()` would refuse is refused here, with the same error; integer ids become numbers.
-        const params = { ...matched, ...validatePathParams(description.name, described.pathParams, matched) };
-        if (described.queryParams === undefined) return { provider: description.name, endpoint, params, baseUrl };
-        // Its required query parameters (`?api-version=…`) name the operation too: kept, else the spec's default.
-        const given: Record<string, string> = {};
-        for (const param of described.queryParams) {
-          const value = target.searchParams.get(param.name);
-          if (value !== null) given[param.name] = value;
-        }
-        const query = queryValues(description.name, described, given);
-        return { provider: description.name, endpoint, params: { ...query, ...params }, baseUrl };
+    const matched = provider.matchPath(target.pathname.slice(basePath.length));
+    if (matched) {
+      // What `get()` would refuse is refused here, with the same error; integer ids become numbers. Its
+      // required query parameters (`?api-version=…`) name the operation too: kept, else the spec's default.
+      const { endpoint } = matched;
+      // Query values first: a body without an id falls back on the last value, the last path parameter.
+      const given: Record<string, string> = {};
+      for (const param of description.endpoints[endpoint]?.queryParams ?? []) {
+        const value = target.searchParams.get(param.name);
+        if (value !== null) given[param.name] = value;
       }
+      Object.assign(given, matched.params);
+      const params = { ...given, ...provider.checkParams(endpoint, given) };
+      return { provider: description.name, endpoint, params, baseUrl };
     }
   }
   return undefined;
 }
 
-function matchPath(
-  provider: string,
-  endpoint: PollEndpointDescription,
-  pathname: string,
-): Record<string, string> | undefined {
-  const names: string[] = [];
-  const source = endpoint.path
-    .split(/(\{[^}]+\})/)
-    .map((part) => {
-      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-      if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-      names.push(name);
-      // A multi-segment parameter (Google's `projects/p/operations/o`) spans slashes.
-      return endpoint.pathParams.some((p) => p.name === name && p.multiSegment) ? "(.+?)" : "([^/]+)";
-    })
-    .join("");
-  const match = new RegExp(`^${source}/?$`).exec(pathname);
-  if (!match) return undefined;
-  const params: Record<string, string> = {};
-  names.forEach((name, index) => {
-    const raw = match[index + 1] ?? "";
-    try {
-      params[name] = decodeURIComponent(raw);
-    } catch {
-      throw new ValidationError(
-        `${provider}: path parameter "${name}" of the status URL is not valid percent-encoding, got ${JSON.stringify(raw)}.`,
-        { provider },
-      );
-    }
-  });
-  return params;
-}
-
 /**
  * Checks that a value read from JSON (a file, another process) is a usable ref. Given the provider's
- * `description`, it also checks what `getOperation` would: a known endpoint and valid path parameters
+ * compiled `provider`, it also checks what `getOperation` would: a known endpoint and valid path parameters
  * (the same `ValidationError`), so a bad ref is refused before any request.
  */
-export function assertRef(value: unknown, description?: ProviderDescription): asserts value is OperationRef {
+export function assertRef(value: unknown, provider?: CompiledProvider): asserts value is OperationRef {
   const ref = value as Partial<OperationRef> | null;
   const ok =
     ref !== null &&
@@ -107,23 +71,21 @@ export function assertRef(value: unknown, description?: ProviderDescription): as
       {},
     );
   }
-  if (description === undefined) return;
-  checkRef(value as OperationRef, description);
+  if (provider === undefined) return;
+  checkRef(value as OperationRef, provider);
 }
 
-function checkRef(ref: OperationRef, description: ProviderDescription): void {
-  const provider = description.name;
+function checkRef(ref: OperationRef, compiled: CompiledProvider): void {
+  const provider = compiled.description.name;
   if (ref.provider !== provider) {
     throw new ValidationError(`${provider}: the ref names provider ${JSON.stringify(ref.provider)}, not ${provider}.`, {
       provider,
     });
   }
-  const endpoint = description.endpoints[ref.endpoint];
-  if (!endpoint) {
+  if (!Object.hasOwn(compiled.description.endpoints, ref.endpoint)) {
     throw new ValidationError(`${provider}: unknown endpoint "${ref.endpoint}" in ref.`, { provider });
   }
-  validatePathParams(provider, endpoint.pathParams, ref.params);
-  queryValues(provider, endpoint, ref.params);
+  compiled.checkParams(ref.endpoint, ref.params);
 }
 
 /** The error for a status URL that belongs to none of `providers`: it names them and says what to pass instead. */

@@ -1,6 +1,6 @@
 import { BodyOverLimit, readBodyText } from "./body.js";
 import { capText } from "./cap.js";
-import type { ProviderDescription } from "./description.js";
+import type { CompiledProvider } from "./compiled.js";
 import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
 import { missingStatusPointer } from "./missing-status.js";
 import { networkError } from "./network.js";
@@ -40,7 +40,7 @@ export interface OperationSnapshot<Body = unknown> {
  * caller's `withLimits`). @internal
  */
 export async function toSnapshot(
-  description: ProviderDescription,
+  compiled: CompiledProvider,
   setup: ClientSetup,
   endpoint: string,
   params: Record<string, PathParamValue>,
@@ -49,6 +49,7 @@ export async function toSnapshot(
   sentIfNoneMatch: boolean,
   now: () => number = Date.now,
 ): Promise<OperationSnapshot> {
+  const { description } = compiled;
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
@@ -137,7 +138,7 @@ export async function toSnapshot(
     if (body === undefined && (statusHeader !== null || adapter.answers?.[String(status)] !== undefined)) {
       return snapshot;
     }
-    const missing = body === undefined ? undefined : missingStatusPointer(description.adapter.status, body);
+    const missing = body === undefined ? undefined : missingStatusPointer(compiled, body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.
       throw new ResponseError(

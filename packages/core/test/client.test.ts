@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   AuthError,
   createProviderClient,
@@ -15,14 +16,14 @@ describe("createProviderClient", () => {
   it("treats a browser's opaque redirect as the spec's only mapped redirect", async () => {
     const opaque = Object.defineProperty(new Response(null, { status: 200 }), "type", { value: "opaqueredirect" });
     Object.defineProperty(opaque, "status", { value: 0 });
-    const client = createProviderClient(description, { token: TOKEN, fetch: async () => opaque });
+    const client = createProviderClient(describedProvider(description), { token: TOKEN, fetch: async () => opaque });
     const snapshot = await client.getOperation("j1");
     expect(snapshot).toMatchObject({ httpStatus: 303, body: undefined, notModified: false });
     expect(snapshot.location).toBeUndefined();
   });
 
   it("refuses a 200 that is not a JSON object with a ResponseError", async () => {
-    const client = createProviderClient(description, {
+    const client = createProviderClient(describedProvider(description), {
       token: TOKEN,
       fetch: async () => new Response("<html>", { status: 200 }),
     });
@@ -30,7 +31,7 @@ describe("createProviderClient", () => {
   });
 
   it("times a hung request out as a retryable NetworkError and leaves no timer", async () => {
-    const client = createProviderClient(description, {
+    const client = createProviderClient(describedProvider(description), {
       token: TOKEN,
       timeoutMs: 30,
       fetch: (input, init) =>
@@ -51,7 +52,7 @@ describe("createProviderClient", () => {
 
   it("redacts a token that a server echoes back in its error body", async () => {
     const client = createProviderClient(
-      { ...description, adapter: { ...description.adapter, errorBody: { message: "/message" } } },
+      describedProvider({ ...description, adapter: { ...description.adapter, errorBody: { message: "/message" } } }),
       {
         token: TOKEN,
         fetch: async () => new Response(JSON.stringify({ message: `bad token ${TOKEN}` }), { status: 401 }),
@@ -73,10 +74,10 @@ describe("createProviderClient", () => {
       ...description,
       endpoints: { getJob: { ...description.endpoints.getJob, accept: "application/vnd.acme+json" } },
     };
-    const client = createProviderClient(vendor as ProviderDescription, { token: TOKEN, fetch });
+    const client = createProviderClient(describedProvider(vendor as ProviderDescription), { token: TOKEN, fetch });
     await client.getOperation("j1");
     await client.GET("/jobs/{job}" as never, { params: { path: { job: "j1" } } } as never);
-    const custom = createProviderClient(vendor as ProviderDescription, {
+    const custom = createProviderClient(describedProvider(vendor as ProviderDescription), {
       token: TOKEN,
       fetch,
       headers: { accept: "application/json" },
@@ -86,7 +87,7 @@ describe("createProviderClient", () => {
   });
 
   it("resolves a relative Location against the request URL, not the base URL", async () => {
-    const client = createProviderClient(description, {
+    const client = createProviderClient(describedProvider(description), {
       token: TOKEN,
       baseUrl: "https://api.acme.test/v2",
       fetch: async () => new Response(null, { status: 303, headers: { Location: "installs/i9" } }),

@@ -5,6 +5,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { constants, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
   createProviderClient,
@@ -98,7 +99,7 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(200 * 1024 * 1024) });
       endless(res, Buffer.alloc(64 * 1024, 0x20));
     });
-    const reader = createOperationReader(description(base), options(via));
+    const reader = createOperationReader(describedProvider(description(base)), options(via));
     expectOverLimit(await failure(reader.getOperation("j1")), DEFAULT_MAX_BODY_BYTES);
   });
 
@@ -107,7 +108,10 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
       res.writeHead(200, { "content-type": "application/json" });
       endless(res, Buffer.from(`{"pad":"${"x".repeat(16 * 1024)}",`));
     });
-    const reader = createOperationReader(description(base), options(via, { maxBodyBytes: 256 * 1024 }));
+    const reader = createOperationReader(
+      describedProvider(description(base)),
+      options(via, { maxBodyBytes: 256 * 1024 }),
+    );
     const started = Date.now();
     expectOverLimit(await failure(reader.getOperation("j1", { deadline: Date.now() + 20_000 })), 256 * 1024);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -121,7 +125,7 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(bomb(64 << 20));
       }
     });
-    const reader = createOperationReader(description(base), options(via));
+    const reader = createOperationReader(describedProvider(description(base)), options(via));
     await expect(reader.getOperation("small")).resolves.toMatchObject({ body: { id: "j1", state: "DONE" } });
     const before = process.memoryUsage().rss;
     for (let i = 0; i < 4; i++) expectOverLimit(await failure(reader.getOperation("boom")), DEFAULT_MAX_BODY_BYTES);
@@ -142,7 +146,7 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
       res.write(body(size).slice(0, 100));
       res.end(body(size).slice(100));
     });
-    const reader = createOperationReader(description(base), options(via, { maxBodyBytes: limit }));
+    const reader = createOperationReader(describedProvider(description(base)), options(via, { maxBodyBytes: limit }));
     await expect(reader.getOperation("at")).resolves.toMatchObject({ body: { id: "j1" } });
     expectOverLimit(await failure(reader.getOperation("over")), limit);
   });
@@ -152,7 +156,10 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
       res.writeHead(303, { location: "/installs/i9", "content-type": "text/html" });
       endless(res, Buffer.alloc(16 * 1024, 0x61));
     });
-    const reader = createOperationReader(description(base, { redirects: { "303": "succeeded" } }), options(via));
+    const reader = createOperationReader(
+      describedProvider(description(base, { redirects: { "303": "succeeded" } })),
+      options(via),
+    );
     const snapshot = await reader.getOperation("j1", { deadline: Date.now() + 5000 });
     expect(snapshot).toMatchObject({ httpStatus: 303, location: `${base}/installs/i9`, body: undefined });
   });
@@ -162,7 +169,10 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
       res.writeHead(503, { "content-type": "application/json" });
       endless(res, Buffer.alloc(16 * 1024, 0x20));
     });
-    const reader = createOperationReader(description(base), options(via, { maxBodyBytes: 64 * 1024 }));
+    const reader = createOperationReader(
+      describedProvider(description(base)),
+      options(via, { maxBodyBytes: 64 * 1024 }),
+    );
     const error = await failure(reader.getOperation("j1"));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).retryable).toBe(true);
@@ -175,7 +185,7 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
         endless(res, Buffer.alloc(16 * 1024, 0x61));
       } else res.writeHead(200, { "content-type": "application/json" }).end(JOB);
     });
-    const reader = createOperationReader(description(base), options(via));
+    const reader = createOperationReader(describedProvider(description(base)), options(via));
     await expect(reader.getOperation("old", { deadline: Date.now() + 5000 })).resolves.toMatchObject({
       httpStatus: 200,
       body: { id: "j1" },
@@ -186,12 +196,14 @@ describe.each(VIAS)("a read's body limit (%s)", (via) => {
 describe("the maxBodyBytes option", () => {
   it("takes a positive whole number of bytes, and refuses anything else before any request", () => {
     for (const maxBodyBytes of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "1024"]) {
-      expect(() => createOperationReader(acme(), { token: TOKEN, maxBodyBytes } as never)).toThrow(
+      expect(() => createOperationReader(describedProvider(acme()), { token: TOKEN, maxBodyBytes } as never)).toThrow(
         /maxBodyBytes option must be a positive whole number/,
       );
-      expect(() => createOperationReader(acme(), { token: TOKEN, maxBodyBytes } as never)).toThrow(ValidationError);
+      expect(() => createOperationReader(describedProvider(acme()), { token: TOKEN, maxBodyBytes } as never)).toThrow(
+        ValidationError,
+      );
     }
-    expect(() => createOperationReader(acme(), { token: TOKEN, maxBodyBytes: 10 })).not.toThrow();
+    expect(() => createOperationReader(describedProvider(acme()), { token: TOKEN, maxBodyBytes: 10 })).not.toThrow();
   });
 
   it("bounds the typed client's bodies too, as openapi-fetch reads them", async () => {
@@ -200,7 +212,10 @@ describe("the maxBodyBytes option", () => {
       if (req.url === "/jobs/small") res.end(JOB);
       else endless(res, Buffer.from(`{"pad":"${"x".repeat(8 * 1024)}",`));
     });
-    const client = createProviderClient<never>(description(base), { token: TOKEN, maxBodyBytes: 32 * 1024 });
+    const client = createProviderClient<never>(describedProvider(description(base)), {
+      token: TOKEN,
+      maxBodyBytes: 32 * 1024,
+    });
     const get = (job: string) =>
       (client as unknown as { GET: (path: string, init: object) => Promise<unknown> }).GET("/jobs/{job}", {
         params: { path: { job } },
@@ -217,10 +232,10 @@ describe("the maxBodyBytes option", () => {
       headers: new Headers({ "content-type": "application/json" }),
       text: async () => text,
     })) as unknown as typeof fetch;
-    const small = createOperationReader(acme(), { token: TOKEN, fetch: stub, maxBodyBytes: 1000 });
+    const small = createOperationReader(describedProvider(acme()), { token: TOKEN, fetch: stub, maxBodyBytes: 1000 });
     // 600 "é" are 1200 bytes in UTF-8: over a 1000-byte limit although the text has under 1000 characters.
     expectOverLimit(await failure(small.getOperation("j1")), 1000);
-    const large = createOperationReader(acme(), { token: TOKEN, fetch: stub, maxBodyBytes: 2000 });
+    const large = createOperationReader(describedProvider(acme()), { token: TOKEN, fetch: stub, maxBodyBytes: 2000 });
     await expect(large.getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
   });
 });

@@ -4,6 +4,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
   MAX_FIELD_CHARS,
@@ -60,7 +61,7 @@ describe("a server's strings in errors", () => {
   it("masks a token in a Content-Type before cutting it, wherever the cut falls", async () => {
     for (let at = 0; at < 120; at += 7) {
       const type = `text/html; ${"q".repeat(at)}; session=${TOKEN}; charset=utf-8`;
-      const reader = createOperationReader(acme(), {
+      const reader = createOperationReader(describedProvider(acme()), {
         token: TOKEN,
         fetch: stub(() => new Response("<html>", { headers: { "content-type": type } })),
       });
@@ -74,7 +75,9 @@ describe("a server's strings in errors", () => {
   it("caps a 2 MB code, request id and message of an error answer, with the token masked first", async () => {
     const huge = (what: string) => `${what}-${"z".repeat(2 * 1024 * 1024)}-${TOKEN}`;
     const reader = createOperationReader(
-      acme({ adapter: { errorBody: { code: "/code", message: "/message", requestId: "/request_id" } } }),
+      describedProvider(
+        acme({ adapter: { errorBody: { code: "/code", message: "/message", requestId: "/request_id" } } }),
+      ),
       {
         token: TOKEN,
         // Over the default limit (which would drop the body): raised, so the strings reach the error.
@@ -119,7 +122,7 @@ describe("a server's strings in errors", () => {
     closers.push(() => server.close());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const reader = createOperationReader(acme({ server: base }), { token: TOKEN });
+    const reader = createOperationReader(describedProvider(acme({ server: base })), { token: TOKEN });
     const error = await failure(reader.getOperation("j1"));
     expect(error).toBeInstanceOf(NetworkError);
     const cause = error.cause as { rawPacket?: unknown; code?: unknown };
@@ -141,7 +144,7 @@ describe("a server's strings in errors", () => {
     closers.push(() => server.close());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const reader = createOperationReader(acme({ server: base }), {
+    const reader = createOperationReader(describedProvider(acme({ server: base })), {
       token: TOKEN,
       fetch: (input, init) => fetch(input, init),
     });
@@ -157,7 +160,9 @@ describe("a server's strings in errors", () => {
     closers.push(() => server.close());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const error = await failure(createOperationReader(acme({ server: base }), { token: TOKEN }).getOperation("j1"));
+    const error = await failure(
+      createOperationReader(describedProvider(acme({ server: base })), { token: TOKEN }).getOperation("j1"),
+    );
     expect(error.requestId).toBe("req-[REDACTED]");
     expectNoToken(shown(error));
   });
@@ -209,7 +214,10 @@ describe("a 200 without the status the spec points to", () => {
     ["a null status", '{"id":"j1","state":null}'],
     ["an object where the word should be", '{"id":"j1","state":{"name":"DONE"}}'],
   ])("is a retryable ResponseError naming the pointer and the base URL: %s", async (_what, body) => {
-    const reader = createOperationReader(acme(), { token: TOKEN, fetch: stub(() => new Response(body)) });
+    const reader = createOperationReader(describedProvider(acme()), {
+      token: TOKEN,
+      fetch: stub(() => new Response(body)),
+    });
     const error = await failure(reader.getOperation("j1"));
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.retryable).toBe(true);
@@ -218,7 +226,7 @@ describe("a 200 without the status the spec points to", () => {
   });
 
   it("is not what an unknown status word is: that reads, and maps to unknown", async () => {
-    const reader = createOperationReader(acme(), {
+    const reader = createOperationReader(describedProvider(acme()), {
       token: TOKEN,
       fetch: stub(() => new Response('{"id":"j1","state":"SOMETHING_NEW"}')),
     });
@@ -235,7 +243,7 @@ describe("a 200 without the status the spec points to", () => {
         },
       },
     });
-    const reader = createOperationReader(description, {
+    const reader = createOperationReader(describedProvider(description), {
       token: TOKEN,
       fetch: stub(() => new Response('{"id":"j1","error":{"code":"E"}}')),
     });

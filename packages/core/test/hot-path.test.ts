@@ -2,14 +2,13 @@
 // status word) never changes what a read reports: a changed body, word or description is seen, and each
 // status gets objects of its own.
 import { describe, expect, it } from "vitest";
+import { stateOf, toOperationStatus } from "../src/described/index.js";
 import {
   type OperationSnapshot,
   type ProviderDescription,
   parseTimestamp,
   pointerTokens,
   readPointer,
-  stateOf,
-  toOperationStatus,
 } from "../src/index.js";
 
 const acme = (): ProviderDescription => ({

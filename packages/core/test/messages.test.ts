@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   assertRef,
   createOperationReader,
@@ -44,7 +45,7 @@ describe("error messages", () => {
         for (const code of [undefined, "E_CODE"]) {
           for (const asJson of [true, false]) {
             const body = asJson ? JSON.stringify({ code, message }) : message;
-            const reader = createOperationReader(description, {
+            const reader = createOperationReader(describedProvider(description), {
               token: TOKEN,
               fetch: async () => new Response(body, { status, headers: { "retry-after": "2" } }),
             });
@@ -71,12 +72,14 @@ describe("error messages", () => {
       throw new Error("expected a failure");
     };
     const answer = (response: () => Response) =>
-      createOperationReader(description, { token: TOKEN, fetch: async () => response() });
-    await collect(() => createOperationReader(description, { token: "" }));
-    await collect(() => createOperationReader(description, { token: TOKEN, timeoutMs: -1 }));
-    await collect(() => createOperationReader(description, { token: TOKEN, baseUrl: "ftp://x" }));
-    await collect(() => createOperationReader(description, { token: TOKEN, variables: { region: "mars" } }));
-    await collect(() => createProviderClient(description, null as never));
+      createOperationReader(describedProvider(description), { token: TOKEN, fetch: async () => response() });
+    await collect(() => createOperationReader(describedProvider(description), { token: "" }));
+    await collect(() => createOperationReader(describedProvider(description), { token: TOKEN, timeoutMs: -1 }));
+    await collect(() => createOperationReader(describedProvider(description), { token: TOKEN, baseUrl: "ftp://x" }));
+    await collect(() =>
+      createOperationReader(describedProvider(description), { token: TOKEN, variables: { region: "mars" } }),
+    );
+    await collect(() => createProviderClient(describedProvider(description), null as never));
     for (const id of ["", "..", "not-a-uuid", "ÿ".repeat(300)])
       await collect(() => answer(() => new Response()).getOperation(id));
     await collect(() => answer(() => new Response()).getOperation(ID, { endpoint: "nope" }));
@@ -91,7 +94,7 @@ describe("error messages", () => {
       ),
     );
     await collect(() =>
-      createOperationReader(description, {
+      createOperationReader(describedProvider(description), {
         token: TOKEN,
         timeoutMs: 5,
         fetch: () => new Promise(() => undefined),
@@ -99,7 +102,7 @@ describe("error messages", () => {
     );
     await collect(() => answer(() => new Response()).getOperation(ID, { deadline: Date.now() - 1 }));
     await collect(() =>
-      createOperationReader(description, {
+      createOperationReader(describedProvider(description), {
         token: TOKEN,
         fetch: async () => {
           throw new TypeError("fetch failed.");
@@ -110,10 +113,10 @@ describe("error messages", () => {
     await collect(() =>
       assertRef(
         { provider: "acme", endpoint: "getJob", params: { job: "x" }, baseUrl: "https://eu.acme.test" },
-        description,
+        describedProvider(description),
       ),
     );
-    await collect(() => refFromUrl(description, "https://eu.acme.test/jobs/%E0%A4%A"));
+    await collect(() => refFromUrl(describedProvider(description), "https://eu.acme.test/jobs/%E0%A4%A"));
     await collect(() => {
       throw refUnrecognized("https://x.test/", ["acme"]);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expandPath, type PathParamDescription, ValidationError, validatePathParams } from "../src/index.js";
+import { expandPath, validatePathParams } from "../src/described/index.js";
+import { type PathParamDescription, ValidationError } from "../src/index.js";
 
 const check = (params: PathParamDescription[], values: Record<string, unknown>) =>
   validatePathParams("acme", params, values);

@@ -1,13 +1,13 @@
 // A poll endpoint with a required query parameter (Azure's `?api-version=2023-01-01`): it is part of what
 // names the operation, so it is checked before any request, sent on every read, and kept in refs.
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { describedProvider, toOperationStatus } from "../src/described/index.js";
 import {
   assertRef,
   createOperationReader,
   type PollEndpoint,
   type ProviderDescription,
   refFromUrl,
-  toOperationStatus,
   ValidationError,
 } from "../src/index.js";
 
@@ -45,10 +45,12 @@ function recording() {
   return { urls, fetch };
 }
 
+const provider = describedProvider(description);
+
 describe("a required query parameter on the status URL", () => {
   it("is sent on every read: the spec's default when none is given, else the one given", async () => {
     const { urls, fetch } = recording();
-    const reader = createOperationReader(description, { token: "t0k-query-1", fetch });
+    const reader = createOperationReader(provider, { token: "t0k-query-1", fetch });
     const first = await reader.getOperation("op-1");
     await reader.getOperation("op-1");
     await reader.getOperation({ operationId: "op 2", "api-version": "2024-05-01-preview" });
@@ -65,7 +67,7 @@ describe("a required query parameter on the status URL", () => {
 
   it("is checked against its schema before any request, and required when the spec has no default", async () => {
     const { urls, fetch } = recording();
-    const reader = createOperationReader(description, { token: "t0k-query-2", fetch });
+    const reader = createOperationReader(provider, { token: "t0k-query-2", fetch });
     await expect(reader.getOperation({ operationId: "op-1", "api-version": "latest" })).rejects.toThrow(
       /query parameter "api-version" must match/,
     );
@@ -78,7 +80,7 @@ describe("a required query parameter on the status URL", () => {
 
   it("is read from a status URL (Azure-AsyncOperation) into the ref, and refused there when invalid", () => {
     const url = "https://management.azurish.test/providers/Microsoft.Acme/operations/op-9?api-version=2022-03-01&x=1";
-    expect(refFromUrl(description, url)).toEqual({
+    expect(refFromUrl(provider, url)).toEqual({
       provider: "azurish",
       endpoint: "getOperation",
       params: { "api-version": "2022-03-01", operationId: "op-9" },
@@ -86,10 +88,10 @@ describe("a required query parameter on the status URL", () => {
     });
     // A status URL without it gets the spec's default, as a call without it does.
     expect(
-      refFromUrl(description, "https://management.azurish.test/providers/Microsoft.Acme/operations/op-9")?.params,
+      refFromUrl(provider, "https://management.azurish.test/providers/Microsoft.Acme/operations/op-9")?.params,
     ).toEqual({ "api-version": "2023-01-01", operationId: "op-9" });
     expect(() =>
-      refFromUrl(description, "https://management.azurish.test/providers/Microsoft.Acme/operations/o?api-version=x"),
+      refFromUrl(provider, "https://management.azurish.test/providers/Microsoft.Acme/operations/o?api-version=x"),
     ).toThrow(/query parameter "api-version" must match/);
   });
 
@@ -100,8 +102,8 @@ describe("a required query parameter on the status URL", () => {
       params: { operationId: "op-1", "api-version": "2023-01-01" },
       baseUrl: "https://management.azurish.test",
     };
-    expect(() => assertRef(ref, description)).not.toThrow();
-    expect(() => assertRef({ ...ref, params: { operationId: "op-1", "api-version": "" } }, description)).toThrow(
+    expect(() => assertRef(ref, provider)).not.toThrow();
+    expect(() => assertRef({ ...ref, params: { operationId: "op-1", "api-version": "" } }, provider)).toThrow(
       /query parameter "api-version" must not be empty/,
     );
   });

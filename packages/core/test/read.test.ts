@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   AbortError,
   AuthError,
@@ -30,7 +31,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("createOperationReader", () => {
   it("sends one GET with the API-key header, the region option as server variable, and redirect manual", async () => {
     const { seen, fetch } = recording(job);
-    const reader = createOperationReader(description, { token: TOKEN, fetch, region: "us" });
+    const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch, region: "us" });
     expect(reader.baseUrl).toBe("https://us.acme.test");
     const snapshot = await reader.getOperation("a b/c");
     expect(snapshot).toMatchObject({ httpStatus: 200, body: { id: "j1" }, params: { job: "a b/c" } });
@@ -39,7 +40,7 @@ describe("createOperationReader", () => {
 
   it("checks each read's ids: a repeated id reads the same URL, a changed or bad one is checked again", async () => {
     const { seen, fetch } = recording(job);
-    const reader = createOperationReader(description, { token: TOKEN, fetch });
+    const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch });
     const first = await reader.getOperation("j1");
     const again = await reader.getOperation({ job: "j1" });
     expect(again.params).toEqual({ job: "j1" });
@@ -59,7 +60,7 @@ describe("createOperationReader", () => {
         ? new Response(null, { status: 307, headers: { Location: "/v2/jobs/j1" } })
         : job(),
     );
-    const reader = createOperationReader(description, { token: TOKEN, fetch });
+    const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch });
     await expect(reader.getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
     expect(seen.map((s) => [s.url, s.token])).toEqual([
       ["https://eu.acme.test/jobs/j1", TOKEN],
@@ -67,7 +68,7 @@ describe("createOperationReader", () => {
     ]);
 
     const loop = recording((url) => new Response(null, { status: 302, headers: { Location: `${url}x` } }));
-    const looping = createOperationReader(description, { token: TOKEN, fetch: loop.fetch });
+    const looping = createOperationReader(describedProvider(description), { token: TOKEN, fetch: loop.fetch });
     const error = await looping.getOperation("j1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect((error as Error).message).toContain(`more than ${MAX_REDIRECTS} times`);
@@ -83,7 +84,7 @@ describe("createOperationReader", () => {
       "javascript:alert(1)",
     ]) {
       const { seen, fetch } = recording(() => new Response(null, { status: 301, headers: { Location: location } }));
-      const reader = createOperationReader(description, { token: TOKEN, fetch });
+      const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch });
       const error = await reader.getOperation("j1").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ResponseError);
       expect((error as Error).message).toMatch(/redirected \(301\) to .+, outside the baseUrl option's origin/);
@@ -92,7 +93,10 @@ describe("createOperationReader", () => {
   });
 
   it("cuts an unanswered read at the deadline with a TimeoutError, and leaves no timer", async () => {
-    const reader = createOperationReader(description, { token: TOKEN, fetch: () => new Promise(() => undefined) });
+    const reader = createOperationReader(describedProvider(description), {
+      token: TOKEN,
+      fetch: () => new Promise(() => undefined),
+    });
     const started = Date.now();
     let error: unknown;
     const left = await timersLeftBy(async () => {
@@ -113,7 +117,7 @@ describe("createOperationReader", () => {
       signal = init?.signal ?? undefined;
       return new Promise(() => undefined);
     };
-    const reader = createOperationReader(description, { token: TOKEN, fetch, timeoutMs: 20 });
+    const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch, timeoutMs: 20 });
     const error = await reader.getOperation("j1", { deadline: Date.now() + 10_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain("timed out after 20 ms");
@@ -126,7 +130,11 @@ describe("createOperationReader", () => {
       spread = { ...init }.signal ?? undefined;
       return new Promise(() => undefined);
     };
-    const error = await createOperationReader(description, { token: TOKEN, fetch: wrapper, timeoutMs: 20 })
+    const error = await createOperationReader(describedProvider(description), {
+      token: TOKEN,
+      fetch: wrapper,
+      timeoutMs: 20,
+    })
       .getOperation("j1")
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
@@ -138,7 +146,7 @@ describe("createOperationReader", () => {
       kept = init;
       return new Promise(() => undefined);
     };
-    const cut = await createOperationReader(description, { token: TOKEN, fetch: late })
+    const cut = await createOperationReader(describedProvider(description), { token: TOKEN, fetch: late })
       .getOperation("j1", { deadline: Date.now() + 20 })
       .catch((e: unknown) => e);
     expect(cut).toBeInstanceOf(TimeoutError);
@@ -149,7 +157,10 @@ describe("createOperationReader", () => {
 
   it("rejects with AbortError when the caller's signal fires mid-read, and leaves no timer", async () => {
     const controller = new AbortController();
-    const reader = createOperationReader(description, { token: TOKEN, fetch: () => new Promise(() => undefined) });
+    const reader = createOperationReader(describedProvider(description), {
+      token: TOKEN,
+      fetch: () => new Promise(() => undefined),
+    });
     let error: unknown;
     const left = await timersLeftBy(async () => {
       const pending = reader.getOperation("j1", { signal: controller.signal });
@@ -163,11 +174,11 @@ describe("createOperationReader", () => {
   it("asks a token function once more after a 401, and turns its failure into an AuthError", async () => {
     const tokens = ["old-token-1234", "new-token-5678"];
     const { seen, fetch } = recording(() => (seen.length === 1 ? new Response("{}", { status: 401 }) : job()));
-    const reader = createOperationReader(description, { token: () => tokens.shift() ?? "", fetch });
+    const reader = createOperationReader(describedProvider(description), { token: () => tokens.shift() ?? "", fetch });
     await reader.getOperation("j1");
     expect(seen.map((s) => s.token)).toEqual(["old-token-1234", "new-token-5678"]);
 
-    const failing = createOperationReader(description, {
+    const failing = createOperationReader(describedProvider(description), {
       token: () => {
         throw new Error("vault sealed");
       },
@@ -180,7 +191,7 @@ describe("createOperationReader", () => {
 
   it("refuses a browser's opaque redirect when the spec maps none, telling which option to set", async () => {
     const opaque = Object.defineProperty(new Response(null, { status: 200 }), "type", { value: "opaqueredirect" });
-    const reader = createOperationReader(description, { token: TOKEN, fetch: async () => opaque });
+    const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch: async () => opaque });
     const error = await reader.getOperation("j1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect((error as Error).message).toContain("set the baseUrl option to the final host");
@@ -188,7 +199,7 @@ describe("createOperationReader", () => {
 
   it("in a browser, names CORS and the headers a proxy must allow and expose", async () => {
     vi.stubGlobal("document", {});
-    const reader = createOperationReader(description, {
+    const reader = createOperationReader(describedProvider(description), {
       token: TOKEN,
       fetch: async () => {
         throw new TypeError("Failed to fetch");

@@ -1,6 +1,7 @@
 // bad input to the reader and the typed client is a typed error
 // before any request: a signal that is not an AbortSignal, a token no HTTP header can carry.
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
   createProviderClient,
@@ -26,7 +27,7 @@ function recorder() {
 describe.each(descriptions)("bad input ($auth.type auth)", (description) => {
   it("a signal that is not an AbortSignal is a ValidationError, nothing sent", async () => {
     const { calls, fetch } = recorder();
-    const reader = createOperationReader(description, { token: "tok_good_123456", fetch });
+    const reader = createOperationReader(describedProvider(description), { token: "tok_good_123456", fetch });
     for (const signal of [{}, "abort", { aborted: false }, null]) {
       await expect(reader.getOperation("j1", { signal } as never)).rejects.toBeInstanceOf(ValidationError);
     }
@@ -39,14 +40,14 @@ describe.each(descriptions)("bad input ($auth.type auth)", (description) => {
       for (const make of [createOperationReader, createProviderClient]) {
         let error: unknown;
         try {
-          make(description, { token, fetch });
+          make(describedProvider(description), { token, fetch });
         } catch (thrown) {
           error = thrown;
         }
         expect(error, JSON.stringify(token)).toBeInstanceOf(ValidationError);
         expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain("9d8c"); // a part of every bad token: JSON and inspect escape the rest
       }
-      const reader = createOperationReader(description, { token: () => token, fetch });
+      const reader = createOperationReader(describedProvider(description), { token: () => token, fetch });
       const error = await reader.getOperation("j1").catch((e: unknown) => e);
       expect(error, JSON.stringify(token)).toBeInstanceOf(OpwatchError);
       expect((error as OpwatchError).retryable).toBe(false);
@@ -58,7 +59,7 @@ describe.each(descriptions)("bad input ($auth.type auth)", (description) => {
   it("Latin-1 tokens and inner spaces still work", async () => {
     const { calls, fetch } = recorder();
     for (const token of ["tök_123456", "two words"]) {
-      await createOperationReader(description, { token, fetch }).getOperation("j1");
+      await createOperationReader(describedProvider(description), { token, fetch }).getOperation("j1");
     }
     expect(calls).toHaveLength(2);
   });

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
   MAX_REMEMBERED_SECRETS,
@@ -53,7 +54,7 @@ describe("redaction", () => {
           },
         };
         for (const token of [TOKEN, () => TOKEN]) {
-          const reader = createOperationReader(description(auth), {
+          const reader = createOperationReader(describedProvider(description(auth)), {
             token,
             fetch: async () =>
               new Response(JSON.stringify(body), { status, headers: { "x-request-id": TOKEN, "retry-after": "1" } }),
@@ -71,7 +72,7 @@ describe("redaction", () => {
   it("masks the whole cause chain: messages, string fields and nested causes", async () => {
     const inner = Object.assign(new Error(`socket for ${TOKEN} closed`), { code: `E_${TOKEN}` });
     const outer = new TypeError(`fetch failed for ${TOKEN}`, { cause: inner });
-    const reader = createOperationReader(description({ type: "bearer" }), {
+    const reader = createOperationReader(describedProvider(description({ type: "bearer" })), {
       token: TOKEN,
       fetch: async () => {
         throw outer;

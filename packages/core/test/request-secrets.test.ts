@@ -2,6 +2,7 @@
 // meanwhile; a token across the 200-character cut of a server's text leaves no part behind; bad `now` and
 // `headers` options are typed errors before any request.
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
   createProviderClient,
@@ -35,7 +36,7 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
         held.push(() => resolve(echo(input, init)));
       });
     const reader = createOperationReader(
-      acme({ ...description, adapter: { errorBody: { message: "/error/message" } } } as never),
+      describedProvider(acme({ ...description, adapter: { errorBody: { message: "/error/message" } } } as never)),
       { token: mint, fetch },
     );
     const reads = Array.from({ length: MAX_REMEMBERED_SECRETS + 8 }, (_, i) =>
@@ -60,7 +61,7 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
           status: 400,
         });
       const reader = createOperationReader(
-        acme({ ...description, adapter: { errorBody: { message: "/error/message" } } } as never),
+        describedProvider(acme({ ...description, adapter: { errorBody: { message: "/error/message" } } } as never)),
         { token, fetch },
       );
       const error = (await reader.getOperation("j1").catch((e: unknown) => e)) as OpwatchError;
@@ -74,13 +75,13 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
       calls++;
       return new Response(JSON.stringify({ id: "j1", state: "DONE" }));
     };
-    const reader = createOperationReader(description, { token: "tok_good_123456", fetch });
+    const reader = createOperationReader(describedProvider(description), { token: "tok_good_123456", fetch });
     for (const now of [5, "x", null, {}]) {
       await expect(reader.getOperation("j1", { now } as never)).rejects.toBeInstanceOf(ValidationError);
     }
     expect(calls).toBe(0);
     // A clock that answers NaN is read as absent: Retry-After still counts from the wall clock.
-    const answered = createOperationReader(description, {
+    const answered = createOperationReader(describedProvider(description), {
       token: "tok_good_123456",
       fetch: async () =>
         new Response(JSON.stringify({ id: "j1", state: "RUNNING" }), { headers: { "retry-after": "7" } }),
@@ -93,11 +94,13 @@ describe.each(descriptions)("request secrets ($auth.type auth)", (description) =
     const bad = [{ "x-trace": "abc\n" }, { "bad name": "x" }, { "x-num": 5 }, { "x-ctl": "a\u0001b" }, { "": "x" }];
     for (const headers of bad) {
       for (const make of [createOperationReader, createProviderClient]) {
-        expect(() => make(description, { token: "tok_good_123456", headers } as never)).toThrow(ValidationError);
+        expect(() => make(describedProvider(description), { token: "tok_good_123456", headers } as never)).toThrow(
+          ValidationError,
+        );
       }
     }
     expect(() =>
-      createOperationReader(description, { token: "t0k_good", headers: { "X-Trace-Id": "a b\tc" } }),
+      createOperationReader(describedProvider(description), { token: "t0k_good", headers: { "X-Trace-Id": "a b\tc" } }),
     ).not.toThrow();
   });
 });

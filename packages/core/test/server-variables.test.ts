@@ -2,6 +2,7 @@
 // client (clientFactory, createProviderClient) and the lean reader (createOperationReader, what the facade
 // registers) read it in one place, so they reach the same base URL; the named option wins.
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import { clientFactory, createOperationReader, createProviderClient, type ProviderClientBase } from "../src/index.js";
 import { acme } from "./acme.js";
 
@@ -20,9 +21,15 @@ function recording() {
 // biome-ignore lint/suspicious/noExplicitAny: the options as a caller outside TypeScript may pass them.
 type AnyOptions = any;
 const makers: [string, (options: AnyOptions) => ProviderClientBase][] = [
-  ["the typed client (clientFactory)", (options) => clientFactory<ProviderClientBase, object>(description)(options)],
-  ["the typed client (createProviderClient)", (options) => createProviderClient(description, options)],
-  ["the reader (createOperationReader)", (options) => createOperationReader(description, options)],
+  [
+    "the typed client (clientFactory)",
+    (options) => clientFactory<ProviderClientBase, object>(describedProvider(description))(options),
+  ],
+  [
+    "the typed client (createProviderClient)",
+    (options) => createProviderClient(describedProvider(description), options),
+  ],
+  ["the reader (createOperationReader)", (options) => createOperationReader(describedProvider(description), options)],
 ];
 
 const cases: [string, AnyOptions, string][] = [

@@ -1,14 +1,15 @@
 // Each x-opwatch shape read end to end through core: a fetch answers as the real API documents, the reader
 // reads it, the normalizer gives the state.
 import { describe, expect, it } from "vitest";
-import { createOperationReader, type ProviderDescription, RateLimitError, toOperationStatus } from "../src/index.js";
+import { describedProvider, toOperationStatus } from "../src/described/index.js";
+import { createOperationReader, type ProviderDescription, RateLimitError } from "../src/index.js";
 import { acme } from "./acme.js";
 
 const TOKEN = "shape-token-0123456789";
 
 function read(description: ProviderDescription, answer: () => Response) {
   const fetch: typeof globalThis.fetch = async () => answer();
-  const reader = createOperationReader(description, { token: TOKEN, fetch });
+  const reader = createOperationReader(describedProvider(description), { token: TOKEN, fetch });
   return reader.getOperation("j1").then((snapshot) => toOperationStatus(description, snapshot, reader.baseUrl));
 }
 const json =

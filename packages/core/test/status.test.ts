@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertRef, type ProviderDescription, refFromUrl, toOperationStatus, ValidationError } from "../src/index.js";
+import { describedProvider, toOperationStatus } from "../src/described/index.js";
+import { assertRef, type ProviderDescription, refFromUrl, ValidationError } from "../src/index.js";
 
 const acme: ProviderDescription = {
   name: "acme",
@@ -97,7 +98,7 @@ describe("toOperationStatus", () => {
 
 describe("refFromUrl", () => {
   it("parses a status URL under any server variable value", () => {
-    expect(refFromUrl(acme, "https://ops-us1.acme.test/api/projects/p%2F1/jobs/j-9")).toEqual({
+    expect(refFromUrl(describedProvider(acme), "https://ops-us1.acme.test/api/projects/p%2F1/jobs/j-9")).toEqual({
       provider: "acme",
       endpoint: "getJob",
       params: { project: "p/1", job: "j-9" },
@@ -106,14 +107,16 @@ describe("refFromUrl", () => {
   });
 
   it("accepts a configured host and refuses other hosts and paths", () => {
-    expect(refFromUrl(acme, "http://127.0.0.1:9/projects/p/jobs/j", ["http://127.0.0.1:9"])?.params).toEqual({
+    expect(
+      refFromUrl(describedProvider(acme), "http://127.0.0.1:9/projects/p/jobs/j", ["http://127.0.0.1:9"])?.params,
+    ).toEqual({
       project: "p",
       job: "j",
     });
-    expect(refFromUrl(acme, "https://evil.test/api/projects/p/jobs/j")).toBeUndefined();
-    expect(refFromUrl(acme, "https://ops-xx9.acme.test/api/projects/p/jobs/j")).toBeUndefined();
-    expect(refFromUrl(acme, "https://ops-eu1.acme.test/api/projects/p/jobs")).toBeUndefined();
-    expect(refFromUrl(acme, "not a url")).toBeUndefined();
+    expect(refFromUrl(describedProvider(acme), "https://evil.test/api/projects/p/jobs/j")).toBeUndefined();
+    expect(refFromUrl(describedProvider(acme), "https://ops-xx9.acme.test/api/projects/p/jobs/j")).toBeUndefined();
+    expect(refFromUrl(describedProvider(acme), "https://ops-eu1.acme.test/api/projects/p/jobs")).toBeUndefined();
+    expect(refFromUrl(describedProvider(acme), "not a url")).toBeUndefined();
   });
 });
 

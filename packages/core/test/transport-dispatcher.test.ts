@@ -7,6 +7,7 @@ import http, { type IncomingHttpHeaders } from "node:http";
 import net, { type AddressInfo, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import { createOperationReader } from "../src/index.js";
 import { fetchIsNodeOwn } from "../src/transport-node.js";
 import { acme } from "./acme.js";
@@ -68,7 +69,7 @@ function closed<T extends Dispatcher>(agent: T): T {
 async function readOnce(): Promise<{ nodeHttp: boolean; headers: IncomingHttpHeaders | undefined }> {
   const request = vi.spyOn(http, "request");
   seen.length = 0;
-  const read = createOperationReader(acme({ server: base }), { token: "secret-token-1a2b3c" });
+  const read = createOperationReader(describedProvider(acme({ server: base })), { token: "secret-token-1a2b3c" });
   await expect(read.getOperation("j1")).resolves.toMatchObject({ body: { id: "j1" } });
   const nodeHttp = request.mock.calls.length > 0;
   request.mockRestore();

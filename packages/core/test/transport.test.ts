@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo, Socket } from "node:net";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   AbortError,
   createOperationReader,
@@ -63,7 +64,7 @@ const reader = (base: string, more: { fetch?: typeof fetch; timeoutMs?: number; 
       },
     },
   };
-  return createOperationReader(description, {
+  return createOperationReader(describedProvider(description), {
     token: TOKEN,
     ...(more.fetch ? { fetch: more.fetch } : {}),
     ...(more.timeoutMs ? { timeoutMs: more.timeoutMs } : {}),

@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import { createProviderClient, NetworkError } from "../src/index.js";
 import { acme } from "./acme.js";
 
@@ -46,7 +47,7 @@ const within = async (work: Promise<unknown>, ms: number) => {
 describe("the typed client's timeoutMs", () => {
   it("cuts a typed GET to a server that never answers with a NetworkError naming timeoutMs", async () => {
     for (const fetch of [undefined, (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)]) {
-      const client = createProviderClient(acme(), {
+      const client = createProviderClient(describedProvider(acme()), {
         token: TOKEN,
         baseUrl: base,
         timeoutMs: 100,
@@ -60,7 +61,7 @@ describe("the typed client's timeoutMs", () => {
   });
 
   it("still honours the caller's own signal", async () => {
-    const client = createProviderClient(acme(), { token: TOKEN, baseUrl: base, timeoutMs: 60_000 });
+    const client = createProviderClient(describedProvider(acme()), { token: TOKEN, baseUrl: base, timeoutMs: 60_000 });
     const controller = new AbortController();
     const pending = within(get(client, { signal: controller.signal }), 3_000);
     setTimeout(() => controller.abort(), 50);
@@ -73,7 +74,7 @@ describe("the typed client's timeoutMs", () => {
     const any = AbortSignal.any;
     Reflect.deleteProperty(AbortSignal, "any");
     try {
-      const client = createProviderClient(acme(), { token: TOKEN, baseUrl: base, timeoutMs: 100 });
+      const client = createProviderClient(describedProvider(acme()), { token: TOKEN, baseUrl: base, timeoutMs: 100 });
       const outcome = await within(get(client), 3_000);
       expect(outcome).toBeInstanceOf(NetworkError);
       expect((outcome as Error).message).toMatch(/timed out after 100 ms/);

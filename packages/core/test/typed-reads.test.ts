@@ -1,5 +1,6 @@
 // Reads with typed path parameters, multi-segment names and rate-limit pushback, end to end through the client.
 import { describe, expect, it } from "vitest";
+import { describedProvider } from "../src/described/index.js";
 import {
   createProviderClient,
   type ProviderDescription,
@@ -43,7 +44,7 @@ function recording(answer: () => Response = () => Response.json({ id: 1, state: 
 describe("typed path parameters", () => {
   it("sends an integer id given as a number or a decimal string, and keeps it a number", async () => {
     const { urls, fetch } = recording();
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     expect((await client.getOperation(42)).params).toEqual({ job: 42 });
     expect((await client.getOperation({ job: "7" })).params).toEqual({ job: 7 });
     expect(urls).toEqual(["https://api.acme.test/v1/jobs/42", "https://api.acme.test/v1/jobs/7"]);
@@ -51,7 +52,7 @@ describe("typed path parameters", () => {
 
   it("refuses 'abc' and '0' for an integer with minimum 1 before any request", async () => {
     const { urls, fetch } = recording();
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     await expect(client.getOperation("abc")).rejects.toBeInstanceOf(ValidationError);
     await expect(client.getOperation("0")).rejects.toThrow(/at least 1/);
     expect(urls).toEqual([]);
@@ -59,7 +60,7 @@ describe("typed path parameters", () => {
 
   it("sends a multi-segment name with its slashes, and refuses one that escapes its path", async () => {
     const { urls, fetch } = recording();
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     await client.getOperation("projects/p/operations/o", { endpoint: "getLro" });
     expect(urls).toEqual(["https://api.acme.test/v1/projects/p/operations/o"]);
     for (const bad of ["projects/../operations/o", "projects/p/operations/o?x", "projects/p/operations/o#f"]) {
@@ -69,8 +70,10 @@ describe("typed path parameters", () => {
   });
 
   it("parses status URLs into refs with numeric and multi-segment params", () => {
-    expect(refFromUrl(description, "https://api.acme.test/v1/jobs/42")?.params).toEqual({ job: 42 });
-    expect(refFromUrl(description, "https://api.acme.test/v1/projects/p/operations/o")).toMatchObject({
+    expect(refFromUrl(describedProvider(description), "https://api.acme.test/v1/jobs/42")?.params).toEqual({ job: 42 });
+    expect(
+      refFromUrl(describedProvider(description), "https://api.acme.test/v1/projects/p/operations/o"),
+    ).toMatchObject({
       endpoint: "getLro",
       params: { name: "projects/p/operations/o" },
     });
@@ -83,7 +86,7 @@ describe("pushback", () => {
     const { fetch } = recording(
       () => new Response("{}", { status: 429, headers: { "ratelimit-reset": String(reset) } }),
     );
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     const error = await client.getOperation(1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfter).toBeGreaterThanOrEqual(58);
@@ -94,7 +97,7 @@ describe("pushback", () => {
     const { fetch } = recording(() =>
       Response.json({ id: 1, state: "DONE" }, { headers: { ratelimit: '"default";r=0;t=30' } }),
     );
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     const snapshot = await client.getOperation(1);
     expect(snapshot.retryAfter).toBe(30);
     expect(snapshot.rateLimitReset).toBe(30); // the credential's budget: a poller shares it
@@ -102,7 +105,7 @@ describe("pushback", () => {
 
   it("keeps a Retry-After on a 200 out of rateLimitReset (that operation's pace only)", async () => {
     const { fetch } = recording(() => Response.json({ id: 1, state: "DONE" }, { headers: { "retry-after": "9" } }));
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     const snapshot = await client.getOperation(1);
     expect(snapshot.retryAfter).toBe(9);
     expect(snapshot.rateLimitReset).toBeUndefined();
@@ -122,7 +125,7 @@ describe("pushback", () => {
         },
       ),
     );
-    const client = createProviderClient(description, { token: "k", fetch });
+    const client = createProviderClient(describedProvider(description), { token: "k", fetch });
     const snapshot = await client.getOperation(1, { now: () => now });
     expect(snapshot).toMatchObject({ retryAfter: 40, rateLimitReset: 40 });
   });

@@ -1,5 +1,5 @@
 // One fuzzed exchange: an in-process fetch answers as the arbitraries say, and the client's outcome is checked.
-import { OpwatchError, toOperationStatus, ValidationError } from "@opwatch/core";
+import { OpwatchError, ValidationError } from "@opwatch/core";
 import { createWatcher, register } from "opwatch";
 import type { Body } from "./arbitraries.js";
 import type { ProviderCase } from "./providers.js";
@@ -62,7 +62,7 @@ export async function check(p: ProviderCase, x: Exchange): Promise<void> {
       const client = p.createClient(options);
       const deadline = x.fault === "deadline" ? Date.now() + 5 : undefined;
       const snapshot = await client.getOperation(x.params as never, { ifNoneMatch: x.ifNoneMatch, deadline });
-      const status = toOperationStatus(p.description, snapshot, client.baseUrl);
+      const status = p.module.toStatus(snapshot, client.baseUrl);
       if (!STATES.has(status.state)) throw new Error(`unknown state ${status.state}`);
       JSON.stringify(status);
     }

@@ -1,4 +1,5 @@
 import {
+  type CompiledProvider,
   createOperationReader,
   DEFAULT_TIMEOUT_MS,
   type ProviderClientBase,
@@ -16,6 +17,8 @@ export type { ProviderModule };
 export interface ProviderRegistration {
   readonly name: string;
   readonly description: ProviderDescription;
+  /** The provider's reading compiled from its spec: ids, status URLs, normalized statuses. */
+  readonly provider: CompiledProvider;
   /** Makes a client; `baseUrl` overrides the registered one for a ref that lives elsewhere. */
   connect(baseUrl?: string): ProviderClientBase;
   /** The clients' per-request timeout in ms. */
@@ -32,6 +35,11 @@ export function register<Options extends object>(
 ): ProviderRegistration {
   if (!module || typeof module.name !== "string" || typeof module.description?.endpoints !== "object") {
     throw new ValidationError("register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft.");
+  }
+  if (typeof module.toStatus !== "function" || typeof module.checkParams !== "function") {
+    throw new ValidationError(
+      "register() takes a provider module such as `sourcecraft` from @opwatch/sourcecraft; for a hand-written description, pass describedProvider(description) from @opwatch/core/described.",
+    );
   }
   // Every token the clients are given, for the facade's own errors (a failed operation, a wait's timeout)
   // to redact, as core's errors do: a token function's answers are recorded as they come (the newest
@@ -53,13 +61,13 @@ export function register<Options extends object>(
   // The lean reader: each read sent with fetch directly; openapi-fetch stays out of the poll path and the bundle.
   const connect = (baseUrl?: string) =>
     createOperationReader(
-      module.description,
+      module,
       (baseUrl === undefined ? given : { ...given, baseUrl }) as Parameters<typeof createOperationReader>[1],
     );
   // Validate the options now (token, base URL, region), before anything is polled.
   connect();
   const timeoutMs = (options as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const registration = { name: module.name, description: module.description, connect, timeoutMs };
+  const registration = { name: module.name, description: module.description, provider: module, connect, timeoutMs };
   tokens.set(registration, secrets);
   return registration;
 }

@@ -6,7 +6,6 @@ import {
   type ReadOptions,
   refFromUrl,
   refUnrecognized,
-  toOperationStatus,
   ValidationError,
 } from "@opwatch/core";
 import { type Checked, CheckedRefs } from "./checked-refs.js";
@@ -82,6 +81,7 @@ class TargetContext implements ReadContext {
 
   async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
     const { description, baseUrl, getOperation } = this.#client.reader;
+    const { provider } = this.#client.registration;
     const { params, endpoint } = this.#ref;
     const conditional = description.endpoints[endpoint]?.conditional ?? false;
     const clock = this.#client.scheduler.clock;
@@ -95,7 +95,7 @@ class TargetContext implements ReadContext {
     };
     const snapshot = await getOperation(params, readOptions);
     return {
-      status: snapshot.notModified ? undefined : toOperationStatus(description, snapshot, baseUrl),
+      status: snapshot.notModified ? undefined : provider.toStatus(snapshot, baseUrl),
       etag: snapshot.etag,
       retryAfter: snapshot.retryAfter,
       rateLimitReset: snapshot.rateLimitReset,
@@ -217,14 +217,14 @@ export class Targets {
     // would refuse, ref() refuses with the same error. One call, so the base URL is parsed once.
     const provider = (target as { provider?: unknown } | null)?.provider;
     const registered = typeof provider === "string" ? this.#registrations.get(provider) : undefined;
-    assertRef(target, registered?.description);
+    assertRef(target, registered?.provider);
     const registration = registered ?? this.registration(target.provider);
     return this.#checked.object(target, registration.description.endpoints[target.endpoint]?.pathParams ?? []);
   }
 
   #fromUrl(url: string): OperationRef {
     for (const registration of this.#registrations.values()) {
-      const ref = refFromUrl(registration.description, url, [this.#configured(registration).reader.baseUrl]);
+      const ref = refFromUrl(registration.provider, url, [this.#configured(registration).reader.baseUrl]);
       if (ref) return ref;
     }
     throw refUnrecognized(url, [...this.#registrations.keys()]);

@@ -51,8 +51,8 @@ async function timed(work: Promise<unknown>): Promise<{ ms: number; error: unkno
 
 /** The fixture's provider registered with any options. */
 const registerWith = (f: ProviderFixture, options: Record<string, unknown>) => {
-  const { description } = f.register("http://127.0.0.1:1");
-  return register({ name: f.name, description } as ProviderModule<object>, { token: TOKEN, ...options });
+  const { provider } = f.register("http://127.0.0.1:1");
+  return register(provider as ProviderModule<object>, { token: TOKEN, ...options });
 };
 const viaFetch = (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init);
 

@@ -1,5 +1,6 @@
 // A wait's own poll state always passes the foreign-state check, however its ref spells a numeric id
 // ("1e3" for 1000); another operation's state is still refused before any request.
+import { describedProvider } from "@opwatch/core/described";
 import { ecl } from "@opwatch/ecl";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,15 +18,12 @@ const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state
 
 /** ECL's description, its operation id an integer: a custom provider with a numeric path parameter. */
 const endpoint = ecl.description.endpoints.getOperation as (typeof ecl.description.endpoints)[string];
-const numbered = {
+const numbered = describedProvider({
+  ...ecl.description,
   name: "numbered",
-  description: {
-    ...ecl.description,
-    name: "numbered",
-    displayName: "Numbered",
-    endpoints: { getOperation: { ...endpoint, pathParams: [{ name: "operation_id", type: "integer" }] } },
-  },
-} as unknown as ProviderModule<object>;
+  displayName: "Numbered",
+  endpoints: { getOperation: { ...endpoint, pathParams: [{ name: "operation_id", type: "integer" }] } },
+}) as unknown as ProviderModule<object>;
 const eclFixture = fixtures.find((f) => f.name === "ecl") as (typeof fixtures)[number];
 
 function numberedWatcher(clock: FakeClock) {

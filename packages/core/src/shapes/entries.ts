@@ -42,7 +42,7 @@ export function findEntry(list: unknown, fields: EntryMatch): object | undefined
  * Whether `body` meets a condition (a rule of `x-opwatch.status.when`, or one of its `all`). What it matched in
  * is returned (the array entry an `entry` condition found, the object a `present: true` found, else the body) so
  * a rule can read its failure there; `undefined` when it does not match. With `all`, every condition must hold
- * (AND), and the first entry matched is returned (else the last match).
+ * (AND), and the first entry matched is returned (else the body).
  */
 export function meets(
   body: unknown,
@@ -51,13 +51,12 @@ export function meets(
   const all = (condition as StateRule).all;
   if (all !== undefined) {
     let found: { readonly at: unknown } | undefined;
-    let last: { readonly at: unknown } | undefined;
     for (const part of all) {
-      last = meets(body, part);
-      if (last === undefined) return undefined;
-      if (found === undefined && part.entry !== undefined) found = last;
+      const met = meets(body, part);
+      if (met === undefined) return undefined;
+      if (found === undefined && part.entry !== undefined) found = met;
     }
-    return found ?? last;
+    return found ?? { at: body };
   }
   if (condition.pointer === undefined) return undefined;
   const value = readPointer(body, condition.pointer);

@@ -20,3 +20,9 @@ export function epochMs(value: unknown, unit: EpochUnit): number {
   const ms = unit === "seconds" ? number * 1000 : number;
   return Math.abs(ms) <= MAX_MS ? Math.round(ms) : Number.NaN;
 }
+
+/** A `Date` of an epoch number in `unit`, or `undefined` (see {@link epochMs}). */
+export function epochDate(value: unknown, unit: EpochUnit): Date | undefined {
+  const ms = epochMs(value, unit);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}

@@ -21,3 +21,10 @@ export function readProgress(body: unknown, progress: ProgressDescription | unde
   if (total === undefined || !(total > 0)) return undefined;
   return Math.min(1, Math.max(0, value / total));
 }
+
+/** Progress as the ratio of two values (succeeded / completions), clamped to 0..1; `undefined` without a positive total. */
+export function ratioOf(value: unknown, total: unknown): number | undefined {
+  if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
+  if (typeof total !== "number" || !Number.isFinite(total) || !(total > 0)) return undefined;
+  return Math.min(1, Math.max(0, value / total));
+}

@@ -1,7 +1,8 @@
 // Required query parameters of a poll endpoint (Azure's `?api-version=2023-01-01`): part of what names an
 // operation, so they are checked like path parameters, kept in refs and sent on every read.
-import type { PollEndpointDescription } from "./description.js";
-import { type PathParamValue, validatePathParams } from "./params.js";
+import type { PollEndpointDescription } from "../description.js";
+import type { PathParamValue } from "../params.js";
+import { validatePathParams } from "./params.js";
 
 /**
  * The endpoint's query parameter values: each one given in `input`, else the spec's `default`, checked

@@ -1,0 +1,35 @@
+// What the generator compiles each spec into (`src/generated/provider.ts` of a provider package): the reading
+// of its poll endpoints as code. Core's read path, the typed client and the facade call these; none of them
+// interprets a description at run time (a hand-written description gets the same functions from
+// `@opwatch/core/described`).
+import type { ProviderDescription } from "./description.js";
+import type { PathParamValue } from "./params.js";
+import type { OperationSnapshot } from "./snapshot.js";
+import type { OperationStatus } from "./status.js";
+
+/** A status URL's path, matched: the poll endpoint it names and its path parameters, percent-decoded. */
+export interface MatchedPath {
+  /** The poll endpoint's operationId. */
+  readonly endpoint: string;
+  /** Its path parameters as the URL spells them, percent-decoded (not checked yet). */
+  readonly params: Record<string, string>;
+}
+
+/** One provider's reading of its spec as code, with the description it was compiled from (its data). */
+export interface CompiledProvider {
+  /** The description it was compiled from: servers, auth, endpoints and the `x-opwatch` block, as data. */
+  readonly description: ProviderDescription;
+  /**
+   * Checks one poll endpoint's path parameters against their schema before any request (throws a
+   * `ValidationError` saying what is wrong); numeric parameters come back as numbers.
+   */
+  checkParams(endpoint: string, values: Readonly<Record<string, unknown>>): Record<string, PathParamValue>;
+  /** The endpoint's path filled with checked values, each percent-encoded (a multi-segment one keeps its slashes). */
+  pathOf(endpoint: string, values: Readonly<Record<string, PathParamValue>>): string;
+  /** The poll endpoint a path under a base URL names, or undefined; throws on bad percent-encoding. */
+  matchPath(path: string): MatchedPath | undefined;
+  /** Whether a `when` rule of the spec decides this body's state (so it needs no status word). */
+  decidedByRule(body: unknown): boolean;
+  /** Normalizes one read (see OperationStatus). */
+  toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus;
+}

@@ -1,0 +1,65 @@
+// `@opwatch/core/described`: a provider from a hand-written description, read at run time. The generated
+// provider packages do not use this entry: their reading is compiled from the spec, so an app that polls
+// them never bundles this interpreter.
+import type { CompiledProvider, MatchedPath } from "../compiled.js";
+import type { ProviderDescription } from "../description.js";
+import { ValidationError } from "../errors.js";
+import type { ProviderClientOptions, ProviderModule } from "../provider.js";
+import { expandPath, matchPath, validatePathParams } from "./params.js";
+import { queryString, queryValues } from "./query.js";
+import { stateOf, toOperationStatus } from "./status.js";
+
+export { expandPath, matchPath, validatePathParams } from "./params.js";
+export { type MappedState, stateOf, toOperationStatus } from "./status.js";
+
+/**
+ * A provider module built from a description at run time: what `register()`, `createOperationReader` and
+ * `createProviderClient` take, reading the same way a generated package's compiled code does. For a
+ * provider without a spec in this repository; a generated package (`@opwatch/ecl`) is smaller and faster.
+ */
+export function describedProvider<const D extends ProviderDescription>(
+  description: D,
+): ProviderModule<ProviderClientOptions<D>> {
+  if (description === null || typeof description !== "object" || typeof description.endpoints !== "object") {
+    throw new ValidationError(
+      "describedProvider() takes a provider description: { name, displayName, servers, auth, defaultEndpoint, endpoints, adapter }.",
+      {},
+    );
+  }
+  const provider = description.name;
+  const endpointOf = (name: string) => {
+    const endpoint = Object.hasOwn(description.endpoints, name) ? description.endpoints[name] : undefined;
+    if (!endpoint) {
+      throw new ValidationError(
+        `${provider}: unknown endpoint ${JSON.stringify(name)}; expected one of ${Object.keys(description.endpoints).join(", ")}.`,
+        { provider },
+      );
+    }
+    return endpoint;
+  };
+  const compiled: CompiledProvider = {
+    description,
+    checkParams: (endpoint, values) => {
+      const described = endpointOf(endpoint);
+      const path = validatePathParams(provider, described.pathParams, values);
+      // Query values first: a body without an id falls back on the last value, the last path parameter.
+      return described.queryParams === undefined ? path : { ...queryValues(provider, described, values), ...path };
+    },
+    pathOf: (endpoint, values) => {
+      const described = endpointOf(endpoint);
+      return expandPath(described.path, values, described.pathParams) + queryString(described, values);
+    },
+    matchPath(path): MatchedPath | undefined {
+      for (const [endpoint, described] of Object.entries(description.endpoints)) {
+        const params = matchPath(provider, described, path);
+        if (params) return { endpoint, params };
+      }
+      return undefined;
+    },
+    decidedByRule: (body) =>
+      (description.adapter.status.when?.length ?? 0) > 0 &&
+      stateOf(description.adapter.status, body, undefined).by !== undefined,
+    toStatus: (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl),
+  };
+  return { name: provider, ...compiled };
+}

@@ -1,0 +1,21 @@
+// `@opwatch/core/internal`: the small helpers the generated provider code calls, each importable alone (an
+// app bundles only those its providers' specs need). For the generated packages; no semver promise.
+export { own, textIs, textOf } from "./body-fields.js";
+export {
+  decodeParam,
+  encodeSegments,
+  numberParam,
+  type ParamKind,
+  refuseParam,
+  show,
+  stringParam,
+  UUID,
+  unknownEndpoint,
+} from "./param-checks.js";
+export { clientFactory } from "./provider.js";
+export { findEntry } from "./shapes/entries.js";
+export { epochDate } from "./shapes/epoch.js";
+export { joinTexts } from "./shapes/failure-text.js";
+export { ratioOf } from "./shapes/progress.js";
+export { isTerminal } from "./status.js";
+export { failureOf, fallbackId, progressOf, redirectStatus, timestampReader } from "./status-parts.js";

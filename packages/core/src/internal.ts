@@ -13,6 +13,15 @@ export {
   unknownEndpoint,
 } from "./param-checks.js";
 export { clientFactory } from "./provider.js";
+export {
+  enumVariable,
+  givenBaseUrl,
+  hostVariable,
+  noServer,
+  noValue,
+  openValueFits,
+  openVariable,
+} from "./server-checks.js";
 export { findEntry } from "./shapes/entries.js";
 export { epochDate } from "./shapes/epoch.js";
 export { joinTexts } from "./shapes/failure-text.js";

@@ -9,6 +9,7 @@ import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
 import { compileAnswers, compileRedirects } from "./redirects.mjs";
+import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
 import { compileTimestamp } from "./timestamps.mjs";
 
@@ -17,6 +18,7 @@ export function renderProvider(spec, header) {
   const d = spec.description;
   const adapter = d.adapter;
   const emit = new Emit();
+  compileServers(emit, d.servers);
   compileParams(emit, d.endpoints);
   compilePaths(emit, d.endpoints);
   const opening = [
@@ -80,6 +82,9 @@ ${body}
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ${JSON.stringify(knownBaseUrlsOf(d.servers))},
   checkParams,
   pathOf,
   matchPath,

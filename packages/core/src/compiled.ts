@@ -31,6 +31,11 @@ export interface CompiledProvider {
   /** Whether a `when` rule of the spec decides this body's state (so it needs no status word). */
   decidedByRule(body: unknown): boolean;
   /**
+   * Seconds of the retry delay an error body states where the spec says (`errorBody.retryDelay`:
+   * google.rpc.RetryInfo's `"3s"`); absent for a spec without one, so its apps do not carry the reading.
+   */
+  retryDelay?(body: unknown): number | undefined;
+  /**
    * The base URL requests go to: the `baseUrl` option checked, else the spec's first server with its
    * variables (ECL's `region`) filled from `variables` or their defaults; throws a ValidationError on a bad value.
    */

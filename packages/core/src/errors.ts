@@ -5,7 +5,6 @@ import { readString } from "./pointer.js";
 import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
 import { describeWaitSource } from "./shapes/rate-limit.js";
-import { readRetryDelay } from "./shapes/retry-delay.js";
 
 /** What every opwatch error can tell about the failed call, where known. */
 export interface OpwatchErrorDetails {
@@ -229,6 +228,8 @@ export function errorFromResponse(
   text: string | undefined,
   retryAfter: number | undefined,
   secrets: readonly string[],
+  /** A retry delay the error body states (the spec's `errorBody.retryDelay`), when no header asked for one. */
+  bodyDelay?: number,
 ): OpwatchError {
   const provider = description.name;
   const pointers = description.adapter.errorBody ?? {};
@@ -240,11 +241,6 @@ export function errorFromResponse(
     (pointers.requestIdHeader === undefined ? null : response.headers.get(pointers.requestIdHeader)) ??
     response.headers.get("x-request-id") ??
     undefined;
-  // A delay inside the body (google.rpc.RetryInfo) counts when no header asked for one.
-  const bodyDelay =
-    retryAfter === undefined && pointers.retryDelay !== undefined
-      ? readRetryDelay(body, pointers.retryDelay)
-      : undefined;
   const wait = retryAfter ?? bodyDelay;
   const details = { provider, httpStatus: status, code, requestId, retryAfter: wait, secrets };
   // Masked before the cut: a token across the 200-character end would otherwise keep its first part.

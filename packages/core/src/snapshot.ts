@@ -163,7 +163,9 @@ export async function toSnapshot(
     snapshot.body = body;
     return snapshot;
   }
-  throw errorFromResponse(description, response, body, text, retryAfter, secrets);
+  // A delay inside the body (google.rpc.RetryInfo) counts when no header asked for one.
+  const bodyDelay = retryAfter === undefined ? compiled.retryDelay?.(body) : undefined;
+  throw errorFromResponse(description, response, body, text, retryAfter, secrets, bodyDelay);
 }
 
 function parseJson(text: string): unknown {

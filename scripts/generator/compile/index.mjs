@@ -9,6 +9,7 @@ import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
 import { compileAnswers, compileRedirects } from "./redirects.mjs";
+import { compileRetryDelay } from "./retry-delay.mjs";
 import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
 import { compileTimestamp } from "./timestamps.mjs";
@@ -31,6 +32,7 @@ export function renderProvider(spec, header) {
   const updatedAt = compileTimestamp(emit, adapter.updatedAt, "UpdatedAt");
   const error = compileFailure(emit, adapter.failure, status);
   const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
+  const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
   const types = ["MatchedPath", "OperationSnapshot", "OperationStatus", "PathParamValue", "ProviderModule"];
@@ -89,7 +91,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
-  toStatus,
+  toStatus,${retryDelay ? "\n  retryDelay," : ""}
 };
 `;
 }

@@ -5,6 +5,7 @@ import type { CompiledProvider, MatchedPath } from "../compiled.js";
 import type { ProviderDescription } from "../description.js";
 import { ValidationError } from "../errors.js";
 import type { ProviderClientOptions, ProviderModule } from "../provider.js";
+import { readRetryDelay } from "../shapes/retry-delay.js";
 import { knownBaseUrls, resolveBaseUrl, serverBaseUrls } from "./base-url.js";
 import { expandPath, matchPath, validatePathParams } from "./params.js";
 import { queryString, queryValues } from "./query.js";
@@ -65,6 +66,10 @@ export function describedProvider<const D extends ProviderDescription>(
     serverBaseUrls: (url, whole) => serverBaseUrls(description, url, whole),
     knownBaseUrls: knownBaseUrls(description),
     toStatus: (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl),
+    retryDelay: (body) => {
+      const where = description.adapter.errorBody?.retryDelay;
+      return where === undefined ? undefined : readRetryDelay(body, where);
+    },
   };
   return { name: provider, ...compiled };
 }

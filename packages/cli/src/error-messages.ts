@@ -7,33 +7,23 @@ import { formatDuration } from "./duration.js";
 import type { StopSignal } from "./exit-codes.js";
 import { cliProvider } from "./providers.js";
 
+/** What a wait's message is made from besides the error: its time limit, the signal, the resume hint. */
+export interface MessageContext {
+  timeoutMs: number;
+  stoppedBy: StopSignal | undefined;
+  resume: string | undefined;
+  status?: OperationStatus | undefined;
+}
+
 /**
  * What went wrong, in the CLI's words (flags, environment variables), one line: capped (its end, the
  * advice, kept) and with no control character, whatever the server's text in it.
  */
-export function cliMessage(
-  error: unknown,
-  op: OpView,
-  context: {
-    timeoutMs: number;
-    stoppedBy: StopSignal | undefined;
-    resume: string | undefined;
-    status?: OperationStatus | undefined;
-  },
-): string {
+export function cliMessage(error: unknown, op: OpView, context: MessageContext): string {
   return neutralize(capText(inCliWords(error, op, context), MAX_MESSAGE_CHARS, true));
 }
 
-function inCliWords(
-  error: unknown,
-  op: OpView,
-  context: {
-    timeoutMs: number;
-    stoppedBy: StopSignal | undefined;
-    resume: string | undefined;
-    status?: OperationStatus | undefined;
-  },
-): string {
+function inCliWords(error: unknown, op: OpView, context: MessageContext): string {
   const label = `${op.provider} ${printable(op.id)}`;
   const p = cliProvider(op.provider);
   const last = context.status ? describeStatus(context.status) : "no status seen yet";

@@ -1,5 +1,5 @@
 import { redact, redactDeep } from "@opwatch/core";
-import { AuthError, createWatcher, type ProviderRegistration, register, type Watcher } from "opwatch";
+import { AuthError, createWatcher, type ProviderRegistration, register, ValidationError, type Watcher } from "opwatch";
 import { debugFetch } from "./debug-fetch.js";
 import type { CliIo } from "./io.js";
 import { type CliProvider, cliProviders } from "./providers.js";
@@ -73,7 +73,11 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
     fetch = debugFetch(fetch ?? globalThis.fetch, settings.debug, tokens);
   }
   const registerAny = register as (module: unknown, options: Record<string, unknown>) => ProviderRegistration;
-  const registrations = cliProviders.map((p) => {
+  // A provider whose spec names no host of its own (an enterprise server's `https://{hostname}/api/v3`), given
+  // neither a base URL nor a server variable, is left out: it must not stop waits on every other provider.
+  // Its message is thrown when no provider at all can be registered.
+  const unreachable: unknown[] = [];
+  const registrations = cliProviders.flatMap((p) => {
     const options: Record<string, unknown> = {
       token: async () => {
         const missing = missingToken(p.name, env);
@@ -85,11 +89,20 @@ export function watcherFromEnv(env: Env, settings: WatcherSettings = {}): Watche
     if (settings.maxBodyBytes !== undefined) options.maxBodyBytes = settings.maxBodyBytes;
     const baseUrl = configuredBaseUrl(p, env, settings);
     if (baseUrl !== undefined) options.baseUrl = baseUrl;
+    let configured = baseUrl !== undefined;
     for (const variable of p.variables) {
       const value = settings.variables?.[variable.attribute] ?? (env[variable.envVar] || undefined);
       if (value !== undefined) options[variable.name] = value;
+      configured ||= value !== undefined;
     }
-    return registerAny(p.module, options);
+    try {
+      return [registerAny(p.module, options)];
+    } catch (error) {
+      if (configured || !(error instanceof ValidationError)) throw error;
+      unreachable.push(error);
+      return [];
+    }
   });
+  if (registrations.length === 0 && unreachable.length > 0) throw unreachable[0];
   return createWatcher({ providers: registrations });
 }

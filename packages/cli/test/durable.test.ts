@@ -26,9 +26,21 @@ describe("durable commands without DATABASE_URL", () => {
       expect(code).toBe(EXIT.usage);
       expect(out).toEqual([]);
       expect(err).toEqual([
-        "opwatch: set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db)",
+        "opwatch: set DATABASE_URL to a Postgres connection string (postgres://user:password@host:5432/db)",
         `see opwatch ${args[0]} --help`,
       ]);
+    }
+  });
+
+  it("refuse a DATABASE_URL that is not a Postgres URL, naming the variable and not echoing it", async () => {
+    for (const url of ["localhost:5432/db", "mysql://root:hunter2-pw@127.0.0.1/db", "not a url"]) {
+      const { code, out, err } = await runCli(["outcomes"], { env: { DATABASE_URL: url } });
+      expect(code).toBe(EXIT.usage);
+      expect(out).toEqual([]);
+      expect(err[0]).toMatch(
+        /^opwatch: DATABASE_URL is not a Postgres URL( \(it starts with [a-z]+:\))?: set it to one such as postgres:\/\/user:password@host:5432\/db$/,
+      );
+      expect(err.join("\n")).not.toContain("hunter2-pw");
     }
   });
 
@@ -58,19 +70,23 @@ describe("durable commands with --json", () => {
         type: "error",
         time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         exitCode: EXIT.error,
-        message: expect.stringMatching(/ECONNREFUSED/),
-        error: { name: expect.any(String), message: record.message },
+        message: expect.stringMatching(/^could not open the database of DATABASE_URL \(.*ECONNREFUSED.*\); check/),
+        error: { name: "DatabaseError", message: record.message },
       });
       expect(out[0]).not.toContain("db-secret-pw");
     }
   });
 
-  it("print the same error as one plain line on stderr without --json", async () => {
+  it("print the same error as one plain line on stderr without --json, naming DATABASE_URL and what to check", async () => {
     const env = { BENTLEY_TOKEN: TOKEN, DATABASE_URL: "postgres://nobody:db-secret-pw@127.0.0.1:1/none" };
-    const { code, out, err } = await runCli(["outcomes"], { env });
-    expect(code).toBe(EXIT.error);
-    expect(out).toEqual([]);
-    expect(err).toEqual([expect.stringMatching(/^opwatch: .*ECONNREFUSED/)]);
+    for (const args of [["outcomes"], ["outcomes", "--follow"], ["waits"], ["stats"]]) {
+      const { code, out, err } = await runCli(args, { env });
+      expect(code).toBe(EXIT.error);
+      expect(out).toEqual([]);
+      expect(err).toEqual([
+        "opwatch: could not open the database of DATABASE_URL (connect ECONNREFUSED 127.0.0.1:1); check that DATABASE_URL (postgres://user:password@host:5432/db) names a running Postgres this machine can reach",
+      ]);
+    }
   });
 
   it("read DATABASE_URL once per command, and hand it to @opwatch/durable", async () => {
@@ -145,12 +161,17 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
     // outcomes --follow, started before the worker, prints each outcome as it is recorded.
     const following = new AbortController();
     const followed: string[] = [];
+    const followErr: string[] = [];
     const follow = run(["outcomes", "--follow", "--json"], {
       env,
       out: (line) => followed.push(line),
-      err: (line) => followed.push(`stderr: ${line}`),
+      err: (line) => followErr.push(line),
       signal: following.signal,
     });
+    // Nothing recorded yet: said on stderr, so stdout stays outcomes only.
+    await until("follow to say it is waiting", () => followErr.length > 0);
+    expect(followErr).toEqual(["opwatch outcomes: no outcome yet; waiting for workers to record one (Ctrl-C to stop)"]);
+    expect(followed).toEqual([]);
 
     const stop = new AbortController();
     const working = runCli(["worker", "--concurrency", "2", "--json"], { env, signal: stop.signal });
@@ -187,6 +208,7 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
     following.abort("SIGINT"); // what bin.ts does on Ctrl-C
     expect(await follow).toBe(EXIT.sigint);
     expect(followed.map((line) => JSON.parse(line).kind).sort()).toEqual(["failed", "succeeded"]);
+    expect(followErr).toHaveLength(1);
 
     // Plain lines, and --after resumes from a position.
     const plain = await runCli(["outcomes"], { env });
@@ -195,6 +217,78 @@ describe("opwatch enqueue, worker and outcomes on Postgres", () => {
     const first = Math.min(...outcomes.map((o) => o.seq));
     const after = await runCli(["outcomes", "--json", "--after", String(first)], { env });
     expect(after.out).toHaveLength(1);
+
+    // Following from a position with outcomes after it prints them, without the waiting line.
+    const stopRefollow = new AbortController();
+    const refollowed: string[] = [];
+    const refollowErr: string[] = [];
+    const refollow = run(["outcomes", "--follow", "--after", String(first)], {
+      env,
+      out: (line) => refollowed.push(line),
+      err: (line) => refollowErr.push(line),
+      signal: stopRefollow.signal,
+    });
+    await until("follow to print the outcome after the first", () => refollowed.length === 1);
+    stopRefollow.abort("SIGINT");
+    expect(await refollow).toBe(EXIT.sigint);
+    expect(refollowErr).toEqual([]);
+  });
+
+  it("name the database's problem in DATABASE_URL's terms: a wrong password, a database that does not exist", async () => {
+    const url = new URL(postgres?.connectionString ?? "");
+    const wrongPassword = new URL(url);
+    wrongPassword.password = "not-the-password-9f";
+    const noDatabase = new URL(url);
+    noDatabase.pathname = "/no_such_db";
+    for (const [database, advice] of [
+      [wrongPassword, "check the user and password in DATABASE_URL"],
+      [noDatabase, "check the database name at the end of DATABASE_URL (createdb makes one)"],
+    ] as const) {
+      const { code, out, err } = await runCli(["outcomes"], { env: { DATABASE_URL: database.href } });
+      expect(code).toBe(EXIT.error);
+      expect(out).toEqual([]);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^opwatch: could not open the database of DATABASE_URL \(.+\); /);
+      expect(err[0]?.endsWith(`; ${advice}`)).toBe(true);
+      expect(err[0]).not.toContain("not-the-password-9f");
+    }
+  });
+
+  it("print each final result once as text, and the library's advice in the CLI's flags", async () => {
+    // s7: not found (its stored error says to check the base URL); s8: succeeded.
+    const server = await bentleyServer((_index, url) =>
+      url.includes("/s7/")
+        ? { status: 404, body: { error: { code: "NotFound", message: "no such operation" } } }
+        : { status: 200, body: bt.succeeded },
+    );
+    const env = { BENTLEY_TOKEN: TOKEN, BENTLEY_BASE_URL: server.url, DATABASE_URL: postgres?.connectionString ?? "" };
+    const targets = ["s7", "s8"].map((s) => `https://api.bentley.com/schedules/${s}/operations/${OP_ID}`);
+    const enqueued = await runCli(["enqueue", ...targets, ...pace, "--json"], { env });
+    expect(enqueued.code).toBe(EXIT.ok);
+    const ids = enqueued.out.map((line) => (JSON.parse(line).id as string).slice(0, 12));
+    const stop = new AbortController();
+    const working = runCli(["worker", "--concurrency", "2"], { env, signal: stop.signal });
+    const mine = (lines: string[]) => lines.filter((line) => / s[78]\//.test(line));
+    let listed: string[] = [];
+    try {
+      await until("the s7 and s8 outcomes", async () => {
+        listed = mine((await runCli(["outcomes"], { env })).out);
+        return listed.length === 2;
+      });
+    } finally {
+      stop.abort("SIGTERM");
+    }
+    const worker = await working;
+    expect(worker.code).toBe(EXIT.sigterm);
+    for (const id of ids) {
+      expect(worker.out.filter((line) => line.includes(id))).toEqual([
+        expect.stringMatching(new RegExp(`^\\S+  ${id}  (error|succeeded): bentley s[78]/${OP_ID}$`)),
+      ]);
+    }
+    const notFound = listed.find((line) => line.includes(" s7/")) ?? "";
+    expect(notFound).toMatch(/ error /);
+    expect(notFound).toContain("--base-url");
+    expect(notFound).not.toMatch(/baseUrl/);
   });
 
   it("keeps a token a server echoed into a stored status out of the worker's and outcomes' output", async () => {

@@ -101,16 +101,18 @@ function keepingSlashes(description: ProviderDescription): (path: string, params
     if (names.length > 0) multi.set(endpoint.path, new Set(names));
   }
   if (multi.size === 0) return defaultPathSerializer;
-  return (path, params) => {
-    const names = multi.get(path);
+  // openapi-fetch hands over the base URL and the path template joined.
+  return (url, params) => {
+    const template = [...multi.keys()].find((path) => url.endsWith(path));
+    const names = template === undefined ? undefined : multi.get(template);
     const filled = names
-      ? path.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+      ? url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
           const value = params[name];
           return names.has(name) && (typeof value === "string" || typeof value === "number")
             ? String(value).split("/").map(encodeURIComponent).join("/")
             : whole;
         })
-      : path;
+      : url;
     return defaultPathSerializer(filled, params);
   };
 }

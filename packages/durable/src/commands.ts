@@ -120,6 +120,8 @@ export function workerCommand(options: WorkerCommandOptions, context: CommandCon
       ...(options.providers === undefined ? {} : { providers: options.providers }),
       onEvent: (event) => {
         if (event.type === "claimed" || event.type === "committed") return;
+        // A step that ends its wait is followed by the wait's outcome: as text, the outcome line says it once.
+        if (!json && event.type === "step" && event.outcome !== "pending") return;
         say(event);
       },
     });

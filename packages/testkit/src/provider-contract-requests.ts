@@ -13,6 +13,17 @@ export type ContractClientFactory = (options: any) => ProviderClientBase & { GET
 /** A token that looks like none of the providers' real ones, so a leak cannot hide in a familiar shape. */
 export const CONTRACT_TOKEN = "opwatch-contract-token-7f3a9c1e5b";
 
+/**
+ * The host options of a test client: the given baseUrl, else, for a spec whose server has no host of its own
+ * (an enterprise server's `https://{hostname}/api/v3`), its host variable set to a test host.
+ */
+export function hostOf(table: ProviderTable, baseUrl?: string): Record<string, string> {
+  if (baseUrl !== undefined) return { baseUrl };
+  return table.defaultServer === undefined && table.hostVariable !== undefined
+    ? { [table.hostVariable]: "ghe.example.test" }
+    : {};
+}
+
 export const caught = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -24,7 +35,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
   const { provider, params } = table;
   const token = CONTRACT_TOKEN;
   const client = (fetch: typeof globalThis.fetch, baseUrl?: string) =>
-    createClient({ token, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) });
+    createClient({ token, fetch, ...hostOf(table, baseUrl) });
   const names = table.pathParams.map((p) => p.name);
 
   describe(`${provider}: validation before any request`, () => {

@@ -5,7 +5,13 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { answering, type Exchange, preferring, recording } from "./fetches.js";
 import type { PrismServer } from "./prism.js";
-import { CONTRACT_TOKEN, type ContractClientFactory, caught, requestSuites } from "./provider-contract-requests.js";
+import {
+  CONTRACT_TOKEN,
+  type ContractClientFactory,
+  caught,
+  hostOf,
+  requestSuites,
+} from "./provider-contract-requests.js";
 import { type ErrorCase, type ExpectedError, expectedError, type ProviderTable } from "./provider-table.js";
 
 function expectNoToken(error: unknown, token: string): void {
@@ -55,7 +61,7 @@ export function providerContractSuite(
   const { provider, params } = table;
   const token = CONTRACT_TOKEN;
   const client = (fetch: typeof globalThis.fetch, baseUrl?: string) =>
-    createClient({ token, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) });
+    createClient({ token, fetch, ...hostOf(table, baseUrl) });
   const withoutToken: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
     request.headers.delete(table.auth.header);

@@ -99,8 +99,28 @@ export function expectedError(table: ProviderTable, status: number, headers: Hea
     code: readString(body, pointers.code),
     message: readString(body, pointers.message),
     requestId: readString(body, pointers.requestId) ?? headers.get("x-request-id") ?? undefined,
-    retryAfter: retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined,
+    retryAfter:
+      retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : spentBudgetReset(status, headers),
   };
+}
+
+/**
+ * Seconds until a spent rate-limit budget resets, as the provider's `RateLimit-Reset` / `X-RateLimit-Reset`
+ * says (delta seconds, or epoch seconds from 1e9 on, never below 0), when its `*-Remaining` is 0 or it is a
+ * 429 without one; the longer of the two headers.
+ */
+function spentBudgetReset(status: number, headers: Headers): number | undefined {
+  let wait: number | undefined;
+  for (const prefix of ["", "x-"]) {
+    const reset = headers.get(`${prefix}ratelimit-reset`)?.trim();
+    if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset)) continue;
+    const remaining = headers.get(`${prefix}ratelimit-remaining`);
+    if (remaining === null ? status !== 429 : Number(remaining.trim()) !== 0) continue;
+    const value = Number(reset);
+    const seconds = value >= 1e9 ? Math.max(0, Math.ceil(value - Date.now() / 1000)) : Math.ceil(value);
+    wait = Math.max(wait ?? 0, seconds);
+  }
+  return wait;
 }
 
 /** Per-provider facts the spec cannot say, passed in by the provider's generated test. */

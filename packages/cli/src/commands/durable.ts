@@ -1,7 +1,9 @@
 // `opwatch enqueue`, `worker` and `outcomes`, and the operator's `waits`, `cancel`, `retry`, `prune` and
 // `stats`: the CLI's side (flags, DATABASE_URL, the watcher from the environment); the commands themselves
 // are @opwatch/durable's.
+import type { DurableWatcher } from "@opwatch/durable";
 import type { Watcher } from "opwatch";
+import { inCliTerms } from "../cli-terms.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { type CliIo, stopSignal } from "../io.js";
 import {
@@ -14,8 +16,9 @@ import {
 import { cliProviders } from "../providers.js";
 import { setup } from "../setup.js";
 import { missingToken, watcherFromEnv, withTokensMasked } from "../watcher-from-env.js";
+import { checkDatabaseUrl, openDatabase } from "./database.js";
 import { commandTargets } from "./each-target.js";
-import { loadDurable } from "./load-durable.js";
+import { type Durable, loadDurable } from "./load-durable.js";
 
 // @opwatch/durable brings a Postgres client: an optional peer of the CLI, imported
 // (load-durable.ts) only when one of these commands runs, after DATABASE_URL is checked.
@@ -29,14 +32,35 @@ export const DURABLE_EXIT_CODES_HELP = `Exit codes:
 
 /** DATABASE_URL, read and checked once per command, then handed to @opwatch/durable's command as is. */
 function requireDatabaseUrl(io: CliIo, command: string): string {
-  const connectionString = io.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new UsageError(
-      "set DATABASE_URL to a Postgres connection string (postgres://user:password@host/db)",
-      command,
-    );
+  return checkDatabaseUrl(io.env.DATABASE_URL, command);
+}
+
+/**
+ * The io a durable command prints through: tokens masked (stored statuses may hold one a server echoed),
+ * and the library's option names (`the baseUrl option`) said as the CLI's flags (`--base-url`).
+ */
+function durableIo(given: CliIo): CliIo {
+  const io = withTokensMasked(given);
+  return { ...io, out: (line) => io.out(inCliTerms(line)), err: (line) => io.err(inCliTerms(line)) };
+}
+
+type DatabaseContext = { watcher: Parameters<typeof openDatabase>[1]; io: CliIo; connectionString: string };
+
+/**
+ * Runs a durable command on the database of DATABASE_URL, opened first (a DatabaseError saying what to
+ * check when it cannot be) and stopped after.
+ */
+async function onDatabase(
+  durable: Durable,
+  context: DatabaseContext,
+  command: (context: DatabaseContext & { durable: DurableWatcher }) => Promise<number>,
+): Promise<number> {
+  const database = await openDatabase(durable, context.watcher, context.connectionString);
+  try {
+    return await command({ ...context, durable: database });
+  } finally {
+    await database.stop().catch(() => {});
   }
-  return connectionString;
 }
 
 /** 130 / 143 when SIGINT / SIGTERM stopped a command that otherwise ended well. */
@@ -51,7 +75,7 @@ export async function enqueueCliCommand(
   options: EnqueueCliOptions,
   given: CliIo,
 ): Promise<number> {
-  const io = withTokensMasked(given);
+  const io = durableIo(given);
   const command = "enqueue";
   const connectionString = requireDatabaseUrl(io, command);
   const delays = pacing(options, command);
@@ -59,22 +83,24 @@ export async function enqueueCliCommand(
   // --base-url), so workers poll where this command was pointed.
   const { watcher, targets } = await commandTargets(inputs, options, io, command);
   const refs = targets.map((target) => target.pollRef);
-  const { enqueueCommand } = await loadDurable(command);
-  return enqueueCommand(
-    {
-      targets: refs,
-      json: options.json === true,
-      maxWaitMs: options.timeout,
-      ...delays,
-      ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
-    },
-    { watcher, io, connectionString },
+  const durable = await loadDurable(command);
+  return onDatabase(durable, { watcher, io, connectionString }, (context) =>
+    durable.enqueueCommand(
+      {
+        targets: refs,
+        json: options.json === true,
+        maxWaitMs: options.timeout,
+        ...delays,
+        ...(options.maxFailures === undefined ? {} : { maxConsecutiveFailures: options.maxFailures }),
+      },
+      context,
+    ),
   );
 }
 
 export async function workerCliCommand(options: WorkerCliOptions, given: CliIo): Promise<number> {
   // Worker events and outcomes carry stored statuses, which may hold a token a server echoed.
-  const io = withTokensMasked(given);
+  const io = durableIo(given);
   const command = "worker";
   const connectionString = requireDatabaseUrl(io, command);
   const { watcher } = setup(options, io, command);
@@ -84,39 +110,54 @@ export async function workerCliCommand(options: WorkerCliOptions, given: CliIo):
   const skipped = cliProviders
     .filter((p) => missingToken(p.name, io.env))
     .map((p) => ({ provider: p.name, reason: `set ${p.tokenVar} to poll its waits` }));
-  const { workerCommand } = await loadDurable(command);
-  const code = await workerCommand(
-    {
-      json: options.json === true,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      providers,
-      skipped,
-    },
-    { watcher, io, connectionString },
+  const durable = await loadDurable(command);
+  const code = await onDatabase(durable, { watcher, io, connectionString }, (context) =>
+    durable.workerCommand(
+      {
+        json: options.json === true,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        providers,
+        skipped,
+      },
+      context,
+    ),
   );
   return signalled(io, code);
 }
 
 export async function outcomesCliCommand(options: OutcomesCliOptions, given: CliIo): Promise<number> {
-  const io = withTokensMasked(given);
+  const io = durableIo(given);
   const command = "outcomes";
   if (options.limit !== undefined && options.follow) {
     throw new UsageError("--limit is for a listing; leave it out with --follow", command);
   }
   const connectionString = requireDatabaseUrl(io, command);
-  const { outcomesCommand } = await loadDurable(command);
+  const durable = await loadDurable(command);
   // Reading outcomes makes no request to a provider: a watcher is made only if something asks for a ref.
-  const watcher = { ref: ((target: never) => watcherFromEnv(io.env).ref(target)) as Watcher["ref"] };
-  const code = await outcomesCommand(
-    {
-      json: options.json === true,
-      follow: options.follow === true,
-      ...(options.after === undefined ? {} : { after: options.after }),
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-    },
-    { watcher, io, connectionString },
-  );
+  const code = await onDatabase(durable, { watcher: lazyWatcher(io), io, connectionString }, async (context) => {
+    if (options.follow) await sayWhenNothingYet(context.durable, options.after, io);
+    return durable.outcomesCommand(
+      {
+        json: options.json === true,
+        follow: options.follow === true,
+        ...(options.after === undefined ? {} : { after: options.after }),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+      },
+      context,
+    );
+  });
   return options.follow ? signalled(io, code) : code;
+}
+
+/**
+ * `outcomes --follow` with nothing recorded yet (after --after) would print nothing until a worker records
+ * an outcome: it says so on stderr, so stdout stays outcomes only.
+ */
+async function sayWhenNothingYet(database: DurableWatcher, after: number | undefined, io: CliIo): Promise<void> {
+  const recorded = await database.outcomes({ ...(after === undefined ? {} : { after }), limit: 1 });
+  if (recorded.length > 0) return;
+  const since = after === undefined ? "" : ` after seq ${after}`;
+  io.err(`opwatch outcomes: no outcome${since} yet; waiting for workers to record one (Ctrl-C to stop)`);
 }
 
 /** A watcher made only if something asks for a ref (an operator command names a wait by status URL). */
@@ -131,7 +172,7 @@ export async function durableAdminCliCommand(
   options: DurableAdminCliOptions,
   given: CliIo,
 ): Promise<number> {
-  const io = withTokensMasked(given);
+  const io = durableIo(given);
   if (options.all && options.ended) throw new UsageError("--all and --ended: pick one", command);
   if (command === "prune" && options.olderThan === undefined) {
     throw new UsageError(
@@ -141,7 +182,18 @@ export async function durableAdminCliCommand(
   }
   const connectionString = requireDatabaseUrl(io, command);
   const durable = await loadDurable(command);
-  const context = { watcher: lazyWatcher(io), io, connectionString };
+  return onDatabase(durable, { watcher: lazyWatcher(io), io, connectionString }, (context) =>
+    adminCommand(durable, command, targets, options, context),
+  );
+}
+
+function adminCommand(
+  durable: Durable,
+  command: "waits" | "cancel" | "retry" | "prune" | "stats",
+  targets: readonly string[],
+  options: DurableAdminCliOptions,
+  context: DatabaseContext & { durable: DurableWatcher },
+): Promise<number> {
   const json = options.json === true;
   switch (command) {
     case "waits":

@@ -11,15 +11,24 @@ export type { CompiledProvider, MatchedPath } from "./compiled.js";
 export type {
   AdapterDescription,
   AuthDescription,
+  Condition,
+  EntryMatch,
+  EpochUnit,
+  FailureDescription,
   OperationState,
   PathParamDescription,
   PollEndpointDescription,
+  ProgressDescription,
   ProviderDescription,
+  QueryParamDescription,
+  RateLimitDescription,
+  RetryDelayDescription,
   ServerDescription,
   ServerVariableDescription,
   StateMapping,
   StateRule,
   StatusDescription,
+  TimestampDescription,
 } from "./description.js";
 /** @public */
 export { OPERATION_STATES } from "./description.js";
@@ -50,6 +59,7 @@ export type {
   PollEndpointTypes,
   ProviderClientOptions,
   ProviderModule,
+  RequiredQuery,
   ServerVariableOptions,
   StatusReader,
   TypedProviderClient,

@@ -1,10 +1,11 @@
 import type { CompiledProvider } from "./compiled.js";
 import { type Cut, type Limits, withLimits } from "./deadline.js";
-import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
+import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, requestSetup, setUpClient } from "./options.js";
 import type { PathParamValue } from "./params.js";
+import { queryString } from "./query.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 import type { HttpAnswer } from "./transport.js";
@@ -93,6 +94,8 @@ interface ReadPlan {
   readonly endpoint: PollEndpointDescription;
   /** For messages: "read of getOperation". */
   readonly what: string;
+  /** The names of its parameters: path, then query. */
+  readonly names: readonly string[];
   /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
   readonly headers: Readonly<Record<string, string>>;
   /** The last ids that passed the check: what they were given as, what they became, the URL. */
@@ -116,17 +119,23 @@ function checkIds(
   plan: ReadPlan,
   input: Readonly<Record<string, unknown>>,
 ): CheckedIds {
-  const { pathParams } = plan.endpoint;
+  const { endpoint, names } = plan;
   const last = plan.last;
   if (last !== undefined) {
     let same = true;
-    for (let i = 0; same && i < pathParams.length; i++)
-      same = input[(pathParams[i] as PathParamDescription).name] === last.input[i];
+    for (let i = 0; same && i < names.length; i++) same = input[names[i] as string] === last.input[i];
     if (same) return last;
   }
-  const values = provider.checkParams(plan.endpointName, input);
-  const url = setup.baseUrl + provider.pathOf(plan.endpointName, values);
-  plan.last = { input: pathParams.map((param) => input[param.name]), values, url };
+  const pathValues = provider.checkParams(plan.endpointName, input);
+  // Required query parameters (Azure's `api-version`), checked by the provider; none for most endpoints.
+  const query = endpoint.queryParams === undefined ? undefined : provider.checkQuery?.(plan.endpointName, input);
+  // Query values first: a body without an id falls back on the last value, the last path parameter.
+  const values = query === undefined ? pathValues : { ...query, ...pathValues };
+  const url =
+    setup.baseUrl +
+    provider.pathOf(plan.endpointName, pathValues) +
+    (query === undefined ? "" : queryString(endpoint, query));
+  plan.last = { input: names.map((name) => input[name]), values, url };
   return plan.last;
 }
 
@@ -142,7 +151,8 @@ function planRead(description: ProviderDescription, setup: ClientSetup, endpoint
   const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
   if (!setup.refreshable) headers[setup.authHeader] = setup.authValue() as string;
   const what = `read of ${endpointName}`;
-  return { endpointName, endpoint, what, headers };
+  const names = [...endpoint.pathParams, ...(endpoint.queryParams ?? [])].map((param) => param.name);
+  return { endpointName, endpoint, what, names, headers };
 }
 
 /**

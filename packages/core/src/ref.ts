@@ -34,7 +34,18 @@ export function refFromUrl(
       // What `get()` would refuse is refused here, with the same error; integer ids become numbers.
       const { endpoint } = matched;
       const params = { ...matched.params, ...provider.checkParams(endpoint, matched.params) };
-      return { provider: description.name, endpoint, params, baseUrl };
+      const described = description.endpoints[endpoint];
+      if (described?.queryParams === undefined || provider.checkQuery === undefined) {
+        return { provider: description.name, endpoint, params, baseUrl };
+      }
+      // Its required query parameters (`?api-version=…`) name the operation too: kept, else the spec's default.
+      const given: Record<string, string> = {};
+      for (const param of described.queryParams) {
+        const value = target.searchParams.get(param.name);
+        if (value !== null) given[param.name] = value;
+      }
+      const query = provider.checkQuery(endpoint, given);
+      return { provider: description.name, endpoint, params: { ...query, ...params }, baseUrl };
     }
   }
   return undefined;
@@ -78,6 +89,9 @@ function checkRef(ref: OperationRef, compiled: CompiledProvider): void {
     throw new ValidationError(`${provider}: unknown endpoint "${ref.endpoint}" in ref.`, { provider });
   }
   compiled.checkParams(ref.endpoint, ref.params);
+  if (compiled.description.endpoints[ref.endpoint]?.queryParams !== undefined) {
+    compiled.checkQuery?.(ref.endpoint, ref.params);
+  }
 }
 
 /** The error for a status URL that belongs to none of `providers`: it names them and says what to pass instead. */

@@ -5,6 +5,7 @@
 
 import { Emit, q } from "./emit.mjs";
 import { compileFailure } from "./failure.mjs";
+import { interpretedKinds, interpretedNormalizer, interpretedQuery } from "./interpreted.mjs";
 import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
@@ -19,21 +20,24 @@ export function renderProvider(spec, header) {
   const emit = new Emit();
   compileParams(emit, d.endpoints);
   compilePaths(emit, d.endpoints);
-  const opening = compileRedirects(emit, adapter.redirects);
-  const status = compileStatus(emit, adapter.status);
-  const progress = compileProgress(emit, adapter.progress);
-  const createdAt = compileTimestamp(emit, adapter.createdAt, "CreatedAt");
-  const updatedAt = compileTimestamp(emit, adapter.updatedAt, "UpdatedAt");
-  const error = compileFailure(emit, adapter.failure, status);
-  const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
-  emit.use("isTerminal");
-  const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
+  const kinds = interpretedKinds(adapter);
+  const query = interpretedQuery(d.endpoints);
+  /** @type {string[]} from @opwatch/core/described: the bridge for what is not compiled yet */
+  const described = [];
+  if (query !== undefined) described.push("queryValues");
+  let normalizer;
+  if (kinds.length > 0) {
+    described.push("stateOf", "toOperationStatus");
+    normalizer = interpretedNormalizer(kinds);
+  } else {
+    normalizer = compiledNormalizer(emit, d);
+  }
   const types = ["MatchedPath", "OperationSnapshot", "OperationStatus", "PathParamValue", "ProviderModule"];
-  if (body.includes("OperationState") || emit.functions.some((f) => f.includes("OperationState"))) {
+  if (normalizer.includes("OperationState") || emit.functions.some((f) => f.includes("OperationState"))) {
     types.push("OperationState");
   }
   return `${header}// ${d.displayName}'s reading of its spec, compiled: path parameters checked, status URLs matched, answers
-// normalized. Used by createClient and by the facade's register(); no description is interpreted at run time.
+// normalized. Used by createClient and by the facade's register()${kinds.length ? "" : "; no description is interpreted at run time"}.
 import type {
 ${types
   .sort()
@@ -46,13 +50,44 @@ ${[...emit.helpers]
   .map((name) => `  ${name},`)
   .join("\n")}
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
+${described.length ? `import { ${described.sort().join(", ")} } from "@opwatch/core/described";\n` : ""}import { description } from "./description.js";
 
 const name = ${q(spec.name)};
 ${emit.constants.length ? `\n${emit.constants.join("\n")}\n` : ""}
 ${emit.functions.join("\n\n")}
 
-/** Normalizes one read of ${d.displayName}. */
+${normalizer}
+${query === undefined ? "" : `\n${query}\n`}
+/** ${d.displayName}, compiled from specs/${spec.name}.yaml: what the facade registers and createClient reads with. */
+export const provider: ProviderModule<unknown> = {
+  name,
+  description,
+  checkParams,
+  ${query === undefined ? "" : "checkQuery,\n  "}pathOf,
+  matchPath,
+  decidedByRule,
+  toStatus,
+};
+`;
+}
+
+/**
+ * The compiled normalizer: `toStatus` (and the rule kinds' functions it calls, added to `emit`).
+ * @param {Emit} emit @param {import("@opwatch/core").ProviderDescription} d
+ */
+function compiledNormalizer(emit, d) {
+  const adapter = d.adapter;
+  const opening = compileRedirects(emit, adapter.redirects);
+  const status = compileStatus(emit, adapter.status);
+  const progress = compileProgress(emit, adapter.progress);
+  // Text timestamps only here: an epoch field is one of the interpreted kinds (interpreted.mjs).
+  const createdAt = compileTimestamp(emit, /** @type {string | undefined} */ (adapter.createdAt), "CreatedAt");
+  const updatedAt = compileTimestamp(emit, /** @type {string | undefined} */ (adapter.updatedAt), "UpdatedAt");
+  const error = compileFailure(emit, adapter.failure, status);
+  const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
+  emit.use("isTerminal");
+  const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
+  return `/** Normalizes one read of ${d.displayName}. */
 function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus {
   const { body, params } = snapshot;
 ${body}
@@ -71,17 +106,5 @@ ${body}
     resultUrl: undefined,
     raw: body,
   };
-}
-
-/** ${d.displayName}, compiled from specs/${spec.name}.yaml: what the facade registers and createClient reads with. */
-export const provider: ProviderModule<unknown> = {
-  name,
-  description,
-  checkParams,
-  pathOf,
-  matchPath,
-  decidedByRule,
-  toStatus,
-};
-`;
+}`;
 }

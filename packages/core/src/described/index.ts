@@ -6,9 +6,11 @@ import type { ProviderDescription } from "../description.js";
 import { ValidationError } from "../errors.js";
 import type { ProviderClientOptions, ProviderModule } from "../provider.js";
 import { expandPath, matchPath, validatePathParams } from "./params.js";
+import { queryValues } from "./query.js";
 import { stateOf, toOperationStatus } from "./status.js";
 
 export { expandPath, matchPath, validatePathParams } from "./params.js";
+export { queryValues } from "./query.js";
 export { type MappedState, stateOf, toOperationStatus } from "./status.js";
 
 /**
@@ -39,6 +41,7 @@ export function describedProvider<const D extends ProviderDescription>(
   const compiled: CompiledProvider = {
     description,
     checkParams: (endpoint, values) => validatePathParams(provider, endpointOf(endpoint).pathParams, values),
+    checkQuery: (endpoint, values) => queryValues(provider, endpointOf(endpoint), values),
     pathOf: (endpoint, values) => {
       const described = endpointOf(endpoint);
       return expandPath(described.path, values, described.pathParams);

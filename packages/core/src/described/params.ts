@@ -14,7 +14,17 @@ export function validatePathParams(
   provider: string,
   params: readonly PathParamDescription[],
   values: Readonly<Record<string, unknown>>,
+  kind: "path" | "query" = "path",
 ): Record<string, PathParamValue> {
+  if (kind === "query") {
+    // The same checks; the error names the parameter as the spec declares it.
+    try {
+      return validatePathParams(provider, params, values);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(error.message.replace(": path parameter ", ": query parameter "), { provider });
+    }
+  }
   const out: Record<string, PathParamValue> = {};
   for (const param of params) {
     const { name } = param;

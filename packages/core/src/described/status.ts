@@ -1,17 +1,23 @@
-// The normalizer read from a description at run time: the interpreter behind `describedProvider`. The
-// generated providers write the same reading out as code (scripts/generator/compile/).
-import { own, textOf } from "../body-fields.js";
+// The normalizer read from a description at run time: the interpreter behind `describedProvider`, and the
+// bridge a generated provider uses for a rule kind scripts/generator/compile/ does not write out as code yet.
+
+import { capText, MAX_FIELD_CHARS } from "../cap.js";
 import type {
+  FailureDescription,
   OperationState,
   ProviderDescription,
   StateMapping,
   StateRule,
   StatusDescription,
+  TimestampDescription,
 } from "../description.js";
-import { readPointer, readString } from "../pointer.js";
+import { readPointer, readString, readTokens, tokensOf } from "../pointer.js";
+import { meets } from "../shapes/entries.js";
+import { epochMs } from "../shapes/epoch.js";
+import { readProgress } from "../shapes/progress.js";
 import type { OperationSnapshot } from "../snapshot.js";
 import { isTerminal, type OperationRef, type OperationStatus } from "../status.js";
-import { failureOf, fallbackId, progressOf, redirectStatus, timestampReader } from "../status-parts.js";
+import { timestampMs } from "../timestamps.js";
 
 /** Turns one read into the normalized status, following the spec's `x-opwatch` description. */
 export function toOperationStatus<Raw>(
@@ -22,18 +28,36 @@ export function toOperationStatus<Raw>(
   const adapter = description.adapter;
   const provider = description.name;
   const params = snapshot.params;
+  const ref: OperationRef = { provider, endpoint: snapshot.endpoint, params, baseUrl };
 
   const redirectState = adapter.redirects?.[String(snapshot.httpStatus)];
   if (redirectState && snapshot.body === undefined) {
-    return redirectStatus(provider, snapshot as OperationSnapshot, baseUrl, redirectState) as OperationStatus<Raw>;
+    return {
+      provider,
+      id: fallbackId(params),
+      ref,
+      state: redirectState,
+      done: isTerminal(redirectState),
+      rawStatus: undefined,
+      progress: redirectState === "succeeded" ? 1 : undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+      error: undefined,
+      resultUrl: snapshot.location,
+      raw: undefined,
+    };
   }
 
-  const ref: OperationRef = { provider, endpoint: snapshot.endpoint, params, baseUrl };
   const body = snapshot.body;
-  const rawStatus = readString(body, adapter.status.pointer);
-  const mapped = stateOf(adapter.status, body, rawStatus);
+  const answerState = body === undefined ? adapter.answers?.[String(snapshot.httpStatus)] : undefined;
+  const rawStatus =
+    adapter.status.header !== undefined ? snapshot.statusHeader : readString(body, adapter.status.pointer);
+  // An answer that carries the state itself (202 while running, 204 when done) has no body to read.
+  const mapped: MappedState =
+    answerState !== undefined && rawStatus === undefined
+      ? { state: answerState, by: `answers/${snapshot.httpStatus}` }
+      : stateOf(adapter.status, body, rawStatus);
   const state = mapped.state;
-  const progress = adapter.progress;
   return {
     provider,
     id: readString(body, adapter.id) || fallbackId(params),
@@ -41,21 +65,54 @@ export function toOperationStatus<Raw>(
     state,
     done: isTerminal(state),
     rawStatus,
-    progress: progress ? progressOf(readPointer(body, progress.pointer), progress.scale) : undefined,
+    progress: mapped.state === "succeeded" && body === undefined ? 1 : readProgress(body, adapter.progress),
     createdAt: readTimestamp(body, adapter.createdAt),
     updatedAt: readTimestamp(body, adapter.updatedAt),
-    error:
-      state === "failed" || state === "canceled"
-        ? failureOf(
-            state,
-            rawStatus,
-            mapped.code ?? textOf(own(mapped.found, "code")) ?? readString(body, adapter.failure?.code),
-            textOf(own(mapped.found, "message")) ?? readString(body, adapter.failure?.message),
-          )
-        : undefined,
+    error: state === "failed" || state === "canceled" ? failure(adapter, mapped, body, rawStatus) : undefined,
     resultUrl: undefined,
     raw: body,
   };
+}
+
+/** The id of an operation whose body names none: its last path parameter. */
+function fallbackId(params: Readonly<Record<string, unknown>>): string {
+  return String(Object.values(params).at(-1) ?? "");
+}
+
+/** Why an operation failed or was canceled (read only then): a failed one always gets a message. */
+function failure(
+  adapter: ProviderDescription["adapter"],
+  mapped: MappedState,
+  body: unknown,
+  rawStatus: string | undefined,
+): OperationStatus["error"] {
+  const at = mapped.at ?? body;
+  const message =
+    readString(body, mapped.message) ?? joined(at, mapped.failure?.message) ?? joined(body, adapter.failure?.message);
+  const code =
+    mapped.code ??
+    readString(body, mapped.codePointer) ??
+    readString(at, mapped.failure?.code) ??
+    readString(body, adapter.failure?.code);
+  if (mapped.state === "failed") {
+    return {
+      ...(code ? { code } : {}),
+      message:
+        message || `Operation ended ${rawStatus === undefined ? "failed" : capText(rawStatus, MAX_FIELD_CHARS)}.`,
+    };
+  }
+  return message ? { ...(code ? { code } : {}), message } : undefined;
+}
+
+/** The text of one pointer, or of several joined with ": " (a reason and a message); `undefined` when none is there. */
+function joined(body: unknown, message: FailureDescription["message"]): string | undefined {
+  if (typeof message === "string" || message === undefined) return readString(body, message);
+  const parts: string[] = [];
+  for (const pointer of message) {
+    const part = readString(body, pointer)?.trim();
+    if (part) parts.push(part);
+  }
+  return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
 /** Shared and frozen when it comes from a status map: read only. */
@@ -64,8 +121,13 @@ export interface MappedState {
   /** What decided it: `when/<index>` for a rule, `map/<word>` for a status word; absent for `unknown`. */
   readonly by?: string;
   readonly code?: string;
-  /** The failure object a `present` rule found (Google's `error`): its `code` and `message` are the failure's. */
-  readonly found?: unknown;
+  /** Pointers to the failure's code and message next to the rule that matched (`/error/code`). */
+  readonly codePointer?: string;
+  readonly message?: string;
+  /** The rule's own failure pointers, read in `at`. */
+  readonly failure?: FailureDescription;
+  /** What the rule matched in: the array entry of an `entry` condition (a Kubernetes condition). */
+  readonly at?: unknown;
 }
 
 /**
@@ -81,20 +143,21 @@ export function stateOf(
   const rules = status.when;
   for (let index = 0; rules !== undefined && index < rules.length; index++) {
     const rule = rules[index] as StateRule;
-    const value = readPointer(body, rule.pointer);
-    const matches =
-      rule.present !== undefined
-        ? (value !== undefined && value !== null) === rule.present
-        : sameScalar(value, rule.equals);
-    if (!matches) continue;
+    const matched = meets(body, rule);
+    if (matched === undefined) continue;
+    const value = matched.at;
+    // A failure object found by presence (Google's `error`) carries its own code and message.
+    const nested = rule.present === true && rule.failure === undefined && value !== null && typeof value === "object";
     return {
       state: rule.state,
       by: `when/${index}`,
       ...(rule.code ? { code: rule.code } : {}),
-      ...(rule.present === true ? { found: value } : {}),
+      ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
+      ...(rule.failure ? { failure: rule.failure, at: value } : {}),
     };
   }
   if (raw === undefined || !status.map) return UNKNOWN;
+  if (status.default !== undefined) return mappedOrDefault(status, raw);
   // A poll reads the same word again and again: the last one's state is kept with the map.
   const words = wordsOf(status.map);
   if (raw !== words.lastRaw) {
@@ -135,22 +198,42 @@ function wordsOf(map: Readonly<Record<string, StateMapping>>): Words {
   return words;
 }
 
-function sameScalar(value: unknown, expected: string | number | boolean | null | undefined): boolean {
-  if (typeof value === "string" && typeof expected === "string")
-    return value.trim().toLowerCase() === expected.toLowerCase();
-  return value === expected;
+/** A word of the map, else the spec's `default` for any other word (an open set of in-progress words). */
+function mappedOrDefault(status: StatusDescription, raw: string): MappedState {
+  const found = wordsOf(status.map as Readonly<Record<string, StateMapping>>).states.get(raw.trim().toLowerCase());
+  return found ?? { state: status.default as OperationState, by: "default" };
 }
 
-/** A timestamp reader per pointer (bounded: anyone may make descriptions). */
-const timestampFields = new Map<string, (value: unknown) => Date | undefined>();
+/**
+ * A timestamp field of the descriptions, by pointer: its tokens, and the last text read there with what it
+ * parsed to. A poll reads the same `createdAt` again and again; each status still gets its own `Date`.
+ */
+class TimestampField {
+  text: string | undefined = undefined;
+  ms = Number.NaN;
+  constructor(readonly tokens: readonly string[]) {}
+}
+const timestampFields = new Map<string, TimestampField>();
 
-function readTimestamp(body: unknown, pointer: string | undefined): Date | undefined {
-  if (pointer === undefined) return undefined;
-  let read = timestampFields.get(pointer);
-  if (read === undefined) {
-    if (timestampFields.size >= 256) timestampFields.clear();
-    read = timestampReader();
-    timestampFields.set(pointer, read);
+function readTimestamp(body: unknown, where: TimestampDescription | undefined): Date | undefined {
+  if (where === undefined) return undefined;
+  if (typeof where !== "string") {
+    const ms = epochMs(readPointer(body, where.pointer), where.epoch);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
   }
-  return read(readPointer(body, pointer));
+  const pointer = where;
+  let field = timestampFields.get(pointer);
+  if (field === undefined) {
+    // Bounded like the pointer cache: a description is a few pointers, but anyone may make descriptions.
+    if (timestampFields.size >= 256) timestampFields.clear();
+    field = new TimestampField(tokensOf(pointer));
+    timestampFields.set(pointer, field);
+  }
+  const value = readTokens(body, field.tokens);
+  if (typeof value !== "string" || value === "") return undefined;
+  if (value !== field.text) {
+    field.ms = timestampMs(value);
+    field.text = value;
+  }
+  return Number.isNaN(field.ms) ? undefined : new Date(field.ms);
 }

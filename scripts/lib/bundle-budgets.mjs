@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 19_300,
-  get: 16_000,
-  four: 19_900,
-  client: 13_300,
-  rateLimitError: 2_200,
+  wait: 18_800,
+  get: 15_500,
+  four: 20_300,
+  client: 13_600,
+  rateLimitError: 2_000,
 };

@@ -95,7 +95,7 @@ function reroute(ref: OperationRef, env: Env, settings: WatcherSettings): Operat
   const p = cliProvider(ref.provider);
   const base = p && configuredBaseUrl(p, env, settings)?.replace(/\/+$/, "");
   if (!p || base === undefined || base === ref.baseUrl) return ref;
-  if (!isServerUrl(p.description, ref.baseUrl)) return ref;
+  if (!isServerUrl(p.module, ref.baseUrl)) return ref;
   return { ...ref, params: { ...ref.params }, baseUrl: base };
 }
 

@@ -37,7 +37,7 @@ export function createProviderClient<Paths extends {}>(
   options: ClientOptions,
 ): ProviderClient<Paths> {
   const { description } = provider;
-  const setup = setUpClient(description, options);
+  const setup = setUpClient(provider, options);
   const isAnswer = (status: number) => description.adapter.redirects?.[String(status)] !== undefined;
   // Sent with redirect "manual"; a same-origin redirect of a GET is followed here, by hand.
   // Each request is cut after the timeoutMs option (its body included), as getOperation's are.

@@ -35,6 +35,18 @@ export interface CompiledProvider {
   matchPath(path: string): MatchedPath | undefined;
   /** Whether a `when` rule of the spec decides this body's state (so it needs no status word). */
   decidedByRule(body: unknown): boolean;
+  /**
+   * The base URL requests go to: the `baseUrl` option checked, else the spec's first server with its
+   * variables (ECL's `region`) filled from `variables` or their defaults; throws a ValidationError on a bad value.
+   */
+  baseUrl(given: string | undefined, variables: Readonly<Record<string, string | undefined>>): string;
+  /**
+   * The base URLs of the spec's servers that `url` sits under (with `whole`, that it is), each variable with a
+   * value it allows. A server whose host is a variable matches nothing: only a configured host gets credentials.
+   */
+  serverBaseUrls(url: string, whole: boolean): string[];
+  /** Every concrete base URL the spec's servers name (each variable over its enum, or default and examples). */
+  readonly knownBaseUrls: readonly string[];
   /** Normalizes one read (see OperationStatus). */
   toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus;
 }

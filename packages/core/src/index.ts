@@ -71,7 +71,7 @@ export type { ProviderClientBase, ReadOptions } from "./read.js";
 /** @public */
 export { createOperationReader } from "./read.js";
 /** @public */
-export { assertRef, refFromUrl, refUnrecognized } from "./ref.js";
+export { assertRef, isServerUrl, refFromUrl, refUnrecognized } from "./ref.js";
 /** @public */
 export type { OperationSnapshot } from "./snapshot.js";
 /** @public */
@@ -84,7 +84,7 @@ export { parseRetryAfter, parseTimestamp } from "./timestamps.js";
 // organizer never merges them into a public statement from the same module.
 
 /** @internal */
-export { isHttpUrl, isServerUrl, knownBaseUrls, resolveBaseUrl } from "./base-url.js";
+export { isHttpUrl } from "./base-url.js";
 /** @internal */
 export { BodyOverLimit, DEFAULT_MAX_BODY_BYTES, readBodyText } from "./body.js";
 /** @internal */

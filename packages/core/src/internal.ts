@@ -12,5 +12,14 @@ export {
   unknownEndpoint,
 } from "./param-checks.js";
 export { clientFactory } from "./provider.js";
+export {
+  enumVariable,
+  givenBaseUrl,
+  hostVariable,
+  noServer,
+  noValue,
+  openValueFits,
+  openVariable,
+} from "./server-checks.js";
 export { isTerminal } from "./status.js";
 export { failureOf, fallbackId, progressOf, redirectStatus, timestampReader } from "./status-parts.js";

@@ -1,6 +1,6 @@
 import { platformTransport } from "#transport";
-import { resolveBaseUrl } from "./base-url.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
+import type { CompiledProvider } from "./compiled.js";
 import type { ProviderDescription } from "./description.js";
 import { AuthError, OpwatchError, ValidationError } from "./errors.js";
 import { rememberSecret } from "./redact.js";
@@ -91,7 +91,8 @@ export function requestSetup(setup: ClientSetup, headerValue: string | null): Cl
 }
 
 /** Checks the options of a client (throws `ValidationError` before any request). @internal */
-export function setUpClient(description: ProviderDescription, options: ClientOptions): ClientSetup {
+export function setUpClient(compiled: CompiledProvider, options: ClientOptions): ClientSetup {
+  const { description } = compiled;
   const provider = description.name;
   if (options === null || typeof options !== "object") {
     throw new ValidationError(`${provider}: createClient needs an options object with a token option.`, { provider });
@@ -123,7 +124,7 @@ export function setUpClient(description: ProviderDescription, options: ClientOpt
       { provider },
     );
   }
-  const baseUrl = resolveBaseUrl(description, options.baseUrl, serverVariables(description, options));
+  const baseUrl = compiled.baseUrl(options.baseUrl, serverVariables(description, options));
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new ValidationError(`${provider}: no fetch is available in this runtime, so pass the fetch option.`, {
@@ -210,7 +211,7 @@ function serverVariables(
   for (const server of description.servers) {
     for (const name of Object.keys(server.variables ?? {})) {
       const value = (options as unknown as Record<string, unknown>)[name];
-      // Not only strings: resolveBaseUrl refuses anything else (`region: 1`) with a ValidationError.
+      // Not only strings: the provider's baseUrl refuses anything else (`region: 1`) with a ValidationError.
       if (value !== undefined) values[name] = value as string;
     }
   }

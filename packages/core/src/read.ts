@@ -50,7 +50,7 @@ export function createOperationReader(
   provider: CompiledProvider,
   options: ClientOptions & { readonly [serverVariable: string]: unknown },
 ): ProviderClientBase {
-  return readerOf(provider, setUpClient(provider.description, options));
+  return readerOf(provider, setUpClient(provider, options));
 }
 
 /** The reader over options already checked (shared with `createProviderClient`). @internal */

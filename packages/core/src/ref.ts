@@ -1,4 +1,4 @@
-import { isHttpUrl, knownBaseUrls, serverBaseUrlsOf } from "./base-url.js";
+import { isHttpUrl } from "./base-url.js";
 import type { CompiledProvider } from "./compiled.js";
 import { ValidationError } from "./errors.js";
 import type { OperationRef } from "./status.js";
@@ -19,9 +19,9 @@ export function refFromUrl(
   const target = new URL(url);
   const candidates = [
     ...baseUrls.map((base) => base.replace(/\/+$/, "")),
-    ...knownBaseUrls(description),
+    ...provider.knownBaseUrls,
     // A server's open variable with a value its pattern allows (a region not listed yet).
-    ...serverBaseUrlsOf(description, `${target.origin}${target.pathname}`),
+    ...provider.serverBaseUrls(`${target.origin}${target.pathname}`, false),
   ];
   for (const baseUrl of candidates) {
     if (!isHttpUrl(baseUrl)) continue;
@@ -92,6 +92,11 @@ function checkRef(ref: OperationRef, compiled: CompiledProvider): void {
   if (compiled.description.endpoints[ref.endpoint]?.queryParams !== undefined) {
     compiled.checkQuery?.(ref.endpoint, ref.params);
   }
+}
+
+/** Whether `baseUrl` is one of the spec's servers, each variable filled with a value it allows. */
+export function isServerUrl(provider: CompiledProvider, baseUrl: string): boolean {
+  return provider.serverBaseUrls(baseUrl.replace(/\/+$/, ""), true).length > 0;
 }
 
 /** The error for a status URL that belongs to none of `providers`: it names them and says what to pass instead. */

@@ -102,7 +102,10 @@ describe("redaction", () => {
     let minted = 0;
     const mint = () => `tok_minted_${String(++minted).padStart(6, "0")}_5aa765d61d8327`;
     const seen: string[] = [];
-    const setup = setUpClient(description({ type: "bearer" }), { token: mint, fetch: async () => new Response("{}") });
+    const setup = setUpClient(describedProvider(description({ type: "bearer" })), {
+      token: mint,
+      fetch: async () => new Response("{}"),
+    });
     for (let i = 0; i < 200; i++) {
       const value = await setup.authValue();
       seen.push(value.slice("Bearer ".length));

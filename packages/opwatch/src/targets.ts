@@ -159,7 +159,7 @@ export class Targets {
     const registration = this.registration(ref.provider);
     const configured = this.#configured(registration);
     if (ref.baseUrl === configured.reader.baseUrl) return configured;
-    if (!isServerUrl(registration.description, ref.baseUrl)) {
+    if (!isServerUrl(registration.provider, ref.baseUrl)) {
       throw new ValidationError(
         `${ref.provider}: refusing to send credentials to ${ref.baseUrl}, which is neither the configured base URL (${configured.reader.baseUrl}) nor a server of the spec.`,
         { provider: ref.provider },

@@ -38,9 +38,9 @@ export class Emit {
   }
 }
 
-/** A JSON literal. @param {unknown} value */
+/** A JSON literal (`undefined` spelled out). @param {unknown} value */
 export function q(value) {
-  return JSON.stringify(value);
+  return value === undefined ? "undefined" : JSON.stringify(value);
 }
 
 /** Text for a template literal. @param {string} text */

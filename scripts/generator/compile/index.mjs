@@ -10,6 +10,7 @@ import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
 import { compileRedirects } from "./redirects.mjs";
+import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
 import { compileTimestamp } from "./timestamps.mjs";
 
@@ -18,6 +19,7 @@ export function renderProvider(spec, header) {
   const d = spec.description;
   const adapter = d.adapter;
   const emit = new Emit();
+  compileServers(emit, d.servers);
   compileParams(emit, d.endpoints);
   compilePaths(emit, d.endpoints);
   const kinds = interpretedKinds(adapter);
@@ -62,6 +64,9 @@ ${query === undefined ? "" : `\n${query}\n`}
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ${JSON.stringify(knownBaseUrlsOf(d.servers))},
   checkParams,
   ${query === undefined ? "" : "checkQuery,\n  "}pathOf,
   matchPath,

@@ -8,16 +8,25 @@ import { constName, esc, key, prop, q, regexLiteral, variable } from "./emit.mjs
  * @param {import("./emit.mjs").Emit} emit @param {Record<string, any>} endpoints
  */
 export function compileParams(emit, endpoints) {
-  const cases = Object.entries(endpoints).map(([operationId, endpoint]) => {
+  // Endpoints that take the same parameters share one check (SourceCraft's five operation kinds).
+  /** @type {Map<string, { ids: string[], params: any[] }>} */
+  const groups = new Map();
+  for (const [operationId, endpoint] of Object.entries(endpoints)) {
+    const signature = JSON.stringify(endpoint.pathParams);
+    const group = groups.get(signature) ?? { ids: /** @type {string[]} */ ([]), params: endpoint.pathParams };
+    group.ids.push(operationId);
+    groups.set(signature, group);
+  }
+  const cases = [...groups.values()].map(({ ids, params }) => {
     /** @type {string[]} */
     const lines = [];
     const names = [];
-    for (const [index, param] of endpoint.pathParams.entries()) {
+    for (const [index, param] of params.entries()) {
       const v = variable(param.name, index);
       names.push(v === param.name ? v : `${key(param.name)}: ${v}`);
       lines.push(...paramCheck(emit, param, v));
     }
-    return `    case ${q(operationId)}: {
+    return `${ids.map((id) => `    case ${q(id)}:`).join("\n")} {
 ${lines.map((line) => `      ${line}`).join("\n")}
       return { ${names.join(", ")} };
     }`;
@@ -27,7 +36,7 @@ function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): 
   switch (endpoint) {
 ${cases.join("\n")}
     default:
-      return ${emit.use("unknownEndpoint")}(name, endpoint, ${q(Object.keys(endpoints))});
+      return ${emit.use("unknownEndpoint")}(name, endpoint, Object.keys(description.endpoints));
   }
 }`);
 }

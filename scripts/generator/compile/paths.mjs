@@ -40,7 +40,7 @@ function pathOf(endpoint: string, ids: Readonly<Record<string, PathParamValue>>)
   switch (endpoint) {
 ${fills.join("\n")}
     default:
-      return ${emit.use("unknownEndpoint")}(name, endpoint, ${q(Object.keys(endpoints))});
+      return ${emit.use("unknownEndpoint")}(name, endpoint, Object.keys(description.endpoints));
   }
 }`);
   emit.functions.push(`/** The poll endpoint a status URL's path (under a base URL) names, with its ids. */

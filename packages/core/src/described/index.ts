@@ -5,10 +5,12 @@ import type { CompiledProvider, MatchedPath } from "../compiled.js";
 import type { ProviderDescription } from "../description.js";
 import { ValidationError } from "../errors.js";
 import type { ProviderClientOptions, ProviderModule } from "../provider.js";
+import { knownBaseUrls, resolveBaseUrl, serverBaseUrls } from "./base-url.js";
 import { expandPath, matchPath, validatePathParams } from "./params.js";
 import { queryValues } from "./query.js";
 import { stateOf, toOperationStatus } from "./status.js";
 
+export { hostVariableOf, knownBaseUrls, resolveBaseUrl, serverBaseUrls } from "./base-url.js";
 export { expandPath, matchPath, validatePathParams } from "./params.js";
 export { queryValues } from "./query.js";
 export { type MappedState, stateOf, toOperationStatus } from "./status.js";
@@ -56,6 +58,9 @@ export function describedProvider<const D extends ProviderDescription>(
     decidedByRule: (body) =>
       (description.adapter.status.when?.length ?? 0) > 0 &&
       stateOf(description.adapter.status, body, undefined).by !== undefined,
+    baseUrl: (given, variables) => resolveBaseUrl(description, given, variables),
+    serverBaseUrls: (url, whole) => serverBaseUrls(description, url, whole),
+    knownBaseUrls: knownBaseUrls(description),
     toStatus: (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl),
   };
   return { name: provider, ...compiled };

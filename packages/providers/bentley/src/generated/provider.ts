@@ -13,6 +13,7 @@ import {
   decodeParam,
   failureOf,
   fallbackId,
+  givenBaseUrl,
   isTerminal,
   own,
   progressOf,
@@ -28,6 +29,23 @@ const name = "bentley";
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();
 
+/** The base URL requests go to: the baseUrl option, else the spec's first server with its variables. */
+function baseUrl(given: string | undefined, _variables: Readonly<Record<string, string | undefined>>): string {
+  if (given !== undefined) return givenBaseUrl(name, given, "https://api.bentley.com");
+  return `https://api.bentley.com`;
+}
+
+/** The base URLs of the spec's servers that `url` sits under (with `whole`, that it is). */
+function serverBaseUrls(url: string, whole: boolean): string[] {
+  const found: string[] = [];
+  let m: RegExpExecArray | null;
+  m = (whole ? /^https:\/\/api\.bentley\.com$/ : /^https:\/\/api\.bentley\.com(?=\/|$)/).exec(url);
+  if (m) found.push(m[0]);
+  m = (whole ? /^https:\/\/dev-api\.bentley\.com$/ : /^https:\/\/dev-api\.bentley\.com(?=\/|$)/).exec(url);
+  if (m) found.push(m[0]);
+  return found;
+}
+
 /** Checks a poll endpoint's path parameters before any request; numeric ids come back as numbers. */
 function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): Record<string, PathParamValue> {
   switch (endpoint) {
@@ -37,7 +55,7 @@ function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): 
       return { scheduleId, operationId };
     }
     default:
-      return unknownEndpoint(name, endpoint, ["getScheduleOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -47,7 +65,7 @@ function pathOf(endpoint: string, ids: Readonly<Record<string, PathParamValue>>)
     case "getScheduleOperation":
       return `/schedules/${encodeURIComponent(ids.scheduleId as PathParamValue)}/operations/${encodeURIComponent(ids.operationId as PathParamValue)}`;
     default:
-      return unknownEndpoint(name, endpoint, ["getScheduleOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -106,6 +124,9 @@ function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ["https://api.bentley.com","https://dev-api.bentley.com"],
   checkParams,
   pathOf,
   matchPath,

@@ -14,7 +14,10 @@ import {
   decodeParam,
   failureOf,
   fallbackId,
+  givenBaseUrl,
   isTerminal,
+  openValueFits,
+  openVariable,
   own,
   refuseParam,
   stringParam,
@@ -30,6 +33,22 @@ const OPERATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();
 
+/** The base URL requests go to: the baseUrl option, else the spec's first server with its variables. */
+function baseUrl(given: string | undefined, variables: Readonly<Record<string, string | undefined>>): string {
+  if (given !== undefined) return givenBaseUrl(name, given, "https://virtual-network-appliance-{region}-ecl.api.ntt.com");
+  const region = openVariable(name, "region", variables.region ?? "jp1", "^[a-z]{2}[0-9]{1,2}$", ["jp1","jp2","jp3","jp4","jp5","us1","uk1","sg1","au1","hk1","de1"]);
+  return `https://virtual-network-appliance-${region}-ecl.api.ntt.com`;
+}
+
+/** The base URLs of the spec's servers that `url` sits under (with `whole`, that it is). */
+function serverBaseUrls(url: string, whole: boolean): string[] {
+  const found: string[] = [];
+  let m: RegExpExecArray | null;
+  m = (whole ? /^https:\/\/virtual-network-appliance-([A-Za-z0-9_-]+)-ecl\.api\.ntt\.com$/ : /^https:\/\/virtual-network-appliance-([A-Za-z0-9_-]+)-ecl\.api\.ntt\.com(?=\/|$)/).exec(url);
+  if (m && openValueFits((m[1] as string), "^[a-z]{2}[0-9]{1,2}$")) found.push(m[0]);
+  return found;
+}
+
 /** Checks a poll endpoint's path parameters before any request; numeric ids come back as numbers. */
 function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): Record<string, PathParamValue> {
   switch (endpoint) {
@@ -40,7 +59,7 @@ function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): 
       return { operation_id: operationId };
     }
     default:
-      return unknownEndpoint(name, endpoint, ["getOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -50,7 +69,7 @@ function pathOf(endpoint: string, ids: Readonly<Record<string, PathParamValue>>)
     case "getOperation":
       return `/v1.0/operations/${encodeURIComponent(ids.operation_id as PathParamValue)}`;
     default:
-      return unknownEndpoint(name, endpoint, ["getOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -118,6 +137,9 @@ function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ["https://virtual-network-appliance-jp1-ecl.api.ntt.com","https://virtual-network-appliance-jp2-ecl.api.ntt.com","https://virtual-network-appliance-jp3-ecl.api.ntt.com","https://virtual-network-appliance-jp4-ecl.api.ntt.com","https://virtual-network-appliance-jp5-ecl.api.ntt.com","https://virtual-network-appliance-us1-ecl.api.ntt.com","https://virtual-network-appliance-uk1-ecl.api.ntt.com","https://virtual-network-appliance-sg1-ecl.api.ntt.com","https://virtual-network-appliance-au1-ecl.api.ntt.com","https://virtual-network-appliance-hk1-ecl.api.ntt.com","https://virtual-network-appliance-de1-ecl.api.ntt.com"],
   checkParams,
   pathOf,
   matchPath,

@@ -13,6 +13,7 @@ import {
   decodeParam,
   failureOf,
   fallbackId,
+  givenBaseUrl,
   isTerminal,
   own,
   redirectStatus,
@@ -28,6 +29,21 @@ const name = "keycard";
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();
 
+/** The base URL requests go to: the baseUrl option, else the spec's first server with its variables. */
+function baseUrl(given: string | undefined, _variables: Readonly<Record<string, string | undefined>>): string {
+  if (given !== undefined) return givenBaseUrl(name, given, "https://api.keycard.ai");
+  return `https://api.keycard.ai`;
+}
+
+/** The base URLs of the spec's servers that `url` sits under (with `whole`, that it is). */
+function serverBaseUrls(url: string, whole: boolean): string[] {
+  const found: string[] = [];
+  let m: RegExpExecArray | null;
+  m = (whole ? /^https:\/\/api\.keycard\.ai$/ : /^https:\/\/api\.keycard\.ai(?=\/|$)/).exec(url);
+  if (m) found.push(m[0]);
+  return found;
+}
+
 /** Checks a poll endpoint's path parameters before any request; numeric ids come back as numbers. */
 function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): Record<string, PathParamValue> {
   switch (endpoint) {
@@ -37,7 +53,7 @@ function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): 
       return { zone_id: zoneId, task_id: taskId };
     }
     default:
-      return unknownEndpoint(name, endpoint, ["getCatalogTask"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -47,7 +63,7 @@ function pathOf(endpoint: string, ids: Readonly<Record<string, PathParamValue>>)
     case "getCatalogTask":
       return `/zones/${encodeURIComponent(ids.zone_id as PathParamValue)}/catalog_tasks/${encodeURIComponent(ids.task_id as PathParamValue)}`;
     default:
-      return unknownEndpoint(name, endpoint, ["getCatalogTask"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -109,6 +125,9 @@ function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ["https://api.keycard.ai"],
   checkParams,
   pathOf,
   matchPath,

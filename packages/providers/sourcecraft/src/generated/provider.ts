@@ -13,6 +13,7 @@ import {
   decodeParam,
   failureOf,
   fallbackId,
+  givenBaseUrl,
   isTerminal,
   own,
   stringParam,
@@ -27,31 +28,34 @@ const name = "sourcecraft";
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();
 
+/** The base URL requests go to: the baseUrl option, else the spec's first server with its variables. */
+function baseUrl(given: string | undefined, _variables: Readonly<Record<string, string | undefined>>): string {
+  if (given !== undefined) return givenBaseUrl(name, given, "https://api.sourcecraft.tech");
+  return `https://api.sourcecraft.tech`;
+}
+
+/** The base URLs of the spec's servers that `url` sits under (with `whole`, that it is). */
+function serverBaseUrls(url: string, whole: boolean): string[] {
+  const found: string[] = [];
+  let m: RegExpExecArray | null;
+  m = (whole ? /^https:\/\/api\.sourcecraft\.tech$/ : /^https:\/\/api\.sourcecraft\.tech(?=\/|$)/).exec(url);
+  if (m) found.push(m[0]);
+  return found;
+}
+
 /** Checks a poll endpoint's path parameters before any request; numeric ids come back as numbers. */
 function checkParams(endpoint: string, ids: Readonly<Record<string, unknown>>): Record<string, PathParamValue> {
   switch (endpoint) {
-    case "getSecretOperation": {
-      const operationId = stringParam(name, "operation_id", ids.operation_id, 1);
-      return { operation_id: operationId };
-    }
-    case "getMergeOperation": {
-      const operationId = stringParam(name, "operation_id", ids.operation_id, 1);
-      return { operation_id: operationId };
-    }
-    case "getCreateInvitesOperation": {
-      const operationId = stringParam(name, "operation_id", ids.operation_id, 1);
-      return { operation_id: operationId };
-    }
-    case "getCreateMultilinkOperation": {
-      const operationId = stringParam(name, "operation_id", ids.operation_id, 1);
-      return { operation_id: operationId };
-    }
+    case "getSecretOperation":
+    case "getMergeOperation":
+    case "getCreateInvitesOperation":
+    case "getCreateMultilinkOperation":
     case "getDeleteMultilinkOperation": {
       const operationId = stringParam(name, "operation_id", ids.operation_id, 1);
       return { operation_id: operationId };
     }
     default:
-      return unknownEndpoint(name, endpoint, ["getSecretOperation","getMergeOperation","getCreateInvitesOperation","getCreateMultilinkOperation","getDeleteMultilinkOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -69,7 +73,7 @@ function pathOf(endpoint: string, ids: Readonly<Record<string, PathParamValue>>)
     case "getDeleteMultilinkOperation":
       return `/operations/delete-multilink/id:${encodeURIComponent(ids.operation_id as PathParamValue)}`;
     default:
-      return unknownEndpoint(name, endpoint, ["getSecretOperation","getMergeOperation","getCreateInvitesOperation","getCreateMultilinkOperation","getDeleteMultilinkOperation"]);
+      return unknownEndpoint(name, endpoint, Object.keys(description.endpoints));
   }
 }
 
@@ -138,6 +142,9 @@ function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus
 export const provider: ProviderModule<unknown> = {
   name,
   description,
+  baseUrl,
+  serverBaseUrls,
+  knownBaseUrls: ["https://api.sourcecraft.tech"],
   checkParams,
   pathOf,
   matchPath,

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { ProviderDescription } from "@opwatch/core";
+import { describedProvider } from "@opwatch/core/described";
 import { createWatcher, register, type Watcher } from "opwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSpec } from "../generator/spec.mjs";
@@ -52,7 +53,7 @@ async function provider(
 
 function watcherFor(description: ProviderDescription): Watcher {
   return createWatcher({
-    providers: [register({ name: description.name, description }, { token: "tok-real-shapes-5c1", baseUrl: base })],
+    providers: [register(describedProvider(description), { token: "tok-real-shapes-5c1", baseUrl: base })],
   });
 }
 

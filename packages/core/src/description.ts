@@ -52,6 +52,8 @@ export interface PollEndpointDescription {
   readonly pathParams: readonly PathParamDescription[];
   /** The endpoint takes `If-None-Match` and may answer 304. */
   readonly conditional: boolean;
+  /** Header parameters the endpoint requires, each with the one value its spec allows (Anthropic's `anthropic-version`): sent with every request. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What one provider status word maps to: a state, or a state and an error code. */

@@ -7,7 +7,8 @@
 //           a raw node:http GET is shown beside it);
 //   bundle  facade + one provider (esbuild, browser, min+gzip) vs openapi-fetch alone;
 //   pacing  fake-clock requests and detection lag at T = 3, 5, 10, 30, 60, 120 and 300 s, with and
-//           without progress, vs a fixed 2 s poller and an AWS-style 2–120 s waiter;
+//           without progress, vs a fixed 2 s poller and an AWS-style 2–120 s waiter, and whether either beats
+//           opwatch on both at any T of a fine grid from 2 s to 600 s;
 //   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with

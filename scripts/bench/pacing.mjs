@@ -108,10 +108,18 @@ function awsTrial(durationMs, random, minMs = 2_000, maxMs = 120_000) {
   return [requests, t - durationMs];
 }
 
-/** Rows of { T, progress, strategy, requests, lagMs } (medians over `trials`). */
 /** The durations the table reports, in seconds. */
 export const HORIZONS = [3, 5, 10, 30, 60, 120, 300];
 
+/** Every duration checked for domination, in seconds: 2–600 s, every 0.5 s to 30 s, every 2 s to 120 s,
+ * every 10 s to 600 s (the table's durations are among them). */
+export const GRID = [
+  ...Array.from({ length: 56 }, (_, i) => 2 + i / 2),
+  ...Array.from({ length: 45 }, (_, i) => 30 + 2 * i),
+  ...Array.from({ length: 49 }, (_, i) => 120 + 10 * i),
+];
+
+/** Rows of { T, progress, strategy, requests, lagMs } (medians over `trials`). */
 export async function pacingTable({ trials = 100, horizons = HORIZONS, options = {} } = {}) {
   const rows = [];
   for (const withProgress of [false, true]) {
@@ -167,6 +175,23 @@ export async function pacingSection() {
       if (beaten.length) failures.push(`pacing ${progress ? "with" : "without"} progress dominated at T = ${T} s`);
     }
   }
+  // Every duration of the grid, not only the table's: a fixed poller can win a band between two of them.
+  const grid = await pacingTable({ horizons: GRID });
+  const dominated = [];
+  for (const progress of [false, true]) {
+    for (const T of GRID) {
+      const here = grid.filter((r) => r.T === T && r.progress === progress);
+      const mine = here.find((r) => r.strategy === "opwatch");
+      for (const r of here) {
+        if (r !== mine && dominates(r, mine))
+          dominated.push(`${T} s ${progress ? "with" : "without"} progress by ${r.strategy}`);
+      }
+    }
+  }
+  console.log(
+    `  every T from 2 s to 600 s (${GRID.length} durations, with and without progress): ${dominated.length ? `DOMINATED at ${dominated.join(", ")}` : "never dominated"}`,
+  );
+  if (dominated.length) failures.push(`pacing dominated at ${dominated.length} grid durations`);
   const at = (T) => rows.find((r) => r.progress && r.T === T && r.strategy === "opwatch");
   const [p30, p300] = [at(30), at(300)];
   console.log(

@@ -34,6 +34,7 @@ export { type ProviderModule, type ProviderRegistration, register } from "./regi
 export { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN } from "./request-slots.js";
 export { pollChanges, pollUntilDone, type StandalonePollOptions } from "./standalone.js";
 export type { OperationTarget } from "./targets.js";
+export type { PendingReason } from "./wait.js";
 export type { PollEvent, WaitOptions } from "./wait-options.js";
 export { createWatcher, type Watcher } from "./watcher.js";
 export type { Reader, WatcherOptions } from "./watcher-setup.js";

@@ -14,10 +14,20 @@ const half = () => 0.5;
 const noProgress = { progress: undefined, sampleAt: undefined, sampleProgress: undefined };
 
 describe("pacingDelay", () => {
+  it("without progress reads a young operation again once it is five floors old", () => {
+    const at = (ageMs: number, options = {}) =>
+      pacingDelay({ now: ageMs, origin: 0, ...noProgress }, { random: half, ...options });
+    expect(at(0)).toBe(5000);
+    expect(at(2_000)).toBe(3000);
+    expect(at(4_800)).toBe(1000); // never under the floor
+    expect(at(0, { minDelayMs: 500 })).toBe(2500);
+    expect(pacingDelay({ now: 0, origin: 0, ...noProgress }, { random: () => 0 })).toBe(4500); // −10 %
+    expect(pacingDelay({ now: 0, origin: 0, ...noProgress }, { random: () => 0.999 })).toBe(5499); // +10 %
+  });
+
   it("without progress grows with the operation's age, between the floor and the cap", () => {
     const at = (ageMs: number, options = {}) =>
       pacingDelay({ now: ageMs, origin: 0, ...noProgress }, { random: half, ...options });
-    expect(at(0)).toBe(1000);
     expect(at(5_000)).toBe(1500); // 1 s + 0.1 × 5 s
     expect(at(10_000)).toBe(2200); // 1 s + 0.1 × (10 s + the 2 s past 8 s)
     expect(at(100_000)).toBe(20_200);
@@ -26,11 +36,12 @@ describe("pacingDelay", () => {
   });
 
   it("jitters ±30 % without progress, never under the floor", () => {
-    const at = (r: number, ageMs = 10_000) =>
-      pacingDelay({ now: ageMs, origin: 0, ...noProgress }, { random: () => r });
+    const at = (r: number, ageMs = 10_000, options = {}) =>
+      pacingDelay({ now: ageMs, origin: 0, ...noProgress }, { random: () => r, ...options });
     expect(at(0)).toBe(1540);
     expect(at(0.999)).toBe(2859);
-    expect(at(0, 0)).toBe(1000); // 0.7 × the floor is raised to the floor
+    expect(at(0, 5_000)).toBe(1050); // 0.7 × 1.5 s
+    expect(at(0, 5_000, { minDelayMs: 1_100, ageRatio: 0 })).toBe(1100); // 0.7 × the floor is raised to the floor
   });
 
   it("spreads waits at the cap below it rather than waking them in one tick", () => {

@@ -127,14 +127,15 @@ describe.each(fixtures)("$name: a resumed ref is paced by the operation's age (c
     return (sent[1]?.at ?? Number.NaN) - (sent[0]?.at ?? 0);
   };
 
-  it("an hour-old operation is polled at the cap (spread below it), a new one near the floor", async () => {
+  it("an hour-old operation is polled at the cap (spread below it), a new one once it is five floors old", async () => {
     expect(await secondPollAfter(3_600_000)).toBe(51_000); // the cap, less 0.3 × 0.5 of it
-    expect(await secondPollAfter(0)).toBe(1_000);
+    expect(await secondPollAfter(0)).toBe(5_000);
+    expect(await secondPollAfter(3_000)).toBe(2_000);
     expect(await secondPollAfter(100_000)).toBe(20_200); // 1 s + 0.1 × (100 s + the 92 s past 8 s)
   });
 
   it("a createdAt in the future (clock skew) or decades ago is no reason to poll early or never", async () => {
-    expect(await secondPollAfter(-86_400_000)).toBe(1_000);
+    expect(await secondPollAfter(-86_400_000)).toBe(5_000); // counted as new
     expect(await secondPollAfter(40 * 365 * 86_400_000)).toBe(51_000);
   });
 });

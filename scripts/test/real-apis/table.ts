@@ -3,6 +3,7 @@
 // documents them (the 200 bodies are the spec's own named examples; pushback as the API's reference says).
 import { join } from "node:path";
 import { findOperation, loadSpecDocument, type ScriptStep } from "@opwatch/testkit";
+import { SHAPE_APIS } from "./shape-apis.js";
 
 /** One answer of a run: a named 200 example of the spec, or an answer built when it is sent. */
 export type Play = string | (() => ScriptStep);
@@ -29,6 +30,8 @@ export interface RealApi {
   params: Record<string, string | number>;
   /** The header that carries the token (`Authorization: Bearer <token>` when absent). */
   auth?: { header: string; value: (token: string) => string };
+  /** Its required query parameters as the raw typed client takes them (the path carries them too). */
+  query?: Record<string, string>;
   runs: Run[];
 }
 
@@ -45,7 +48,7 @@ function deref(doc: any, node: any): any {
 }
 
 /** The body of a documented error answer: its first named example, or its single `example`. */
-function error(spec: string, operationId: string, status: string): unknown {
+export function error(spec: string, operationId: string, status: string): unknown {
   const doc = loadSpecDocument(join(realApisDir, spec));
   const response = deref(doc, findOperation(doc, operationId).operation.responses?.[status]);
   const media = Object.values<{ example?: unknown; examples?: Record<string, unknown> }>(response?.content ?? {})[0];
@@ -182,6 +185,7 @@ export const REAL_APIS: RealApi[] = [
       },
     ],
   },
+  ...SHAPE_APIS,
 ];
 
 REAL_APIS.push(

@@ -22,7 +22,7 @@ let workspace: AuthorWorkspace;
 beforeAll(async () => {
   workspace = await authorSteps(REAL_APIS.map((api) => join(realApisDir, api.spec)));
   console.log(workspace.steps.map((step) => `${step.name}: ${step.ms} ms`).join("\n"));
-}, 240_000);
+}, 300_000);
 afterAll(() => {
   if (workspace) rmSync(workspace.dir, { recursive: true, force: true });
 });

@@ -2,8 +2,8 @@
 // sets the interval; a change alone never collapses it to the floor.
 import { describe, expect, it } from "vitest";
 import type { OperationStatus } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
 
 const half = () => 0.5;
 

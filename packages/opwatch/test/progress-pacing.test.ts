@@ -2,8 +2,8 @@
 // no collapse to the floor on a change), defaults without progress that a fixed 2 s poller and an AWS-style
 // 2–120 s waiter do not beat on both requests and lag, and the operation's age when a ref is resumed.
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "./fake-clock.js";
-import { createdAt, fixtures, percent, providerWatcher, type Sent } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { createdAt, fixtures, percent, providerWatcher, type Sent } from "./support/provider-kit.js";
 
 const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
 const median = (values: number[]) => {

@@ -12,8 +12,8 @@ import {
   TimeoutError,
   ValidationError,
 } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { createdAt, fixtures, providerWatcher, type Sent } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { createdAt, fixtures, providerWatcher, type Sent } from "./support/provider-kit.js";
 
 /** Through JSON, as a queue would store it. */
 const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state));

@@ -10,8 +10,8 @@ import {
   register,
   ValidationError,
 } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { BASE, fixtures, stubFetch, TOKEN } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { BASE, fixtures, stubFetch, TOKEN } from "./support/provider-kit.js";
 
 const viaJson = (state: PollState): PollState => JSON.parse(JSON.stringify(state));
 

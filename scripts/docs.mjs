@@ -63,6 +63,20 @@ const specPages = Promise.all(
 
 // 2. The TypeScript API of every public package, read from its sources and tsconfig.
 const packages = publicPackages(root);
+/** The packages in the order a new user meets them: the facade, the providers, the CLI, durable, core. */
+const byFirstUse = (list) => {
+  const rank = (name) =>
+    name === "opwatch"
+      ? 0
+      : name === "@opwatch/cli"
+        ? 2
+        : name === "@opwatch/durable"
+          ? 3
+          : name === "@opwatch/core"
+            ? 4
+            : 1;
+  return [...list].sort((a, b) => rank(a.json.name) - rank(b.json.name) || a.json.name.localeCompare(b.json.name));
+};
 // openapi-typescript writes these JSDoc tags into the generated schema types.
 const blockTags = [...OptionDefaults.blockTags, "@description", "@enum", "@format"];
 const app = await Application.bootstrapWithPlugins({
@@ -91,7 +105,8 @@ const app = await Application.bootstrapWithPlugins({
   treatWarningsAsErrors: false,
   disableSources: true,
   githubPages: false,
-  validation: { notExported: false, invalidLink: true, notDocumented: true },
+  // A type an export refers to is exported and described too: no signature names a type the site lacks.
+  validation: { notExported: true, invalidLink: true, notDocumented: true },
   hideGenerator: true,
   highlightLanguages: [...OptionDefaults.highlightLanguages, "sql", "ini"],
   packagesRequiringDocumentation: packages.map((p) => p.json.name),
@@ -101,6 +116,11 @@ const app = await Application.bootstrapWithPlugins({
 const project = await app.convert();
 if (!project || app.logger.hasErrors()) {
   console.error("docs: TypeDoc could not read the packages");
+  process.exit(1);
+}
+// A type a signature names but no entry exports would have no page: TypeDoc warns while converting.
+if (app.logger.warningCount > 0) {
+  console.error("docs: a type an export refers to is not exported (above); export it, with a doc comment");
   process.exit(1);
 }
 // Every export has a description: an undocumented one fails the build, named.
@@ -210,7 +230,12 @@ ${guides.map((g) => `<li><a href="${g.page}">${html(g.title)}</a>${g.summary ? `
 <h2>Packages</h2>
 <p>Each page shows the package's README, then every export with its description (<a href="api/index.html">all packages</a>).</p>
 <ul>
-${packages.map((p) => `<li><a href="${modulePage(p.json.name)}"><code>${html(p.json.name)}</code></a> — ${html(p.json.description ?? "")}</li>`).join("\n")}
+${byFirstUse(packages)
+  .map(
+    (p) =>
+      `<li><a href="${modulePage(p.json.name)}"><code>${html(p.json.name)}</code></a> — ${html(p.json.description ?? "")}</li>`,
+  )
+  .join("\n")}
 </ul>
 <h2>HTTP APIs (one page per spec)</h2>
 <ul>

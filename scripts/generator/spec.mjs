@@ -16,7 +16,7 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
  * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], conditional: boolean, security: any }} PollEndpoint
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
@@ -46,6 +46,7 @@ export async function loadSpec(file) {
           accept: endpoint.accept,
           pathParams: endpoint.params.map(toPathParam),
           conditional: endpoint.conditional,
+          ...(endpoint.query.length ? { queryParams: endpoint.query.map(toQueryParam) } : {}),
         },
       ]),
     ),
@@ -75,7 +76,9 @@ function findPollEndpoint(file, document, operationId) {
     const conditional =
       params.some((p) => p.in === "header" && p.name.toLowerCase() === "if-none-match") && "304" in get.responses;
     const security = get.security ?? document.security;
-    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), conditional, security };
+    // Required query parameters (Azure's `api-version`) name the operation with its path: kept in refs, sent on every read.
+    const query = params.filter((p) => p.in === "query" && p.required === true);
+    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), query, conditional, security };
   }
   return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
 }
@@ -136,10 +139,25 @@ function toPathParam(param) {
   };
 }
 
+/**
+ * A required query parameter: its schema's checks, and the value sent when a call or ref gives none — the
+ * schema's `default`, else its only `enum` value. @param {any} param @returns {import("@opwatch/core").QueryParamDescription}
+ */
+function toQueryParam(param) {
+  const { multiSegment: _, ...checks } = toPathParam(param);
+  const schema = param.schema ?? {};
+  const only = Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : undefined;
+  const fallback = schema.default ?? only;
+  return { ...checks, ...(typeof fallback === "string" || typeof fallback === "number" ? { default: fallback } : {}) };
+}
+
 /** @param {string} file @param {any} ext @returns {AdapterDescription} */
 function toAdapter(file, ext) {
   const status = required(file, ext.status, "x-opwatch.status");
-  if (!status.map && !status.when) fail(file, "x-opwatch.status needs a map (with a pointer), when rules, or both");
+  if (!status.map && !status.when)
+    fail(file, "x-opwatch.status needs a map (with a pointer or a header), when rules, or both");
+  if (status.default !== undefined && !STATES.has(status.default))
+    fail(file, `x-opwatch.status.default: "${status.default}" is not a state`);
   for (const [i, rule] of (status.when ?? []).entries()) {
     if (!STATES.has(rule?.state)) fail(file, `x-opwatch.status.when.${i}.state: "${rule?.state}" is not a state`);
   }
@@ -148,21 +166,28 @@ function toAdapter(file, ext) {
     if (!STATES.has(state))
       fail(file, `x-opwatch.status.map.${word}: "${state}" is not one of ${[...STATES].join(", ")}`);
   }
+  for (const [code, state] of Object.entries(ext.answers ?? {})) {
+    if (!/^2\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
+      fail(file, `x-opwatch.answers.${code} is not a 2xx → state`);
+  }
   for (const [code, state] of Object.entries(ext.redirects ?? {})) {
     if (!/^3\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
       fail(file, `x-opwatch.redirects.${code} is not a 3xx → state`);
   }
-  if (ext.progress && !(ext.progress.scale > 0)) fail(file, "x-opwatch.progress.scale must be a positive number");
+  if (ext.progress && ext.progress.of === undefined && !(ext.progress.scale > 0))
+    fail(file, "x-opwatch.progress needs a positive scale, or `of`: a pointer to the total");
   const pick = (/** @type {any} */ object, /** @type {string[]} */ keys) =>
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
     id: required(file, ext.id, "x-opwatch.id"),
     status: {
       ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
+      ...(status.header !== undefined ? { header: status.header.toLowerCase() } : {}),
       ...(status.map ? { map: status.map } : {}),
+      ...(status.default !== undefined ? { default: status.default } : {}),
       ...(status.when ? { when: status.when } : {}),
     },
-    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "errorBody"]),
+    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "answers", "errorBody", "rateLimit"]),
   };
 }
 

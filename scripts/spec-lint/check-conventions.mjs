@@ -53,10 +53,20 @@ export function checkConventions(document, scope = pollScope(document)) {
     }
     const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
     const schema200 = media?.schema;
-    for (const [where, pointer] of pointersOf(ext)) {
-      if (!schemaAt(document, schema200, pointer)) {
-        problems.push(`x-opwatch/${where}: "${pointer}" does not resolve in the 200 schema of ${op.get.operationId}`);
+    for (const [where, pointer, inEntry] of pointersOf(ext)) {
+      const base = inEntry === undefined ? schema200 : schemaAt(document, schema200, `${inEntry}/0`);
+      if (inEntry !== undefined && base === undefined) {
+        problems.push(`x-opwatch/${where}: "${inEntry}" is not an array in the 200 schema of ${op.get.operationId}`);
+      } else if (!schemaAt(document, base, pointer)) {
+        const inside = inEntry === undefined ? "the 200 schema" : `the entries of ${inEntry} in the 200 schema`;
+        problems.push(`x-opwatch/${where}: "${pointer}" does not resolve in ${inside} of ${op.get.operationId}`);
       }
+    }
+    const header = ext.status.header;
+    if (header !== undefined && !declaresHeader(document, op.get, header)) {
+      problems.push(
+        `x-opwatch/status/header: no 2xx response of ${op.get.operationId} declares the header "${header}" (add it to the response's headers)`,
+      );
     }
     for (const [name, node] of Object.entries(media?.examples ?? {})) {
       const example = deref(document, node);
@@ -68,11 +78,13 @@ export function checkConventions(document, scope = pollScope(document)) {
       });
     }
     problems.push(...errorStatusProblems(document, op));
-    for (const param of op.params.filter((/** @type {any} */ p) => p.in === "path")) {
+    // Path parameters, and the required query parameters (`api-version`) that name the operation with them.
+    const named = op.params.filter((/** @type {any} */ p) => p.in === "path" || (p.in === "query" && p.required));
+    for (const param of named) {
       const where = `paths/${op.path}/parameters/${param.name}`;
       if (testkit.parameterExampleOrUndefined(param) === undefined)
         problems.push(
-          `${where}: a poll path parameter needs an example (its schema implies none: a pattern or a format)`,
+          `${where}: a poll ${param.in} parameter needs an example (its schema implies none: a pattern or a format)`,
         );
       const pattern = param.schema?.pattern;
       if (pattern !== undefined && compileProblem(pattern) !== undefined)
@@ -91,10 +103,15 @@ export function checkConventions(document, scope = pollScope(document)) {
       );
     }
   }
-  for (const word of Object.keys(ext.status.map ?? {})) {
+  // A status word in a header is documented by the header's schema, not by body examples.
+  for (const word of ext.status.header === undefined ? Object.keys(ext.status.map ?? {}) : []) {
     if (!hit.has(`map/${word}`))
       problems.push(`x-opwatch/status/map/${word}: no named 200 example of a poll endpoint has this status`);
   }
+  if (ext.status.default !== undefined && ext.status.header === undefined && !hit.has("default"))
+    problems.push(
+      "x-opwatch/status/default: no named 200 example of a poll endpoint has a status word outside the map (name one in_progress)",
+    );
   for (const i of (ext.status.when ?? []).keys()) {
     if (!hit.has(`when/${i}`))
       problems.push(`x-opwatch/status/when/${i}: no named 200 example of a poll endpoint matches this rule first`);
@@ -149,23 +166,71 @@ function errorStatusProblems(document, op) {
   return problems;
 }
 
-/** @param {any} ext @returns {[string, string][]} every pointer into the 200 body, with where it sits */
+/**
+ * Every pointer into the 200 body, with where it sits; a third element names the array whose entries it
+ * points into (an `entry` condition's fields, and the failure pointers of its rule).
+ * @param {any} ext @returns {[string, string, string?][]}
+ */
 function pointersOf(ext) {
-  /** @type {[string, string | undefined][]} */
+  /** @type {[string, unknown, string?][]} */
   const all = [
     ["id", ext.id],
     ["status/pointer", ext.status.pointer],
-    ...(ext.status.when ?? []).map((/** @type {any} */ rule, /** @type {number} */ i) => [
-      `status/when/${i}/pointer`,
-      rule.pointer,
-    ]),
     ["progress/pointer", ext.progress?.pointer],
-    ["createdAt", ext.createdAt],
-    ["updatedAt", ext.updatedAt],
-    ["failure/code", ext.failure?.code],
-    ["failure/message", ext.failure?.message],
+    ["progress/of", ext.progress?.of],
+    ...timestamp("createdAt", ext.createdAt),
+    ...timestamp("updatedAt", ext.updatedAt),
+    ...failurePointers("failure", ext.failure, undefined),
   ];
-  return /** @type {[string, string][]} */ (all.filter(([, pointer]) => typeof pointer === "string"));
+  for (const [i, rule] of (ext.status.when ?? []).entries()) {
+    const conditions = rule.all
+      ? rule.all.map((/** @type {any} */ c, /** @type {number} */ j) => [`all/${j}/`, c])
+      : [["", rule]];
+    /** @type {string | undefined} */
+    let entryArray;
+    for (const [at, condition] of conditions) {
+      all.push([`status/when/${i}/${at}pointer`, condition.pointer]);
+      for (const field of Object.keys(condition.entry ?? {})) {
+        // A field name, or a pointer into the entry.
+        all.push([
+          `status/when/${i}/${at}entry`,
+          field.startsWith("/") ? field : `/${escapeToken(field)}`,
+          condition.pointer,
+        ]);
+      }
+      if (condition.entry && entryArray === undefined) entryArray = condition.pointer;
+    }
+    all.push(...failurePointers(`status/when/${i}/failure`, rule.failure, entryArray));
+  }
+  return /** @type {[string, string, string?][]} */ (all.filter(([, pointer]) => typeof pointer === "string"));
+}
+
+/** @param {string} where @param {any} value @returns {[string, unknown][]} */
+function timestamp(where, value) {
+  return [[typeof value === "object" && value !== null ? `${where}/pointer` : where, value?.pointer ?? value]];
+}
+
+/** @param {string} where @param {any} failure @param {string | undefined} inEntry @returns {[string, unknown, string?][]} */
+function failurePointers(where, failure, inEntry) {
+  const messages = Array.isArray(failure?.message) ? failure.message : [failure?.message];
+  const tail = inEntry === undefined ? [] : [inEntry];
+  return [
+    [`${where}/code`, failure?.code, ...tail],
+    ...messages.map((/** @type {unknown} */ m, /** @type {number} */ i) => [
+      Array.isArray(failure?.message) ? `${where}/message/${i}` : `${where}/message`,
+      m,
+      ...tail,
+    ]),
+  ];
+}
+
+/** Whether a 2xx response of the operation declares `header` (case-insensitively). @param {any} document @param {any} get @param {string} header */
+function declaresHeader(document, get, header) {
+  return Object.entries(get.responses ?? {}).some(
+    ([code, node]) =>
+      /^2\d\d$/.test(code) &&
+      Object.keys(deref(document, node)?.headers ?? {}).some((name) => name.toLowerCase() === header.toLowerCase()),
+  );
 }
 
 /** The GET operation with this operationId, its path and its parameters. @param {any} document @param {string} id */

@@ -1,7 +1,7 @@
 // Every ```ts block in a package README and in the guides (docs/guides) must type-check against the built
 // packages, so that the documented examples keep working as the APIs move; and the fields the READMEs list
 // (the facade's error fields, OperationStatus, the poll options) must be the fields the types have.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
@@ -71,12 +71,36 @@ function fieldChecks(): { name: string; code: string; count: number } {
   };
 }
 
+/**
+ * A module per provider README whose Options table must name exactly the client's options: every key of core's
+ * `ClientOptions` (`variables` only for a spec with server variables) and each server variable, nothing else.
+ */
+function optionTables(): { name: string; code: string }[] {
+  return workspacePackages(root)
+    .filter(({ dir }) => dir.startsWith("packages/providers/"))
+    .map(({ dir }) => {
+      const readme = readFileSync(join(root, dir, "README.md"), "utf8");
+      const rows = readme.slice(readme.indexOf("## Options")).split("\n\n")[1]?.split("\n").slice(2) ?? [];
+      const listed = rows.map((row) => /^\| `(\w+)` \| (.*) \|$/.exec(row)).filter((m) => m !== null);
+      const variables = listed.filter((m) => m[2]?.startsWith("server variable")).map((m) => m[1]);
+      const core = listed.filter((m) => !m[2]?.startsWith("server variable")).map((m) => m[1]);
+      const keys = variables.length ? "keyof ClientOptions" : 'Exclude<keyof ClientOptions, "variables">';
+      return {
+        name: `options-${basename(dir)}`,
+        // An object literal typed as a record of exactly those keys: tsc fails on one missing or one extra.
+        code: `import type { ClientOptions } from "@opwatch/core";\nexport const listed: Record<${keys}, true> = { ${core.map((k) => `${k}: true`).join(", ")} };\n`,
+      };
+    });
+}
+
 describe("README examples", { timeout: 120_000 }, () => {
   it("type-check against the built packages", () => {
     const fields = fieldChecks();
     // Each list was found: a README reworded past the pattern fails here, not silently.
     expect(fields.count).toBeGreaterThanOrEqual(5);
-    const blocks = [...examples(), fields];
+    const options = optionTables();
+    expect(options.length).toBeGreaterThanOrEqual(4);
+    const blocks = [...examples(), fields, ...options];
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
@@ -125,5 +149,33 @@ describe("README examples", { timeout: 120_000 }, () => {
     }
     expect(tables).toBeGreaterThan(10);
     expect(bad).toEqual([]);
+  });
+
+  it("name only files the repository has", () => {
+    const tracked = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
+    const basenames = new Set(tracked.map((file) => basename(file)));
+    const docs = [
+      "README.md",
+      "specs/README.md",
+      ...workspacePackages(root).map(({ dir }) => join(dir, "README.md")),
+      ...readdirSync(join(root, "docs", "guides")).map((file) => join("docs", "guides", file)),
+    ].filter((file) => existsSync(join(root, file)));
+    const missing: string[] = [];
+    for (const file of docs) {
+      const text = readFileSync(join(root, file), "utf8");
+      // A path from the root (specs/…, scripts/…, packages/…) exists; one with a placeholder (<name>, *) is a pattern.
+      for (const [, path = ""] of text.matchAll(
+        /(?<![\w/.-])((?:specs|scripts|packages|docs|api|\.changeset|\.github)\/[\w./<>*-]*)/g,
+      )) {
+        const clean = path.replace(/\.+$/, "");
+        if (!/[<*]/.test(clean) && !existsSync(join(root, clean))) missing.push(`${file}: ${clean}`);
+      }
+      // A file named alone (`watcher.ts`, `demo.mjs`) is a file of the repository.
+      for (const [, name = ""] of text.matchAll(/(?<![\w/.<>-])([A-Za-z][\w-]*\.(?:ts|mjs|yaml))\b/g)) {
+        if (!basenames.has(name)) missing.push(`${file}: ${name}`);
+      }
+    }
+    expect(docs.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ const ENVIRONMENT_HELP = () => {
       tokens, read only from the environment, never printed
   ${bases}
       base URL of a provider (like --base-url)${variables ? `\n  ${variables}` : ""}
-  DATABASE_URL       Postgres connection string for enqueue, worker and outcomes
+  DATABASE_URL       Postgres connection string of the durable commands (enqueue, worker, outcomes, waits, …)
   OPWATCH_DEBUG=1    like --debug
   NO_COLOR           no colour; CI: no live display (plain lines)`;
 };

@@ -78,7 +78,10 @@ export async function readTargets(
 
 /** The `index`-th target (1-based) as the displays show it, named by its last path parameter (the operation id). */
 export function opView(target: Target, index: number): OpView {
-  const last = Object.values(target.ref.params).at(-1);
+  // The last path parameter: a query parameter (`api-version`) never names the operation.
+  const pathParams = cliProvider(target.ref.provider)?.description.endpoints[target.ref.endpoint]?.pathParams;
+  const name = pathParams?.at(-1)?.name;
+  const last = name === undefined ? Object.values(target.ref.params).at(-1) : target.ref.params[name];
   return {
     index,
     provider: target.ref.provider,

@@ -52,40 +52,118 @@ export interface PollEndpointDescription {
   readonly pathParams: readonly PathParamDescription[];
   /** The endpoint takes `If-None-Match` and may answer 304. */
   readonly conditional: boolean;
+  /**
+   * Its required query parameters (Azure's `api-version`): checked like path parameters, kept in refs and
+   * sent on every read; `default` is sent when a call or ref gives none.
+   */
+  readonly queryParams?: readonly QueryParamDescription[];
+}
+
+/** A required query parameter of a poll endpoint: its schema's checks, and the value sent when none is given. */
+export interface QueryParamDescription extends Omit<PathParamDescription, "multiSegment"> {
+  readonly default?: string | number;
 }
 
 /** What one provider status word maps to: a state, or a state and an error code. */
 export type StateMapping = OperationState | { readonly state: OperationState; readonly code?: string };
 
 /**
- * One rule of `x-opwatch.status.when`: matches when the value at `pointer` equals `equals` (a string is
- * compared case-insensitively), or, with `present`, when a non-null value is (`true`) or is not (`false`) there.
+ * Fields of an array entry (own property names, or JSON pointers into it when they start with `/`) → the value
+ * each must equal (strings case-insensitively): `{ type: "Failed", status: "True" }`.
  */
-export interface StateRule {
+export type EntryMatch = Readonly<Record<string, string | number | boolean | null>>;
+
+/**
+ * One condition on a body: the value at `pointer` equals `equals` (a string is compared case-insensitively);
+ * with `present`, a non-null value is (`true`) or is not (`false`) there; with `entry`, the value is an array
+ * and one of its entries matches (Kubernetes' `status.conditions[]`, in any position).
+ */
+export interface Condition {
   readonly pointer: string;
   readonly equals?: string | number | boolean | null;
   readonly present?: boolean;
-  readonly state: OperationState;
-  readonly code?: string;
+  readonly entry?: EntryMatch;
 }
 
-/** Where the state comes from: a status word (`pointer` + `map`), rules (`when`), or both (rules first). */
+/** Pointers to why an operation failed: a code, and a message (several pointers are joined with ": "). */
+export interface FailureDescription {
+  readonly code?: string;
+  readonly message?: string | readonly string[];
+}
+
+/**
+ * One rule of `x-opwatch.status.when`: one condition, or `all` of several. `failure` pointers are read inside
+ * the entry an `entry` condition matched (a condition's `reason` and `message`), else in the body.
+ */
+export interface StateRule {
+  readonly pointer?: string;
+  readonly equals?: string | number | boolean | null;
+  readonly present?: boolean;
+  readonly entry?: EntryMatch;
+  readonly all?: readonly Condition[];
+  readonly state: OperationState;
+  readonly code?: string;
+  readonly failure?: FailureDescription;
+}
+
+/**
+ * Where the state comes from: a status word (`pointer` or a response `header`, + `map`), rules (`when`), or
+ * both (rules first); `default` is the state of a word not in the map.
+ */
 export interface StatusDescription {
   readonly pointer?: string;
+  readonly header?: string;
   readonly map?: Readonly<Record<string, StateMapping>>;
+  readonly default?: OperationState;
   readonly when?: readonly StateRule[];
+}
+
+/** A timestamp field: a pointer to RFC 3339 (or zone-less UTC) text, or to an epoch number. */
+export type TimestampDescription = string | { readonly pointer: string; readonly epoch: EpochUnit };
+
+/** The unit of an epoch timestamp field. */
+export type EpochUnit = "seconds" | "milliseconds";
+
+/** Progress: the value at `pointer` over `scale`, or over the value at `of` (succeeded / completions). */
+export type ProgressDescription =
+  | { readonly pointer: string; readonly scale: number }
+  | { readonly pointer: string; readonly of: string };
+
+/** A retry delay in an error body: a pointer to a duration, or a field of the array entry that matches. */
+export type RetryDelayDescription =
+  | string
+  | { readonly pointer: string; readonly entry: EntryMatch; readonly field: string };
+
+/**
+ * What a rate-limit reset header means once the budget is spent: `window`, the end of a fixed window (nothing
+ * works before it); `refill`, the time of a full refill while one request comes back every `refillSeconds` (1).
+ */
+export interface RateLimitDescription {
+  readonly reset: "window" | "refill";
+  readonly refillSeconds?: number;
 }
 
 /** The `x-opwatch` extension of the spec: where the normalized fields live in a body. */
 export interface AdapterDescription {
   readonly id: string;
   readonly status: StatusDescription;
-  readonly progress?: { readonly pointer: string; readonly scale: number };
-  readonly createdAt?: string;
-  readonly updatedAt?: string;
-  readonly failure?: { readonly code?: string; readonly message?: string };
+  readonly progress?: ProgressDescription;
+  readonly createdAt?: TimestampDescription;
+  readonly updatedAt?: TimestampDescription;
+  readonly failure?: FailureDescription;
   readonly redirects?: Readonly<Record<string, OperationState>>;
-  readonly errorBody?: { readonly code?: string; readonly message?: string; readonly requestId?: string };
+  /** HTTP status (2xx) → state, for an answer that carries the state itself (202 running, 204 done). */
+  readonly answers?: Readonly<Record<string, OperationState>>;
+  readonly errorBody?: {
+    readonly code?: string;
+    readonly message?: string;
+    readonly requestId?: string;
+    /** A response header carrying the request id (`x-ms-request-id`). */
+    readonly requestIdHeader?: string;
+    readonly retryDelay?: RetryDelayDescription;
+  };
+  /** What a rate-limit reset header means once the budget is spent (`window` when absent). */
+  readonly rateLimit?: RateLimitDescription;
 }
 
 /**

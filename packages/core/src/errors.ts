@@ -4,6 +4,8 @@ import type { ProviderDescription } from "./description.js";
 import { readString } from "./pointer.js";
 import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
+import { describeWaitSource } from "./shapes/rate-limit.js";
+import { readRetryDelay } from "./shapes/retry-delay.js";
 
 /** What every opwatch error can tell about the failed call, where known. */
 export interface OpwatchErrorDetails {
@@ -217,8 +219,18 @@ export function errorFromResponse(
   const status = response.status;
   const code = readString(body, pointers.code);
   const message = readString(body, pointers.message) ?? (text && body === undefined ? text : undefined);
-  const requestId = readString(body, pointers.requestId) ?? response.headers.get("x-request-id") ?? undefined;
-  const details = { provider, httpStatus: status, code, requestId, retryAfter, secrets };
+  const requestId =
+    readString(body, pointers.requestId) ??
+    (pointers.requestIdHeader === undefined ? null : response.headers.get(pointers.requestIdHeader)) ??
+    response.headers.get("x-request-id") ??
+    undefined;
+  // A delay inside the body (google.rpc.RetryInfo) counts when no header asked for one.
+  const bodyDelay =
+    retryAfter === undefined && pointers.retryDelay !== undefined
+      ? readRetryDelay(body, pointers.retryDelay)
+      : undefined;
+  const wait = retryAfter ?? bodyDelay;
+  const details = { provider, httpStatus: status, code, requestId, retryAfter: wait, secrets };
   // Masked before the cut: a token across the 200-character end would otherwise keep its first part.
   const said = endSentence(
     redact(
@@ -227,10 +239,14 @@ export function errorFromResponse(
     ),
   );
   // A 403 that asks to wait or says the budget is spent is rate limiting (GitHub's), not a refused token.
-  if (status === 429 || (status === 403 && (retryAfter !== undefined || budgetSpent(response.headers)))) {
-    const from = pushbackHeader(response.headers) ?? "Retry-After";
-    const wait = retryAfter === undefined ? "Slow down" : `Wait ${retryAfter} s (${from})`;
-    return new RateLimitError(`${wait} before the next request: ${said}`, details);
+  if (status === 429 || (status === 403 && (wait !== undefined || budgetSpent(response.headers)))) {
+    const header = pushbackHeader(response.headers) ?? "Retry-After";
+    const from =
+      bodyDelay !== undefined
+        ? "the error body's retryDelay"
+        : describeWaitSource(header, description.adapter.rateLimit);
+    const asked = wait === undefined ? "Slow down" : `Wait ${wait} s (${from})`;
+    return new RateLimitError(`${asked} before the next request: ${said}`, details);
   }
   if (status === 401 || status === 403) {
     const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;

@@ -9,15 +9,24 @@ export { createProviderClient } from "./client.js";
 export type {
   AdapterDescription,
   AuthDescription,
+  Condition,
+  EntryMatch,
+  EpochUnit,
+  FailureDescription,
   OperationState,
   PathParamDescription,
   PollEndpointDescription,
+  ProgressDescription,
   ProviderDescription,
+  QueryParamDescription,
+  RateLimitDescription,
+  RetryDelayDescription,
   ServerDescription,
   ServerVariableDescription,
   StateMapping,
   StateRule,
   StatusDescription,
+  TimestampDescription,
 } from "./description.js";
 /** @public */
 export { OPERATION_STATES } from "./description.js";
@@ -48,6 +57,7 @@ export type {
   PollEndpointTypes,
   ProviderClientOptions,
   ProviderModule,
+  RequiredQuery,
   ServerVariableOptions,
   StatusReader,
   TypedProviderClient,

@@ -16,12 +16,13 @@ export function validatePathParams(
   provider: string,
   params: readonly PathParamDescription[],
   values: Readonly<Record<string, unknown>>,
+  kind: "path" | "query" = "path",
 ): Record<string, PathParamValue> {
   const out: Record<string, PathParamValue> = {};
   for (const param of params) {
     const value = values[param.name];
     const refuse = (why: string): never => {
-      throw new ValidationError(`${provider}: path parameter "${param.name}" ${why}`, { provider });
+      throw new ValidationError(`${provider}: ${kind} parameter "${param.name}" ${why}`, { provider });
     };
     if (param.type === "integer" || param.type === "number") {
       const number =

@@ -15,13 +15,27 @@ export type PollEndpointTypes = { readonly [operationId: string]: { params: unkn
  * parameters (or, with `Id`, the bare value of its one parameter) and its 200 body in the `Accept` media type.
  */
 export type PollEndpoint<
-  O extends { parameters: { path?: unknown }; responses: { 200: { content: unknown } } },
+  O extends { parameters: { path?: unknown; query?: unknown }; responses: { 200: { content: unknown } } },
   Accept extends keyof O["responses"][200]["content"],
   Id extends keyof NonNullable<O["parameters"]["path"]> = never,
 > = {
-  params: O["parameters"]["path"] | NonNullable<O["parameters"]["path"]>[Id];
+  params:
+    | (O["parameters"]["path"] & RequiredQuery<O["parameters"]["query"]>)
+    | NonNullable<O["parameters"]["path"]>[Id];
   body: O["responses"][200]["content"][Accept];
 };
+
+/**
+ * The required query parameters of an endpoint (Azure's `api-version`) as optional ids: a read sends the
+ * spec's default when none is given. `unknown` for an endpoint without any.
+ */
+export type RequiredQuery<Q> = [NonNullable<Q>] extends [never]
+  ? unknown
+  : {
+      [K in keyof NonNullable<Q> as Record<never, never> extends Pick<NonNullable<Q>, K>
+        ? never
+        : K]?: NonNullable<Q>[K];
+    };
 
 declare const optionsType: unique symbol;
 

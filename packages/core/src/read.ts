@@ -1,9 +1,10 @@
 import { type Cut, type Limits, withLimits } from "./deadline.js";
-import type { PathParamDescription, PollEndpointDescription, ProviderDescription } from "./description.js";
+import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, requestSetup, setUpClient } from "./options.js";
 import { expandPath, type PathParamValue, validatePathParams } from "./params.js";
+import { queryString, queryValues } from "./query.js";
 import { followRedirects } from "./redirect.js";
 import { type OperationSnapshot, toSnapshot } from "./snapshot.js";
 import type { HttpAnswer } from "./transport.js";
@@ -91,6 +92,8 @@ interface ReadPlan {
   readonly endpoint: PollEndpointDescription;
   /** For messages: "read of getOperation". */
   readonly what: string;
+  /** The names of its parameters: path, then query. */
+  readonly names: readonly string[];
   /** Accept, the `headers` option and, for a fixed token, the auth header: copied for each request. */
   readonly headers: Readonly<Record<string, string>>;
   /** The last ids that passed the check: what they were given as, what they became, the URL. */
@@ -110,17 +113,19 @@ interface CheckedIds {
  */
 function checkIds(setup: ClientSetup, plan: ReadPlan, input: Readonly<Record<string, unknown>>): CheckedIds {
   const { provider, baseUrl } = setup;
-  const { pathParams } = plan.endpoint;
+  const { endpoint, names } = plan;
   const last = plan.last;
   if (last !== undefined) {
     let same = true;
-    for (let i = 0; same && i < pathParams.length; i++)
-      same = input[(pathParams[i] as PathParamDescription).name] === last.input[i];
+    for (let i = 0; same && i < names.length; i++) same = input[names[i] as string] === last.input[i];
     if (same) return last;
   }
-  const values = validatePathParams(provider, pathParams, input);
-  const url = baseUrl + expandPath(plan.endpoint.path, values, pathParams);
-  plan.last = { input: pathParams.map((param) => input[param.name]), values, url };
+  const pathValues = validatePathParams(provider, endpoint.pathParams, input);
+  const query = queryValues(provider, endpoint, input);
+  // Query values first: a body without an id falls back on the last value, the last path parameter.
+  const values = endpoint.queryParams === undefined ? pathValues : { ...query, ...pathValues };
+  const url = baseUrl + expandPath(endpoint.path, pathValues, endpoint.pathParams) + queryString(endpoint, query);
+  plan.last = { input: names.map((name) => input[name]), values, url };
   return plan.last;
 }
 
@@ -136,7 +141,8 @@ function planRead(description: ProviderDescription, setup: ClientSetup, endpoint
   const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
   if (!setup.refreshable) headers[setup.authHeader] = setup.authValue() as string;
   const what = `read of ${endpointName}`;
-  return { endpointName, endpoint, what, headers };
+  const names = [...endpoint.pathParams, ...(endpoint.queryParams ?? [])].map((param) => param.name);
+  return { endpointName, endpoint, what, names, headers };
 }
 
 /**

@@ -2,6 +2,7 @@ import { isHttpUrl, knownBaseUrls, serverBaseUrlsOf } from "./base-url.js";
 import type { PollEndpointDescription, ProviderDescription } from "./description.js";
 import { ValidationError } from "./errors.js";
 import { validatePathParams } from "./params.js";
+import { queryValues } from "./query.js";
 import type { OperationRef } from "./status.js";
 
 /**
@@ -35,7 +36,15 @@ export function refFromUrl(
       if (matched) {
         // What `get()` would refuse is refused here, with the same error; integer ids become numbers.
         const params = { ...matched, ...validatePathParams(description.name, described.pathParams, matched) };
-        return { provider: description.name, endpoint, params, baseUrl };
+        if (described.queryParams === undefined) return { provider: description.name, endpoint, params, baseUrl };
+        // Its required query parameters (`?api-version=…`) name the operation too: kept, else the spec's default.
+        const given: Record<string, string> = {};
+        for (const param of described.queryParams) {
+          const value = target.searchParams.get(param.name);
+          if (value !== null) given[param.name] = value;
+        }
+        const query = queryValues(description.name, described, given);
+        return { provider: description.name, endpoint, params: { ...query, ...params }, baseUrl };
       }
     }
   }
@@ -114,6 +123,7 @@ function checkRef(ref: OperationRef, description: ProviderDescription): void {
     throw new ValidationError(`${provider}: unknown endpoint "${ref.endpoint}" in ref.`, { provider });
   }
   validatePathParams(provider, endpoint.pathParams, ref.params);
+  queryValues(provider, endpoint, ref.params);
 }
 
 /** The error for a status URL that belongs to none of `providers`: it names them and says what to pass instead. */

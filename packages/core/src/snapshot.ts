@@ -9,6 +9,7 @@ import type { PathParamValue } from "./params.js";
 import { longer, rateLimitWait } from "./pushback.js";
 import { redact } from "./redact.js";
 import { parseLocation } from "./redirect.js";
+import { spentBudgetWait } from "./shapes/rate-limit.js";
 import { parseRetryAfter } from "./timestamps.js";
 import type { HttpAnswer } from "./transport.js";
 
@@ -22,6 +23,8 @@ export interface OperationSnapshot<Body = unknown> {
   body: Body | undefined;
   notModified: boolean;
   etag?: string;
+  /** The status word of a response header the spec names (`x-opwatch.status.header`). */
+  statusHeader?: string;
   /** `Location` of a redirect answer (Keycard's 303 to the install). Never followed. */
   location?: string;
   /** Seconds the server asked to wait before the next request. */
@@ -55,7 +58,10 @@ export async function toSnapshot(
   // readPushback's two parts, each read once (Retry-After wins on a 429); the rate-limit reset of a spent
   // budget is also kept on its own (it is shared by every wait with this credential).
   const asked = parseRetryAfter(headers.get("retry-after"), at);
-  const reset = asked !== undefined && status === 429 ? undefined : rateLimitWait(headers, status, at);
+  const spent = asked !== undefined && status === 429 ? undefined : rateLimitWait(headers, status, at);
+  // What the reset means is the spec's to say: the end of a window, or a full refill (wait for one request).
+  const rateLimit = description.adapter.rateLimit;
+  const reset = spent === undefined || rateLimit === undefined ? spent : spentBudgetWait(spent, rateLimit);
   const retryAfter = longer(asked, reset);
   const etag = headers.get("etag") ?? undefined;
   const snapshot: OperationSnapshot = { endpoint, params, httpStatus: status, body: undefined, notModified: false };
@@ -124,6 +130,13 @@ export async function toSnapshot(
   }
   const body = text === undefined ? undefined : parseJson(text);
   if (response.ok) {
+    const adapter = description.adapter;
+    const statusHeader = adapter.status.header === undefined ? null : headers.get(adapter.status.header);
+    if (statusHeader !== null) snapshot.statusHeader = statusHeader;
+    // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
+    if (body === undefined && (statusHeader !== null || adapter.answers?.[String(status)] !== undefined)) {
+      return snapshot;
+    }
     const missing = body === undefined ? undefined : missingStatusPointer(description.adapter.status, body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.

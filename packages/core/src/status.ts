@@ -1,6 +1,17 @@
 import { capText, MAX_FIELD_CHARS } from "./cap.js";
-import type { OperationState, ProviderDescription, StateMapping, StateRule, StatusDescription } from "./description.js";
+import type {
+  FailureDescription,
+  OperationState,
+  ProviderDescription,
+  StateMapping,
+  StateRule,
+  StatusDescription,
+  TimestampDescription,
+} from "./description.js";
 import { readPointer, readString, readTokens, tokensOf } from "./pointer.js";
+import { meets } from "./shapes/entries.js";
+import { epochMs } from "./shapes/epoch.js";
+import { readProgress } from "./shapes/progress.js";
 import type { OperationSnapshot } from "./snapshot.js";
 import { timestampMs } from "./timestamps.js";
 
@@ -72,8 +83,14 @@ export function toOperationStatus<Raw>(
   }
 
   const body = snapshot.body;
-  const rawStatus = readString(body, adapter.status.pointer);
-  const mapped = stateOf(adapter.status, body, rawStatus);
+  const answerState = body === undefined ? adapter.answers?.[String(snapshot.httpStatus)] : undefined;
+  const rawStatus =
+    adapter.status.header !== undefined ? snapshot.statusHeader : readString(body, adapter.status.pointer);
+  // An answer that carries the state itself (202 while running, 204 when done) has no body to read.
+  const mapped: MappedState =
+    answerState !== undefined && rawStatus === undefined
+      ? { state: answerState, by: `answers/${snapshot.httpStatus}` }
+      : stateOf(adapter.status, body, rawStatus);
   const state = mapped.state;
   return {
     provider,
@@ -82,7 +99,7 @@ export function toOperationStatus<Raw>(
     state,
     done: isTerminal(state),
     rawStatus,
-    progress: readProgress(body, adapter.progress),
+    progress: mapped.state === "succeeded" && body === undefined ? 1 : readProgress(body, adapter.progress),
     createdAt: readTimestamp(body, adapter.createdAt),
     updatedAt: readTimestamp(body, adapter.updatedAt),
     error: state === "failed" || state === "canceled" ? failure(adapter, mapped, body, rawStatus) : undefined,
@@ -103,8 +120,14 @@ function failure(
   body: unknown,
   rawStatus: string | undefined,
 ): OperationStatus["error"] {
-  const message = readString(body, mapped.message) ?? readString(body, adapter.failure?.message);
-  const code = mapped.code ?? readString(body, mapped.codePointer) ?? readString(body, adapter.failure?.code);
+  const at = mapped.at ?? body;
+  const message =
+    readString(body, mapped.message) ?? joined(at, mapped.failure?.message) ?? joined(body, adapter.failure?.message);
+  const code =
+    mapped.code ??
+    readString(body, mapped.codePointer) ??
+    readString(at, mapped.failure?.code) ??
+    readString(body, adapter.failure?.code);
   if (mapped.state === "failed") {
     return {
       ...(code ? { code } : {}),
@@ -113,6 +136,17 @@ function failure(
     };
   }
   return message ? { ...(code ? { code } : {}), message } : undefined;
+}
+
+/** The text of one pointer, or of several joined with ": " (a reason and a message); `undefined` when none is there. */
+function joined(body: unknown, message: FailureDescription["message"]): string | undefined {
+  if (typeof message === "string" || message === undefined) return readString(body, message);
+  const parts: string[] = [];
+  for (const pointer of message) {
+    const part = readString(body, pointer)?.trim();
+    if (part) parts.push(part);
+  }
+  return parts.length > 0 ? parts.join(": ") : undefined;
 }
 
 /** Shared and frozen when it comes from a status map: read only. */
@@ -124,6 +158,10 @@ export interface MappedState {
   /** Pointers to the failure's code and message next to the rule that matched (`/error/code`). */
   readonly codePointer?: string;
   readonly message?: string;
+  /** The rule's own failure pointers, read in `at`. */
+  readonly failure?: FailureDescription;
+  /** What the rule matched in: the array entry of an `entry` condition (a Kubernetes condition). */
+  readonly at?: unknown;
 }
 
 /**
@@ -139,22 +177,21 @@ export function stateOf(
   const rules = status.when;
   for (let index = 0; rules !== undefined && index < rules.length; index++) {
     const rule = rules[index] as StateRule;
-    const value = readPointer(body, rule.pointer);
-    const matches =
-      rule.present !== undefined
-        ? (value !== undefined && value !== null) === rule.present
-        : sameScalar(value, rule.equals);
-    if (!matches) continue;
-    const nested = rule.present === true && value !== null && typeof value === "object";
+    const matched = meets(body, rule);
+    if (matched === undefined) continue;
+    const value = matched.at;
+    // A failure object found by presence (Google's `error`) carries its own code and message.
+    const nested = rule.present === true && rule.failure === undefined && value !== null && typeof value === "object";
     return {
       state: rule.state,
       by: `when/${index}`,
       ...(rule.code ? { code: rule.code } : {}),
-      // A failure object found by presence (Google's `error`) carries its own code and message.
       ...(nested ? { codePointer: `${rule.pointer}/code`, message: `${rule.pointer}/message` } : {}),
+      ...(rule.failure ? { failure: rule.failure, at: value } : {}),
     };
   }
   if (raw === undefined || !status.map) return UNKNOWN;
+  if (status.default !== undefined) return mappedOrDefault(status, raw);
   // A poll reads the same word again and again: the last one's state is kept with the map.
   const words = wordsOf(status.map);
   if (raw !== words.lastRaw) {
@@ -195,10 +232,10 @@ function wordsOf(map: Readonly<Record<string, StateMapping>>): Words {
   return words;
 }
 
-function sameScalar(value: unknown, expected: string | number | boolean | null | undefined): boolean {
-  if (typeof value === "string" && typeof expected === "string")
-    return value.trim().toLowerCase() === expected.toLowerCase();
-  return value === expected;
+/** A word of the map, else the spec's `default` for any other word (an open set of in-progress words). */
+function mappedOrDefault(status: StatusDescription, raw: string): MappedState {
+  const found = wordsOf(status.map as Readonly<Record<string, StateMapping>>).states.get(raw.trim().toLowerCase());
+  return found ?? { state: status.default as OperationState, by: "default" };
 }
 
 /**
@@ -212,8 +249,13 @@ class TimestampField {
 }
 const timestampFields = new Map<string, TimestampField>();
 
-function readTimestamp(body: unknown, pointer: string | undefined): Date | undefined {
-  if (pointer === undefined) return undefined;
+function readTimestamp(body: unknown, where: TimestampDescription | undefined): Date | undefined {
+  if (where === undefined) return undefined;
+  if (typeof where !== "string") {
+    const ms = epochMs(readPointer(body, where.pointer), where.epoch);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  const pointer = where;
   let field = timestampFields.get(pointer);
   if (field === undefined) {
     // Bounded like the pointer cache: a description is a few pointers, but anyone may make descriptions.
@@ -228,11 +270,4 @@ function readTimestamp(body: unknown, pointer: string | undefined): Date | undef
     field.text = value;
   }
   return Number.isNaN(field.ms) ? undefined : new Date(field.ms);
-}
-
-function readProgress(body: unknown, progress: { pointer: string; scale: number } | undefined): number | undefined {
-  if (!progress) return undefined;
-  const value = readPointer(body, progress.pointer);
-  if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
-  return Math.min(1, Math.max(0, value / progress.scale));
 }

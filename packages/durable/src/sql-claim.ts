@@ -1,5 +1,9 @@
-// claim_steps: the one statement a worker runs to claim a batch of due steps (schema version 1).
+// claim_steps: the one statement a worker runs to claim a batch of due steps (schema version 2).
 import { outcomeLock } from "./schema-locks.js";
+
+/** A stored status with its wait's ref again (it is stored without it when it is the wait's own). */
+export const withOwnRef = (status: string, ref = "w.ref") =>
+  `CASE WHEN ${status} ? 'ref' THEN ${status} ELSE ${status} || jsonb_build_object('ref', ${ref}) END`;
 
 export function claimStepsSql(s: string): string {
   return `
@@ -28,7 +32,9 @@ BEGIN
        ORDER BY w.due_at LIMIT n FOR UPDATE SKIP LOCKED)
     UPDATE ${s}.waits w SET lease_until = now() + lease_ms * interval '1 millisecond', attempts = w.attempts + 1
       FROM due WHERE w.id = due.id
-    RETURNING w.id, w.seq, w.ref, w.options, w.state, w.pushback_key, w.origin, w.attempts
+    RETURNING w.id, w.seq, w.ref, w.options, w.pushback_key, w.origin, w.attempts,
+              CASE WHEN w.last IS NULL THEN w.state
+                   ELSE coalesce(w.state, '{}') || jsonb_build_object('last', ${withOwnRef("w.last")}) END AS state
   LOOP
     IF r.attempts > max_attempts THEN
       dead := dead || r.id;
@@ -80,7 +86,7 @@ BEGIN
      WHERE w.id = ANY (dead);
     PERFORM ${outcomeLock(s)};
     INSERT INTO ${s}.outcomes (wait_id, kind, status, error, requests, enqueued_at)
-    SELECT w.id, 'error', w.state -> 'last',
+    SELECT w.id, 'error', w.last,
            jsonb_build_object('name', 'Error', 'message',
              'the poll step was claimed ' || max_attempts || ' times and never finished (it broke or killed the worker); see the workers'' logs, then retry the wait.'),
            w.requests, w.enqueued_at

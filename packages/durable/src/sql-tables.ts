@@ -81,3 +81,16 @@ CREATE TABLE IF NOT EXISTS ${s}.consumers (
 );
 `;
 }
+
+/**
+ * Migration 2: a wait's last status in a column of its own, the table's last. A step rewrites the row's
+ * counters and schedule; an update that leaves the last status as it was (most steps: the operation is
+ * still running) writes none of it to the WAL (Postgres logs only the bytes between the unchanged
+ * prefix and suffix of a row updated on its page).
+ */
+export function lastStatusSql(s: string): string {
+  return `
+ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS last jsonb;
+UPDATE ${s}.waits SET last = state -> 'last', state = state - 'last' WHERE state ? 'last';
+`;
+}

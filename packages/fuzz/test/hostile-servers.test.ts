@@ -152,7 +152,8 @@ describe.each(providers)("$name against a hostile server", (p) => {
     const huge = (what: string) => `${what}${CONTROLS}${"F".repeat(300 * 1024)}${TOKEN}`;
     const { failure: where = {} } = p.description.adapter;
     let body = withValue(example, pointer, wordFor(p.description, "failed"));
-    if (where.message) body = withValue(body, where.message, huge("message"));
+    const message = [where.message ?? []].flat()[0];
+    if (message) body = withValue(body, message, huge("message"));
     if (where.code) body = withValue(body, where.code, huge("code"));
     handle = (_req, res) => json(res, body);
     const { watcher, ref } = watch(p);

@@ -104,7 +104,10 @@ class TargetContext implements ReadContext {
 }
 
 function labelOf(registration: ProviderRegistration, ref: OperationRef): string {
-  return `${registration.description.displayName} operation ${Object.values(ref.params).join("/")}`;
+  // Named by its path parameters: a query parameter (`api-version`) is no part of the operation's name.
+  const pathParams = registration.description.endpoints[ref.endpoint]?.pathParams;
+  const values = pathParams ? pathParams.map((param) => ref.params[param.name]) : Object.values(ref.params);
+  return `${registration.description.displayName} operation ${values.join("/")}`;
 }
 
 /**
@@ -180,11 +183,12 @@ export class ProviderClients {
     const checked = this.checked(target);
     this.clientOf(checked);
     const { ref } = checked;
-    const pathParams = this.registration(ref.provider).description.endpoints[ref.endpoint]?.pathParams ?? [];
+    const endpoint = this.registration(ref.provider).description.endpoints[ref.endpoint];
+    const known = [...(endpoint?.pathParams ?? []), ...(endpoint?.queryParams ?? [])];
     for (const name of Object.keys(ref.params)) {
-      if (!pathParams.some((param) => param.name === name)) {
+      if (!known.some((param) => param.name === name)) {
         throw new ValidationError(
-          `${ref.provider}: ${ref.endpoint} takes no parameter "${name}"; its parameters are ${pathParams.map((param) => param.name).join(", ")}.`,
+          `${ref.provider}: ${ref.endpoint} takes no parameter "${name}"; its parameters are ${known.map((param) => param.name).join(", ")}.`,
           { provider: ref.provider },
         );
       }

@@ -16,8 +16,9 @@ import { preferring } from "./fetches.js";
 import { type PrismServer, startPrism } from "./prism.js";
 import { providerContractSuite } from "./provider-contract.js";
 import type { ContractClientFactory } from "./provider-contract-requests.js";
-import { type ProviderTableOptions, pathParamExamples, providerTable } from "./provider-table.js";
+import { type ProviderTableOptions, pathParamExamples, providerTable, queryParamExamples } from "./provider-table.js";
 import {
+  deref,
   findOperation,
   loadSpecDocument,
   responseExamples,
@@ -38,8 +39,12 @@ export interface ContractSubject {
 export interface ContractCase {
   /** The poll endpoint's operationId. */
   endpoint: string;
+  /** The named 200 example; for an answer that carries the state itself (`x-opwatch.answers`), its status (`202`). */
   example: string;
+  /** The HTTP status asked of Prism: 200, or one of `x-opwatch.answers` (202 while running, 204 when done). */
+  httpStatus: number;
   params: Record<string, string | number>;
+  /** The example's body; `undefined` for an answer without one. */
   body: unknown;
   state: OperationState;
 }
@@ -50,15 +55,23 @@ export function contractCases(spec: SpecSource, description: ProviderDescription
   const cases: ContractCase[] = [];
   for (const endpoint of Object.keys(description.endpoints)) {
     const found = findOperation(doc, endpoint);
-    const params = pathParamExamples(doc, found);
+    const params = { ...pathParamExamples(doc, found), ...queryParamExamples(doc, found) };
     for (const [example, resolved] of responseExamples(doc, found.operation.responses?.["200"])) {
       cases.push({
         endpoint,
         example,
+        httpStatus: 200,
         params,
         body: resolved.value,
         state: expectedState(doc["x-opwatch"]?.status ?? {}, example, resolved),
       });
+    }
+    // A documented answer without a body whose status says the state (202 while running, 204 when done).
+    const answers: Record<string, OperationState> = doc["x-opwatch"]?.answers ?? {};
+    for (const [code, state] of Object.entries(answers)) {
+      const response = deref(doc, found.operation.responses?.[code]);
+      if (response === undefined || Object.keys(response.content ?? {}).length > 0) continue;
+      cases.push({ endpoint, example: code, httpStatus: Number(code), params, body: undefined, state });
     }
   }
   return cases;
@@ -90,14 +103,15 @@ export function specContract(spec: SpecSource, subject: ContractSubject, options
       }
     });
     for (const c of cases) {
-      it(`${c.endpoint}: example "${c.example}" → ${c.state}`, async () => {
+      const what = c.httpStatus === 200 ? `example "${c.example}"` : `a ${c.httpStatus} answer without a body`;
+      it(`${c.endpoint}: ${what} → ${c.state}`, async () => {
         const client = subject.createClient({
           token: "contract-test-token",
           baseUrl: prism.url,
-          fetch: preferring(`code=200, example=${c.example}`),
+          fetch: preferring(c.httpStatus === 200 ? `code=200, example=${c.example}` : `code=${c.httpStatus}`),
         });
         const snapshot = await client.getOperation(c.params, { endpoint: c.endpoint });
-        expect(snapshot.httpStatus).toBe(200);
+        expect(snapshot.httpStatus).toBe(c.httpStatus);
         expect(snapshot.body).toEqual(c.body);
         const status = subject.toStatus(snapshot, client.baseUrl);
         expect(status.state).toBe(c.state);
@@ -137,11 +151,14 @@ function expectedState(status: SpecDocument, name: string, example: SpecDocument
         : mapping.state;
   };
   const named = OPERATION_STATES.find((state): state is OperationState => state === name.toLowerCase());
+  // A word in a header (`status.header`) is not in the body: such an example says its state, or is unknown.
+  const word = status.header === undefined ? readString(example.value, status.pointer) : undefined;
   return (
     lookup(name) ??
     named ??
     ruleState(status, example.value) ??
-    lookup(readString(example.value, status.pointer)) ??
+    lookup(word) ??
+    (word !== undefined && status.default !== undefined ? (status.default as OperationState) : undefined) ??
     "unknown"
   );
 }
@@ -149,17 +166,47 @@ function expectedState(status: SpecDocument, name: string, example: SpecDocument
 /** The state of the first `status.when` rule a body matches, as specs/README.md defines the rules. */
 function ruleState(status: SpecDocument, body: unknown): OperationState | undefined {
   for (const rule of status.when ?? []) {
-    const value = readPointer(body, rule.pointer);
-    const there = value !== undefined && value !== null;
-    const matches =
-      "present" in rule
-        ? there === rule.present
-        : typeof value === "string" && typeof rule.equals === "string"
-          ? value.trim().toLowerCase() === rule.equals.toLowerCase()
-          : value === rule.equals;
-    if (matches) return rule.state;
+    if (holds(rule, body)) return rule.state;
   }
   return undefined;
+}
+
+/**
+ * Whether a condition of a rule holds for a body: `all` of several; else the value at `pointer` equals
+ * `equals` (strings case-insensitively), is or is not `present`, or (`entry`) is an array one of whose entries
+ * has every field given (a name, or a pointer into the entry).
+ */
+function holds(condition: SpecDocument, body: unknown): boolean {
+  if (Array.isArray(condition.all)) return condition.all.every((part: SpecDocument) => holds(part, body));
+  const value = readPointer(body, condition.pointer);
+  if ("present" in condition) return (value !== undefined && value !== null) === condition.present;
+  if ("entry" in condition) {
+    const fields = Object.entries<unknown>(condition.entry ?? {});
+    return (
+      Array.isArray(value) &&
+      value.some(
+        (entry) =>
+          entry !== null &&
+          typeof entry === "object" &&
+          fields.every(([name, expected]) =>
+            same(
+              name.startsWith("/") ? readPointer(entry, name) : readPointer(entry, `/${pointerToken(name)}`),
+              expected,
+            ),
+          ),
+      )
+    );
+  }
+  return same(value, condition.equals);
+}
+
+/** A property name as one JSON-pointer token. */
+const pointerToken = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
+
+function same(value: unknown, expected: unknown): boolean {
+  return typeof value === "string" && typeof expected === "string"
+    ? value.trim().toLowerCase() === expected.toLowerCase()
+    : value === expected;
 }
 
 /**

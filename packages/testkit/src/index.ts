@@ -7,6 +7,7 @@ export {
   type ExpectedError,
   expectedError,
   fillPath,
+  fillUrl,
   type ProviderTable,
   parameterExample,
   parameterExampleOrUndefined,

@@ -4,7 +4,7 @@ import type { ProviderClientBase } from "@opwatch/core";
 import { describe, expect, it } from "vitest";
 import { answering, type Exchange, neverCalled, preferring } from "./fetches.js";
 import type { PrismServer } from "./prism.js";
-import { fillPath, freeFormParams, type ProviderTable } from "./provider-table.js";
+import { fillUrl, freeFormParams, type ProviderTable, typedParams } from "./provider-table.js";
 
 /** A package's createClient: the normalized reads plus the raw typed openapi-fetch client. */
 // biome-ignore lint/suspicious/noExplicitAny: each package's createClient has its own options and paths.
@@ -97,7 +97,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
         expect(c.baseUrl).toBe(defaultServer);
         expect(createClient({ token }).baseUrl).toBe(defaultServer);
         await c.getOperation(params);
-        expect(seen.map((e) => e.url)).toEqual([`${defaultServer}${fillPath(table.path, params, table.pathParams)}`]);
+        expect(seen.map((e) => e.url)).toEqual([`${defaultServer}${fillUrl(table, params)}`]);
       });
     } else if (hostVariable !== undefined) {
       it(`${provider}: sends nothing until the ${hostVariable} option names the server's host, then sends there`, async () => {
@@ -112,7 +112,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
         const c = createClient({ token, [hostVariable]: "ghe.example.test:8443", fetch: answering(json, seen) });
         expect(new URL(c.baseUrl).host).toBe("ghe.example.test:8443");
         await c.getOperation(params);
-        expect(seen.map((e) => e.url)).toEqual([`${c.baseUrl}${fillPath(table.path, params, table.pathParams)}`]);
+        expect(seen.map((e) => e.url)).toEqual([`${c.baseUrl}${fillUrl(table, params)}`]);
       });
     }
 
@@ -123,7 +123,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
       const snapshot = await c.getOperation(params);
       expect(snapshot).toMatchObject({ httpStatus: 200, endpoint: table.endpoint, params });
       expect(snapshot.body).toEqual(table.okExample.body);
-      expect(seen.map((e) => e.url)).toEqual([`${prism().url}${fillPath(table.path, params, table.pathParams)}`]);
+      expect(seen.map((e) => e.url)).toEqual([`${prism().url}${fillUrl(table, params)}`]);
     });
 
     const free = freeFormParams(table);
@@ -138,9 +138,7 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
           expect(snapshot.httpStatus).toBe(200);
           expect(snapshot.params).toEqual(ids);
         }
-        expect(seen.map((e) => e.url)).toEqual(
-          sent.map((ids) => `${prism().url}${fillPath(table.path, ids, table.pathParams)}`),
-        );
+        expect(seen.map((e) => e.url)).toEqual(sent.map((ids) => `${prism().url}${fillUrl(table, ids)}`));
         const segments = table.path.split("/").length;
         for (const e of seen) expect(new URL(e.url).pathname.split("/")).toHaveLength(segments);
       });
@@ -151,12 +149,12 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
       const { data, error, response } = await client(
         preferring(`code=200, example=${table.okExample.name}`, seen),
         prism().url,
-      ).GET(table.path, { params: { path: params }, headers: { Accept: table.accept } });
+      ).GET(table.path, { params: typedParams(table, params), headers: { Accept: table.accept } });
       expect(error).toBeUndefined();
       expect(response.status).toBe(200);
       expect(data).toEqual(table.okExample.body);
       expect(seen.map((e) => [e.url, e.headers.get(table.auth.header)])).toEqual([
-        [`${prism().url}${fillPath(table.path, params, table.pathParams)}`, table.auth.value(token)],
+        [`${prism().url}${fillUrl(table, params)}`, table.auth.value(token)],
       ]);
     });
   });

@@ -12,7 +12,13 @@ import {
   hostOf,
   requestSuites,
 } from "./provider-contract-requests.js";
-import { type ErrorCase, type ExpectedError, expectedError, type ProviderTable } from "./provider-table.js";
+import {
+  type ErrorCase,
+  type ExpectedError,
+  expectedError,
+  type ProviderTable,
+  typedParams,
+} from "./provider-table.js";
 
 function expectNoToken(error: unknown, token: string): void {
   expect(String(error)).not.toContain(token);
@@ -91,7 +97,7 @@ export function providerContractSuite(
       it(`${provider}: the raw typed client returns the ${describeCase(first)} error body`, async () => {
         const prefer = `code=${first.status}, example=${first.example}`;
         const { data, error, response } = await client(preferring(prefer), prism().url).GET(table.path, {
-          params: { path: params },
+          params: typedParams(table, params),
         });
         expect(response.status).toBe(first.status);
         expect(data).toBeUndefined();

@@ -1,7 +1,13 @@
 // The table behind the generic provider contract tests (provider-contract.ts), read from the spec and the
 // generated description: the default poll endpoint with its path parameters and their examples, the
 // documented error responses with their named examples, the auth scheme and the default server.
-import { type PathParamDescription, type ProviderDescription, readString } from "@opwatch/core";
+import {
+  type PathParamDescription,
+  type ProviderDescription,
+  type QueryParamDescription,
+  readPointer,
+  readString,
+} from "@opwatch/core";
 import {
   deref,
   findOperation,
@@ -57,7 +63,9 @@ export interface ProviderTable {
   path: string;
   accept: string;
   pathParams: readonly PathParamDescription[];
-  /** The path parameters' examples from the spec. */
+  /** Its required query parameters (`api-version`), sent on every read. */
+  queryParams: readonly QueryParamDescription[];
+  /** The path parameters' examples from the spec, and the required query parameters'. */
   params: Record<string, string | number>;
   /** The first named 200 example of the endpoint. */
   okExample: { name: string; body: unknown };
@@ -72,8 +80,8 @@ export interface ProviderTable {
   errors: ErrorCase[];
   /** The example of the first 401 response (what Prism answers a request without a token with), if any. */
   unauthorized: ErrorCase | undefined;
-  /** The description's pointers into error bodies (code, message, request id). */
-  errorBody: { code?: string; message?: string; requestId?: string };
+  /** The description's pointers into error bodies (code, message, request id, retry delay), and the request id's header. */
+  errorBody: NonNullable<ProviderDescription["adapter"]["errorBody"]>;
 }
 
 /** What the client must make of one error answer, read from what the server sent. */
@@ -90,18 +98,60 @@ export interface ExpectedError {
 
 /** The error the client must throw for an answer (its status, headers and JSON body) under this table. */
 export function expectedError(table: ProviderTable, status: number, headers: Headers, body: unknown): ExpectedError {
-  const expected = expectedErrorClass(status, headers);
   const pointers = table.errorBody;
-  const retryAfter = headers.get("retry-after")?.trim();
+  const header = headers.get("retry-after")?.trim();
+  const asked = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+  // Without a Retry-After, a delay inside the error body (google.rpc.RetryInfo's `"3s"`) asks to wait.
+  const headerWait = asked ?? spentBudgetReset(status, headers);
+  const retryAfter = headerWait ?? (header === undefined ? bodyDelay(body, pointers.retryDelay) : undefined);
+  const expected =
+    status === 403 && retryAfter !== undefined
+      ? { name: "RateLimitError", retryable: true }
+      : expectedErrorClass(status, headers);
+  const requestIdHeader = pointers.requestIdHeader === undefined ? null : headers.get(pointers.requestIdHeader);
   return {
     errorClass: expected.name,
     retryable: expected.retryable,
     code: readString(body, pointers.code),
     message: readString(body, pointers.message),
-    requestId: readString(body, pointers.requestId) ?? headers.get("x-request-id") ?? undefined,
-    retryAfter:
-      retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : spentBudgetReset(status, headers),
+    requestId: readString(body, pointers.requestId) ?? requestIdHeader ?? headers.get("x-request-id") ?? undefined,
+    retryAfter,
   };
+}
+
+/**
+ * Seconds (rounded up) of the retry delay an error body holds where `errorBody.retryDelay` says: at a pointer,
+ * or in a field of the first entry of an array with the given fields; a duration's JSON (`"3s"`) or a number.
+ */
+function bodyDelay(body: unknown, where: NonNullable<ProviderTable["errorBody"]>["retryDelay"]): number | undefined {
+  if (where === undefined) return undefined;
+  let value: unknown;
+  if (typeof where === "string") value = readPointer(body, where);
+  else {
+    const list = readPointer(body, where.pointer);
+    const fields = Object.entries(where.entry);
+    const entry = Array.isArray(list)
+      ? list.find((item) =>
+          fields.every(([name, expected]) => {
+            const found = readPointer(
+              item,
+              name.startsWith("/") ? name : `/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`,
+            );
+            return typeof found === "string" && typeof expected === "string"
+              ? found.trim().toLowerCase() === expected.toLowerCase()
+              : found === expected;
+          }),
+        )
+      : undefined;
+    value = entry === undefined ? undefined : readPointer(entry, where.field);
+  }
+  const seconds =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\d+(\.\d+)?s$/.test(value.trim())
+        ? Number.parseFloat(value)
+        : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : undefined;
 }
 
 /**
@@ -140,7 +190,7 @@ export function providerTable(
   if (!described) throw new Error(`${spec}: no default endpoint ${endpoint} in the description`);
   const found = findOperation(doc, endpoint);
   const { operation } = found;
-  const params = pathParamExamples(doc, found);
+  const params = { ...pathParamExamples(doc, found), ...queryParamExamples(doc, found) };
   const examplesOf = (response: SpecDocument) =>
     responseExamples(doc, response).map(([name, example]) => {
       const status = example["x-opwatch-status"];
@@ -187,6 +237,7 @@ export function providerTable(
     path: described.path,
     accept: described.accept,
     pathParams: described.pathParams,
+    queryParams: described.queryParams ?? [],
     params,
     okExample: { name: okName, body: okBody },
     auth,
@@ -214,6 +265,28 @@ export function fillPath(
   });
 }
 
+/**
+ * The URL a read of `params` goes to under `base`: the path filled in (see fillPath), then the required
+ * query parameters, each percent-encoded, in the spec's order.
+ */
+export function fillUrl(table: ProviderTable, params: Readonly<Record<string, string | number>>): string {
+  const query = table.queryParams
+    .filter((p) => params[p.name] !== undefined)
+    .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(params[p.name]))}`);
+  return fillPath(table.path, params, table.pathParams) + (query.length ? `?${query.join("&")}` : "");
+}
+
+/** `params` split as openapi-fetch takes them: `{ path, query }`. */
+export function typedParams(
+  table: ProviderTable,
+  params: Readonly<Record<string, string | number>>,
+): { path: Record<string, string | number>; query?: Record<string, string | number> } {
+  const isQuery = (name: string) => table.queryParams.some((p) => p.name === name);
+  const path = Object.fromEntries(Object.entries(params).filter(([name]) => !isQuery(name)));
+  const query = Object.fromEntries(Object.entries(params).filter(([name]) => isQuery(name)));
+  return Object.keys(query).length ? { path, query } : { path };
+}
+
 /** The path parameters a value with reserved characters may be sent in (no pattern, format or enum). */
 export function freeFormParams(table: ProviderTable): PathParamDescription[] {
   return table.pathParams.filter(
@@ -232,6 +305,18 @@ export function pathParamExamples(
   found: { path: string; operation: SpecDocument },
 ): Record<string, string | number> {
   return Object.fromEntries(parametersOf(doc, found, "path").map((p) => [p.name, parameterExample(p)]));
+}
+
+/** The poll endpoint's required query parameters (`api-version`), each with its example (see parameterExample). */
+export function queryParamExamples(
+  doc: SpecDocument,
+  found: { path: string; operation: SpecDocument },
+): Record<string, string | number> {
+  return Object.fromEntries(
+    parametersOf(doc, found, "query")
+      .filter((p) => p.required === true)
+      .map((p) => [p.name, parameterExample(p)]),
+  );
 }
 
 /**

@@ -108,7 +108,8 @@ describe.concurrent("real APIs through every provider-author step", { timeout: 6
           }
           expect(state).toBe(played.state);
           // The raw typed client reaches the same URL.
-          const raw = await client.GET(pathTemplate(api), { params: { path: api.params } });
+          const params = { path: api.params, ...(api.query === undefined ? {} : { query: api.query }) };
+          const raw = await client.GET(pathTemplate(api), { params });
           expect(raw.response.url).toBe(url(server));
         } finally {
           await server.stop();

@@ -3,6 +3,7 @@
 // documents them (the 200 bodies are the spec's own named examples; pushback as the API's reference says).
 import { join } from "node:path";
 import { findOperation, loadSpecDocument, type ScriptStep } from "@opwatch/testkit";
+import { SHAPE_APIS } from "./shape-apis.js";
 
 /** One answer of a run: a named 200 example of the spec, or an answer built when it is sent. */
 export type Play = string | (() => ScriptStep);
@@ -27,6 +28,8 @@ export interface RealApi {
   /** One operation's path under the base URL, and its params as the typed client takes them. */
   path: string;
   params: Record<string, string | number>;
+  /** Its required query parameters as the raw typed client takes them (the path carries them too). */
+  query?: Record<string, string>;
   runs: Run[];
 }
 
@@ -43,7 +46,7 @@ function deref(doc: any, node: any): any {
 }
 
 /** The body of a documented error answer: its first named example, or its single `example`. */
-function error(spec: string, operationId: string, status: string): unknown {
+export function error(spec: string, operationId: string, status: string): unknown {
   const doc = loadSpecDocument(join(realApisDir, spec));
   const response = deref(doc, findOperation(doc, operationId).operation.responses?.[status]);
   const media = Object.values<{ example?: unknown; examples?: Record<string, unknown> }>(response?.content ?? {})[0];
@@ -180,6 +183,7 @@ export const REAL_APIS: RealApi[] = [
       },
     ],
   },
+  ...SHAPE_APIS,
 ];
 
 /** The provider's name: its spec's file name. */

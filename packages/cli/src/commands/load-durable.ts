@@ -6,7 +6,8 @@ export type Durable = typeof import("@opwatch/durable");
 
 /** The message when @opwatch/durable is not installed next to the CLI. */
 export function durableMissing(command: string): string {
-  return `opwatch ${command} needs @opwatch/durable, which is not installed: npm install @opwatch/durable (beside @opwatch/cli; with a global CLI, npm install -g @opwatch/durable)`;
+  // Printed after "opwatch: ", so it starts with the command.
+  return `${command} needs @opwatch/durable, which is not installed; add it beside @opwatch/cli: npm install @opwatch/durable (for a global CLI: npm install -g @opwatch/durable)`;
 }
 
 /** @opwatch/durable, imported on first use; a UsageError saying how to install it when it is missing. */

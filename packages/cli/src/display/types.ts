@@ -42,8 +42,12 @@ export interface Sink {
   err: (line: string) => void;
 }
 
+/** A terminal the live display draws on (`process.stdout` when it is a TTY). */
 export interface TerminalStream {
+  /** Writes text as is (escape codes included). */
   write(chunk: string): boolean;
+  /** Its width in columns, when known (else COLUMNS, else 80): lines are cut to fit. */
   columns?: number;
+  /** Its height in rows, when known: the display draws at most one line fewer (24 when unknown). */
   rows?: number;
 }

@@ -1,0 +1,432 @@
+// One small OpenAPI 3.1 spec per x-opwatch shape, each shaped like a real API's documented answers, with sample
+// answers and the status (or error) the facade must read from each. Read by scripts/test/shapes.test.ts.
+
+export interface Sample {
+  about: string;
+  answer: { status: number; body?: unknown; headers?: Record<string, string> };
+  expect: Record<string, unknown> | { throws: Record<string, unknown>; message: RegExp };
+}
+
+export interface SpecShape {
+  name: string;
+  about: string;
+  /** The status URL's path under the base URL. */
+  path: string;
+  spec: unknown;
+  samples: Sample[];
+}
+
+const text = (description: string) => ({ type: "string", description });
+const int = (description: string) => ({ type: "integer", description });
+const object = (description: string, properties: Record<string, unknown>, required: string[] = []) => ({
+  type: "object",
+  description,
+  properties,
+  ...(required.length ? { required } : {}),
+});
+
+function document(
+  name: string,
+  opts: {
+    path: string;
+    body: unknown;
+    examples: Record<string, unknown>;
+    xOpwatch: Record<string, unknown>;
+    responses?: Record<string, unknown>;
+  },
+): unknown {
+  const param = opts.path.match(/\{([^}]+)\}/)?.[1] ?? "id";
+  return {
+    openapi: "3.1.0",
+    info: { title: name, version: "1.0.0", license: { name: "MIT", identifier: "MIT" } },
+    servers: [{ url: `https://${name}.invalid` }],
+    security: [{ auth: [] }],
+    paths: {
+      [opts.path]: {
+        get: {
+          operationId: "getOperation",
+          summary: "Read one operation",
+          parameters: [{ name: param, in: "path", required: true, example: "op-1", schema: { type: "string" } }],
+          responses: {
+            "200": {
+              description: "The operation.",
+              content: {
+                "application/json": {
+                  schema: { $ref: "#/components/schemas/Operation" },
+                  examples: Object.fromEntries(Object.entries(opts.examples).map(([k, value]) => [k, { value }])),
+                },
+              },
+            },
+            ...opts.responses,
+            default: {
+              description: "An error.",
+              content: {
+                "application/json": {
+                  schema: { $ref: "#/components/schemas/Error" },
+                  examples: { notFound: { "x-opwatch-status": 404, value: { message: "not found" } } },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { auth: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Operation: opts.body,
+        Error: object("An error.", {
+          message: text("What went wrong."),
+          error: object("A Google-style error.", {
+            code: int("HTTP status."),
+            message: text("What went wrong."),
+            details: {
+              type: "array",
+              description: "Typed details.",
+              items: object("One detail.", { "@type": text("Its type."), retryDelay: text("A Duration.") }),
+            },
+          }),
+        }),
+      },
+    },
+    "x-opwatch": { displayName: name, poll: ["getOperation"], ...opts.xOpwatch },
+  };
+}
+
+// Kubernetes batch/v1 Job (kubernetes.io/docs/reference/kubernetes-api/workload-resources/job-v1/).
+const condition = object(
+  "A JobCondition.",
+  {
+    type: text("Complete, Failed, Suspended, FailureTarget, SuccessCriteriaMet."),
+    status: text('"True", "False" or "Unknown".'),
+    reason: text("Why, in CamelCase."),
+    message: text("Why, for humans."),
+  },
+  ["type", "status"],
+);
+const jobBody = object(
+  "A Job.",
+  {
+    metadata: object("Object metadata.", { name: text("Name."), creationTimestamp: text("RFC 3339.") }),
+    spec: object("Desired state.", {
+      completions: int("Pods that must succeed."),
+      suspend: { type: "boolean", description: "Suspended." },
+    }),
+    status: object("Observed state.", {
+      active: int("Running pods."),
+      succeeded: int("Pods that succeeded."),
+      failed: int("Pods that failed."),
+      conditions: { type: "array", description: "Latest observations.", items: condition },
+    }),
+  },
+  ["metadata"],
+);
+const jobMeta = { name: "pi", creationTimestamp: "2024-01-02T03:04:05Z" };
+const jobFailed = {
+  metadata: jobMeta,
+  spec: { completions: 1 },
+  status: {
+    failed: 6,
+    conditions: [
+      {
+        type: "FailureTarget",
+        status: "True",
+        reason: "BackoffLimitExceeded",
+        message: "Job has reached the specified backoff limit",
+      },
+      {
+        type: "Failed",
+        status: "True",
+        reason: "BackoffLimitExceeded",
+        message: "Job has reached the specified backoff limit",
+      },
+    ],
+  },
+};
+
+// An open set of in-progress words, the failure message from two fields, epoch times (seconds and ms).
+const openBody = object(
+  "A job.",
+  {
+    id: text("Id."),
+    state: text("done, error, or any word while it works."),
+    created: int("Epoch seconds."),
+    updated: int("Epoch milliseconds."),
+    error: object("Why it failed.", { type: text("Error type."), detail: text("Details.") }),
+  },
+  ["id", "state"],
+);
+
+// Google LRO-shaped rules on a result body, whose errors carry google.rpc.RetryInfo.
+const wordBody = object("An operation.", { id: text("Id."), status: text("Its status.") }, ["id", "status"]);
+
+export const SPEC_SHAPES: SpecShape[] = [
+  {
+    name: "shape-conditions",
+    about: "conditions[] matched by fields, AND rules, progress as a ratio (a Kubernetes Job)",
+    path: "/apis/batch/v1/namespaces/default/jobs/op-1",
+    spec: document("shape-conditions", {
+      path: "/apis/batch/v1/namespaces/default/jobs/{name}",
+      body: jobBody,
+      examples: {
+        failed: jobFailed,
+        succeeded: {
+          metadata: jobMeta,
+          spec: { completions: 2 },
+          status: { succeeded: 2, conditions: [{ type: "Complete", status: "True" }] },
+        },
+        queued: { metadata: jobMeta, spec: { completions: 2, suspend: true }, status: { active: 1 } },
+        running: { metadata: jobMeta, spec: { completions: 4 }, status: { active: 1, succeeded: 1 } },
+      },
+      xOpwatch: {
+        id: "/metadata/name",
+        status: {
+          when: [
+            {
+              pointer: "/status/conditions",
+              entry: { type: "Failed", status: "True" },
+              state: "failed",
+              failure: { code: "/reason", message: "/message" },
+            },
+            { pointer: "/status/conditions", entry: { type: "Complete", status: "True" }, state: "succeeded" },
+            {
+              all: [
+                { pointer: "/status/active", present: true },
+                { pointer: "/spec/suspend", equals: true },
+              ],
+              state: "queued",
+            },
+            { pointer: "/status/active", present: true, state: "running" },
+          ],
+        },
+        progress: { pointer: "/status/succeeded", of: "/spec/completions" },
+        createdAt: "/metadata/creationTimestamp",
+      },
+    }),
+    samples: [
+      {
+        about: "a Failed condition after another one, with its reason and message",
+        answer: { status: 200, body: jobFailed },
+        expect: {
+          state: "failed",
+          id: "pi",
+          error: { code: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" },
+        },
+      },
+      {
+        about: "a Failed condition whose status is False as still running, progress succeeded / completions",
+        answer: {
+          status: 200,
+          body: {
+            metadata: jobMeta,
+            spec: { completions: 4 },
+            status: { active: 1, succeeded: 1, conditions: [{ type: "Failed", status: "False" }] },
+          },
+        },
+        expect: { state: "running", progress: 0.25 },
+      },
+      {
+        about: "active and suspended (AND) as queued",
+        answer: { status: 200, body: { metadata: jobMeta, spec: { suspend: true }, status: { active: 1 } } },
+        expect: { state: "queued" },
+      },
+    ],
+  },
+  {
+    name: "shape-open-words",
+    about: "default state, failure message from two fields, epoch timestamps",
+    path: "/jobs/op-1",
+    spec: document("shape-open-words", {
+      path: "/jobs/{id}",
+      body: openBody,
+      examples: {
+        done: { id: "op-1", state: "done", created: 1_700_000_000, updated: 1_700_000_000_250 },
+        failed: { id: "op-1", state: "error", error: { type: "quota", detail: "out of GPUs" } },
+        in_progress: { id: "op-1", state: "warming_up", created: 1_700_000_000 },
+      },
+      xOpwatch: {
+        id: "/id",
+        status: { pointer: "/state", map: { done: "succeeded", error: "failed" }, default: "running" },
+        failure: { code: "/error/type", message: ["/error/type", "/error/detail"] },
+        createdAt: { pointer: "/created", epoch: "seconds" },
+        updatedAt: { pointer: "/updated", epoch: "milliseconds" },
+      },
+    }),
+    samples: [
+      {
+        about: "a word outside the map as the default state, and epoch times",
+        answer: {
+          status: 200,
+          body: { id: "op-1", state: "provisioning", created: 1_700_000_000, updated: 1_700_000_000_250 },
+        },
+        expect: {
+          state: "running",
+          rawStatus: "provisioning",
+          createdAt: new Date("2023-11-14T22:13:20.000Z"),
+          updatedAt: new Date("2023-11-14T22:13:20.250Z"),
+        },
+      },
+      {
+        about: "a failure message joined from two fields",
+        answer: { status: 200, body: { id: "op-1", state: "error", error: { type: "quota", detail: "out of GPUs" } } },
+        expect: { state: "failed", error: { code: "quota", message: "quota: out of GPUs" } },
+      },
+    ],
+  },
+  {
+    name: "shape-http-answer",
+    about: "state carried by the HTTP answer (202 with no body, then 204), a request id in a header",
+    path: "/exports/op-1",
+    spec: document("shape-http-answer", {
+      path: "/exports/{id}",
+      body: wordBody,
+      examples: {
+        succeeded: { id: "op-1", status: "Succeeded" },
+        failed: { id: "op-1", status: "Failed" },
+      },
+      responses: {
+        "202": { description: "Still running: no body." },
+        "204": { description: "Done: no body." },
+      },
+      xOpwatch: {
+        id: "/id",
+        status: { pointer: "/status", map: { Succeeded: "succeeded", Failed: "failed" } },
+        answers: { "202": "running", "204": "succeeded" },
+        errorBody: { message: "/message", requestIdHeader: "X-Correlation-Id" },
+      },
+    }),
+    samples: [
+      { about: "202 with no body as running", answer: { status: 202 }, expect: { state: "running", id: "op-1" } },
+      { about: "204 as succeeded", answer: { status: 204 }, expect: { state: "succeeded", done: true } },
+      {
+        about: "a 200 body by its status word",
+        answer: { status: 200, body: { id: "op-1", status: "Failed" } },
+        expect: { state: "failed" },
+      },
+      {
+        about: "the request id of an error from the X-Correlation-Id header",
+        answer: { status: 404, body: { message: "no such export" }, headers: { "x-correlation-id": "corr-7" } },
+        expect: { throws: { name: "NotFoundError", requestId: "corr-7" }, message: /no such export/ },
+      },
+    ],
+  },
+  {
+    name: "shape-status-header",
+    about: "a status word in a response header",
+    path: "/operations/op-1",
+    spec: document("shape-status-header", {
+      path: "/operations/{id}",
+      body: wordBody,
+      examples: { any: { id: "op-1", status: "ignored" } },
+      responses: {
+        "202": {
+          description: "Still running.",
+          headers: {
+            "x-ms-operation-status": {
+              description: "InProgress, Succeeded, Failed or Canceled.",
+              schema: { type: "string", enum: ["InProgress", "Succeeded", "Failed", "Canceled"] },
+            },
+          },
+        },
+      },
+      xOpwatch: {
+        id: "/id",
+        status: {
+          header: "x-ms-operation-status",
+          map: { InProgress: "running", Succeeded: "succeeded", Failed: "failed", Canceled: "canceled" },
+        },
+      },
+    }),
+    samples: [
+      {
+        about: "InProgress on a 202 with no body",
+        answer: { status: 202, headers: { "x-ms-operation-status": "InProgress" } },
+        expect: { state: "running", rawStatus: "InProgress" },
+      },
+      {
+        about: "Succeeded on a 200 with a body",
+        answer: {
+          status: 200,
+          body: { id: "op-1", status: "ignored" },
+          headers: { "x-ms-operation-status": "Succeeded" },
+        },
+        expect: { state: "succeeded", id: "op-1" },
+      },
+    ],
+  },
+  {
+    name: "shape-retry-info",
+    about: "a retry delay inside the error body (google.rpc.RetryInfo)",
+    path: "/operations/op-1",
+    spec: document("shape-retry-info", {
+      path: "/operations/{id}",
+      body: wordBody,
+      examples: { done: { id: "op-1", status: "DONE" } },
+      xOpwatch: {
+        id: "/id",
+        status: { pointer: "/status", map: { DONE: "succeeded" } },
+        errorBody: {
+          code: "/error/code",
+          message: "/error/message",
+          retryDelay: {
+            pointer: "/error/details",
+            entry: { "@type": "type.googleapis.com/google.rpc.RetryInfo" },
+            field: "/retryDelay",
+          },
+        },
+      },
+    }),
+    samples: [
+      {
+        about: "a 429 RESOURCE_EXHAUSTED that asks for 3s",
+        answer: {
+          status: 429,
+          body: {
+            error: {
+              code: 429,
+              message: "Quota exceeded for quota metric 'Read requests'.",
+              details: [
+                { "@type": "type.googleapis.com/google.rpc.ErrorInfo" },
+                { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "3s" },
+              ],
+            },
+          },
+        },
+        expect: {
+          throws: { name: "RateLimitError", retryAfter: 3 },
+          message: /^Wait 3 s \(the error body's retryDelay\)/,
+        },
+      },
+    ],
+  },
+  {
+    name: "shape-refill",
+    about: "declared rate-limit semantics (a reset that is a full refill)",
+    path: "/operations/op-1",
+    spec: document("shape-refill", {
+      path: "/operations/{id}",
+      body: wordBody,
+      examples: { done: { id: "op-1", status: "done" } },
+      xOpwatch: {
+        id: "/id",
+        status: { pointer: "/status", map: { done: "succeeded" } },
+        errorBody: { message: "/message" },
+        rateLimit: { reset: "refill", refillSeconds: 1 },
+      },
+    }),
+    samples: [
+      {
+        about: "a 429 whose reset is an hour away as a one-second wait, naming the header",
+        answer: {
+          status: 429,
+          body: { message: "rate limited" },
+          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3601" },
+        },
+        expect: {
+          throws: { name: "RateLimitError", retryAfter: 1 },
+          message: /^Wait 1 s \(X-RateLimit-Reset, one request back every 1 s\)/,
+        },
+      },
+    ],
+  },
+];

@@ -3,10 +3,11 @@ import { outcomeLock } from "./schema-locks.js";
 
 export function commitStepsSql(s: string): string {
   return `
--- Writes a batch of step results in one statement: pushbacks shared, slots given back, each wait moved
--- to its next step or ended (only where seq still matches the claim), and the outcomes of the ended ones
--- appended to the log, last, under the outcome lock. A step's last status is sent only when it changed
--- (else the wait's stays). Returns the waits written and the outcomes recorded. Two commits share a wait
+-- Writes a batch of step results in one statement: pushbacks shared, each wait moved to its next step or
+-- ended (only where seq still matches the claim), and the outcomes of the ended ones appended to the log,
+-- last, under the outcome lock. A step's last status is sent only when it changed (else the wait's stays).
+-- A step's request slot is free again once this commits (the wait's seq moved on: see claim_steps), with
+-- nothing written to it. Returns the waits written and the outcomes recorded. Two commits share a wait
 -- only when its step ran twice (its lease ran out); a deadlock between them fails one, which is sent again.
 CREATE OR REPLACE FUNCTION ${s}.commit_steps(steps jsonb, pushbacks jsonb, OUT applied text[], OUT recorded text[])
 LANGUAGE plpgsql AS $fn$
@@ -15,10 +16,6 @@ BEGIN
   SELECT b.key, now() + max(b.ms) * interval '1 millisecond'
     FROM jsonb_to_recordset(pushbacks) AS b (key text, ms double precision) GROUP BY b.key ORDER BY b.key
   ON CONFLICT (key) DO UPDATE SET until_at = GREATEST(p.until_at, EXCLUDED.until_at);
-
-  UPDATE ${s}.slots t SET holder = NULL, until_at = '-infinity'
-    FROM jsonb_to_recordset(steps) AS r (id text, seq integer, origin text, slot integer)
-   WHERE r.slot IS NOT NULL AND t.origin = r.origin AND t.slot = r.slot AND t.holder = r.id || ':' || r.seq;
 
   WITH r AS (
     SELECT * FROM jsonb_to_recordset(steps)

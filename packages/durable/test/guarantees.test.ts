@@ -50,7 +50,7 @@ describe("upgrades", () => {
       `CREATE TABLE ${schema}.schema_version (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now());
        INSERT INTO ${schema}.schema_version (version) VALUES (1)`,
     );
-    standIn.add("upgraded", Date.now() + 300, "success");
+    standIn.add("upgraded", Date.now() + 60_000, "success");
     const waitRef = ref("upgraded");
     const last = { provider: "sourcecraft", id: "upgraded", ref: waitRef, state: "running", done: false };
     const made = durable(schema);
@@ -73,7 +73,7 @@ describe("upgrades", () => {
 
     open.workers.push(await made.work({ pollIntervalMs: 20 }));
     await until("the upgraded wait to end", async () => (await made.counts()).outcomes === 1);
-    // It runs out its deadline (2 s): the outcome carries the last status seen, ref included.
+    // The operation outlives its deadline (2 s): the outcome carries the last status seen, ref included.
     expect(await made.outcome(id)).toMatchObject({ kind: "timed_out", status: { state: "running", ref: waitRef } });
   });
 });

@@ -2,14 +2,14 @@
 // @ts-check
 // Durable waits vs the in-process watcher, side by side on the same work (part of `pnpm bench`):
 // N operations (default 2,000) of 2–4 reads each against a loopback stand-in in a process of its own,
-//   a. enqueued in Postgres (a local one, from npm) and polled by 1, then 2, worker processes;
+//   a. enqueued in Postgres (a local one, from npm) and polled by 1, 2, then 4 worker processes;
 //   b. waited on by one process with `watcher.wait()`.
 // Reported: polls per second and the ratio to in-process; CPU per poll of Postgres (its processes' own
 // counters, Linux) and of Node (the workers'); rows, WAL and table bytes per wait and WAL per step
 // (Postgres's counters); onOutcome's rate over the recorded outcomes; then the fault-and-scale run
 // (worker SIGKILLs, a Postgres crash, racing enqueues, contention, cursors) and its failures.
 // The targets are printed beside each figure (ratios and per-poll costs measured in this run).
-//   node scripts/bench-durable.mjs [--waits 2000] [--concurrency 16] [--fault-waits 600]
+//   node scripts/bench-durable.mjs [--waits 2000] [--concurrency 16] [--workers 1,2,4] [--fault-waits 600]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     waits: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "16" },
     "fault-waits": { type: "string", default: "600" },
+    workers: { type: "string", default: "1,2,4" },
   },
 });
 const N = Number(values.waits);
@@ -66,7 +67,7 @@ console.log(`durable waits vs in-process: ${N} operations of 2–4 reads, loopba
 /** @type {Record<string, any>[]} */
 const results = [];
 results.push({ name: "in-process watcher.wait()", ...(await inProcessRun()) });
-for (const workers of [1, 2]) {
+for (const workers of String(values.workers).split(",").map(Number)) {
   standIn.send("reset");
   const postgres = await startLocalPostgres();
   try {
@@ -109,22 +110,25 @@ if (one) {
   target("onOutcome ≥ 500 outcomes/s", one.onOutcomePerSecond >= 500, `${fmt(one.onOutcomePerSecond)}/s`);
 }
 
-console.log(
-  "\nfault-and-scale run (own Postgres; worker SIGKILLs, a Postgres crash, racing enqueues, contention, cursors):",
-);
-const fault = await faultScenario({
-  waits: Number(values["fault-waits"]),
-  workers: 4,
-  concurrency: 16,
-  kills: 5,
-  maxInFlight: 8,
-  limitMs: 120_000,
-  log: (/** @type {string} */ line) => console.log(`  ${line}`),
-});
-console.log(
-  `  ${fault.failures.length} failure(s)${fault.failures.length ? `: ${fault.failures.join("; ")}` : ""}; ${fault.waits} waits, ${fault.requests} requests, at most ${fault.maxInFlight} in flight to the origin (limit 8), ${fault.duringPushback} request(s) during the pushback, ${fault.workerErrors} error(s) the workers recovered from`,
-);
-if (fault.failures.length) process.exitCode = 1;
+// --fault-waits 0 skips it.
+if (Number(values["fault-waits"]) > 0) {
+  console.log(
+    "\nfault-and-scale run (own Postgres; worker SIGKILLs, a Postgres crash, racing enqueues, contention, cursors):",
+  );
+  const fault = await faultScenario({
+    waits: Number(values["fault-waits"]),
+    workers: 4,
+    concurrency: 16,
+    kills: 5,
+    maxInFlight: 8,
+    limitMs: 120_000,
+    log: (/** @type {string} */ line) => console.log(`  ${line}`),
+  });
+  console.log(
+    `  ${fault.failures.length} failure(s)${fault.failures.length ? `: ${fault.failures.join("; ")}` : ""}; ${fault.waits} waits, ${fault.requests} requests, at most ${fault.maxInFlight} in flight to the origin (limit 8), ${fault.duringPushback} request(s) during the pushback, ${fault.workerErrors} error(s) the workers recovered from`,
+  );
+  if (fault.failures.length) process.exitCode = 1;
+}
 
 async function inProcessRun() {
   const watcher = createWatcher(watcherOptions);

@@ -9,7 +9,7 @@
 //   pacing  fake-clock requests and detection lag at T = 3, 5, 10, 30, 60, 120 and 300 s, with and
 //           without progress, vs a fixed 2 s poller and an AWS-style 2–120 s waiter, and whether either beats
 //           opwatch on both at any T of a fine grid from 2 s to 600 s;
-//   load    1k and 10k concurrent waits (operations of 1–10 s, floor/cap halved) against a loopback
+//   load    1k, 10k and 100k concurrent waits (operations of 1–10 s, floor 0.5 s, cap 15 s) against a loopback
 //           server in a child process, each run in a fresh process: peak RSS, event-loop delay, sockets,
 //           requests per wait, vs a hand-rolled fetch loop (opwatch on its default transport, and with
 //           the fetch option);
@@ -66,7 +66,8 @@ if (run("load")) {
         stdio: ["ignore", "pipe", "inherit"],
       });
       let out = "";
-      const limit = setTimeout(() => child.kill("SIGKILL"), 150_000);
+      const limitMs = count > 10_000 ? 300_000 : 150_000;
+      const limit = setTimeout(() => child.kill("SIGKILL"), limitMs);
       child.stdout.on("data", (chunk) => {
         out += chunk;
       });
@@ -75,32 +76,45 @@ if (run("load")) {
         try {
           resolve(JSON.parse(out));
         } catch {
-          resolve({ mode, waits: count, failed: `no result (killed after 150 s or crashed): ${out.slice(0, 200)}` });
+          resolve({
+            mode,
+            waits: count,
+            failed: `no result (killed after ${limitMs / 1000} s or crashed): ${out.slice(0, 200)}`,
+          });
         }
       });
     });
   console.log(
-    "load: concurrent waits on 1–10 s operations, floor 0.5 s / cap 30 s, loopback server in a child process",
+    "load: concurrent waits on 1–10 s operations (created when first polled), floor 0.5 s / cap 15 s, loopback server in a child process",
   );
   console.log("  waits  client         time    peak RSS (heap)  event loop p99 / max  sockets  requests/wait  errors");
-  for (const count of [1000, 10_000]) {
+  // The targets, reported as met or missed (not a failure of the run: the machine is shared).
+  const targets = { 10000: 120, 100000: 300 };
+  const missed = [];
+  for (const count of [1000, 10_000, 100_000]) {
     const results = {};
     // "opwatch/fetch": the same waits with the fetch option (reads through fetch, as before the default
-    // node:http transport): what the transport alone changes.
-    for (const mode of ["opwatch", "opwatch/fetch", "hand-rolled"]) {
+    // node:http transport): what the transport alone changes. Not at 100,000, to keep the run bounded.
+    const modes = count > 10_000 ? ["opwatch", "hand-rolled"] : ["opwatch", "opwatch/fetch", "hand-rolled"];
+    for (const mode of modes) {
       await ask("reset");
       const result = await loadRun(count, mode);
       const stats = await ask("stats");
       results[mode] = { ...result, ...stats };
       if (result.failed) {
-        console.log(`  ${String(count).padStart(5)}  ${mode.padEnd(13)}  ${result.failed}`);
+        console.log(`  ${String(count).padStart(6)}  ${mode.padEnd(13)}  ${result.failed}`);
         if (mode !== "hand-rolled") failures.push(`${count} ${mode} waits: ${result.failed}`);
         continue;
       }
       if (mode !== "hand-rolled" && result.errors > 0)
         failures.push(`${count} ${mode} waits: ${result.errors} errors (${result.firstError})`);
+      const cap = targets[count];
+      if (mode === "opwatch" && cap !== undefined && (result.peakRssMb > cap || result.loopMaxMs > 200))
+        missed.push(
+          `${count} waits: peak RSS ${result.peakRssMb} MB (≤ ${cap}), event-loop max ${result.loopMaxMs} ms (≤ 200)`,
+        );
       console.log(
-        `  ${String(count).padStart(5)}  ${mode.padEnd(13)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
+        `  ${String(count).padStart(6)}  ${mode.padEnd(13)} ${`${result.seconds.toFixed(1)} s`.padStart(6)}  ${`${result.peakRssMb} MB (${result.peakHeapMb})`.padStart(15)}  ${`${result.loopP99Ms} / ${result.loopMaxMs} ms`.padStart(20)}  ${String(stats.connections).padStart(7)}  ${(stats.requests / count).toFixed(1).padStart(13)}  ${String(result.errors).padStart(6)}`,
       );
     }
     const [a, b] = [results.opwatch, results["hand-rolled"]];
@@ -110,7 +124,9 @@ if (run("load")) {
       );
     }
   }
-  console.log("  targets (10k waits): peak RSS ≤ 150 MB, event-loop max ≤ 200 ms, 0 errors\n");
+  console.log(
+    `  targets: peak RSS ≤ 120 MB at 10k waits and ≤ 300 MB at 100k, event-loop max ≤ 200 ms, 0 errors: ${missed.length ? `MISSED at ${missed.join("; ")}` : "met"}\n`,
+  );
 }
 
 if (server) {

@@ -1,5 +1,7 @@
-// One load run in a fresh process: N concurrent waits on operations of 1–10 s against the loopback
-// server, with the floor and cap halved; prints peak RSS, event-loop delay, errors and time as JSON.
+// One load run in a fresh process: N concurrent waits on operations of 1–10 s (each created when first
+// polled) against the loopback server, floor 0.5 s and cap 15 s; prints peak RSS, event-loop delay, errors
+// and time as JSON. Both clients start their waits 1,000 per turn of the event loop, as an app that takes
+// them from a queue would: the delay measured is the waits', not one loop starting 100,000 of them.
 // argv: <base URL> <waits> <opwatch|opwatch/fetch|hand-rolled>
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { bentley } from "@opwatch/bentley";
@@ -35,6 +37,15 @@ const fail = (error) => {
 // An app handles each final status as it comes and keeps none: like the hand-rolled loop, whose waits
 // resolve with nothing (Promise.all would otherwise hold 10,000 final statuses to the end).
 const drop = () => undefined;
+/** Runs `start(i)` for every wait, 1,000 per turn of the event loop; resolves when all have ended. */
+const startAll = async (start) => {
+  const all = [];
+  for (let i = 0; i < count; i++) {
+    all.push(start(i));
+    if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(all);
+};
 
 if (mode === "opwatch" || mode === "opwatch/fetch") {
   const fetchOption = mode === "opwatch/fetch" ? { fetch } : {};
@@ -42,17 +53,15 @@ if (mode === "opwatch" || mode === "opwatch/fetch") {
     providers: [register(bentley, { token: "bench-token-0123456789", baseUrl: base, ...fetchOption })],
     polling: { minDelayMs: FLOOR, maxDelayMs: CAP },
   });
-  await Promise.all(
-    durations.map((_, i) =>
-      watcher
-        .wait({
-          provider: "bentley",
-          endpoint: "getScheduleOperation",
-          baseUrl: base,
-          params: { scheduleId: "bench", operationId: `op${i}-${durations[i]}` },
-        })
-        .then(drop, fail),
-    ),
+  await startAll((i) =>
+    watcher
+      .wait({
+        provider: "bentley",
+        endpoint: "getScheduleOperation",
+        baseUrl: base,
+        params: { scheduleId: "bench", operationId: `op${i}-${durations[i]}` },
+      })
+      .then(drop, fail),
   );
 } else {
   // What an app writes by hand: fetch, json, the old poller's backoff (restarting on a change), a timer each.
@@ -77,7 +86,7 @@ if (mode === "opwatch" || mode === "opwatch/fetch") {
       );
     }
   };
-  await Promise.all(durations.map((_, i) => one(i).catch(fail)));
+  await startAll((i) => one(i).catch(fail));
 }
 
 clearInterval(sampler);

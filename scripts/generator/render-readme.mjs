@@ -115,9 +115,10 @@ To read one operation with its typed body and no watcher, \`createClient\` and \
 | --- | --- |
 | \`token\` | string, or a function returning one (called per request, and once more after a 401). Sent as ${auth}; never logged or put in an error. |
 | \`baseUrl\` | overrides the server below |
-${variables.map(([key, v]) => `| \`${key}\` | server variable: ${variableValues(v)} (default \`${v.default}\`) |`).join("\n")}${variables.length ? "\n" : ""}| \`fetch\` | a \`fetch\` to use instead of the global one |
+${variables.map(([key, v]) => `| \`${key}\` | server variable: ${variableValues(v)} (default \`${v.default}\`) |`).join("\n")}${variables.length ? `\n| \`variables\` | the server variables by name (\`{ ${variables[0]?.[0]}: "…" }\`); an option named like one, above, wins |\n` : ""}| \`fetch\` | a \`fetch\` to read with (tests, proxies, instrumentation); without it, reads go over \`node:http\` on Node and the global \`fetch\` elsewhere |
 | \`headers\` | extra headers for every request |
 | \`timeoutMs\` | per-request timeout (default 30 000) |
+| \`maxBodyBytes\` | the most bytes of one answer's body a read takes, after decoding (default 1 048 576, 1 MiB); a larger body fails the read with a \`ResponseError\` |
 
 Servers:
 ${serverRows}

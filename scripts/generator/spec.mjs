@@ -16,7 +16,7 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
  * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any }} PollEndpoint
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any, headers: Record<string, string> }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
@@ -47,6 +47,7 @@ export async function loadSpec(file) {
           pathParams: endpoint.params.map(toPathParam),
           conditional: endpoint.conditional,
           ...(endpoint.query.length ? { queryParams: endpoint.query.map(toQueryParam) } : {}),
+          ...(Object.keys(endpoint.headers).length > 0 ? { headers: endpoint.headers } : {}),
         },
       ]),
     ),
@@ -78,9 +79,39 @@ function findPollEndpoint(file, document, operationId) {
     const security = get.security ?? document.security;
     // Required query parameters (Azure's `api-version`) name the operation with its path: kept in refs, sent on every read.
     const query = params.filter((p) => p.in === "query" && p.required === true);
-    return { operationId, path, accept, params: params.filter((p) => p.in === "path"), query, conditional, security };
+    const headers = requiredHeaders(file, document, operationId, params);
+    const pathParams = params.filter((p) => p.in === "path");
+    return { operationId, path, accept, params: pathParams, query, conditional, security, headers };
   }
   return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
+}
+
+/**
+ * The header parameters a poll endpoint requires (Anthropic's `anthropic-version`), each with the one value
+ * its schema allows (`const`, a one-value `enum`, or a `default`): sent with every request. A required header
+ * with no such value cannot be sent, and says so.
+ * @param {string} file @param {any} document @param {string} operationId @param {any[]} params
+ * @returns {Record<string, string>}
+ */
+function requiredHeaders(file, document, operationId, params) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (const param of params) {
+    if (param.in !== "header" || param.required !== true) continue;
+    const name = String(param.name).toLowerCase();
+    if (["if-none-match", "accept", "authorization"].includes(name)) continue;
+    const schema = deref(document, param.schema) ?? {};
+    const value =
+      schema.const ?? (Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : schema.default);
+    if (value === undefined || value === null || typeof value === "object") {
+      fail(
+        file,
+        `${operationId}: the header parameter ${param.name} is required but its schema names no value to send; give it a \`default\` (or an \`enum\` of one value), such as the API version you wrote the spec for`,
+      );
+    }
+    headers[name] = String(value);
+  }
+  return headers;
 }
 
 /** @param {any} server @returns {ServerDescription} */

@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_800,
-  get: 15_500,
-  four: 20_300,
-  client: 13_600,
+  wait: 18_900,
+  get: 15_600,
+  four: 20_600,
+  client: 13_900,
   rateLimitError: 2_000,
 };

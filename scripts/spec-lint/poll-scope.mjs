@@ -64,7 +64,10 @@ export function pollScope(document) {
   return {
     roots: list,
     has(pointer) {
-      if (!pointer.startsWith("#/paths/") && !pointer.startsWith("#/components/") && pointer !== "#/paths") {
+      // Paths, components and an OpenAPI 3.1 document's webhooks (requests the provider sends, never read
+      // by opwatch) are in scope only where the poll endpoints reach; the rest of the top level always is.
+      const sections = ["#/paths", "#/components", "#/webhooks"];
+      if (!sections.some((section) => pointer === section || pointer.startsWith(`${section}/`))) {
         return true; // the top level: info, servers, security, x-opwatch, tags
       }
       return list.some((root) => pointer === root || pointer.startsWith(`${root}/`));

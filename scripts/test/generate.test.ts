@@ -173,4 +173,21 @@ describe("the generator", { timeout: 120_000 }, () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("x-opwatch:", "x-not-opwatch:"));
     await expect(loadSpec(file)).rejects.toThrow("sourcecraft.yaml: missing the top-level x-opwatch extension");
   });
+
+  it("sends a required header parameter with the one value its schema allows, and refuses one it cannot fill", async () => {
+    const file = join(root, "scripts", "test", "real-apis", "anthropic-message-batches.yaml");
+    const { description } = await loadSpec(file);
+    expect(description.endpoints.beta_message_batches_retrieve?.headers).toEqual({
+      "anthropic-version": "2023-06-01",
+    });
+    const dir = scratch();
+    const open = join(dir, "specs", "anthropic.yaml");
+    writeFileSync(
+      open,
+      readFileSync(file, "utf8").replace('schema: { type: string, enum: ["2023-06-01"] }', "schema: { type: string }"),
+    );
+    await expect(loadSpec(open)).rejects.toThrow(
+      /the header parameter anthropic-version is required but its schema names no value to send; give it a `default`/,
+    );
+  });
 });

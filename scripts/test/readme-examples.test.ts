@@ -71,12 +71,36 @@ function fieldChecks(): { name: string; code: string; count: number } {
   };
 }
 
+/**
+ * A module per provider README whose Options table must name exactly the client's options: every key of core's
+ * `ClientOptions` (`variables` only for a spec with server variables) and each server variable, nothing else.
+ */
+function optionTables(): { name: string; code: string }[] {
+  return workspacePackages(root)
+    .filter(({ dir }) => dir.startsWith("packages/providers/"))
+    .map(({ dir }) => {
+      const readme = readFileSync(join(root, dir, "README.md"), "utf8");
+      const rows = readme.slice(readme.indexOf("## Options")).split("\n\n")[1]?.split("\n").slice(2) ?? [];
+      const listed = rows.map((row) => /^\| `(\w+)` \| (.*) \|$/.exec(row)).filter((m) => m !== null);
+      const variables = listed.filter((m) => m[2]?.startsWith("server variable")).map((m) => m[1]);
+      const core = listed.filter((m) => !m[2]?.startsWith("server variable")).map((m) => m[1]);
+      const keys = variables.length ? "keyof ClientOptions" : 'Exclude<keyof ClientOptions, "variables">';
+      return {
+        name: `options-${basename(dir)}`,
+        // An object literal typed as a record of exactly those keys: tsc fails on one missing or one extra.
+        code: `import type { ClientOptions } from "@opwatch/core";\nexport const listed: Record<${keys}, true> = { ${core.map((k) => `${k}: true`).join(", ")} };\n`,
+      };
+    });
+}
+
 describe("README examples", { timeout: 120_000 }, () => {
   it("type-check against the built packages", () => {
     const fields = fieldChecks();
     // Each list was found: a README reworded past the pattern fails here, not silently.
     expect(fields.count).toBeGreaterThanOrEqual(5);
-    const blocks = [...examples(), fields];
+    const options = optionTables();
+    expect(options.length).toBeGreaterThanOrEqual(4);
+    const blocks = [...examples(), fields, ...options];
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });

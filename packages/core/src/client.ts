@@ -77,8 +77,10 @@ export function createProviderClient<Paths extends {}>(
     fetch: guarded,
     pathSerializer: keepingSlashes(description),
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
+    // …and the header values the poll endpoints require (Anthropic's `anthropic-version`).
     headers: {
       Accept: description.endpoints[description.defaultEndpoint]?.accept ?? "application/json",
+      ...Object.assign({}, ...Object.values(description.endpoints).map((endpoint) => endpoint.headers)),
       ...setup.headers,
     },
   });

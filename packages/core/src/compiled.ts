@@ -24,6 +24,11 @@ export interface CompiledProvider {
    * `ValidationError` saying what is wrong); numeric parameters come back as numbers.
    */
   checkParams(endpoint: string, values: Readonly<Record<string, unknown>>): Record<string, PathParamValue>;
+  /**
+   * Checks one poll endpoint's required query parameters (Azure's `api-version`): each given value, else the
+   * spec's default, against its schema. Only for a provider whose spec has them.
+   */
+  checkQuery?(endpoint: string, values: Readonly<Record<string, unknown>>): Record<string, PathParamValue>;
   /** The endpoint's path filled with checked values, each percent-encoded (a multi-segment one keeps its slashes). */
   pathOf(endpoint: string, values: Readonly<Record<string, PathParamValue>>): string;
   /** The poll endpoint a path under a base URL names, or undefined; throws on bad percent-encoding. */

@@ -52,6 +52,8 @@ export interface PollEndpointDescription {
   readonly pathParams: readonly PathParamDescription[];
   /** The endpoint takes `If-None-Match` and may answer 304. */
   readonly conditional: boolean;
+  /** Header parameters the endpoint requires, each with the one value its spec allows (Anthropic's `anthropic-version`): sent with every request. */
+  readonly headers?: Readonly<Record<string, string>>;
   /**
    * Its required query parameters (Azure's `api-version`): checked like path parameters, kept in refs and
    * sent on every read; `default` is sent when a call or ref gives none.

@@ -1,5 +1,6 @@
 // Each x-opwatch shape read end to end through core: a fetch answers as the real API documents, the reader
 // reads it, the normalizer gives the state.
+
 import { describe, expect, it } from "vitest";
 import { describedProvider, toOperationStatus } from "../src/described/index.js";
 import { createOperationReader, type ProviderDescription, RateLimitError } from "../src/index.js";

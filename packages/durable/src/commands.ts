@@ -33,7 +33,10 @@ export interface CommandContext {
    * it loads this package); `io.env.DATABASE_URL` when absent. Read once per command, here.
    */
   connectionString?: string;
-  /** Advanced: the durable watcher to use instead of one made from DATABASE_URL (tests). */
+  /**
+   * The durable watcher to use instead of one made from the connection string, left running for the caller to
+   * stop (the CLI opens its own first, to say what to check when the database cannot be opened; tests).
+   */
   durable?: DurableWatcher;
   /** Passed to createDurableWatcher (schema, maxInFlightPerOrigin, …). */
   options?: Omit<DurableWatcherOptions, "watcher" | "connectionString" | "pool">;

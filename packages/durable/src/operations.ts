@@ -75,8 +75,9 @@ export async function listWaits(db: pg.Pool, schema: string, options: WaitListOp
     throw new TypeError(`state must be pending, ended or all, got ${String(state)}.`);
   }
   const { rows } = await db.query<WaitRow>(
-    `SELECT id, provider, ref, enqueued_at, due_at, done_at, requests, state -> 'last' ->> 'state' AS last_state
-       FROM ${schema}.waits
+    `SELECT id, provider, ref, enqueued_at, due_at, done_at, requests,
+            coalesce((SELECT o.status ->> 'state' FROM ${schema}.outcomes o WHERE o.wait_id = w.id), last ->> 'state') AS last_state
+       FROM ${schema}.waits w
       WHERE ($1 = 'all' OR ($1 = 'pending') = (done_at IS NULL))
         AND ($2::text IS NULL OR provider = $2)
         AND ($3::double precision IS NULL OR enqueued_at <= now() - $3 * interval '1 millisecond')
@@ -115,7 +116,7 @@ export async function cancelWaits(db: pg.Pool, schema: string, ids: readonly str
       await client.query(`SELECT ${outcomeLock(schema)}`);
       await client.query(
         `INSERT INTO ${schema}.outcomes (wait_id, kind, status, error, requests, enqueued_at)
-         SELECT id, 'canceled', state -> 'last', $2::jsonb, requests, enqueued_at
+         SELECT id, 'canceled', last, $2::jsonb, requests, enqueued_at
            FROM ${schema}.waits WHERE id = ANY ($1::text[]) ORDER BY id
          ON CONFLICT (wait_id) DO NOTHING`,
         [ended, JSON.stringify({ name: "WaitCanceled", message: "an operator canceled this wait." })],
@@ -155,7 +156,7 @@ export async function retryWaits(
             AND ($3::text IS NULL OR w.provider = $3)
           ORDER BY w.id FOR UPDATE OF w),
        removed AS (DELETE FROM ${schema}.outcomes o USING picked WHERE o.wait_id = picked.id RETURNING o.wait_id)
-       UPDATE ${schema}.waits w SET done_at = NULL, due_at = now(), lease_until = NULL, state = NULL, seq = w.seq + 1, attempts = 0,
+       UPDATE ${schema}.waits w SET done_at = NULL, due_at = now(), lease_until = NULL, state = NULL, last = NULL, seq = w.seq + 1, attempts = 0,
               updated_at = now()
          FROM removed WHERE w.id = removed.wait_id RETURNING w.id`,
       [ids, kinds, options.provider ?? null],

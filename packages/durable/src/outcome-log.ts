@@ -36,9 +36,11 @@ export interface OnOutcomeOptions {
   onError?: (error: OutcomeError, outcome: Outcome) => void;
 }
 
-/** Outcome rows with their wait's ref. */
+/** Outcome rows with their wait's ref (a status is stored without it when it is the wait's own). */
 const selectOutcomes = (schema: string) =>
-  `SELECT o.seq, o.wait_id, o.kind, o.status, o.error, coalesce(o.ref, w.ref) AS ref, o.requests, o.enqueued_at, o.finished_at
+  `SELECT o.seq, o.wait_id, o.kind, o.error, coalesce(o.ref, w.ref) AS ref, o.requests, o.enqueued_at, o.finished_at,
+          CASE WHEN jsonb_typeof(o.status) = 'object' AND NOT o.status ? 'ref'
+               THEN o.status || jsonb_build_object('ref', coalesce(o.ref, w.ref)) ELSE o.status END AS status
      FROM ${schema}.outcomes o JOIN ${schema}.waits w ON w.id = o.wait_id`;
 
 export async function findOutcome(db: pg.Pool, schema: string, waitId: string): Promise<Outcome | undefined> {

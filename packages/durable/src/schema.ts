@@ -4,7 +4,7 @@
 import type { Pool } from "pg";
 import { claimStepsSql } from "./sql-claim.js";
 import { commitStepsSql } from "./sql-commit.js";
-import { tablesSql } from "./sql-tables.js";
+import { lastStatusSql, tablesSql } from "./sql-tables.js";
 
 export function assertSchemaName(schema: string): void {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) {
@@ -13,7 +13,7 @@ export function assertSchemaName(schema: string): void {
 }
 
 /** The schema version this package writes and reads. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Advisory-lock keys (two-int form: the first is this package's, the second says what is locked). */
 const PACKAGE_KEY = 0x6f707763;
@@ -23,7 +23,7 @@ export { outcomeLock } from "./schema-locks.js";
 
 /** Migration n takes the schema from version n - 1 to n. Each is idempotent. */
 export function migrations(schema: string): string[] {
-  return [tablesSql(schema) + claimStepsSql(schema) + commitStepsSql(schema)];
+  return [tablesSql(schema), lastStatusSql(schema) + claimStepsSql(schema) + commitStepsSql(schema)];
 }
 
 /** Brings the schema to {@link SCHEMA_VERSION}; refuses a database a newer release has migrated. */

@@ -63,7 +63,8 @@ CREATE TABLE IF NOT EXISTS ${s}.pushback (
 );
 
 -- Request slots: at most n reads in flight per origin across every worker. A slot is a row leased until
--- until_at by holder (the step); a worker that dies gives it back when the lease runs out.
+-- until_at by its holder (the step; from version 2, holder_id and holder_seq); a worker that dies gives it
+-- back when the lease runs out.
 CREATE TABLE IF NOT EXISTS ${s}.slots (
   origin text NOT NULL,
   slot integer NOT NULL,
@@ -79,5 +80,24 @@ CREATE TABLE IF NOT EXISTS ${s}.consumers (
   owner text,
   lease_until timestamptz NOT NULL DEFAULT '-infinity'
 );
+`;
+}
+
+/**
+ * Migration 2: a wait's last status in a column of its own, the table's last, and request slots freed by
+ * their holder's commit. A step rewrites the row's
+ * counters and schedule; an update that leaves the last status as it was (most steps: the operation is
+ * still running) writes none of it to the WAL (Postgres logs only the bytes between the unchanged
+ * prefix and suffix of a row updated on its page).
+ */
+export function lastStatusSql(s: string): string {
+  return `
+ALTER TABLE ${s}.waits ADD COLUMN IF NOT EXISTS last jsonb;
+UPDATE ${s}.waits SET last = state -> 'last', state = state - 'last' WHERE state ? 'last';
+
+-- A request slot names its holder (the wait and the seq of its claim) and is free once that wait has
+-- moved on (its commit drew the next seq) or the lease ran out: a commit does not write the slot back.
+ALTER TABLE ${s}.slots ADD COLUMN IF NOT EXISTS holder_id text;
+ALTER TABLE ${s}.slots ADD COLUMN IF NOT EXISTS holder_seq integer;
 `;
 }

@@ -74,6 +74,8 @@ export interface StepResult {
   slot: number | null;
   done: boolean;
   state: PollState | null;
+  /** The last status, when it changed since the claim (else the wait's stays). */
+  last?: unknown;
   delay_ms: number;
   reads: number;
   failed: boolean;

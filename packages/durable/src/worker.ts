@@ -2,7 +2,7 @@
 // connection held, and commits the results in batches (one statement). See schema.ts for both.
 import { type OperationRef, TimeoutError } from "opwatch";
 import { CommitBatches } from "./commit-batch.js";
-import type { StepOutcome } from "./contract.js";
+import type { PollState, StepOutcome } from "./contract.js";
 import { errorJson, outcomeOf } from "./outcome.js";
 import { LocalPushback, PUSHBACK_SPREAD_MS, pushbackDelayMs } from "./pushback.js";
 import type { WorkerEvent } from "./worker-events.js";
@@ -14,6 +14,39 @@ export type { DurableWorker, WorkerContext, WorkOptions } from "./worker-types.j
 const MAX_ATTEMPTS = 8;
 /** Waits of a provider this worker cannot poll are handed back, due again after this long. */
 const HAND_BACK_MS = 30_000;
+
+/**
+ * The state as a wait stores it between steps: its last status apart (a column of its own, written only
+ * when it changed since the claim, see migration 2), and without the raw body.
+ */
+export function storedState(state: PollState | null, claimed: ClaimedRow): { state: PollState | null; last: unknown } {
+  if (!state) return { state, last: undefined };
+  const { last, ...rest } = state;
+  if (last === undefined || last === null || typeof last !== "object") return { state: rest as PollState, last };
+  const { raw: _raw, ...normalized } = last as { raw?: unknown };
+  const same = claimed.state?.last !== undefined && sameJson(normalized, claimed.state.last);
+  return { state: rest as PollState, last: same ? undefined : withoutOwnRef(normalized, claimed.ref) };
+}
+
+/** A status as stored: without its ref when that is the wait's own (read back with it). */
+export function withoutOwnRef(status: unknown, own: OperationRef): unknown {
+  if (status === null || typeof status !== "object" || !sameJson((status as { ref?: unknown }).ref, own)) return status;
+  const { ref: _ref, ...rest } = status as { ref?: unknown };
+  return rest;
+}
+
+/** Equal as JSON values (key order aside). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
 
 export function runWorker(context: WorkerContext, options: WorkOptions): DurableWorker {
   const { pool, schema, watcher } = context;
@@ -68,12 +101,13 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
     return result(row, { done: false, state: row.state, delay_ms: HAND_BACK_MS, reads: 0, failed: false });
   };
 
-  const result = (row: ClaimedRow, rest: Omit<StepResult, "id" | "seq" | "origin" | "slot">): StepResult => ({
+  const result = (row: ClaimedRow, rest: Omit<StepResult, "id" | "seq" | "origin" | "slot" | "last">): StepResult => ({
     id: row.id,
     seq: row.seq,
     origin: row.origin,
     slot: row.slot,
     ...rest,
+    ...storedState(rest.state, row),
   });
 
   const runStep = async (row: ClaimedRow): Promise<StepResult> => {
@@ -127,7 +161,11 @@ export function runWorker(context: WorkerContext, options: WorkOptions): Durable
     }
     const { kind, status, error } = outcomeOf(outcome);
     refs.set(row.id, row.ref);
-    return result(row, { done: true, state: outcome.state, delay_ms: 0, reads, failed: false, kind, status, error });
+    // The wait's row keeps its state as it was: the outcome holds the final status.
+    return {
+      ...result(row, { done: true, state: null, delay_ms: 0, reads, failed: false, kind, error }),
+      status: withoutOwnRef(status, row.ref),
+    };
   };
 
   const safeKey = (row: ClaimedRow): string | undefined => {

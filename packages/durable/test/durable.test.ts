@@ -125,7 +125,10 @@ describe("worker", () => {
       kind: "failed",
       status: { state: "failed", error: { code: "secret_value_too_large" } },
     });
-    expect(byId["out-cancel"]).toMatchObject({ kind: "canceled", status: { state: "canceled" } });
+    // The provider canceled it: kind canceled, no error (an operator's cancel says WaitCanceled).
+    expect(byId["out-cancel"]).toMatchObject({ kind: "canceled", status: { state: "canceled" }, error: null });
+    // A status is stored without the wait's own ref, and read back whole.
+    expect(byId["out-ok"]?.status?.ref).toEqual(byId["out-ok"]?.ref);
     expect(byId["out-missing"]).toMatchObject({ kind: "error", status: null, error: { name: "NotFoundError" } });
     // Dates travel as ISO strings; the order is the order they were recorded.
     expect(byId["out-ok"]?.status?.updatedAt).toBe("2025-01-01T00:00:09.000Z");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { faultScenario } from "./support/fault-scenario.mjs";
 
 describe("a fleet under faults", () => {
-  it("ends every wait once with the right kind, and every reader sees every outcome once, through kills and a Postgres crash", async () => {
+  it("ends every wait once with the right kind, and every reader sees every outcome once, through worker kills, a Postgres crash and a Postgres restart", async () => {
     const result = await faultScenario({ waits: 150, workers: 3, concurrency: 8, kills: 3, maxInFlight: 6 });
     expect(result.failures).toEqual([]);
     expect(result.maxInFlight).toBeGreaterThan(1);

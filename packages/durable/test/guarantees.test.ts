@@ -5,7 +5,9 @@ import { sourcecraft } from "@opwatch/sourcecraft";
 import { createWatcher, register } from "opwatch";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { waitIdOf } from "../src/ids.js";
 import { createDurableWatcher, type DurableWatcher, type DurableWorker, type Outcome } from "../src/index.js";
+import { migrations } from "../src/schema.js";
 import { databaseUrl, durableFor, FAST, newSchema, until, watcherFor } from "./support/harness.js";
 import { type StandIn, startStandIn } from "./support/stand-in.mjs";
 
@@ -37,6 +39,43 @@ const ref = (id: string) => ({
   endpoint: "getSecretOperation",
   params: { operation_id: id },
   baseUrl: standIn.url,
+});
+
+describe("upgrades", () => {
+  it("a database at schema version 1 is brought to version 2, its pending waits polled on with their last status", async () => {
+    const schema = newSchema("upgrade");
+    const [version1] = migrations(schema);
+    await sql.query(`CREATE SCHEMA ${schema}; ${version1}`);
+    await sql.query(
+      `CREATE TABLE ${schema}.schema_version (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now());
+       INSERT INTO ${schema}.schema_version (version) VALUES (1)`,
+    );
+    standIn.add("upgraded", Date.now() + 60_000, "success");
+    const waitRef = ref("upgraded");
+    const last = { provider: "sourcecraft", id: "upgraded", ref: waitRef, state: "running", done: false };
+    const made = durable(schema);
+    const id = waitIdOf(waitRef);
+    await sql.query(
+      `INSERT INTO ${schema}.waits (id, provider, ref, origin, due_at, state)
+       VALUES ($1, 'sourcecraft', $2, $3, now(), $4)`,
+      [
+        id,
+        waitRef,
+        standIn.url,
+        { v: 1, startedAt: Date.now(), deadline: Date.now() + 2000, attempt: 1, failures: 0, last },
+      ],
+    );
+    await made.start();
+    const { rows } = await sql.query(`SELECT state, last FROM ${schema}.waits WHERE id = $1`, [id]);
+    expect(rows[0].last).toEqual(last);
+    expect(rows[0].state).not.toHaveProperty("last");
+    expect((await sql.query(`SELECT max(version) AS v FROM ${schema}.schema_version`)).rows[0].v).toBe(2);
+
+    open.workers.push(await made.work({ pollIntervalMs: 20 }));
+    await until("the upgraded wait to end", async () => (await made.counts()).outcomes === 1);
+    // The operation outlives its deadline (2 s): the outcome carries the last status seen, ref included.
+    expect(await made.outcome(id)).toMatchObject({ kind: "timed_out", status: { state: "running", ref: waitRef } });
+  });
 });
 
 describe("cursors", () => {

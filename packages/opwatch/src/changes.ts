@@ -1,5 +1,5 @@
 import type { OperationStatus } from "@opwatch/core";
-import { pollLoop } from "./poll-loop.js";
+import { pollTurn } from "./poll-loop.js";
 import type { Wait } from "./wait.js";
 
 type Taker = { resolve(result: IteratorResult<OperationStatus>): void; reject(error: unknown): void };
@@ -39,7 +39,7 @@ export class Changes implements AsyncIterableIterator<OperationStatus> {
       }
       this.#started = true;
       this.#wait
-        .run(pollLoop(this.#wait), undefined, (status) => this.#handOn(status))
+        .run(pollTurn, undefined, (status) => this.#handOn(status))
         .then(
           () => this.#end(undefined),
           (error: unknown) => this.#end({ error }),

@@ -39,6 +39,9 @@ const REMAINING_FRACTION = 0.5;
 /** Why a wait sleeps before its next read. `admission`: it queues for a request slot of its origin. */
 export type WaitReason = "pacing" | "backoff" | "retry-after" | "pushback" | "admission";
 
+/** Why a pending step sleeps: a step never reports `admission` (it queues for its slot inside the step). */
+export type PendingReason = Exclude<WaitReason, "admission">;
+
 /** The options every delay rule reads. */
 export interface PollDelayOptions {
   /** Floor between two reads, in ms (default 1 000). */

@@ -1,8 +1,9 @@
 import { endSentence, OperationFailedError, type OperationStatus, type OpwatchError, redact } from "@opwatch/core";
+import type { PendingReason } from "./delays.js";
 import { full, type PollState, restoreState, toPollState } from "./poll-state.js";
 import type { ReadContext } from "./read-context.js";
 import type { Loop } from "./scheduled-read.js";
-import { type PendingReason, type Step, Wait } from "./wait.js";
+import { type Step, Wait } from "./wait.js";
 import type { CheckedOptions } from "./wait-options.js";
 
 /** What one step found, and what to do next. */
@@ -31,39 +32,34 @@ export type StepOutcome =
     };
 
 /**
- * The poll loop of every wait and watch, read top to bottom: a step (a request slot, one read, what it
- * means), each change handed on (`onProgress`, and the watch's caller), then a sleep in the scheduler's
- * heap for what the delay rules say (delays.ts), until the operation is done. Returns the terminal status;
- * throws what ended the wait otherwise. `watch` is its changes, `wait` its last value, `step` one turn
- * ({@link Wait.step}). It is a generator: each `yield` is what it waits for (see {@link Instruction}), carried
- * out by the scheduler, so that a sleeping wait allocates nothing and holds no promise of its own.
+ * One turn of the poll loop of every wait and watch, read top to bottom: a step (a request slot, one read,
+ * what it means), its change handed on (`onProgress`, and the watch's caller), then the sleep the delay
+ * rules chose (delays.ts), which the scheduler carries out before the next turn. The loop is turn after
+ * turn until the operation is done: the terminal status ends it, what ended the wait otherwise is thrown.
+ * `watch` is its changes, `wait` its last value, `step` one step ({@link Wait.step}). A turn's generator
+ * lives while the turn runs: a sleeping wait holds none (see {@link ScheduledRead}).
  */
-export function* pollLoop(wait: Wait): Loop<OperationStatus> {
-  const { onProgress, onEvent } = wait.options;
-  for (;;) {
-    // The step's own result (not the value of `yield*`, whose iterator result a generator keeps until its
-    // next `yield*`: a sleeping wait would hold the status it read).
-    yield* wait.step();
-    let step: Step | undefined = wait.takeFound();
-    if (step.kind === "error") throw step.error;
-    if (step.status !== undefined) {
-      onProgress?.(step.status);
-      yield step.status; // a change: a watch hands it to its caller
-    }
-    if (step.kind === "done") return step.status;
-    const { delayMs, reason } = step;
-    onEvent?.({ type: "scheduled", at: wait.ctx.scheduler.clock.now(), delayMs, reason });
-    step = undefined; // a sleeping wait holds neither the step nor the status it read
-    yield delayMs;
+export function* pollTurn(wait: Wait): Loop<OperationStatus | number> {
+  const step = yield* wait.step();
+  if (step.kind === "error") throw step.error;
+  if (step.status !== undefined) {
+    wait.options.onProgress?.(step.status);
+    yield step.status; // a change: a watch hands it to its caller
   }
+  if (step.kind === "done") return step.status;
+  const { delayMs, reason } = step;
+  wait.options.onEvent?.({ type: "scheduled", at: wait.ctx.scheduler.clock.now(), delayMs, reason });
+  return delayMs;
 }
 
 /** `wait`: the loop to its end, a failed or canceled end settled (see {@link settle}). */
 export function waitUntilDone(wait: Wait): Promise<OperationStatus> {
-  return wait.run(pollLoop(wait), settleWait);
+  return wait.run(pollTurn, settleWait);
 }
 
 const settleWait = (final: OperationStatus, wait: Wait): OperationStatus => settle(wait.ctx, final, wait.options);
+
+const stepTurn = (wait: Wait): Loop<Step> => wait.step();
 
 /** `watcher.step`: one turn of the loop from a PollState (or from the start), and what to do next. */
 export async function stepOnce(
@@ -73,8 +69,7 @@ export async function stepOnce(
 ): Promise<StepOutcome> {
   const wait = new Wait(ctx, options);
   if (state !== undefined) restoreState(wait, state, ctx.ref);
-  await wait.run(wait.step());
-  const step = wait.takeFound();
+  const step = await wait.run(stepTurn);
   const json = toPollState(wait, ctx.ref);
   if (step.kind === "done") return { ...step, state: json };
   const until = ctx.scheduler.pushbackUntil(ctx.key);

@@ -18,13 +18,48 @@ export interface PollState {
   pacing?: { at: number; progress: number };
 }
 
-/** The last status as a wait keeps it between reads: its dates as epoch ms (two `Date`s are ~0.2 kB), and
- * no `ref` when it is the wait's own. */
+/** The last status as a wait keeps it between reads: its dates as whole ms after {@link EPOCH} (see
+ * {@link instant}; two `Date`s are ~0.2 kB, two epoch ms 32 B of boxed numbers), and no `ref` when it is
+ * the wait's own. */
 export type Kept = Omit<OperationStatus, "createdAt" | "updatedAt" | "ref"> & {
   createdAt: number | undefined;
   updatedAt: number | undefined;
   ref: OperationRef | undefined;
 };
+
+/** What kept dates count from: this module's load, so that a server's dates of the weeks around it are
+ * whole numbers in 32 bits, which V8 keeps unboxed. */
+const EPOCH = Date.now();
+
+/** An epoch-ms date as a status keeps it. */
+export function compactTime(ms: number | undefined): number | undefined {
+  if (ms === undefined) return undefined;
+  const relative = ms - EPOCH;
+  return relative === (relative | 0) ? relative | 0 : relative;
+}
+
+/** The epoch ms of a kept date. */
+export function instant(kept: number | undefined): number | undefined {
+  return kept === undefined ? undefined : kept + EPOCH;
+}
+
+/** Status words seen, shared: each wait's copy of "Running" would be a string of its own. Bounded. */
+const words = new Map<string, string>();
+
+function shared(word: string | undefined): string | undefined {
+  if (word === undefined || word.length > 32) return word;
+  const known = words.get(word);
+  if (known !== undefined) return known;
+  if (words.size < 256) words.set(word, word);
+  return word;
+}
+
+/** The status's id, as the string of the ref's parameter that spells it when there is one (one string
+ * for both). */
+function idOf(id: string, ref: OperationRef | undefined): string {
+  if (ref) for (const value of Object.values(ref.params)) if (value === id) return value;
+  return id;
+}
 
 /** The compact form of a status (a copy: the status itself went out to the caller). `own` is the wait's ref;
  * the raw body is kept only when `withRaw` (someone will be handed this status again, raw included). */
@@ -32,17 +67,19 @@ export function keep(status: OperationStatus, own: OperationRef | undefined, wit
   const ref = status.ref;
   return {
     ...status,
+    id: idOf(status.id, own),
+    rawStatus: shared(status.rawStatus),
     raw: withRaw ? status.raw : undefined,
     // None when it is the wait's own (compared as JSON, key order included), else a copy of its own.
     ref: own && JSON.stringify(ref) === JSON.stringify(own) ? undefined : copyRef(ref),
-    createdAt: status.createdAt?.getTime(),
-    updatedAt: status.updatedAt?.getTime(),
+    createdAt: compactTime(status.createdAt?.getTime()),
+    updatedAt: compactTime(status.updatedAt?.getTime()),
   };
 }
 
 const copyRef = (ref: OperationRef): OperationRef => ({ ...ref, params: { ...ref.params } });
 
-const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
+const date = (kept: number | undefined) => (kept === undefined ? undefined : new Date(kept + EPOCH));
 
 /** The full status again, from its compact form: a new object each time (the wait's own ref copied). */
 export function full(kept: Kept, own: OperationRef | undefined): OperationStatus;
@@ -122,8 +159,8 @@ export function restoreState(s: WaitState, state: PollState, own?: OperationRef)
   s.etag = state.etag;
   s.last = json && {
     ...(json as unknown as Kept),
-    createdAt: parseTimestamp(json.createdAt)?.getTime(),
-    updatedAt: parseTimestamp(json.updatedAt)?.getTime(),
+    createdAt: compactTime(parseTimestamp(json.createdAt)?.getTime()),
+    updatedAt: compactTime(parseTimestamp(json.updatedAt)?.getTime()),
   };
   s.sampleAt = state.pacing?.at;
   s.sampleProgress = state.pacing?.progress;

@@ -6,51 +6,68 @@ import type { Wakeup } from "./timer-heap.js";
 import type { CheckedOptions } from "./wait-options.js";
 
 /**
- * What a poll loop waits for at each `yield`, carried out by {@link ScheduledRead}: a number is a sleep of
- * that many ms in the scheduler's heap; `SLOT` a request slot of the origin (resumed with true, false when
- * the deadline passed while queued, or `NO_SLOT`); `READ` the read (resumed with its result, or its error thrown);
- * a status is a change to hand on (resumed at once for a wait, when the caller asks for more for a watch).
- * The caller's signal throws the wait's AbortError at whichever `yield` the loop is on.
+ * What a turn of a loop waits for at each `yield`, carried out by {@link ScheduledRead}: `SLOT` a request
+ * slot of the origin (resumed with true, false when the deadline passed while queued, or `NO_SLOT`); `READ`
+ * the read (resumed with its result, or its error thrown); a status is a change to hand on (resumed at once
+ * for a wait, when the caller asks for more for a watch). The caller's signal throws the wait's AbortError
+ * at whichever `yield` the turn is on.
  */
-export type Instruction = number | typeof SLOT | typeof READ | OperationStatus;
+export type Instruction = typeof SLOT | typeof READ | OperationStatus;
 export const SLOT = -1;
 export const READ = -2;
 /** What `yield SLOT` resumes with when a slot came during a pushback and passed on. */
 export const NO_SLOT = "no slot";
 
-/** A poll loop (or a single read) as the scheduler runs it. */
+/** One turn of a loop (or a single read) as the scheduler runs it. */
 export type Loop<T> = Generator<Instruction, T, unknown>;
 
-const IDLE = 0; // running the loop's code, or handed back to the caller (a paused watch)
-const SLEEPING = 1; // in the scheduler's heap until its next read
+/**
+ * The turns of a loop: a turn that returns a number asks for a sleep of that many ms, then the next turn;
+ * any other value ends the run. A module-level function, so that a wait holds no closure of its own.
+ */
+export type Turn<R, T> = (read: R) => Loop<T | number>;
+
+const IDLE = 0; // running a turn's code, or handed back to the caller (a paused watch)
+const SLEEPING = 1; // in the scheduler's heap until its next turn
 const QUEUED = 2; // in the origin's queue for a request slot, and in the heap until its deadline
 const READING = 3; // holding a slot, its read in flight
 const ENDED = 4;
 
+/** A rejection to resolve a caller's promise with: a wait keeps one settling function, not two. */
+const rejection = (error: unknown): PromiseLike<never> => ({
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is what a promise resolved with it follows
+  then(_fulfilled, rejected) {
+    rejected?.(error);
+    return this as PromiseLike<never>;
+  },
+});
+
 /**
- * Runs one poll loop on the scheduler: each sleep is this object in the heap of wake-ups, each wait for a
- * request slot this object in the origin's queue, and each suspension listens for the caller's signal
- * through the scheduler's one listener per signal. Sleeping, queueing and waking allocate nothing: a
- * sleeping wait is this object, its loop's generator and the promise its caller holds. `get` runs a
- * one-read loop on one of these; a {@link Wait} is one with the poll loop's state and step on top.
+ * Runs a loop on the scheduler, one turn at a time: each sleep is this object in the heap of wake-ups,
+ * each wait for a request slot this object in the origin's queue, and each suspension listens for the
+ * caller's signal through the scheduler's one listener per signal. A turn's generator lives only while the
+ * turn runs: a sleeping wait is this object and the promise its caller holds, nothing else (no generator,
+ * no closure; its instants are kept as small numbers, see the scheduler's `relative`). `get` runs a one-read
+ * turn on one of these; a {@link Wait} is one with the poll loop's state and step on top.
  */
 export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
   at = 0;
   seq = 0;
   index = -1;
-  /** Epoch ms after which the wait ends with TimeoutError (never, for a `get`). */
-  deadline: number;
   /** Reads sent so far. */
   attempt = 0;
   etag: string | undefined = undefined;
   readonly ctx: ReadContext;
   readonly options: CheckedOptions;
+  /** The deadline as the scheduler keeps instants (see {@link deadline}). */
+  #deadline: number;
   #mode = IDLE;
+  #turn: Turn<this, unknown> | undefined = undefined;
+  /** The turn running now; none between turns. */
   #loop: Loop<unknown> | undefined = undefined;
   /** Settles the caller's promise: the loop's end (`settle` applied), or what it threw. */
   #resolve: ((value: unknown) => void) | undefined = undefined;
-  #reject: ((error: unknown) => void) | undefined = undefined;
-  #settle: ((value: unknown, read: ScheduledRead) => unknown) | undefined = undefined;
+  #settle: ((value: unknown, read: this) => unknown) | undefined = undefined;
   /** A watch's hand-off of each change: false pauses the loop until {@link resume}. */
   #onChange: ((status: OperationStatus) => boolean) | undefined = undefined;
   /** Ends the read in flight with an error (the caller's signal, the deadline). */
@@ -59,25 +76,32 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
   constructor(ctx: ReadContext, options: CheckedOptions, now: number) {
     this.ctx = ctx;
     this.options = options;
-    this.deadline = now + options.maxWaitMs;
+    this.#deadline = ctx.scheduler.relative(now + options.maxWaitMs);
+  }
+
+  /** Epoch ms after which the wait ends with TimeoutError (never, for a `get`). */
+  get deadline(): number {
+    return this.ctx.scheduler.absolute(this.#deadline);
+  }
+  set deadline(at: number) {
+    this.#deadline = this.ctx.scheduler.relative(at);
   }
 
   /**
-   * Runs `loop` to its end: resolves with `settle` of what it returns (which may throw; a function of the
-   * value and this object, so that a sleeping wait holds no closure of its own), rejects with
-   * what it throws. `onChange` receives each change it yields; returning false pauses it until
+   * Runs `turn` after `turn` until one ends the run: resolves with `settle` of its value (which may throw;
+   * a function of the value and this object, so that a sleeping wait holds no closure of its own), rejects
+   * with what a turn throws. `onChange` receives each change a turn yields; returning false pauses it until
    * {@link resume}.
    */
   run<T, R = T>(
-    loop: Loop<T>,
+    turn: Turn<this, T>,
     settle?: (value: T, read: this) => R,
     onChange?: (status: OperationStatus) => boolean,
   ): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.#loop = loop;
+    return new Promise<R>((resolve) => {
+      this.#turn = turn;
       this.#resolve = resolve as (value: unknown) => void;
-      this.#reject = reject;
-      this.#settle = settle as ((value: unknown, read: ScheduledRead) => unknown) | undefined;
+      this.#settle = settle as ((value: unknown, read: this) => unknown) | undefined;
       this.#onChange = onChange;
       this.#advance(undefined, false);
     });
@@ -85,7 +109,7 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
 
   /** A paused watch goes on (the caller asked for the next change). */
   resume(): void {
-    if (this.#mode === IDLE && this.#loop !== undefined) this.#advance(undefined, false);
+    if (this.#mode === IDLE && this.#turn !== undefined) this.#advance(undefined, false);
   }
 
   /** Ends the loop where it is (a watch's `return()`): nothing more is read. */
@@ -96,6 +120,7 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
     this.#leave();
     this.#mode = ENDED;
     this.#loop = undefined;
+    this.#turn = undefined;
     try {
       loop?.return(undefined as never);
     } catch {
@@ -161,9 +186,12 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
 
   /** Runs the loop from where it stopped until it must wait for something (or ends). */
   #advance(input: unknown, thrown: boolean): void {
-    const loop = this.#loop;
-    if (loop === undefined) return; // stopped while a read was in flight
+    if (this.#mode === ENDED) return; // stopped while a read was in flight
+    const { scheduler, origin } = this.ctx;
     for (;;) {
+      // Between turns (the first, or after a sleep): the next one.
+      this.#loop ??= (this.#turn as Turn<this, unknown>)(this);
+      const loop = this.#loop;
       let next: IteratorResult<Instruction, unknown>;
       try {
         next = thrown ? loop.throw(input) : loop.next(input);
@@ -171,13 +199,20 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
         this.#end(error, true);
         return;
       }
+      thrown = false;
+      input = undefined;
       if (next.done) {
-        this.#end(next.value, false);
+        this.#loop = undefined;
+        if (typeof next.value !== "number") {
+          this.#end(next.value, false);
+          return;
+        }
+        const signal = this.options.signal;
+        if (signal?.aborted) this.#end(aborted(signal, this.ctx.provider), true);
+        else this.#park(SLEEPING, scheduler.clock.now() + next.value);
         return;
       }
       const instruction = next.value;
-      thrown = false;
-      input = undefined;
       if (typeof instruction === "object") {
         if (this.#onChange?.(instruction) === false) return; // paused: resume() goes on
         continue;
@@ -188,7 +223,6 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
         thrown = true;
         continue;
       }
-      const { scheduler, origin } = this.ctx;
       if (instruction === SLOT) {
         if (scheduler.slots.take(origin)) {
           input = true;
@@ -199,11 +233,7 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
         scheduler.slots.enqueue(origin, this);
         return;
       }
-      if (instruction === READ) {
-        this.#read();
-        return;
-      }
-      this.#park(SLEEPING, scheduler.clock.now() + instruction);
+      this.#read();
       return;
     }
   }
@@ -220,8 +250,10 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
     this.#leave();
     this.#mode = ENDED;
     this.#loop = undefined;
+    this.#turn = undefined;
+    const resolve = this.#resolve;
     if (thrown) {
-      this.#reject?.(value);
+      resolve?.(rejection(value));
       return;
     }
     const settle = this.#settle;
@@ -229,10 +261,10 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
     try {
       settled = settle ? settle(value, this) : value;
     } catch (error) {
-      this.#reject?.(error);
+      resolve?.(rejection(error));
       return;
     }
-    this.#resolve?.(settled);
+    resolve?.(settled);
   }
 
   /**
@@ -256,8 +288,9 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
       return;
     }
     // A reader on another clock than Date.now cannot judge an epoch deadline: it gets none.
-    const deadline = ctx.cutsAtDeadline && Number.isFinite(this.deadline) ? this.deadline : undefined;
-    const needsTimer = !ctx.cutsAtDeadline && this.deadline - now <= ctx.requestTimeoutMs + 1000;
+    const until = this.deadline;
+    const deadline = ctx.cutsAtDeadline && Number.isFinite(until) ? until : undefined;
+    const needsTimer = !ctx.cutsAtDeadline && until - now <= ctx.requestTimeoutMs + 1000;
     const signal = options.signal;
     let reading: Promise<PollResult>;
     if (!needsTimer && !signal) {
@@ -270,7 +303,7 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
       return;
     }
     const controller = new AbortController();
-    const timer = needsTimer ? scheduler.at(this.deadline, () => cut(this.deadlineError())) : undefined;
+    const timer = needsTimer ? scheduler.at(until, () => cut(this.deadlineError())) : undefined;
     let open = true;
     // Settles the read once, whichever comes first; never throws (a clock that throws while the timer is
     // cleared ends the read with its error, rather than leaving it unsettled).
@@ -304,7 +337,7 @@ export class ScheduledRead implements Wakeup, SlotWaiter, Abortable {
   }
 }
 
-/** `get`'s loop: a request slot, one read, the slot given back. */
+/** `get`'s one turn: a request slot, one read, the slot given back. */
 export function* readOnce(read: ScheduledRead): Loop<PollResult> {
   const { scheduler, origin } = read.ctx;
   yield SLOT; // no deadline, and `get` is not held by pushback: a slot always comes

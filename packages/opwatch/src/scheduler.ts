@@ -11,6 +11,9 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * admitted through it, so 10,000 waits never open 10,000 sockets), and the provider's pushback per key
  * (a 429 or a Retry-After on an error seen by one wait delays every wait with the same key), and one
  * `abort` listener per signal.
+ *
+ * The heap keeps its instants as ms after the scheduler's epoch (its clock's first reading): small whole
+ * numbers V8 stores inside each wait, where epoch ms would each take a boxed number of 16 B.
  */
 export class Scheduler {
   readonly clock: Clock;
@@ -21,15 +24,29 @@ export class Scheduler {
   #handle: unknown;
   #armedAt = Number.POSITIVE_INFINITY;
   readonly #pushback = new Map<string, number>();
+  #epoch: number | undefined = undefined;
 
   constructor(clock: Clock = systemClock, maxInFlight: number = DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN) {
     this.clock = clock;
     this.slots = new RequestSlots(maxInFlight);
   }
 
+  /** Epoch ms `at` as ms after the scheduler's epoch (the clock's first reading through here). */
+  relative(at: number): number {
+    this.#epoch ??= Math.trunc(this.clock.now());
+    const relative = at - this.#epoch;
+    // A whole number in 32 bits as one V8 keeps unboxed (a difference of two boxed numbers stays boxed).
+    return relative === (relative | 0) ? relative | 0 : relative;
+  }
+
+  /** The epoch ms of an instant kept by {@link relative}. */
+  absolute(relative: number): number {
+    return relative + (this.#epoch ?? 0);
+  }
+
   /** Runs `entry.wake()` once `clock.now()` reaches `at` (moving it when it is already scheduled). */
   wakeAt(entry: Wakeup, at: number): void {
-    this.#heap.push(entry, at);
+    this.#heap.push(entry, this.relative(at));
     this.#arm();
   }
 
@@ -89,14 +106,14 @@ export class Scheduler {
     if (this.#handle !== undefined && top.at >= this.#armedAt) return; // an early wake-up re-arms
     if (this.#handle !== undefined) this.clock.clearTimeout(this.#handle);
     this.#armedAt = top.at;
-    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, top.at - this.clock.now()));
+    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, this.absolute(top.at) - this.clock.now()));
     this.#handle = this.clock.setTimeout(this.#run, delay);
   }
 
   readonly #run = (): void => {
     this.#handle = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
-    const now = this.clock.now();
+    const now = this.relative(this.clock.now());
     const heap = this.#heap;
     for (let top = heap.peek(); top !== undefined && top.at <= now; top = heap.peek()) {
       heap.remove(top);

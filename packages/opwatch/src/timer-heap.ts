@@ -3,7 +3,7 @@
  * time), so putting it to sleep allocates nothing.
  */
 export interface Wakeup {
-  /** Epoch ms at which {@link Wakeup.wake} runs. */
+  /** When {@link Wakeup.wake} runs: ms after the scheduler's epoch (the scheduler's `relative`). */
   at: number;
   /** Insertion order: wake-ups due at the same instant run first in, first out. */
   seq: number;

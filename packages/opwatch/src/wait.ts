@@ -3,19 +3,16 @@ import { aborted } from "./abort.js";
 import {
   atLeastRetryAfter,
   failureBackoff,
+  type PendingReason,
   pacingDelay,
   pushbackDelay,
   untilDeadline,
-  type WaitReason,
 } from "./delays.js";
-import { full, type Kept, keep, type WaitState } from "./poll-state.js";
+import { compactTime, full, instant, type Kept, keep, type WaitState } from "./poll-state.js";
 import type { PollResult, ReadContext } from "./read-context.js";
 import { type Loop, NO_SLOT, READ, ScheduledRead, SLOT } from "./scheduled-read.js";
 import { exhausted, timeout } from "./wait-errors.js";
 import type { CheckedOptions } from "./wait-options.js";
-
-/** Why a pending step sleeps (a step never reports `admission`: it queues inside the step). */
-export type PendingReason = Exclude<WaitReason, "admission">;
 
 /** What one step of a wait found. `status`: on `pending`, the status just read when it is a change. */
 export type Step =
@@ -30,7 +27,8 @@ export type Step =
  * 10,000 of these.
  */
 export class Wait extends ScheduledRead implements WaitState {
-  startedAt: number;
+  /** The start as the scheduler keeps instants (see {@link startedAt}). */
+  #startedAt: number;
   failures = 0;
   last: Kept | undefined = undefined;
   sampleAt: number | undefined = undefined;
@@ -40,29 +38,23 @@ export class Wait extends ScheduledRead implements WaitState {
   constructor(ctx: ReadContext, options: CheckedOptions) {
     const now = ctx.scheduler.clock.now();
     super(ctx, options, now);
-    this.startedAt = now;
+    this.#startedAt = ctx.scheduler.relative(now);
+  }
+
+  /** Epoch ms when the wait started. */
+  get startedAt(): number {
+    return this.ctx.scheduler.absolute(this.#startedAt);
+  }
+  set startedAt(at: number) {
+    this.#startedAt = this.ctx.scheduler.relative(at);
   }
 
   /**
    * One step of the poll loop: the checks (deadline, pushback), a request slot, one read and what it
-   * means. Returns what was found in {@link found}; throws only the wait's AbortError (the caller's signal) and what no
-   * wait can handle (a read that throws something other than an OpwatchError).
+   * means. Throws only the wait's AbortError (the caller's signal) and what no wait can handle (a read
+   * that throws something other than an OpwatchError).
    */
-  *step(): Loop<void> {
-    this.found = yield* this.#step();
-  }
-
-  /** What the last step found, for the loop to take (see {@link takeFound}). */
-  found: Step | undefined = undefined;
-
-  /** The last step's result, cleared: a sleeping wait holds no step, and no status it read. */
-  takeFound(): Step {
-    const step = this.found as Step;
-    this.found = undefined;
-    return step;
-  }
-
-  *#step(): Loop<Step> {
+  *step(): Loop<Step> {
     const early = this.#beforeRead();
     if (early) return early;
     const slot = yield SLOT;
@@ -126,8 +118,9 @@ export class Wait extends ScheduledRead implements WaitState {
         return { kind: "done", status };
       }
     }
-    const createdAt = fresh ? fresh.createdAt?.getTime() : last?.createdAt;
-    const origin = createdAt !== undefined && createdAt < this.startedAt ? createdAt : this.startedAt;
+    const createdAt = fresh ? fresh.createdAt?.getTime() : instant(last?.createdAt);
+    const startedAt = this.startedAt;
+    const origin = createdAt !== undefined && createdAt < startedAt ? createdAt : startedAt;
     const pace = pacingDelay(
       { now, origin, progress: seen?.progress, sampleAt: this.sampleAt, sampleProgress: this.sampleProgress },
       options,
@@ -192,7 +185,7 @@ function differs(a: Kept, b: OperationStatus): boolean {
     a.state !== b.state ||
     a.progress !== b.progress ||
     a.rawStatus !== b.rawStatus ||
-    a.updatedAt !== b.updatedAt?.getTime() ||
+    a.updatedAt !== compactTime(b.updatedAt?.getTime()) ||
     a.resultUrl !== b.resultUrl
   );
 }

@@ -1,10 +1,10 @@
 import { type OperationRef, type OperationStatus, ValidationError } from "@opwatch/core";
 import { aborted } from "./abort.js";
 import { type Clock, checkClock } from "./clock.js";
+import { type OperationTarget, ProviderClients } from "./provider-clients.js";
 import type { ProviderRegistration } from "./registration.js";
 import { readOnce, ScheduledRead } from "./scheduled-read.js";
 import { Scheduler } from "./scheduler.js";
-import { type OperationTarget, Targets } from "./targets.js";
 import { type CheckedOptions, checkSignal, type WaitOptions } from "./wait-options.js";
 
 /** Options of {@link createWatcher}: the providers, poll defaults, request slots per origin, and the clock. */
@@ -34,7 +34,7 @@ export interface Reader {
 
 /** The providers, scheduler and defaults a watcher (or a reader) is made of, checked. */
 export interface WatcherParts {
-  readonly targets: Targets;
+  readonly clients: ProviderClients;
   readonly scheduler: Scheduler;
   readonly defaults: WaitOptions;
 }
@@ -58,7 +58,7 @@ export function setUpWatcher(options: WatcherOptions): WatcherParts {
     throw new ValidationError(`maxInFlightPerOrigin must be a whole number of at least 1, got ${String(limit)}.`);
   }
   const scheduler = new Scheduler(checkClock(options.clock), limit);
-  return { targets: new Targets(registrations, scheduler), scheduler, defaults: options.polling ?? {} };
+  return { clients: new ProviderClients(registrations, scheduler), scheduler, defaults: options.polling ?? {} };
 }
 
 /** `get` reads once: no deadline, no retries. */
@@ -69,17 +69,17 @@ const GET_OPTIONS: CheckedOptions = {
 };
 
 /** The methods that read without polling: `ref`, `get`, `pushbackKey`. */
-export function readerOf({ targets }: WatcherParts): Reader {
+export function readerOf({ clients }: WatcherParts): Reader {
   return {
-    ref: (target) => targets.canonicalRef(target),
-    pushbackKey: (target) => targets.key(targets.checked(target).ref),
+    ref: (target) => clients.canonicalRef(target),
+    pushbackKey: (target) => clients.key(clients.checked(target).ref),
     async get(target, getOptions) {
-      const ctx = targets.context(target);
+      const ctx = clients.context(target);
       const signal = getOptions === undefined ? undefined : getOptions.signal;
       checkSignal(signal);
       if (signal?.aborted) throw aborted(signal, ctx.provider);
       const read = new ScheduledRead(ctx, signal ? { ...GET_OPTIONS, signal } : GET_OPTIONS, 0);
-      const result = await read.run(readOnce(read));
+      const result = await read.run(readOnce);
       if (result.status === undefined) {
         throw new ValidationError(`${ctx.label()}: the server answered 304 to an unconditional read.`);
       }

@@ -1,7 +1,7 @@
 import { Changes } from "./changes.js";
 import { type StepOutcome, stepOnce, waitUntilDone } from "./poll-loop.js";
 import type { PollState } from "./poll-state.js";
-import type { OperationTarget } from "./targets.js";
+import type { OperationTarget } from "./provider-clients.js";
 import { Wait } from "./wait.js";
 import { type CheckedOptions, checkWaitOptions, type WaitOptions } from "./wait-options.js";
 import { type Reader, readerOf, setUpWatcher, type WatcherOptions } from "./watcher-setup.js";
@@ -47,7 +47,7 @@ function hasOwnKeys(object: object): boolean {
  */
 export function createWatcher(options: WatcherOptions): Watcher {
   const parts = setUpWatcher(options);
-  const { targets, defaults } = parts;
+  const { clients, defaults } = parts;
   // A wait or watch without options of its own shares the watcher's, checked once: no per-wait copy.
   let shared: CheckedOptions | undefined;
   const optionsOf = (own: WaitOptions): CheckedOptions => {
@@ -61,16 +61,16 @@ export function createWatcher(options: WatcherOptions): Watcher {
     ...readerOf(parts),
     wait(target, waitOptions = {}) {
       try {
-        return waitUntilDone(new Wait(targets.context(target), optionsOf(waitOptions)));
+        return waitUntilDone(new Wait(clients.context(target), optionsOf(waitOptions)));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     watch(target, watchOptions = {}) {
-      return new Changes(new Wait(targets.context(target), optionsOf(watchOptions)));
+      return new Changes(new Wait(clients.context(target), optionsOf(watchOptions)));
     },
     async step(target, state, stepOptions = {}) {
-      return stepOnce(targets.context(target), state, checkWaitOptions({ ...stepDefaults, ...stepOptions }));
+      return stepOnce(clients.context(target), state, checkWaitOptions({ ...stepDefaults, ...stepOptions }));
     },
   };
 }

@@ -1,8 +1,8 @@
 // the clock is injectable, so a wait on a fake clock judges the provider's dates by it:
 // a Retry-After HTTP date, or a rate-limit reset in epoch seconds, is never polled before, on that clock.
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "./fake-clock.js";
-import { createdAt, fixtures, providerWatcher } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { createdAt, fixtures, providerWatcher } from "./support/provider-kit.js";
 
 describe.each(fixtures)("$name on an injected clock far from the wall clock", (fixture) => {
   for (const ahead of [-400 * 86_400_000, 400 * 86_400_000]) {

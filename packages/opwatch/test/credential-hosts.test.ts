@@ -8,8 +8,8 @@ import { createClient as keycardClient } from "@opwatch/keycard";
 import { createClient as sourcecraftClient } from "@opwatch/sourcecraft";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createWatcher, OpwatchError } from "../src/index.js";
-import { fixtures } from "./fixtures.js";
-import { type Loopback, loopback, send } from "./raw-loopback.js";
+import { fixtures } from "./support/fixtures.js";
+import { type Loopback, loopback, send } from "./support/raw-loopback.js";
 
 const TOKEN = "tok_redirect_audit_93kQ0zP";
 const clients: Record<string, (options: never) => unknown> = {

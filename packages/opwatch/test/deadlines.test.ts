@@ -12,8 +12,8 @@ import {
   register,
   TimeoutError,
 } from "../src/index.js";
-import { fixtures, type ProviderFixture } from "./fixtures.js";
-import { type Loopback, loopback, send } from "./raw-loopback.js";
+import { fixtures, type ProviderFixture } from "./support/fixtures.js";
+import { type Loopback, loopback, send } from "./support/raw-loopback.js";
 
 const TOKEN = "tok_deadline_audit_5Gv8";
 const timers = new Set<ReturnType<typeof setInterval>>();

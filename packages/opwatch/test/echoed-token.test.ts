@@ -5,8 +5,8 @@ import { MAX_REMEMBERED_SECRETS } from "@opwatch/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError, OpwatchError, TimeoutError } from "../src/index.js";
 import { secretsOf } from "../src/registration.js";
-import { fixtures } from "./fixtures.js";
-import { everything, type Loopback, loopback, send, withValue } from "./raw-loopback.js";
+import { fixtures } from "./support/fixtures.js";
+import { everything, type Loopback, loopback, send, withValue } from "./support/raw-loopback.js";
 
 const TOKEN = "tok_echoed_7Hq2Lm9Xv4Rb8Kd1";
 const tokens = { string: TOKEN, function: async () => TOKEN };

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startScriptedServer } from "@opwatch/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtures } from "./fixtures.js";
+import { fixtures } from "./support/fixtures.js";
 
 const bentley = fixtures.find((f) => f.name === "bentley");
 if (!bentley) throw new Error("no bentley fixture");

@@ -3,8 +3,8 @@
 // onEvent see every retry; a good read resets the count; permanent errors end the wait at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, NetworkError, OpwatchError, type PollEvent } from "../src/index.js";
-import { fixtures } from "./fixtures.js";
-import { type Loopback, loopback, send } from "./raw-loopback.js";
+import { fixtures } from "./support/fixtures.js";
+import { type Loopback, loopback, send } from "./support/raw-loopback.js";
 
 let server: Loopback;
 let closedPort: string;

@@ -3,9 +3,9 @@
 // like core's own messages; other texts read as before.
 import { describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { createdAt, fixtures, registerStub, stubFetch } from "./provider-kit.js";
-import { withValue } from "./raw-loopback.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { createdAt, fixtures, registerStub, stubFetch } from "./support/provider-kit.js";
+import { withValue } from "./support/raw-loopback.js";
 
 const f = fixtures.find((fixture) => fixture.name === "bentley") as (typeof fixtures)[number];
 const failure = f.register("http://127.0.0.1:1").description.adapter.failure ?? {};
@@ -16,7 +16,7 @@ async function failedWith(message: string, code: string | undefined, token: stri
   if (failure.code) body = withValue(body, failure.code, code);
   const { fetch } = stubFetch(clock, () => ({ status: 200, body }));
   const watcher = createWatcher({ providers: [registerStub(f, fetch, token)], clock });
-  const error = await watcher.wait(`https://ops.audit.example${f.path}`).catch((e: unknown) => e);
+  const error = await watcher.wait(`https://ops.provider.example${f.path}`).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(OperationFailedError);
   return (error as Error).message;
 }

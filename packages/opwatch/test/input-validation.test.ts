@@ -3,8 +3,8 @@
 // can carry (a line break read from a file, a control character, a character above U+00FF).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OpwatchError, TimeoutError, ValidationError } from "../src/index.js";
-import { fixtures } from "./fixtures.js";
-import { everything, type Loopback, loopback, send } from "./raw-loopback.js";
+import { fixtures } from "./support/fixtures.js";
+import { everything, type Loopback, loopback, send } from "./support/raw-loopback.js";
 
 let server: Loopback;
 beforeAll(async () => {

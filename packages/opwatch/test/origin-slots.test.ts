@@ -8,8 +8,8 @@ import {
   type StepOutcome,
   ValidationError,
 } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { BASE, fixtures, providerWatcher, registerStub, stubFetch } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { BASE, fixtures, providerWatcher, registerStub, stubFetch } from "./support/provider-kit.js";
 
 /** Answers `step` after `clock` moves on a tick, counting requests in flight. */
 function counting(clock: FakeClock) {
@@ -79,7 +79,7 @@ describe("the limit is per origin and per watcher", () => {
       const fixture = request.url.includes(first.path) ? first : second;
       return fixture.progression.at(-1) as never;
     });
-    const other = "https://other.audit.example";
+    const other = "https://other.provider.example";
     const watcher = createWatcher({
       providers: [registerStub(first, fetch), registerStub(second, fetch, undefined, other)],
       clock,

@@ -2,8 +2,8 @@
 // like (trailing blanks, its own stop, several lines, nothing at all): no doubled stops, no line breaks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWatcher, OperationFailedError, TimeoutError } from "../src/index.js";
-import { fixtures } from "./fixtures.js";
-import { type Loopback, loopback, send, withValue } from "./raw-loopback.js";
+import { fixtures } from "./support/fixtures.js";
+import { type Loopback, loopback, send, withValue } from "./support/raw-loopback.js";
 
 let server: Loopback;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
   ResponseError,
   type Watcher,
 } from "../src/index.js";
-import { fixtures, type ProviderFixture, TOKEN } from "./fixtures.js";
+import { fixtures, type ProviderFixture, TOKEN } from "./support/fixtures.js";
 
 const FAST = { minDelayMs: 5, maxDelayMs: 20 };
 const servers: ScriptedServer[] = [];

@@ -9,7 +9,7 @@ import {
   type OperationStatus,
   TimeoutError,
 } from "../src/index.js";
-import { fixtures, type ProviderFixture, TOKEN } from "./fixtures.js";
+import { fixtures, type ProviderFixture, TOKEN } from "./support/fixtures.js";
 
 const FAST = { minDelayMs: 5, maxDelayMs: 20 };
 const servers: ScriptedServer[] = [];

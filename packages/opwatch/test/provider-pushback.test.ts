@@ -2,8 +2,8 @@
 // seen by one wait delays every wait to that origin and credential, and only those. Every provider.
 import { describe, expect, it } from "vitest";
 import { createWatcher, type PollEvent, TimeoutError } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { BASE, createdAt, fixtures, providerWatcher, registerStub, stubFetch } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { BASE, createdAt, fixtures, providerWatcher, registerStub, stubFetch } from "./support/provider-kit.js";
 
 const last = <T>(list: readonly T[]) => list.at(-1) as T;
 

@@ -5,7 +5,7 @@ import { keycard } from "@opwatch/keycard";
 import { examplesOf, type ScriptedServer, type ScriptStep, startScriptedServer } from "@opwatch/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWatcher, type OperationStatus, register } from "../src/index.js";
-import { TOKEN } from "./fixtures.js";
+import { TOKEN } from "./support/fixtures.js";
 
 const FAST = { minDelayMs: 5, maxDelayMs: 20 };
 const servers: ScriptedServer[] = [];

@@ -2,8 +2,8 @@
 // every wait to that origin and credential, even on a 200.
 import type { ScriptStep } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "./fake-clock.js";
-import { createdAt, fixtures, providerWatcher } from "./provider-kit.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { createdAt, fixtures, providerWatcher } from "./support/provider-kit.js";
 
 describe("rate-limit reset on a 200 (Bentley)", () => {
   const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
@@ -24,7 +24,7 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
         kind: "pending",
         reason: "retry-after",
         delayMs: 30_000,
-        pushback: { key: "bentley@https://ops.audit.example", untilMs: clock.now() + 30_000 },
+        pushback: { key: "bentley@https://ops.provider.example", untilMs: clock.now() + 30_000 },
       });
       const other = await watcher.step(url);
       expect(other).toMatchObject({ kind: "pending", reason: "pushback" });
@@ -50,7 +50,7 @@ describe("rate-limit reset on a 200 (Bentley)", () => {
     expect(await watcher.step(other)).toMatchObject({
       kind: "pending",
       reason: "pushback",
-      pushback: { key: "bentley@https://ops.audit.example", untilMs: clock.now() + 60_000 },
+      pushback: { key: "bentley@https://ops.provider.example", untilMs: clock.now() + 60_000 },
     });
     expect(sent).toHaveLength(1);
   });

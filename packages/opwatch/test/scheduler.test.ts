@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { AbortError, TimeoutError } from "../src/index.js";
 import { Scheduler } from "../src/scheduler.js";
-import { FakeClock } from "./fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
 
 describe("Scheduler", () => {
   it("drives many wake-ups with one timer, in time order", async () => {

@@ -3,8 +3,8 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);

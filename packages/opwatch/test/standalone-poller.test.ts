@@ -2,7 +2,7 @@
 // that throws while a read is cut settles the wait instead of escaping as an unhandled rejection.
 import { describe, expect, it } from "vitest";
 import { type OperationStatus, pollChanges, pollUntilDone, type ReadOnce, ValidationError } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "./support/fake-clock.js";
 
 const status = (done: boolean): OperationStatus => ({
   provider: "custom",

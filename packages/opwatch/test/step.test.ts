@@ -14,8 +14,8 @@ import {
   TimeoutError,
   ValidationError,
 } from "../src/index.js";
-import { FakeClock } from "./fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./stub.js";
+import { FakeClock } from "./support/fake-clock.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
 
 const hang = (signal: AbortSignal | undefined) =>
   new Promise<Response>((_, reject) => {

@@ -45,7 +45,8 @@ export interface ScriptedServerOptions {
 /**
  * A loopback HTTP server that plays a script of answers for one operation of a spec. Every answer is
  * checked against the spec before it is sent (status declared, body valid under JSON Schema 2020-12,
- * required headers present): a script that leaves the spec throws instead of testing a fiction.
+ * required headers present): a script that leaves the spec throws instead of testing a fiction. A request
+ * without a header parameter the operation requires is answered 400, as the API would.
  */
 export async function startScriptedServer(spec: SpecSource, options: ScriptedServerOptions): Promise<ScriptedServer> {
   const doc = loadSpecDocument(spec);
@@ -58,6 +59,10 @@ export async function startScriptedServer(spec: SpecSource, options: ScriptedSer
       .filter((p: SpecDocument) => p["x-opwatch-multi-segment"] === true)
       .map((p: SpecDocument) => p.name),
   );
+  // The API refuses a request without a header parameter it requires (Anthropic's `anthropic-version`).
+  const requiredHeaders = parametersOf(doc, found, "header")
+    .filter((p: SpecDocument) => p.required === true)
+    .map((p: SpecDocument) => String(p.name).toLowerCase());
   const pathPattern = new RegExp(
     `^${path
       .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
@@ -86,6 +91,9 @@ export async function startScriptedServer(spec: SpecSource, options: ScriptedSer
       Object.entries(options.requireHeader).some(([name, value]) => recorded.headers[name.toLowerCase()] !== value)
     ) {
       step = { status: 401, body: Object.values(examplesOf(spec, options.operationId, "401"))[0] };
+    } else if (requiredHeaders.some((name) => recorded.headers[name] === undefined)) {
+      const missing = requiredHeaders.filter((name) => recorded.headers[name] === undefined);
+      step = { status: 400, body: { error: `missing required header ${missing.join(", ")}` } };
     } else if (typeof options.script === "function") {
       step = options.script(recorded, index);
       check(step, `answer ${index}`);

@@ -28,6 +28,8 @@ export interface RealApi {
   /** One operation's path under the base URL, and its params as the typed client takes them. */
   path: string;
   params: Record<string, string | number>;
+  /** The header that carries the token (`Authorization: Bearer <token>` when absent). */
+  auth?: { header: string; value: (token: string) => string };
   /** Its required query parameters as the raw typed client takes them (the path carries them too). */
   query?: Record<string, string>;
   runs: Run[];
@@ -185,6 +187,75 @@ export const REAL_APIS: RealApi[] = [
   },
   ...SHAPE_APIS,
 ];
+
+REAL_APIS.push(
+  {
+    spec: "hetzner-actions.yaml",
+    operationId: "get_action",
+    path: "/actions/42",
+    params: { id: 42 },
+    runs: [
+      { name: "running → success", play: ["running", "success"], state: "succeeded" },
+      { name: "running → error", play: ["running", "error"], state: "failed", message: "Action failed" },
+      {
+        // docs.hetzner.cloud: a spent budget is a 429 with RateLimit-Remaining 0 and RateLimit-Reset a UNIX timestamp.
+        name: "a 429 with RateLimit-Remaining 0, then success",
+        play: [
+          "running",
+          () => ({
+            status: 429,
+            headers: { "RateLimit-Limit": "3600", "RateLimit-Remaining": "0", "RateLimit-Reset": epochIn(1) },
+            body: error("hetzner-actions.yaml", "get_action", "429"),
+          }),
+          "success",
+        ],
+        state: "succeeded",
+        pausedAtLeastMs: 900,
+      },
+    ],
+  },
+  {
+    spec: "anthropic-message-batches.yaml",
+    operationId: "beta_message_batches_retrieve",
+    path: "/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF",
+    params: { message_batch_id: "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF" },
+    auth: { header: "x-api-key", value: (token) => token },
+    runs: [
+      { name: "in progress → ended", play: ["in_progress", "ended"], state: "succeeded" },
+      {
+        name: "a 429 with retry-after, then canceling → ended",
+        play: [
+          "in_progress",
+          () => ({
+            status: 429,
+            headers: { "retry-after": "1" },
+            body: error("anthropic-message-batches.yaml", "beta_message_batches_retrieve", "429"),
+          }),
+          "canceling",
+          "ended",
+        ],
+        state: "succeeded",
+        pausedAtLeastMs: 900,
+      },
+    ],
+  },
+  {
+    spec: "mistral-batch-jobs.yaml",
+    operationId: "jobs_api_routes_batch_get_batch_job",
+    path: "/v1/batch/jobs/b6f4c7a2-3e1d-4f0a-9c8b-2d5e6f7a8b9c",
+    params: { job_id: "b6f4c7a2-3e1d-4f0a-9c8b-2d5e6f7a8b9c" },
+    runs: [
+      { name: "QUEUED → RUNNING → SUCCESS", play: ["QUEUED", "RUNNING", "SUCCESS"], state: "succeeded" },
+      { name: "RUNNING → FAILED", play: ["RUNNING", "FAILED"], state: "failed" },
+      { name: "RUNNING → TIMEOUT_EXCEEDED", play: ["RUNNING", "TIMEOUT_EXCEEDED"], state: "failed" },
+      {
+        name: "RUNNING → CANCELLATION_REQUESTED → CANCELLED",
+        play: ["RUNNING", "CANCELLATION_REQUESTED", "CANCELLED"],
+        state: "canceled",
+      },
+    ],
+  },
+);
 
 /** The provider's name: its spec's file name. */
 export const providerName = (api: RealApi) => api.spec.replace(/\.yaml$/, "");

@@ -320,7 +320,7 @@ describe("docs site", () => {
       await browser.close();
       server.close();
     }
-  });
+  }, 480_000); // ~220 pages in one browser: about 2 minutes here, longer on a loaded machine
 });
 
 /** Redoc's "API docs by Redocly" line on each spec page: the renderer's credit, not a page of ours. */

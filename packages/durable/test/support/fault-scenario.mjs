@@ -1,7 +1,8 @@
 // @ts-check
 // A fault-and-scale run on a Postgres of its own (from npm): worker processes polling a loopback
 // stand-in, SIGKILLed one after another and replaced; a Postgres crash (a backend SIGKILLed: the server
-// resets every connection and recovers from its WAL); racing enqueues of the same operations; a shared
+// resets every connection and recovers from its WAL), then the server killed and restarted (down for a
+// second, the same workers reconnecting by themselves); racing enqueues of the same operations; a shared
 // per-origin limit; a pushback; a follower and an onOutcome consumer reading all along. Returns what went
 // wrong (nothing, when every promise held) and the figures. Used by the test (small) and the bench.
 import { spawn } from "node:child_process";
@@ -119,13 +120,30 @@ export async function faultScenario(options = {}) {
     process.kill(Number(rows[0]?.pid), "SIGKILL");
     backend.release(true);
     log("Postgres crashed (a backend SIGKILLed: every connection reset, recovery from WAL)");
+    // Then the whole server: down for a second (connections refused), up again on its WAL. The same
+    // workers must reconnect by themselves and finish.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = children.size;
+    await postgres.crashAndRestart(1000);
+    log("Postgres killed (immediate shutdown), down 1 s, restarted (recovery from WAL)");
+    if (children.size !== before) failures.push("a worker exited when Postgres went down");
+    // Waits enqueued after the restart: only the workers that lived through it can end them.
+    const late = Array.from({ length: Math.ceil(waits / 10) }, (_, i) => `after-300-success-${i}`);
+    const lateCreated = (
+      await durable.enqueueAll(
+        late.map((id) => standIn.statusUrl(id)),
+        pacing,
+      )
+    ).filter((result) => result.created).length;
+    if (lateCreated !== late.length) failures.push(`${lateCreated} of ${late.length} late waits created`);
+    const total = waits + late.length;
 
     // Every wait ends.
-    let counts = { waits: 0, pending: waits, outcomes: 0 };
+    let counts = { waits: 0, pending: total, outcomes: 0 };
     while (Date.now() - t0 < limitMs) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       counts = await durable.counts().catch(() => counts);
-      if (counts.outcomes === waits && consumed.length >= waits && followed.length >= waits) break;
+      if (counts.outcomes === total && consumed.length >= total && followed.length >= total) break;
     }
     const elapsedMs = Date.now() - t0;
     log(`${counts.outcomes} outcomes in ${elapsedMs} ms`);
@@ -140,8 +158,8 @@ export async function faultScenario(options = {}) {
       outcomes.push(...page);
       after = page.at(-1)?.seq ?? after;
     }
-    if (counts.pending !== 0 || outcomes.length !== waits) {
-      failures.push(`${outcomes.length} outcomes of ${waits} waits (${counts.pending} pending)`);
+    if (counts.pending !== 0 || outcomes.length !== total) {
+      failures.push(`${outcomes.length} outcomes of ${total} waits (${counts.pending} pending)`);
     }
     for (const outcome of outcomes) {
       const id = String(outcome.ref.params.operation_id);
@@ -150,8 +168,8 @@ export async function faultScenario(options = {}) {
     }
     const seqs = outcomes.map((o) => o.seq);
     const check = (/** @type {string} */ who, /** @type {unknown[]} */ seen) => {
-      if (seen.length !== waits || new Set(seen).size !== waits) {
-        failures.push(`${who} saw ${seen.length} outcomes (${new Set(seen).size} distinct) of ${waits}`);
+      if (seen.length !== total || new Set(seen).size !== total) {
+        failures.push(`${who} saw ${seen.length} outcomes (${new Set(seen).size} distinct) of ${total}`);
       }
     };
     check("follow", followed);
@@ -168,7 +186,7 @@ export async function faultScenario(options = {}) {
     return {
       failures,
       elapsedMs,
-      waits,
+      waits: total,
       requests,
       maxInFlight: standIn.maxInFlight,
       duringPushback: during,

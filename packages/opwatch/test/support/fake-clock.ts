@@ -1,5 +1,5 @@
 // A clock the test drives: time moves only when the test advances it, timers fire in order.
-import type { Clock } from "../src/index.js";
+import type { Clock } from "../../src/index.js";
 
 export class FakeClock implements Clock {
   time: number;

@@ -6,7 +6,7 @@ import { ecl } from "@opwatch/ecl";
 import { keycard } from "@opwatch/keycard";
 import { sourcecraft } from "@opwatch/sourcecraft";
 import { examplesOf, type ScriptStep } from "@opwatch/testkit";
-import { type ProviderRegistration, register } from "../src/index.js";
+import { type ProviderRegistration, register } from "../../src/index.js";
 
 export const TOKEN = "tok_4c1e2f9a7b3d46e8a0f5c2d9e1b7a3c6";
 

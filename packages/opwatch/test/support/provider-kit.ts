@@ -11,11 +11,11 @@ import {
   type ProviderRegistration,
   register,
   type WatcherOptions,
-} from "../src/index.js";
+} from "../../src/index.js";
 import type { FakeClock } from "./fake-clock.js";
 import { fixtures, type ProviderFixture, TOKEN } from "./fixtures.js";
 
-export const BASE = "https://ops.audit.example";
+export const BASE = "https://ops.provider.example";
 
 /** Where each provider keeps its creation time, and how it writes one. */
 const created: Record<string, { path: string[]; format(ms: number): string }> = {

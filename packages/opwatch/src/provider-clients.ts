@@ -114,7 +114,7 @@ function labelOf(registration: ProviderRegistration, ref: OperationRef): string 
  * A watcher's providers and the clients made from them: turns targets into validated refs, refs into
  * clients (never for a host nobody configured) and into the context a wait reads through.
  */
-export class Targets {
+export class ProviderClients {
   readonly #registrations: Map<string, ProviderRegistration>;
   readonly #scheduler: Scheduler;
   /** Clients by `provider baseUrl`; a provider's configured client also by its name. */

@@ -1,6 +1,6 @@
 // Bentley answers made on the fly, for fake-clock tests that need no server.
 import { bentley } from "@opwatch/bentley";
-import { createWatcher, register, type WatcherOptions } from "../src/index.js";
+import { createWatcher, register, type WatcherOptions } from "../../src/index.js";
 import type { FakeClock } from "./fake-clock.js";
 
 export const OP_URL =

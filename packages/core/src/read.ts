@@ -141,7 +141,7 @@ function planRead(description: ProviderDescription, setup: ClientSetup, endpoint
       { provider },
     );
   }
-  const headers: Record<string, string> = { accept: endpoint.accept, ...setup.headers };
+  const headers: Record<string, string> = { accept: endpoint.accept, ...endpoint.headers, ...setup.headers };
   if (!setup.refreshable) headers[setup.authHeader] = setup.authValue() as string;
   const what = `read of ${endpointName}`;
   const names = [...endpoint.pathParams, ...(endpoint.queryParams ?? [])].map((param) => param.name);

@@ -82,6 +82,9 @@ for (const file of files) {
 
   for (const line of fatal) console.error(line);
   failures += fatal.length;
+  for (const warning of result.warnings ?? []) {
+    console.warn(`${shown(file)}: ${warning} (a warning: its generated type goes without a doc comment)`);
+  }
   const count = [...reported.values()].reduce((sum, lines) => sum + lines.length, 0);
   outside += count;
   if (count > 0) {

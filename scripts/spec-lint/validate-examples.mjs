@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { core, testkit } from "../lib/workspace.mjs";
-import { checkConventions } from "./check-conventions.mjs";
+import { checkConventions, missingDescriptions } from "./check-conventions.mjs";
 import { escapeToken, pollScope } from "./poll-scope.mjs";
 
 const { deref } = core;
@@ -18,8 +18,9 @@ const { deref } = core;
 
 /**
  * @param {string} file
- * @returns {Promise<{ checked: number, problems: string[], reported: string[], document: any }>} `problems` in
- * the part of the spec opwatch reads (fatal), `reported` outside it (the rest of a published spec)
+ * @returns {Promise<{ checked: number, problems: string[], reported: string[], warnings?: string[], document: any }>} `problems` in
+ * the part of the spec opwatch reads (fatal), `reported` outside it (the rest of a published spec), `warnings`
+ * where a description is missing in that part
  */
 export async function validateExamples(file) {
   /** @type {any} */
@@ -86,8 +87,8 @@ export async function validateExamples(file) {
   for (const { where, message } of found) {
     (scope === undefined || scope.has(where) ? problems : reported).push(`${where}: ${message}`);
   }
-  problems.push(...checkConventions(document, scope));
-  return { checked, problems, reported, document };
+  problems.push(...checkConventions(document));
+  return { checked, problems, reported, warnings: missingDescriptions(document, scope), document };
 }
 
 /** @param {unknown} error */

@@ -1,7 +1,7 @@
 // Any provider from one spec file: in a temporary copy of the repository, one scratch provider per shape
 // the spec format supports is generated, built, and waited on through the facade and the CLI against a
 // scripted loopback server that checks every answer against the scratch spec.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -24,6 +24,7 @@ import { parse } from "yaml";
 import { providerDir } from "../lib/workspace-packages.mjs";
 import { checkConventions } from "../spec-lint/check-conventions.mjs";
 import { SHAPES, type Shape, specText, TOKEN } from "./generality/shapes.js";
+import { run as runScript } from "./real-apis/workspace.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
@@ -33,20 +34,8 @@ const identifier = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string)
 /** A scratch provider package's folder (or a file in it), where the generator writes it. */
 const scratchPackage = (name: string, ...path: string[]) => join(work, ...providerDir(name).split("/"), ...path);
 
-/** Runs a command; resolves with its exit code and output (at most two at a time: a 2-core machine). */
-function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+/** Runs a node script with this process's environment; resolves with its exit code and output. */
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => runScript("", args, env);
 
 async function inPairs<T>(items: T[], task: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += 2) await Promise.all(items.slice(i, i + 2).map(task));

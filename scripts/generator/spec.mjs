@@ -45,7 +45,7 @@ export async function loadSpec(file) {
   const description = {
     name,
     displayName: required(file, ext.displayName, "displayName"),
-    servers: (document.servers ?? []).map(toServer),
+    servers: toServers(file, document.servers),
     auth: toAuth(file, document, pollEndpoints[0].security, pollEndpoints[0].securityAt),
     defaultEndpoint: pollEndpoints[0].operationId,
     endpoints: Object.fromEntries(
@@ -144,6 +144,28 @@ function requiredHeaders(file, document, at, params) {
   return headers;
 }
 
+/** @param {string} file @param {unknown} servers @returns {ServerDescription[]} */
+function toServers(file, servers) {
+  if (servers === undefined) return [];
+  if (!Array.isArray(servers)) fail(file, "#/servers", "must be a list of Server Objects");
+  return servers.map((server, i) => {
+    const at = `#/servers/${i}`;
+    if (!isObject(server) || typeof server.url !== "string") fail(file, at, "must be a Server Object with a `url` string");
+    if (server.description !== undefined && typeof server.description !== "string")
+      fail(file, `${at}/description`, "must be a string");
+    if (server.variables !== undefined && !isObject(server.variables))
+      fail(file, `${at}/variables`, "must map variable names to Server Variable Objects");
+    for (const [name, variable] of Object.entries(server.variables ?? {})) {
+      const where = `${at}/variables/${escapeToken(name)}`;
+      if (!isObject(variable) || typeof variable.default !== "string")
+        fail(file, where, "must be a Server Variable Object with a `default` string");
+      if (variable.enum !== undefined && !Array.isArray(variable.enum))
+        fail(file, `${where}/enum`, "must be a list of strings");
+    }
+    return toServer(server);
+  });
+}
+
 /** @param {any} server @returns {ServerDescription} */
 function toServer(server) {
   const variables = Object.entries(server.variables ?? {}).map(([key, /** @type {any} */ v]) => [
@@ -173,7 +195,7 @@ function toAuth(file, document, security, at) {
   for (const requirement of Array.isArray(security) ? security : []) {
     for (const schemeName of Object.keys(isObject(requirement) ? requirement : {})) {
       const scheme = deref(document, document.components?.securitySchemes?.[schemeName]);
-      if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return { type: "bearer" };
+      if (scheme?.type === "http" && String(scheme.scheme).toLowerCase() === "bearer") return { type: "bearer" };
       if (scheme?.type === "oauth2" || scheme?.type === "openIdConnect") return { type: "bearer" };
       if (scheme?.type === "apiKey" && scheme.in === "header" && typeof scheme.name === "string")
         return { type: "header", name: scheme.name };

@@ -57,7 +57,7 @@ export async function validateExamples(file) {
       if ("example" in node) check(`${path}/example`, node.schema, node.example);
       for (const [name, example] of Object.entries(node.examples ?? {})) {
         const resolved = deref(document, example);
-        if (resolved && "value" in resolved)
+        if (resolved && typeof resolved === "object" && "value" in resolved)
           check(`${path}/examples/${escapeToken(name)}`, node.schema, resolved.value);
       }
     }

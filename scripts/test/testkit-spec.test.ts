@@ -1,6 +1,6 @@
 // testkit's spec readers (packages/testkit/src/spec.ts): the one place the contract table, the contract
 // cases and the scripted server read an operation's parameters and a response's named examples from.
-import { parametersOf, responseExamples } from "@opwatch/testkit";
+import { parameterExampleOrUndefined, parametersOf, responseExamples } from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
 
 const doc = {
@@ -64,5 +64,25 @@ describe("testkit: responseExamples", () => {
       ["done", { value: { state: "done" }, "x-opwatch-status": 200 }],
     ]);
     expect(responseExamples(doc, undefined)).toEqual([]);
+  });
+});
+
+describe("a path parameter's example implied by its schema", () => {
+  const example = (schema: Record<string, unknown>) => parameterExampleOrUndefined({ name: "id", in: "path", schema });
+
+  it("builds the shortest value a pattern allows, within the length bounds (Twilio's SIDs)", () => {
+    const sid = example({ type: "string", pattern: "^CA[0-9a-fA-F]{32}$", minLength: 34, maxLength: 34 });
+    expect(sid).toBe(`CA${"0".repeat(32)}`);
+    expect(example({ type: "string", pattern: "^[a-z]{3,}-\\d+$" })).toBe("aaa-0");
+    // The same value on every run: a contract test sends it.
+    expect(example({ type: "string", pattern: "^batch_[A-Za-z0-9]+$" })).toBe(
+      example({ type: "string", pattern: "^batch_[A-Za-z0-9]+$" }),
+    );
+  });
+
+  it("gives none for a pattern the client cannot compile, nor one that only allows a dot segment", () => {
+    expect(example({ type: "string", pattern: "(?i)^x$" })).toBeUndefined();
+    expect(example({ type: "string", pattern: "^[.]{1,2}$" })).toBeUndefined();
+    expect(example({ type: "string", pattern: "^a{40}$", maxLength: 10 })).toBeUndefined();
   });
 });

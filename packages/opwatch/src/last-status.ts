@@ -5,8 +5,8 @@ import type { Wait } from "./wait.js";
 /**
  * What a wait rarely holds, in one object made only when needed: the parts of the last status that a
  * running operation of the wait's own provider does not have (another ref, a failure, a result URL, the raw
- * body kept for `onEvent`), the last transient failure, the first progress sample, and a step's deadline
- * read back from its state.
+ * body kept for `onEvent`, progress), the transient failures in a row and the last one, the first progress
+ * sample, and a step's deadline read back from its state.
  */
 export class Rare {
   provider: string | undefined = undefined;
@@ -15,6 +15,8 @@ export class Rare {
   error: OperationStatus["error"] = undefined;
   resultUrl: string | undefined = undefined;
   raw: unknown = undefined;
+  progress: number | undefined = undefined;
+  failures = 0;
   lastError: OpwatchError | undefined = undefined;
   sampleAt: number | undefined = undefined;
   sampleProgress: number | undefined = undefined;
@@ -79,7 +81,6 @@ export function keepStatus(w: Wait, status: OperationStatus, withRaw: boolean): 
   w.id = idOf(status.id, w.params);
   w.state = status.state;
   w.rawStatus = shared(status.rawStatus);
-  w.progress = status.progress;
   w.createdAt = compactTime(status.createdAt?.getTime());
   w.updatedAt = compactTime(status.updatedAt?.getTime());
   const own = isOwn(status.ref, w);
@@ -91,6 +92,7 @@ export function keepStatus(w: Wait, status: OperationStatus, withRaw: boolean): 
     status.done === isOver(status.state) &&
     status.error === undefined &&
     status.resultUrl === undefined &&
+    status.progress === undefined &&
     raw === undefined
   ) {
     return;
@@ -102,6 +104,7 @@ export function keepStatus(w: Wait, status: OperationStatus, withRaw: boolean): 
   rare.error = status.error;
   rare.resultUrl = status.resultUrl;
   rare.raw = raw;
+  rare.progress = status.progress;
 }
 
 /** Whether a status differs from the wait's last in what a caller sees change. */

@@ -77,7 +77,7 @@ export function restoreState(w: Wait, state: PollState): void {
   const rare = rareOf(w);
   rare.deadline = state.deadline;
   w.attempt = state.attempt;
-  w.failures = state.failures;
+  rare.failures = state.failures;
   w.etag = state.etag;
   rare.sampleAt = state.pacing?.at;
   rare.sampleProgress = state.pacing?.progress;
@@ -85,7 +85,7 @@ export function restoreState(w: Wait, state: PollState): void {
   w.id = json.id as string;
   w.state = json.state as OperationState;
   w.rawStatus = shared(json.rawStatus as string | undefined);
-  w.progress = json.progress as number | undefined;
+  rare.progress = json.progress as number | undefined;
   w.createdAt = compactTime(parseTimestamp(json.createdAt)?.getTime());
   w.updatedAt = compactTime(parseTimestamp(json.updatedAt)?.getTime());
   rare.provider = json.provider as string;

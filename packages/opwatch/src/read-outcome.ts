@@ -43,8 +43,10 @@ export function beforeRead(w: Wait): Step | undefined {
 export function answered(w: Wait, result: PollResult): Step {
   const { ctx, options } = w;
   const now = ctx.scheduler.clock.now();
-  w.failures = 0;
-  if (w.rare) w.rare.lastError = undefined;
+  if (w.rare) {
+    w.rare.failures = 0;
+    w.rare.lastError = undefined;
+  }
   if (result.etag !== undefined) w.etag = result.etag;
   const fresh = result.status;
   const changed = fresh !== undefined && (w.state === undefined || differs(w, fresh));
@@ -102,17 +104,18 @@ export function failed(w: Wait, error: unknown): Step {
   }
   if (!(error instanceof OpwatchError)) throw error;
   if (!error.retryable) return ended(error);
-  w.failures++;
-  rareOf(w).lastError = error;
+  const rare = rareOf(w);
+  const failures = ++rare.failures;
+  rare.lastError = error;
   const retryAfterMs = (error.retryAfter ?? 0) * 1000;
-  const backoff = Math.max(failureBackoff(w.failures, options), retryAfterMs);
+  const backoff = Math.max(failureBackoff(failures, options), retryAfterMs);
   // A 429, or a Retry-After on an error, is the provider pushing back: every wait with this key waits,
   // even when this one ends here (its failure budget or its deadline).
   if (error instanceof RateLimitError || retryAfterMs > 0) ctx.scheduler.pushback(ctx.key, now + backoff);
-  if (w.failures >= options.maxConsecutiveFailures) return ended(exhausted(w, error));
+  if (failures >= options.maxConsecutiveFailures) return ended(exhausted(w, error));
   if (retryAfterMs > 0 && now + retryAfterMs > deadline) return ended(timeout(w, error.retryAfter));
   const delayMs = untilDeadline(backoff, now, deadline);
-  options.onEvent?.({ type: "retry", at: now, error, delayMs, failures: w.failures });
+  options.onEvent?.({ type: "retry", at: now, error, delayMs, failures });
   options.onRetry?.(error, delayMs);
   return pending(delayMs, retryAfterMs > 0 ? "retry-after" : "backoff");
 }

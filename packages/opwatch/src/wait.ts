@@ -83,19 +83,16 @@ export class Wait implements Wakeup, SlotWaiter, Abortable {
   start: number;
   /** Reads sent so far. */
   attempt = 0;
-  /** Transient failures in a row. */
-  failures = 0;
   phase = IDLE;
   /** How the run ends: a promise's resolve, or (a watch) its {@link ChangeTaker}. */
   settle: ((value: unknown) => void) | ChangeTaker | undefined = undefined;
   /** Reading: the function that cuts the read; a paused watch: the rest of its turn. */
   busy: ((error: unknown) => void) | Step | undefined = undefined;
   etag: string | undefined = undefined;
-  // The last status seen (see last-status.ts): undefined `state` before the first.
+  // The last status seen (see last-status.ts): undefined `state` before the first; its progress is rare.
   id: string | undefined = undefined;
   state: OperationState | undefined = undefined;
   rawStatus: string | undefined = undefined;
-  progress: number | undefined = undefined;
   /** The status's dates as last-status.ts keeps them (whole ms after its epoch). */
   createdAt: number | undefined = undefined;
   updatedAt: number | undefined = undefined;
@@ -123,6 +120,16 @@ export class Wait implements Wakeup, SlotWaiter, Abortable {
   /** The last transient failure, until an answer comes. */
   get lastError(): OpwatchError | undefined {
     return this.rare?.lastError;
+  }
+
+  /** Transient failures in a row. */
+  get failures(): number {
+    return this.rare?.failures ?? 0;
+  }
+
+  /** The last status's progress (0..1), when it had one. */
+  get progress(): number | undefined {
+    return this.rare?.progress;
   }
 
   /** Runs the wait until its end, which `settle` receives. */

@@ -3,6 +3,7 @@
 // documents them (the 200 bodies are the spec's own named examples; pushback as the API's reference says).
 import { join } from "node:path";
 import { findOperation, loadSpecDocument, type ScriptStep } from "@opwatch/testkit";
+import { JOB_APIS } from "./job-apis.js";
 import { SHAPE_APIS } from "./shape-apis.js";
 
 /** One answer of a run: a named 200 example of the spec, or an answer built when it is sent. */
@@ -263,6 +264,8 @@ REAL_APIS.push(
     ],
   },
 );
+
+REAL_APIS.push(...JOB_APIS);
 
 /** The provider's name: its spec's file name. */
 export const providerName = (api: RealApi) => api.spec.replace(/\.yaml$/, "");

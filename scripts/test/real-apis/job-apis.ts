@@ -18,7 +18,12 @@ export const JOB_APIS: RealApi[] = [
     createdAt: new Date(1717000000123).toISOString(),
     runs: [
       { name: "PENDING → RUNNING → DONE", play: ["PENDING", "RUNNING", "DONE"], state: "succeeded" },
-      { name: "RUNNING → DONE with an errorResult", play: ["RUNNING", "failed"], state: "failed", message: "Syntax error" },
+      {
+        name: "RUNNING → DONE with an errorResult",
+        play: ["RUNNING", "failed"],
+        state: "failed",
+        message: "Syntax error",
+      },
       {
         name: "RUNNING → DONE with errorResult stopped (jobs.cancel)",
         play: ["RUNNING", "canceled"],
@@ -86,7 +91,11 @@ export const JOB_APIS: RealApi[] = [
     params: { workspace: "acme", repo_slug: "web-app", pipeline_uuid: BITBUCKET_UUID },
     createdAt: "2024-05-29T16:26:40.123Z",
     runs: [
-      { name: "PENDING → IN_PROGRESS → SUCCESSFUL", play: ["PENDING", "IN_PROGRESS", "SUCCESSFUL"], state: "succeeded" },
+      {
+        name: "PENDING → IN_PROGRESS → SUCCESSFUL",
+        play: ["PENDING", "IN_PROGRESS", "SUCCESSFUL"],
+        state: "succeeded",
+      },
       { name: "IN_PROGRESS → PAUSED → FAILED", play: ["IN_PROGRESS", "PAUSED", "FAILED"], state: "failed" },
       {
         name: "IN_PROGRESS → ERROR with the pipeline error's message",
@@ -233,7 +242,11 @@ export const JOB_APIS: RealApi[] = [
     path: "/32vgrms732dkwi/status/sync-6d3f28e0-9d4f-4c8e-a0b1-2c3d4e5f6a7b-u1",
     params: { endpoint_id: "32vgrms732dkwi", job_id: "sync-6d3f28e0-9d4f-4c8e-a0b1-2c3d4e5f6a7b-u1" },
     runs: [
-      { name: "IN_QUEUE → IN_PROGRESS → COMPLETED", play: ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"], state: "succeeded" },
+      {
+        name: "IN_QUEUE → IN_PROGRESS → COMPLETED",
+        play: ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"],
+        state: "succeeded",
+      },
       { name: "IN_PROGRESS → FAILED", play: ["IN_PROGRESS", "FAILED"], state: "failed", message: "CUDA out of memory" },
       { name: "IN_PROGRESS → CANCELLED", play: ["IN_PROGRESS", "CANCELLED"], state: "canceled" },
       { name: "IN_PROGRESS → TIMED_OUT", play: ["IN_PROGRESS", "TIMED_OUT"], state: "failed" },

@@ -49,7 +49,10 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
     for (const key of ["wait", "four", "client"] as const) {
       const app = APPS[key];
       const paths = (await weigh(root, app.code, app.from)).inputs.map(([path]) => path);
-      expect(paths.filter((path) => path.endsWith("/generated/description.js")), app.label).toEqual([]);
+      expect(
+        paths.filter((path) => path.endsWith("/generated/description.js")),
+        app.label,
+      ).toEqual([]);
     }
   });
 });

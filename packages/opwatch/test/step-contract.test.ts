@@ -2,7 +2,7 @@
 // with plain-JSON poll state (etag, attempt, pacing) that any queue can carry across processes. Every provider.
 import type { PollEndpointDescription } from "@opwatch/core";
 import { describedProvider } from "@opwatch/core/described";
-import { ecl, description as eclDescription } from "@opwatch/ecl";
+import { description as eclDescription } from "@opwatch/ecl";
 import { describe, expect, it } from "vitest";
 import {
   AbortError,

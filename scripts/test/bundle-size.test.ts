@@ -44,4 +44,15 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
       expect(error.text, `RateLimitError alone bundles ${other}`).not.toContain(other);
     }
   });
+
+  it("reads with the compiled provider only: no app bundles a provider's whole description", async () => {
+    for (const key of ["wait", "four", "client"] as const) {
+      const app = APPS[key];
+      const paths = (await weigh(root, app.code, app.from)).inputs.map(([path]) => path);
+      expect(
+        paths.filter((path) => path.endsWith("/generated/description.js")),
+        app.label,
+      ).toEqual([]);
+    }
+  });
 });

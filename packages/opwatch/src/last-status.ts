@@ -9,18 +9,18 @@ import type { Wait } from "./wait.js";
  * sample, and a step's deadline read back from its state.
  */
 export class Rare {
-  provider: string | undefined = undefined;
-  ref: OperationRef | undefined = undefined;
-  done: boolean | undefined = undefined;
-  error: OperationStatus["error"] = undefined;
-  resultUrl: string | undefined = undefined;
-  raw: unknown = undefined;
-  progress: number | undefined = undefined;
+  provider: string | undefined;
+  ref: OperationRef | undefined;
+  done: boolean | undefined;
+  error: OperationStatus["error"];
+  resultUrl: string | undefined;
+  raw: unknown;
+  progress: number | undefined;
   failures = 0;
-  lastError: OpwatchError | undefined = undefined;
-  sampleAt: number | undefined = undefined;
-  sampleProgress: number | undefined = undefined;
-  deadline: number | undefined = undefined;
+  lastError: OpwatchError | undefined;
+  sampleAt: number | undefined;
+  sampleProgress: number | undefined;
+  deadline: number | undefined;
 }
 
 export const rareOf = (w: Wait): Rare => {
@@ -99,7 +99,7 @@ export function keepStatus(w: Wait, status: OperationStatus, withRaw: boolean): 
   }
   const rare = rareOf(w);
   rare.provider = status.provider;
-  rare.ref = own ? undefined : copyRef(status.ref);
+  rare.ref = own || !status.ref ? undefined : copyRef(status.ref);
   rare.done = status.done;
   rare.error = status.error;
   rare.resultUrl = status.resultUrl;
@@ -111,7 +111,7 @@ export function keepStatus(w: Wait, status: OperationStatus, withRaw: boolean): 
 export function differs(w: Wait, b: OperationStatus): boolean {
   return (
     w.state !== b.state ||
-    w.progress !== b.progress ||
+    w.rare?.progress !== b.progress ||
     w.rawStatus !== b.rawStatus ||
     w.updatedAt !== compactTime(b.updatedAt?.getTime()) ||
     w.rare?.resultUrl !== b.resultUrl
@@ -132,7 +132,7 @@ export function lastStatus(w: Wait): OperationStatus | undefined {
     state,
     done: rare?.done ?? isOver(state),
     rawStatus: w.rawStatus,
-    progress: w.progress,
+    progress: rare?.progress,
     createdAt: date(w.createdAt),
     updatedAt: date(w.updatedAt),
     error: rare?.error,

@@ -1,11 +1,5 @@
-import {
-  type OperationRef,
-  type OperationState,
-  type OperationStatus,
-  parseTimestamp,
-  ValidationError,
-} from "@opwatch/core";
-import { compactTime, lastStatus, rareOf, shared } from "./last-status.js";
+import { type OperationRef, type OperationStatus, parseTimestamp, ValidationError } from "@opwatch/core";
+import { keepStatus, lastStatus, rareOf } from "./last-status.js";
 import type { Wait } from "./wait.js";
 
 /** A wait's progress as plain JSON: store it anywhere and pass it to the next `step`. */
@@ -33,7 +27,7 @@ export function toPollState(w: Wait): PollState {
     startedAt: w.startedAt,
     deadline: w.deadline,
     attempt: w.attempt,
-    failures: w.failures,
+    failures: w.rare?.failures ?? 0,
   };
   if (w.etag !== undefined) state.etag = w.etag;
   if (w.state !== undefined) state.last = JSON.parse(JSON.stringify(lastStatus(w)));
@@ -81,19 +75,15 @@ export function restoreState(w: Wait, state: PollState): void {
   w.etag = state.etag;
   rare.sampleAt = state.pacing?.at;
   rare.sampleProgress = state.pacing?.progress;
-  if (!json) return;
-  w.id = json.id as string;
-  w.state = json.state as OperationState;
-  w.rawStatus = shared(json.rawStatus as string | undefined);
-  rare.progress = json.progress as number | undefined;
-  w.createdAt = compactTime(parseTimestamp(json.createdAt)?.getTime());
-  w.updatedAt = compactTime(parseTimestamp(json.updatedAt)?.getTime());
-  rare.provider = json.provider as string;
-  rare.ref = json.ref as OperationRef | undefined;
-  rare.done = json.done as boolean;
-  rare.error = json.error as OperationStatus["error"];
-  rare.resultUrl = json.resultUrl as string | undefined;
-  rare.raw = json.raw;
+  if (json) {
+    // Kept as an answer's status is (its raw body too: a step's state carries it).
+    const status = {
+      ...json,
+      createdAt: parseTimestamp(json.createdAt),
+      updatedAt: parseTimestamp(json.updatedAt),
+    } as unknown as OperationStatus;
+    keepStatus(w, status, true);
+  }
 }
 
 /** Whether a status read back from JSON is of the operation `own` names: same provider, and the ids its ref

@@ -222,10 +222,6 @@ export class ProviderClients {
     return pushbackKeyOf(ref.provider, originOf(ref.baseUrl));
   }
 
-  label(ref: OperationRef): string {
-    return labelOf(this.registration(ref.provider), ref.endpoint, ref.params);
-  }
-
   /** What a read, wait, watch or step on this target reads through, and its parameters (the checked
    * ref's, which stay inside). */
   context(target: OperationTarget): [ReadContext, Params] {

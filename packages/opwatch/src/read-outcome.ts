@@ -65,7 +65,7 @@ export function answered(w: Wait, result: PollResult): Step {
   const reset = result.rateLimitReset;
   if (reset !== undefined && reset > 0) ctx.scheduler.pushback(ctx.key, now + reset * 1000);
   // The status this read stands for: the new one, or (304) the last one, rebuilt only when it goes out.
-  const seen = fresh ?? (w.state === undefined ? undefined : w);
+  const seen = fresh !== undefined || w.state !== undefined;
   const done = fresh ? fresh.done : w.state !== undefined && (w.rare?.done ?? isOver(w.state));
   if (done || (onEvent && seen)) {
     const status = fresh ?? (lastStatus(w) as OperationStatus);
@@ -80,7 +80,13 @@ export function answered(w: Wait, result: PollResult): Step {
   const origin = createdAt !== undefined && createdAt < startedAt ? createdAt : startedAt;
   const rare = w.rare;
   const pace = pacingDelay(
-    { now, origin, progress: seen?.progress, sampleAt: rare?.sampleAt, sampleProgress: rare?.sampleProgress },
+    {
+      now,
+      origin,
+      progress: fresh ? fresh.progress : rare?.progress,
+      sampleAt: rare?.sampleAt,
+      sampleProgress: rare?.sampleProgress,
+    },
     options,
   );
   const deadline = w.deadline;

@@ -12,8 +12,14 @@ import { lastStatus } from "./last-status.js";
 import type { Wait } from "./wait.js";
 
 /** The wait's TimeoutError: how long it waited, the last status, the server's last Retry-After, the last failure. */
-export function timeout(w: Wait, retryAfter?: number, cause: unknown = w.lastError): TimeoutError<OperationStatus> {
-  const { ctx, state, rawStatus, progress, lastError } = w;
+export function timeout(
+  w: Wait,
+  retryAfter?: number,
+  cause: unknown = w.rare?.lastError,
+): TimeoutError<OperationStatus> {
+  const { ctx, state, rawStatus, rare } = w;
+  const progress = rare?.progress;
+  const lastError = rare?.lastError;
   const seen = state
     ? `last state: ${state}${rawStatus ? ` (${capText(rawStatus, MAX_FIELD_CHARS)})` : ""}${
         progress === undefined ? "" : `, ${Math.round(progress * 100)}%`
@@ -33,7 +39,7 @@ export function timeout(w: Wait, retryAfter?: number, cause: unknown = w.lastErr
 export function exhausted(w: Wait, last: OpwatchError): OpwatchError {
   const Kind = last.constructor as new (message: string, details: object) => OpwatchError;
   return new Kind(
-    `${w.ctx.label(w.params)}: gave up after ${w.failures} failures in a row (raise maxConsecutiveFailures to keep trying); the last: ${last.message}`,
+    `${w.ctx.label(w.params)}: gave up after ${w.rare?.failures} failures in a row (raise maxConsecutiveFailures to keep trying); the last: ${last.message}`,
     {
       provider: last.provider ?? w.ctx.provider,
       httpStatus: last.httpStatus,

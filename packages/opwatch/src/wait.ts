@@ -1,5 +1,6 @@
 import type { OperationState, OperationStatus, OpwatchError } from "@opwatch/core";
 import { type Abortable, aborted } from "./abort.js";
+import type { WaitReason } from "./delays.js";
 import type { Rare } from "./last-status.js";
 import type { Params, PollResult, ReadContext } from "./read-context.js";
 import type { Step } from "./read-outcome.js";
@@ -85,18 +86,18 @@ export class Wait implements Wakeup, SlotWaiter, Abortable {
   attempt = 0;
   phase = IDLE;
   /** How the run ends: a promise's resolve, or (a watch) its {@link ChangeTaker}. */
-  settle: ((value: unknown) => void) | ChangeTaker | undefined = undefined;
+  settle: ((value: unknown) => void) | ChangeTaker | undefined;
   /** Reading: the function that cuts the read; a paused watch: the rest of its turn. */
-  busy: ((error: unknown) => void) | Step | undefined = undefined;
-  etag: string | undefined = undefined;
+  busy: ((error: unknown) => void) | Step | undefined;
+  etag: string | undefined;
   // The last status seen (see last-status.ts): undefined `state` before the first; its progress is rare.
-  id: string | undefined = undefined;
-  state: OperationState | undefined = undefined;
-  rawStatus: string | undefined = undefined;
+  id: string | undefined;
+  state: OperationState | undefined;
+  rawStatus: string | undefined;
   /** The status's dates as last-status.ts keeps them (whole ms after its epoch). */
-  createdAt: number | undefined = undefined;
-  updatedAt: number | undefined = undefined;
-  rare: Rare | undefined = undefined;
+  createdAt: number | undefined;
+  updatedAt: number | undefined;
+  rare: Rare | undefined;
 
   constructor(ctx: ReadContext, params: Params | undefined, options: CheckedOptions, kind: RunKind) {
     this.ctx = ctx;
@@ -115,21 +116,6 @@ export class Wait implements Wakeup, SlotWaiter, Abortable {
   /** Epoch ms after which the wait ends with TimeoutError (never, for a `get`). */
   get deadline(): number {
     return this.rare?.deadline ?? this.startedAt + this.options.maxWaitMs;
-  }
-
-  /** The last transient failure, until an answer comes. */
-  get lastError(): OpwatchError | undefined {
-    return this.rare?.lastError;
-  }
-
-  /** Transient failures in a row. */
-  get failures(): number {
-    return this.rare?.failures ?? 0;
-  }
-
-  /** The last status's progress (0..1), when it had one. */
-  get progress(): number | undefined {
-    return this.rare?.progress;
   }
 
   /** Runs the wait until its end, which `settle` receives. */
@@ -214,11 +200,7 @@ function turn(w: Wait) {
   const signal = options.signal;
   if (signal?.aborted) return end(w, aborted(signal, ctx.provider), true);
   if (scheduler.slots.take(origin)) return send(w);
-  try {
-    options.onEvent?.({ type: "scheduled", at: scheduler.clock.now(), delayMs: 0, reason: "admission" });
-  } catch (error) {
-    return end(w, error, true);
-  }
+  if (!scheduled(w, scheduler.clock.now(), 0, "admission")) return;
   park(w, QUEUED, w.deadline);
   scheduler.slots.enqueue(origin, w);
 }
@@ -267,14 +249,21 @@ function afterChange(w: Wait, step: Step) {
   if (step.kind === "error") return end(w, step.error, true);
   const { options, ctx } = w;
   const now = ctx.scheduler.clock.now();
-  try {
-    options.onEvent?.({ type: "scheduled", at: now, delayMs: step.delayMs, reason: step.reason });
-  } catch (error) {
-    return end(w, error, true);
-  }
+  if (!scheduled(w, now, step.delayMs, step.reason)) return;
   const signal = options.signal;
   if (signal?.aborted) return end(w, aborted(signal, ctx.provider), true);
   park(w, SLEEPING, now + step.delayMs);
+}
+
+/** Tells `onEvent` of the sleep (or the queue) ahead; false when it threw, which ended the run. */
+function scheduled(w: Wait, at: number, delayMs: number, reason: WaitReason): boolean {
+  try {
+    w.options.onEvent?.({ type: "scheduled", at, delayMs, reason });
+    return true;
+  } catch (error) {
+    end(w, error, true);
+    return false;
+  }
 }
 
 /** The run's end: its value (a wait's final status settled first: a failed end may throw), or what it threw. */
@@ -346,16 +335,16 @@ function send(w: Wait) {
   const until = w.deadline;
   const deadline = ctx.cutsAtDeadline && Number.isFinite(until) ? until : undefined;
   const needsTimer = !ctx.cutsAtDeadline && until - now <= ctx.requestTimeoutMs + 1000;
-  const answered = (result: PollResult) => answer(w, result, false);
   const failed = (error: unknown) => answer(w, error, true);
-  let reading: Promise<PollResult>;
-  if (!needsTimer && !signal) {
+  const read = (signal: AbortSignal | undefined) => {
     try {
-      reading = ctx.read(w.params, { ifNoneMatch: w.etag, signal: undefined, deadline });
+      return ctx.read(w.params, { ifNoneMatch: w.etag, signal, deadline });
     } catch (error) {
-      reading = Promise.reject(error);
+      return Promise.reject(error);
     }
-    reading.then(answered, failed);
+  };
+  if (!needsTimer && !signal) {
+    read(undefined).then((result) => answer(w, result, false), failed);
     return;
   }
   const controller = new AbortController();
@@ -364,7 +353,7 @@ function send(w: Wait) {
   let open = true;
   // Settles the read once, whichever comes first; never throws (a clock that throws while the timer is
   // cleared ends the read with its error, rather than leaving it unsettled).
-  const settle = (then: () => void) => {
+  const settle = (value: unknown, thrown: boolean) => {
     if (!open) return;
     open = false;
     try {
@@ -373,23 +362,17 @@ function send(w: Wait) {
       failed(error);
       return;
     }
-    then();
+    answer(w, value, thrown);
   };
-  const cut = (error: unknown) =>
-    settle(() => {
-      controller.abort(error);
-      failed(error);
-    });
+  const cut = (error: unknown) => {
+    if (open) controller.abort(error);
+    settle(error, true);
+  };
   w.busy = cut;
   if (signal) scheduler.aborts.watch(signal, w);
-  try {
-    reading = ctx.read(w.params, { ifNoneMatch: w.etag, signal: controller.signal, deadline });
-  } catch (error) {
-    reading = Promise.reject(error);
-  }
-  reading.then(
-    (result) => settle(() => answered(result)),
-    (error: unknown) => settle(() => failed(error)),
+  read(controller.signal).then(
+    (result) => settle(result, false),
+    (error: unknown) => settle(error, true),
   );
 }
 

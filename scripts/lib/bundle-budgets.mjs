@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_900,
-  get: 15_600,
-  four: 20_600,
-  client: 13_900,
+  wait: 18_850,
+  get: 15_330,
+  four: 20_350,
+  client: 13_350,
   rateLimitError: 2_000,
 };

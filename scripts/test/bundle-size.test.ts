@@ -31,7 +31,16 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
   it("sheds what an app does not call: get() alone carries no poll loop, one error class carries no other", async () => {
     const get = await weigh(root, APPS.get.code, APPS.get.from);
     const paths = get.inputs.map(([path]) => path);
-    for (const pollOnly of ["opwatch/poll-loop.js", "opwatch/wait.js", "opwatch/changes.js"]) {
+    // get() runs on the same slot path (opwatch/wait.js) without the loop's rules, delays and state.
+    for (const pollOnly of [
+      "opwatch/poll-loop.js",
+      "opwatch/read-outcome.js",
+      "opwatch/delays.js",
+      "opwatch/last-status.js",
+      "opwatch/poll-state.js",
+      "opwatch/wait-errors.js",
+      "opwatch/changes.js",
+    ]) {
       expect(paths, `get() only bundles ${pollOnly}`).not.toContain(pollOnly);
     }
     const error = await weigh(root, APPS.rateLimitError.code, APPS.rateLimitError.from);
@@ -42,6 +51,17 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
     // Each class is named in its own code only (its brand is its name): no other class came along.
     for (const other of ["ValidationError", "NotFoundError", "ServerError", "TimeoutError", "OperationFailedError"]) {
       expect(error.text, `RateLimitError alone bundles ${other}`).not.toContain(other);
+    }
+  });
+
+  it("reads with the compiled provider only: no app bundles a provider's whole description", async () => {
+    for (const key of ["wait", "four", "client"] as const) {
+      const app = APPS[key];
+      const paths = (await weigh(root, app.code, app.from)).inputs.map(([path]) => path);
+      expect(
+        paths.filter((path) => path.endsWith("/generated/description.js")),
+        app.label,
+      ).toEqual([]);
     }
   });
 });

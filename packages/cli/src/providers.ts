@@ -1,5 +1,5 @@
 import type { ProviderDescription } from "@opwatch/core";
-import { providers } from "./generated/providers.js";
+import { descriptions, providers } from "./generated/providers.js";
 
 /** A spec server variable (ECL's `region`) as the CLI exposes it: a flag and an environment variable. */
 export interface CliVariable {
@@ -55,16 +55,19 @@ interface SpecVariable {
   readonly examples?: readonly string[];
 }
 
+const descriptionOf = (module: (typeof providers)[number]): ProviderDescription =>
+  (descriptions as Readonly<Record<string, ProviderDescription>>)[module.name] as ProviderDescription;
+
 const variablesOf = (description: ProviderDescription): [string, SpecVariable][] =>
   Object.entries((description.servers[0]?.variables ?? {}) as Readonly<Record<string, SpecVariable>>);
 
 function derive(): CliProvider[] {
-  const variableNames = providers.flatMap((module) => variablesOf(module.description).map(([name]) => name));
+  const variableNames = providers.flatMap((module) => variablesOf(descriptionOf(module)).map(([name]) => name));
   const shared = (name: string) => variableNames.filter((n) => n === name).length > 1;
   return providers
     .map((module) => {
       const NAME = envName(module.name);
-      const variables = variablesOf(module.description).map(([name, variable]) => {
+      const variables = variablesOf(descriptionOf(module)).map(([name, variable]) => {
         const flag = `--${shared(name) ? `${module.name}-` : ""}${name.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`;
         return {
           provider: module.name,
@@ -81,7 +84,7 @@ function derive(): CliProvider[] {
       return {
         name: module.name,
         displayName: module.description.displayName,
-        description: module.description as ProviderDescription,
+        description: descriptionOf(module),
         module,
         tokenVar: `${NAME}_TOKEN`,
         baseUrlVar: `${NAME}_BASE_URL`,

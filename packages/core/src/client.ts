@@ -1,7 +1,7 @@
 import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { limitResponse } from "./body.js";
 import type { CompiledProvider } from "./compiled.js";
-import type { ProviderDescription } from "./description.js";
+import type { ReadDescription } from "./description.js";
 import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
@@ -98,7 +98,7 @@ export function createProviderClient<Paths extends {}>(
  * `projects/p/operations/o` in `/v1/{name}`) keeps its slashes, each segment percent-encoded, as
  * getOperation sends it.
  */
-function keepingSlashes(description: ProviderDescription): (path: string, params: Record<string, unknown>) => string {
+function keepingSlashes(description: ReadDescription): (path: string, params: Record<string, unknown>) => string {
   const multi = new Map<string, Set<string>>();
   for (const endpoint of Object.values(description.endpoints)) {
     const names = endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name);

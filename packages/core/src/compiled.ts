@@ -2,7 +2,7 @@
 // of its poll endpoints as code. Core's read path, the typed client and the facade call these; none of them
 // interprets a description at run time (a hand-written description gets the same functions from
 // `@opwatch/core/described`).
-import type { ProviderDescription } from "./description.js";
+import type { ReadDescription } from "./description.js";
 import type { PathParamValue } from "./params.js";
 import type { OperationSnapshot } from "./snapshot.js";
 import type { OperationStatus } from "./status.js";
@@ -15,10 +15,13 @@ export interface MatchedPath {
   readonly params: Record<string, string>;
 }
 
-/** One provider's reading of its spec as code, with the description it was compiled from (its data). */
+/** One provider's reading of its spec as code, with what the read needs of its description as data. */
 export interface CompiledProvider {
-  /** The description it was compiled from: servers, auth, endpoints and the `x-opwatch` block, as data. */
-  readonly description: ProviderDescription;
+  /**
+   * What the read path needs of the description it was compiled from, as data: auth, the poll endpoints'
+   * Accept, headers and parameter names, the answers the spec maps, where its error body is.
+   */
+  readonly description: ReadDescription;
   /**
    * Checks one poll endpoint's path parameters against their schema before any request (throws a
    * `ValidationError` saying what is wrong); numeric parameters come back as numbers.

@@ -183,3 +183,41 @@ export interface ProviderDescription {
   readonly endpoints: Readonly<Record<string, PollEndpointDescription>>;
   readonly adapter: AdapterDescription;
 }
+
+/**
+ * What the read path, the typed client and the facade read of a provider at run time: a part of its
+ * {@link ProviderDescription} (which is one too). A generated provider carries only this; the whole description
+ * stays its package's `description` export, for tooling.
+ */
+export interface ReadDescription {
+  readonly name: string;
+  readonly displayName: string;
+  readonly auth: AuthDescription;
+  readonly defaultEndpoint: string;
+  readonly endpoints: Readonly<Record<string, ReadEndpointDescription>>;
+  readonly adapter: ReadAdapterDescription;
+}
+
+/** What a read needs of one poll endpoint: its path, Accept, required headers and parameter names. */
+export interface ReadEndpointDescription {
+  readonly path: string;
+  readonly accept: string;
+  readonly pathParams: readonly { readonly name: string; readonly multiSegment?: boolean }[];
+  readonly conditional: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly queryParams?: readonly { readonly name: string }[];
+}
+
+/** What a read needs of the `x-opwatch` block: the answers it maps, where its error body and status are. */
+export interface ReadAdapterDescription {
+  readonly status: { readonly pointer?: string; readonly header?: string };
+  readonly redirects?: Readonly<Record<string, OperationState>>;
+  readonly answers?: Readonly<Record<string, OperationState>>;
+  readonly errorBody?: {
+    readonly code?: string;
+    readonly message?: string;
+    readonly requestId?: string;
+    readonly requestIdHeader?: string;
+  };
+  readonly rateLimit?: RateLimitDescription;
+}

@@ -1,6 +1,6 @@
 import { capText, MAX_MESSAGE_CHARS } from "./cap.js";
 import { maskCause, serverField } from "./cause.js";
-import type { ProviderDescription } from "./description.js";
+import type { ReadDescription } from "./description.js";
 import { readString } from "./pointer.js";
 import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
@@ -222,7 +222,7 @@ export function endSentence(text: string): string {
  * @internal
  */
 export function errorFromResponse(
-  description: ProviderDescription,
+  description: ReadDescription,
   response: { readonly status: number; readonly headers: { get(name: string): string | null } },
   body: unknown,
   text: string | undefined,

@@ -1,7 +1,6 @@
 import { platformTransport } from "#transport";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { CompiledProvider } from "./compiled.js";
-import type { ProviderDescription } from "./description.js";
 import { AuthError, OpwatchError, ValidationError } from "./errors.js";
 import { rememberSecret } from "./redact.js";
 import { fetchTransport, type Transport } from "./transport.js";
@@ -124,7 +123,7 @@ export function setUpClient(compiled: CompiledProvider, options: ClientOptions):
       { provider },
     );
   }
-  const baseUrl = compiled.baseUrl(options.baseUrl, serverVariables(description, options));
+  const baseUrl = compiled.baseUrl(options.baseUrl, serverVariables(options));
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new ValidationError(`${provider}: no fetch is available in this runtime, so pass the fetch option.`, {
@@ -197,20 +196,14 @@ export function setUpClient(compiled: CompiledProvider, options: ClientOptions):
 }
 
 /**
- * The server variables' values: `variables`, then any option named like one of the spec's server variables
- * (ECL's `region`), which wins over `variables` (the one place: the typed client and the reader both get here).
+ * The server variables' values: `variables`, then every option (ECL's `region`), which wins over `variables`
+ * (the one place: the typed client and the reader both get here). The provider's baseUrl reads only its
+ * spec's variables of them.
  */
-function serverVariables(
-  description: ProviderDescription,
-  options: ClientOptions,
-): Readonly<Record<string, string | undefined>> {
+function serverVariables(options: ClientOptions): Readonly<Record<string, string | undefined>> {
   const values: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(options.variables ?? {})) {
-    if (value !== undefined) values[name] = value;
-  }
-  for (const server of description.servers) {
-    for (const name of Object.keys(server.variables ?? {})) {
-      const value = (options as unknown as Record<string, unknown>)[name];
+  for (const given of [options.variables ?? {}, options]) {
+    for (const [name, value] of Object.entries(given)) {
       // Not only strings: the provider's baseUrl refuses anything else (`region: 1`) with a ValidationError.
       if (value !== undefined) values[name] = value as string;
     }

@@ -1,6 +1,6 @@
 import type { CompiledProvider } from "./compiled.js";
 import { type Cut, type Limits, withLimits } from "./deadline.js";
-import type { PollEndpointDescription, ProviderDescription } from "./description.js";
+import type { ReadDescription, ReadEndpointDescription } from "./description.js";
 import { AuthError, ValidationError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, type ClientSetup, requestSetup, setUpClient } from "./options.js";
@@ -30,7 +30,7 @@ export interface ReadOptions<Endpoint extends string = string> {
 export interface ProviderClientBase {
   readonly provider: string;
   readonly baseUrl: string;
-  readonly description: ProviderDescription;
+  readonly description: ReadDescription;
   /** Reads one operation: validates the ids, sends one GET, turns error answers into typed errors. */
   getOperation(
     params: PathParamValue | Readonly<Record<string, PathParamValue>>,
@@ -90,7 +90,7 @@ type ReadParams = PathParamValue | Readonly<Record<string, PathParamValue>>;
 interface ReadPlan {
   /** The endpoint's operationId. */
   readonly endpointName: string;
-  readonly endpoint: PollEndpointDescription;
+  readonly endpoint: ReadEndpointDescription;
   /** For messages: "read of getOperation". */
   readonly what: string;
   /** The names of its parameters: path, then query. */
@@ -132,7 +132,7 @@ function checkIds(
   return plan.last;
 }
 
-function planRead(description: ProviderDescription, setup: ClientSetup, endpointName: string): ReadPlan {
+function planRead(description: ReadDescription, setup: ClientSetup, endpointName: string): ReadPlan {
   const { provider } = setup;
   const endpoint = Object.hasOwn(description.endpoints, endpointName) ? description.endpoints[endpointName] : undefined;
   if (!endpoint) {
@@ -211,7 +211,7 @@ function readOperation(
 }
 
 /** A status the spec maps to a state (Keycard's 303): an answer, not a redirect to follow. */
-const isAnswer = (description: ProviderDescription, status: number): boolean =>
+const isAnswer = (description: ReadDescription, status: number): boolean =>
   description.adapter.redirects?.[String(status)] !== undefined;
 
 /** One GET by the client's transport (node:http or fetch); whatever fails is a `NetworkError`. */
@@ -225,7 +225,7 @@ async function send(setup: ClientSetup, url: string, headers: Record<string, str
 
 function toParamValues(
   provider: string,
-  endpoint: PollEndpointDescription,
+  endpoint: ReadEndpointDescription,
   params: PathParamValue | Readonly<Record<string, PathParamValue>>,
 ): Readonly<Record<string, unknown>> {
   if (typeof params === "string" || typeof params === "number") {

@@ -1,9 +1,13 @@
 // The four providers as a table, so every property and cross-origin test runs for each of them.
-import { bentley, createClient as createBentley } from "@opwatch/bentley";
+import { bentley, description as bentleyDescription, createClient as createBentley } from "@opwatch/bentley";
 import type { ClientOptions, ProviderClientBase, ProviderDescription } from "@opwatch/core";
-import { createClient as createEcl, ecl } from "@opwatch/ecl";
-import { createClient as createKeycard, keycard } from "@opwatch/keycard";
-import { createClient as createSourcecraft, sourcecraft } from "@opwatch/sourcecraft";
+import { createClient as createEcl, ecl, description as eclDescription } from "@opwatch/ecl";
+import { createClient as createKeycard, keycard, description as keycardDescription } from "@opwatch/keycard";
+import {
+  createClient as createSourcecraft,
+  sourcecraft,
+  description as sourcecraftDescription,
+} from "@opwatch/sourcecraft";
 import { examplesOf } from "@opwatch/testkit";
 
 export interface ProviderCase {
@@ -28,10 +32,10 @@ function validParamsOf(description: ProviderDescription): Record<string, string>
 }
 
 function row(
-  module: { name: string; description: ProviderDescription },
+  module: { name: string },
+  description: ProviderDescription,
   createClient: (options: never) => unknown,
 ): ProviderCase {
-  const { description } = module;
   return {
     name: module.name,
     description,
@@ -43,8 +47,8 @@ function row(
 }
 
 export const providers: readonly ProviderCase[] = [
-  row(sourcecraft, createSourcecraft),
-  row(keycard, createKeycard),
-  row(bentley, createBentley),
-  row(ecl, createEcl),
+  row(sourcecraft, sourcecraftDescription, createSourcecraft),
+  row(keycard, keycardDescription, createKeycard),
+  row(bentley, bentleyDescription, createBentley),
+  row(ecl, eclDescription, createEcl),
 ];

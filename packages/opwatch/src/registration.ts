@@ -3,8 +3,8 @@ import {
   createOperationReader,
   DEFAULT_TIMEOUT_MS,
   type ProviderClientBase,
-  type ProviderDescription,
   type ProviderModule,
+  type ReadDescription,
   rememberSecret,
   ValidationError,
 } from "@opwatch/core";
@@ -16,7 +16,8 @@ export type { ProviderModule };
 /** A registration: a provider module with the options (token, base URL, region, fetch…) its clients are made with. */
 export interface ProviderRegistration {
   readonly name: string;
-  readonly description: ProviderDescription;
+  /** What the read path needs of the provider's description (its whole one is its package's `description`). */
+  readonly description: ReadDescription;
   /** The provider's reading compiled from its spec: ids, status URLs, normalized statuses. */
   readonly provider: CompiledProvider;
   /** Makes a client; `baseUrl` overrides the registered one for a ref that lives elsewhere. */

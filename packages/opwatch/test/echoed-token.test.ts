@@ -18,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe.each(fixtures)("$name: an echoed token stays out of the facade's errors", (f) => {
-  const failure = f.register("http://127.0.0.1:1").description.adapter.failure ?? {};
-  const status = f.register("http://127.0.0.1:1").description.adapter.status;
+  const failure = f.description.adapter.failure ?? {};
+  const status = f.description.adapter.status;
 
   for (const [kind, token] of Object.entries(tokens)) {
     it(`OperationFailedError: message, finalStatus, JSON, inspect (token ${kind})`, async () => {
@@ -87,11 +87,7 @@ describe.each(fixtures)("$name: a token function that mints a token per request"
     expect(kept.at(-1)).toBe(`tok_minted_${String(minted).padStart(6, "0")}_7Hq2Lm9X`);
 
     const newest = kept.at(-1) as string;
-    const body = withValue(
-      f.running.body,
-      f.register(server.url).description.adapter.status.pointer ?? "/status",
-      `paused-${newest}`,
-    );
+    const body = withValue(f.running.body, f.description.adapter.status.pointer ?? "/status", `paused-${newest}`);
     server.handle = (_req, res) => send(res, 200, body);
     const error = await watcher.wait(server.url + f.path, { maxWaitMs: 100, minDelayMs: 50 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);

@@ -8,7 +8,7 @@ import { createdAt, fixtures, registerStub, stubFetch } from "./support/provider
 import { withValue } from "./support/raw-loopback.js";
 
 const f = fixtures.find((fixture) => fixture.name === "bentley") as (typeof fixtures)[number];
-const failure = f.register("http://127.0.0.1:1").description.adapter.failure ?? {};
+const failure = f.description.adapter.failure ?? {};
 
 async function failedWith(message: string, code: string | undefined, token: string): Promise<string> {
   const clock = new FakeClock();

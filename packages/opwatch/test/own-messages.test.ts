@@ -28,7 +28,7 @@ const oneSentence = (message: string) => {
 };
 
 describe.each(fixtures)("$name: messages", (f) => {
-  const description = f.register("http://127.0.0.1:1").description;
+  const description = f.description;
   const pointer = [description.adapter.failure?.message ?? []].flat()[0];
 
   it("OperationFailedError is one sentence for any failure text", async () => {

@@ -1,7 +1,8 @@
 // The step: one public call that reads once and returns the status and what to do next,
 // with plain-JSON poll state (etag, attempt, pacing) that any queue can carry across processes. Every provider.
+import type { PollEndpointDescription } from "@opwatch/core";
 import { describedProvider } from "@opwatch/core/described";
-import { ecl } from "@opwatch/ecl";
+import { description as eclDescription } from "@opwatch/ecl";
 import { describe, expect, it } from "vitest";
 import {
   AbortError,
@@ -242,9 +243,9 @@ describe("the README's queue-driven recipe", () => {
 // A wait's own poll state always passes the foreign-state check, however its ref spells a numeric id
 // ("1e3" for 1000); another operation's state is still refused before any request.
 /** ECL's description, its operation id an integer: a custom provider with a numeric path parameter. */
-const endpoint = ecl.description.endpoints.getOperation as (typeof ecl.description.endpoints)[string];
+const endpoint: PollEndpointDescription = eclDescription.endpoints.getOperation;
 const numbered = describedProvider({
-  ...ecl.description,
+  ...eclDescription,
   name: "numbered",
   displayName: "Numbered",
   endpoints: { getOperation: { ...endpoint, pathParams: [{ name: "operation_id", type: "integer" }] } },

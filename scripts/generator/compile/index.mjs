@@ -35,7 +35,14 @@ export function renderProvider(spec, header) {
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
-  const types = ["MatchedPath", "OperationSnapshot", "OperationStatus", "PathParamValue", "ProviderModule"];
+  const types = [
+    "MatchedPath",
+    "OperationSnapshot",
+    "OperationStatus",
+    "PathParamValue",
+    "ProviderModule",
+    "ReadDescription",
+  ];
   if (body.includes("OperationState") || emit.functions.some((f) => f.includes("OperationState"))) {
     types.push("OperationState");
   }
@@ -53,9 +60,11 @@ ${[...emit.helpers]
   .map((name) => `  ${name},`)
   .join("\n")}
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
 
 const name = ${q(spec.name)};
+
+/** What the read path needs of the spec's description (the whole one is the package's \`description\` export). */
+const description = ${JSON.stringify(readDescriptionOf(d), null, 2)} as const satisfies ReadDescription;
 ${emit.constants.length ? `\n${emit.constants.join("\n")}\n` : ""}
 ${emit.functions.join("\n\n")}
 
@@ -94,4 +103,51 @@ export const provider: ProviderModule<unknown> = {
   toStatus,${retryDelay ? "\n  retryDelay," : ""}
 };
 `;
+}
+
+/**
+ * The part of a description the read path reads at run time (core's ReadDescription): auth, the poll
+ * endpoints' Accept, headers and parameter names, and where the state and the error body are.
+ * @param {any} d
+ */
+function readDescriptionOf(d) {
+  const endpoints = Object.fromEntries(
+    Object.entries(d.endpoints).map(([id, /** @type {any} */ endpoint]) => [
+      id,
+      {
+        path: endpoint.path,
+        accept: endpoint.accept,
+        pathParams: endpoint.pathParams.map((/** @type {any} */ p) =>
+          p.multiSegment ? { name: p.name, multiSegment: true } : { name: p.name },
+        ),
+        conditional: endpoint.conditional,
+        ...(endpoint.headers ? { headers: endpoint.headers } : {}),
+        ...(endpoint.queryParams
+          ? { queryParams: endpoint.queryParams.map((/** @type {any} */ p) => ({ name: p.name })) }
+          : {}),
+      },
+    ]),
+  );
+  const a = d.adapter;
+  const status = {
+    ...(a.status.pointer === undefined ? {} : { pointer: a.status.pointer }),
+    ...(a.status.header === undefined ? {} : { header: a.status.header }),
+  };
+  /** @type {Record<string, unknown>} */
+  const adapter = { status };
+  if (a.redirects) adapter.redirects = a.redirects;
+  if (a.answers) adapter.answers = a.answers;
+  if (a.errorBody) {
+    const { retryDelay: _, ...errorBody } = a.errorBody;
+    if (Object.keys(errorBody).length > 0) adapter.errorBody = errorBody;
+  }
+  if (a.rateLimit) adapter.rateLimit = a.rateLimit;
+  return {
+    name: d.name,
+    displayName: d.displayName,
+    auth: d.auth,
+    defaultEndpoint: d.defaultEndpoint,
+    endpoints,
+    adapter,
+  };
 }

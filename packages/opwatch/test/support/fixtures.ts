@@ -1,10 +1,10 @@
 // One fixture per provider: spec-valid scripted answers (built from the specs' own examples) and what
 // the facade must make of them. Every answer is validated against the spec by the scripted server.
-import { bentley } from "@opwatch/bentley";
-import type { OperationState } from "@opwatch/core";
-import { ecl } from "@opwatch/ecl";
-import { keycard } from "@opwatch/keycard";
-import { sourcecraft } from "@opwatch/sourcecraft";
+import { bentley, description as bentleyDescription } from "@opwatch/bentley";
+import type { OperationState, ProviderDescription } from "@opwatch/core";
+import { ecl, description as eclDescription } from "@opwatch/ecl";
+import { keycard, description as keycardDescription } from "@opwatch/keycard";
+import { sourcecraft, description as sourcecraftDescription } from "@opwatch/sourcecraft";
 import { examplesOf, type ScriptStep } from "@opwatch/testkit";
 import { type ProviderRegistration, register } from "../../src/index.js";
 
@@ -16,6 +16,8 @@ export interface ProviderFixture {
   operationId: string;
   /** Path of the operation on the server, ids filled in. */
   path: string;
+  /** The provider's whole description (its package's `description`), as the tests read the spec. */
+  description: ProviderDescription;
   register(baseUrl: string, token?: string | (() => Promise<string>)): ProviderRegistration;
   /** Header carrying the token, lower-case, and its expected value. */
   auth(token: string): [string, string];
@@ -63,6 +65,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "sourcecraft",
     operationId: "getSecretOperation",
     path: "/operations/secrets/id:7f1c2b9e-secret-op",
+    description: sourcecraftDescription,
     register: (baseUrl, token = TOKEN) => register(sourcecraft, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [ok(sc.scheduled), ok(sc.in_progress), ok(sc.success)],
@@ -82,6 +85,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "keycard",
     operationId: "getCatalogTask",
     path: "/zones/zone_5hq2c8/catalog_tasks/task_3kd9x1",
+    description: keycardDescription,
     register: (baseUrl, token = TOKEN) => register(keycard, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [
@@ -108,6 +112,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "bentley",
     operationId: "getScheduleOperation",
     path: "/schedules/b4a7e3f0-2d1c-4e8b-9f6a-1c2d3e4f5a6b/operations/bdc8fb5d-ce72-42f9-8818-bb2942927428",
+    description: bentleyDescription,
     register: (baseUrl, token = TOKEN) => register(bentley, { token, baseUrl }),
     auth: (token) => ["authorization", `Bearer ${token}`],
     progression: [ok(bt.queued, etag("q")), ok(bt.started, etag("s")), ok(bt.succeeded, etag("d"))],
@@ -131,6 +136,7 @@ export const fixtures: ProviderFixture[] = [
     spec: "ecl",
     operationId: "getOperation",
     path: "/v1.0/operations/75aab8db-8632-42b4-af2f-06b5820798ef",
+    description: eclDescription,
     register: (baseUrl, token = TOKEN) => register(ecl, { token, baseUrl }),
     auth: (token) => ["x-auth-token", token],
     progression: [ok(ec.processing), ok(ec.complete)],

@@ -8,6 +8,7 @@ import type {
   OperationStatus,
   PathParamValue,
   ProviderModule,
+  ReadDescription,
 } from "@opwatch/core";
 import {
   decodeParam,
@@ -22,9 +23,42 @@ import {
   timestampReader,
   unknownEndpoint,
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
 
 const name = "bentley";
+
+/** What the read path needs of the spec's description (the whole one is the package's `description` export). */
+const description = {
+  "name": "bentley",
+  "displayName": "Bentley iTwin Schedules",
+  "auth": {
+    "type": "bearer"
+  },
+  "defaultEndpoint": "getScheduleOperation",
+  "endpoints": {
+    "getScheduleOperation": {
+      "path": "/schedules/{scheduleId}/operations/{operationId}",
+      "accept": "application/vnd.bentley.itwin-platform.v1+json",
+      "pathParams": [
+        {
+          "name": "scheduleId"
+        },
+        {
+          "name": "operationId"
+        }
+      ],
+      "conditional": true
+    }
+  },
+  "adapter": {
+    "status": {
+      "pointer": "/operation/status"
+    },
+    "errorBody": {
+      "code": "/error/code",
+      "message": "/error/message"
+    }
+  }
+} as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();

@@ -8,6 +8,7 @@ import type {
   OperationStatus,
   PathParamValue,
   ProviderModule,
+  ReadDescription,
 } from "@opwatch/core";
 import {
   UUID,
@@ -25,9 +26,39 @@ import {
   timestampReader,
   unknownEndpoint,
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
 
 const name = "ecl";
+
+/** What the read path needs of the spec's description (the whole one is the package's `description` export). */
+const description = {
+  "name": "ecl",
+  "displayName": "NTT Enterprise Cloud (VNA)",
+  "auth": {
+    "type": "header",
+    "name": "X-Auth-Token"
+  },
+  "defaultEndpoint": "getOperation",
+  "endpoints": {
+    "getOperation": {
+      "path": "/v1.0/operations/{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    }
+  },
+  "adapter": {
+    "status": {
+      "pointer": "/operation/status"
+    },
+    "errorBody": {
+      "message": "/cause"
+    }
+  }
+} as const satisfies ReadDescription;
 
 const OPERATION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/u;
 const readCreatedAt = /* @__PURE__ */ timestampReader();

@@ -8,6 +8,7 @@ import type {
   OperationStatus,
   PathParamValue,
   ProviderModule,
+  ReadDescription,
 } from "@opwatch/core";
 import {
   decodeParam,
@@ -22,9 +23,46 @@ import {
   timestampReader,
   unknownEndpoint,
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
 
 const name = "keycard";
+
+/** What the read path needs of the spec's description (the whole one is the package's `description` export). */
+const description = {
+  "name": "keycard",
+  "displayName": "Keycard",
+  "auth": {
+    "type": "bearer"
+  },
+  "defaultEndpoint": "getCatalogTask",
+  "endpoints": {
+    "getCatalogTask": {
+      "path": "/zones/{zone_id}/catalog_tasks/{task_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "zone_id"
+        },
+        {
+          "name": "task_id"
+        }
+      ],
+      "conditional": false
+    }
+  },
+  "adapter": {
+    "status": {
+      "pointer": "/status"
+    },
+    "redirects": {
+      "303": "succeeded"
+    },
+    "errorBody": {
+      "code": "/code",
+      "message": "/message",
+      "requestId": "/request_id"
+    }
+  }
+} as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();

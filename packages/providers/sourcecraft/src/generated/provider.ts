@@ -8,6 +8,7 @@ import type {
   OperationStatus,
   PathParamValue,
   ProviderModule,
+  ReadDescription,
 } from "@opwatch/core";
 import {
   decodeParam,
@@ -21,9 +22,80 @@ import {
   timestampReader,
   unknownEndpoint,
 } from "@opwatch/core/internal";
-import { description } from "./description.js";
 
 const name = "sourcecraft";
+
+/** What the read path needs of the spec's description (the whole one is the package's `description` export). */
+const description = {
+  "name": "sourcecraft",
+  "displayName": "SourceCraft",
+  "auth": {
+    "type": "bearer"
+  },
+  "defaultEndpoint": "getSecretOperation",
+  "endpoints": {
+    "getSecretOperation": {
+      "path": "/operations/secrets/id:{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    },
+    "getMergeOperation": {
+      "path": "/operations/merge/id:{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    },
+    "getCreateInvitesOperation": {
+      "path": "/operations/create-invites/id:{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    },
+    "getCreateMultilinkOperation": {
+      "path": "/operations/create-multilink/id:{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    },
+    "getDeleteMultilinkOperation": {
+      "path": "/operations/delete-multilink/id:{operation_id}",
+      "accept": "application/json",
+      "pathParams": [
+        {
+          "name": "operation_id"
+        }
+      ],
+      "conditional": false
+    }
+  },
+  "adapter": {
+    "status": {
+      "pointer": "/status"
+    },
+    "errorBody": {
+      "code": "/error_code",
+      "message": "/message",
+      "requestId": "/request_id"
+    }
+  }
+} as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
 const readUpdatedAt = /* @__PURE__ */ timestampReader();

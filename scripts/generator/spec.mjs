@@ -150,7 +150,8 @@ function toServers(file, servers) {
   if (!Array.isArray(servers)) fail(file, "#/servers", "must be a list of Server Objects");
   return servers.map((server, i) => {
     const at = `#/servers/${i}`;
-    if (!isObject(server) || typeof server.url !== "string") fail(file, at, "must be a Server Object with a `url` string");
+    if (!isObject(server) || typeof server.url !== "string")
+      fail(file, at, "must be a Server Object with a `url` string");
     if (server.description !== undefined && typeof server.description !== "string")
       fail(file, `${at}/description`, "must be a string");
     if (server.variables !== undefined && !isObject(server.variables))

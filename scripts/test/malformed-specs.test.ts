@@ -84,7 +84,15 @@ describe("malformed specs end in a message, never a crash", { timeout: 120_000 }
   });
 
   it("inputs that are no OpenAPI 3 document at all", async () => {
-    for (const text of ["", "null", "[1, 2]", "just words", '{"openapi": 3.1}', "swagger: '2.0'\npaths: {}\n", "a: [\n"]) {
+    for (const text of [
+      "",
+      "null",
+      "[1, 2]",
+      "just words",
+      '{"openapi": 3.1}',
+      "swagger: '2.0'\npaths: {}\n",
+      "a: [\n",
+    ]) {
       expect(await outcome(text)).toBe("refused");
     }
   });

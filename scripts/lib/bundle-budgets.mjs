@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_550,
-  get: 15_150,
-  four: 20_050,
-  client: 13_350,
+  wait: 18_350,
+  get: 14_950,
+  four: 19_950,
+  client: 13_000,
   rateLimitError: 2_000,
 };

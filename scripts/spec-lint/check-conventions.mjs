@@ -52,12 +52,22 @@ export function checkConventions(document) {
     }
     const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
     const schema200 = media?.schema;
-    for (const [where, pointer, inEntry] of pointersOf(ext)) {
-      const base = inEntry === undefined ? schema200 : schemaAt(document, schema200, `${inEntry}/0`);
+    for (const [where, pointer, inEntry, inObject] of pointersOf(ext)) {
+      const base =
+        inEntry !== undefined
+          ? schemaAt(document, schema200, `${inEntry}/0`)
+          : inObject !== undefined
+            ? schemaAt(document, schema200, inObject)
+            : schema200;
       if (inEntry !== undefined && base === undefined) {
         problems.push(`x-opwatch/${where}: "${inEntry}" is not an array in the 200 schema of ${op.get.operationId}`);
       } else if (!schemaAt(document, base, pointer)) {
-        const inside = inEntry === undefined ? "the 200 schema" : `the entries of ${inEntry} in the 200 schema`;
+        const inside =
+          inEntry !== undefined
+            ? `the entries of ${inEntry} in the 200 schema`
+            : inObject !== undefined
+              ? `the object at ${inObject} in the 200 schema`
+              : "the 200 schema";
         problems.push(`x-opwatch/${where}: "${pointer}" does not resolve in ${inside} of ${op.get.operationId}`);
       }
     }
@@ -166,11 +176,12 @@ function errorStatusProblems(document, op) {
 
 /**
  * Every pointer into the 200 body, with where it sits; a third element names the array whose entries it
- * points into (an `entry` condition's fields, and the failure pointers of its rule).
- * @param {any} ext @returns {[string, string, string?][]}
+ * points into (an `entry` condition's fields, and the failure pointers of its rule), a fourth the object it
+ * points into (the failure pointers of a `present: true` rule).
+ * @param {any} ext @returns {[string, string, string?, string?][]}
  */
 function pointersOf(ext) {
-  /** @type {[string, unknown, string?][]} */
+  /** @type {[string, unknown, string?, string?][]} */
   const all = [
     ["id", ext.id],
     ["status/pointer", ext.status.pointer],
@@ -198,9 +209,11 @@ function pointersOf(ext) {
       }
       if (condition.entry && entryArray === undefined) entryArray = condition.pointer;
     }
-    all.push(...failurePointers(`status/when/${i}/failure`, rule.failure, entryArray));
+    // A rule matched by `present: true` alone reads its failure inside what it found (BigQuery's errorResult).
+    const inObject = entryArray === undefined && !rule.all && rule.present === true ? rule.pointer : undefined;
+    all.push(...failurePointers(`status/when/${i}/failure`, rule.failure, entryArray, inObject));
   }
-  return /** @type {[string, string, string?][]} */ (all.filter(([, pointer]) => typeof pointer === "string"));
+  return /** @type {[string, string, string?, string?][]} */ (all.filter(([, pointer]) => typeof pointer === "string"));
 }
 
 /** @param {string} where @param {any} value @returns {[string, unknown][]} */
@@ -208,10 +221,13 @@ function timestamp(where, value) {
   return [[typeof value === "object" && value !== null ? `${where}/pointer` : where, value?.pointer ?? value]];
 }
 
-/** @param {string} where @param {any} failure @param {string | undefined} inEntry @returns {[string, unknown, string?][]} */
-function failurePointers(where, failure, inEntry) {
+/**
+ * @param {string} where @param {any} failure @param {string | undefined} inEntry the array whose matched entry
+ * the pointers read in @param {string} [inObject] the object they read in @returns {[string, unknown, string?, string?][]}
+ */
+function failurePointers(where, failure, inEntry, inObject) {
   const messages = Array.isArray(failure?.message) ? failure.message : [failure?.message];
-  const tail = inEntry === undefined ? [] : [inEntry];
+  const tail = inEntry === undefined && inObject === undefined ? [] : [inEntry, inObject];
   return [
     [`${where}/code`, failure?.code, ...tail],
     ...messages.map((/** @type {unknown} */ m, /** @type {number} */ i) => [

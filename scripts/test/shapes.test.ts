@@ -106,12 +106,19 @@ describe.each(SPEC_SHAPES)("the $about shape", (shape) => {
   );
 });
 
+/** One shape of the table, by name. */
+function shapeNamed(name: string) {
+  const shape = SPEC_SHAPES.find((s) => s.name === name);
+  if (!shape) throw new Error(`no shape ${name}`);
+  return shape;
+}
+
 /** The object at `keys` inside a spec, to change it in place. */
 const node = (spec: unknown, ...keys: string[]) =>
   keys.reduce((at, key) => (at as Record<string, unknown>)[key], spec) as Record<string, unknown>;
 
 describe("the spec lint on the new shapes", () => {
-  const conditions = SPEC_SHAPES[0] as (typeof SPEC_SHAPES)[number];
+  const conditions = shapeNamed("shape-conditions");
   const withXOpwatch = (change: (ext: Record<string, unknown>) => void) => {
     const spec = structuredClone(conditions.spec) as Record<string, Record<string, unknown>>;
     change(spec["x-opwatch"] as Record<string, unknown>);
@@ -143,7 +150,7 @@ describe("the spec lint on the new shapes", () => {
   });
 
   it("asks for an example of a word outside the map when the status has a default", () => {
-    const open = structuredClone(SPEC_SHAPES[1]?.spec);
+    const open = structuredClone(shapeNamed("shape-open-words").spec);
     const examples = node(
       open,
       "paths",
@@ -162,7 +169,7 @@ describe("the spec lint on the new shapes", () => {
   });
 
   it("asks a status header to be declared on a 2xx response", () => {
-    const header = structuredClone(SPEC_SHAPES[3]?.spec);
+    const header = structuredClone(shapeNamed("shape-status-header").spec);
     delete node(header, "paths", "/operations/{id}", "get", "responses", "202").headers;
     expect(checkConventions(header)).toContain(
       'x-opwatch/status/header: no 2xx response of getOperation declares the header "x-ms-operation-status" (add it to the response\'s headers)',

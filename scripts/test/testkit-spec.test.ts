@@ -1,6 +1,13 @@
 // testkit's spec readers (packages/testkit/src/spec.ts): the one place the contract table, the contract
 // cases and the scripted server read an operation's parameters and a response's named examples from.
-import { parametersOf, responseExamples } from "@opwatch/testkit";
+import { join } from "node:path";
+import {
+  expectedError,
+  type ProviderTable,
+  parametersOf,
+  responseExamples,
+  startScriptedServer,
+} from "@opwatch/testkit";
 import { describe, expect, it } from "vitest";
 
 const doc = {
@@ -64,5 +71,64 @@ describe("testkit: responseExamples", () => {
       ["done", { value: { state: "done" }, "x-opwatch-status": 200 }],
     ]);
     expect(responseExamples(doc, undefined)).toEqual([]);
+  });
+});
+
+describe("testkit: startScriptedServer", () => {
+  const spec = join(import.meta.dirname, "real-apis", "replicate-predictions.yaml");
+
+  it("answers 500 with the reason when the script throws or leaves the spec, and stop() rejects with it", async () => {
+    const server = await startScriptedServer(spec, {
+      operationId: "predictions.get",
+      script: (_, index) => {
+        if (index === 0) throw new Error("no example named finished");
+        return { status: 418, body: {} };
+      },
+    });
+    const first = await fetch(`${server.url}/predictions/p1`);
+    const second = await fetch(`${server.url}/predictions/p1`);
+    expect(first.status).toBe(500);
+    expect(((await first.json()) as { error: string }).error).toContain("no example named finished");
+    expect(second.status).toBe(500);
+    expect(((await second.json()) as { error: string }).error).toContain("status 418 is not declared");
+    expect(server.failures).toHaveLength(2);
+    await expect(server.stop()).rejects.toThrow(/answer 0 failed: no example named finished/);
+  });
+
+  it("stops cleanly when every answer was given", async () => {
+    const server = await startScriptedServer(spec, {
+      operationId: "predictions.get",
+      script: () => ({
+        status: 429,
+        headers: { "Retry-After": "1" },
+        body: { detail: "Request was throttled.", status: 429 },
+      }),
+    });
+    expect((await fetch(`${server.url}/predictions/p1`)).status).toBe(429);
+    expect(server.failures).toEqual([]);
+    await expect(server.stop()).resolves.toBeUndefined();
+  });
+});
+
+describe("testkit: expectedError under the spec's rate-limit meaning", () => {
+  const spent = new Headers({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3601" });
+  const table = (rateLimit: ProviderTable["rateLimit"]) => ({ errorBody: {}, rateLimit }) as unknown as ProviderTable;
+
+  it("expects the wait until the reset of a window", () => {
+    expect(expectedError(table(undefined), 429, spent, {}).retryAfter).toBe(3601);
+    expect(expectedError(table({ reset: "window" }), 429, spent, {}).retryAfter).toBe(3601);
+  });
+
+  it("expects one request's refill, not the full refill, when the reset means refill", () => {
+    expect(expectedError(table({ reset: "refill" }), 429, spent, {}).retryAfter).toBe(1);
+    expect(expectedError(table({ reset: "refill", refillSeconds: 6 }), 403, spent, {})).toMatchObject({
+      errorClass: "RateLimitError",
+      retryAfter: 6,
+    });
+  });
+
+  it("expects Retry-After over a refill", () => {
+    const asked = new Headers({ "retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3601" });
+    expect(expectedError(table({ reset: "refill" }), 429, asked, {}).retryAfter).toBe(7);
   });
 });

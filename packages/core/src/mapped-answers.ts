@@ -5,13 +5,26 @@
 
 import { parseLocation } from "./redirect.js";
 import type { OperationSnapshot } from "./snapshot.js";
-import type { HttpAnswer, HttpHeaderReader } from "./transport.js";
 
-/** Reads a redirect the spec maps into `snapshot`; false when this one is not mapped. @internal */
-export type RedirectAnswer = (snapshot: OperationSnapshot, response: HttpAnswer, requestUrl: string) => boolean;
+/** What the readers of mapped answers read of an answer: its status and headers; off fetch, its type and final URL. */
+export interface AnswerHead {
+  readonly status: number;
+  readonly headers: AnswerHeaders;
+  /** `"opaqueredirect"` for a browser's manual redirect. */
+  readonly type?: string;
+  readonly url?: string;
+}
 
-/** Reads a 2xx the spec maps by its status or a header into `snapshot`; true when that answer is the state. @internal */
-export type StateInAnswer = (snapshot: OperationSnapshot, headers: HttpHeaderReader, body: unknown) => boolean;
+/** An answer's headers, as `Headers.get` reads them. */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+/** Reads a redirect the spec maps into `snapshot`; false when this one is not mapped. */
+export type RedirectAnswer = (snapshot: OperationSnapshot, response: AnswerHead, requestUrl: string) => boolean;
+
+/** Reads a 2xx the spec maps by its status or a header into `snapshot`; true when that answer is the state. */
+export type StateInAnswer = (snapshot: OperationSnapshot, headers: AnswerHeaders, body: unknown) => boolean;
 
 /**
  * The redirects of `statuses` as answers: the Location of one (its result URL, never followed), or in a

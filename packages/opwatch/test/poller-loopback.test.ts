@@ -127,6 +127,7 @@ async function serveHanging(fixture: ProviderFixture) {
   servers.push({
     url: base,
     requests: [],
+    failures: [],
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

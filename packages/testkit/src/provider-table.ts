@@ -82,6 +82,8 @@ export interface ProviderTable {
   unauthorized: ErrorCase | undefined;
   /** The description's pointers into error bodies (code, message, request id, retry delay), and the request id's header. */
   errorBody: NonNullable<ProviderDescription["adapter"]["errorBody"]>;
+  /** What the provider's rate-limit reset means (`x-opwatch.rateLimit`): the end of a window unless it says `refill`. */
+  rateLimit: ProviderDescription["adapter"]["rateLimit"];
 }
 
 /** What the client must make of one error answer, read from what the server sent. */
@@ -102,7 +104,7 @@ export function expectedError(table: ProviderTable, status: number, headers: Hea
   const header = headers.get("retry-after")?.trim();
   const asked = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
   // Without a Retry-After, a delay inside the error body (google.rpc.RetryInfo's `"3s"`) asks to wait.
-  const headerWait = asked ?? spentBudgetReset(status, headers);
+  const headerWait = asked ?? refillWait(spentBudgetReset(status, headers), table.rateLimit);
   const retryAfter = headerWait ?? (header === undefined ? bodyDelay(body, pointers.retryDelay) : undefined);
   const expected =
     status === 403 && retryAfter !== undefined
@@ -171,6 +173,16 @@ function spentBudgetReset(status: number, headers: Headers): number | undefined 
     wait = Math.max(wait ?? 0, seconds);
   }
   return wait;
+}
+
+/**
+ * The wait a spent budget asks for under the spec's `rateLimit`: the reset for a window (the default); for a
+ * `refill` reset (a full refill while requests come back one at a time) one request's time, `refillSeconds`
+ * (1 when absent), never more than the reset.
+ */
+function refillWait(reset: number | undefined, rateLimit: ProviderTable["rateLimit"]): number | undefined {
+  if (reset === undefined || rateLimit?.reset !== "refill") return reset;
+  return Math.min(reset, rateLimit.refillSeconds ?? 1);
 }
 
 /** Per-provider facts the spec cannot say, passed in by the provider's generated test. */
@@ -246,6 +258,7 @@ export function providerTable(
     errors,
     unauthorized: errors.find((e) => e.response === "401"),
     errorBody: description.adapter.errorBody ?? {},
+    rateLimit: description.adapter.rateLimit,
   };
 }
 

@@ -30,6 +30,12 @@ export interface ScriptedServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /**
+   * Why answers of the script could not be given (the script threw, or its answer leaves the spec): each
+   * such request was answered 500 with the reason. `stop()` rejects when there is one.
+   */
+  readonly failures: string[];
+  /** Closes the server; rejects naming the script's failures, if any, so the test fails on the cause. */
   stop(): Promise<void>;
 }
 
@@ -73,6 +79,7 @@ export async function startScriptedServer(spec: SpecSource, options: ScriptedSer
   }
 
   const requests: RecordedRequest[] = [];
+  const failures: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const recorded: RecordedRequest = {
       method: req.method ?? "GET",
@@ -95,8 +102,15 @@ export async function startScriptedServer(spec: SpecSource, options: ScriptedSer
       const missing = requiredHeaders.filter((name) => recorded.headers[name] === undefined);
       step = { status: 400, body: { error: `missing required header ${missing.join(", ")}` } };
     } else if (typeof options.script === "function") {
-      step = options.script(recorded, index);
-      check(step, `answer ${index}`);
+      try {
+        step = options.script(recorded, index);
+        check(step, `answer ${index}`);
+      } catch (error) {
+        // A script that cannot answer must not leave the client waiting: it gets the reason, and so does the test.
+        const reason = `scripted server for ${options.operationId}: answer ${index} failed: ${error instanceof Error ? error.message : String(error)}`;
+        failures.push(reason);
+        step = { status: 500, body: { error: reason } };
+      }
     } else {
       step = options.script[Math.min(index, options.script.length - 1)] as ScriptStep;
     }
@@ -112,10 +126,15 @@ export async function startScriptedServer(spec: SpecSource, options: ScriptedSer
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    failures,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (error) reject(error);
+          else if (failures.length > 0) reject(new Error(failures.join("\n")));
+          else resolve();
+        });
       }),
   };
 }

@@ -80,9 +80,15 @@ ${codeCases.join("\n")}
     for (const condition of conditionsOf(rule)) {
       const value = emit.read("body", condition.pointer);
       if (condition.entry !== undefined) {
-        usesEntry = true;
-        tests.push(`(entry = ${emit.use("findEntry")}(${value}, ${q(condition.entry)})) !== undefined`);
-        at ??= "entry";
+        // The first entry condition's entry is what the rule matched (its failure is read there), as in
+        // core's `meets`; a later one only has to be found.
+        const find = `${emit.use("findEntry")}(${value}, ${q(condition.entry)})`;
+        if (at === "entry") tests.push(`${find} !== undefined`);
+        else {
+          usesEntry = true;
+          tests.push(`(entry = ${find}) !== undefined`);
+          at = "entry";
+        }
       } else if (condition.present !== undefined) {
         usesValue = true;
         tests.push(

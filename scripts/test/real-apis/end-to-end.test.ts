@@ -85,6 +85,8 @@ describe.concurrent("real APIs through every provider-author step", { timeout: 6
           });
           expect(final.state).toBe(played.state);
           if (played.message) expect(final.error?.message).toContain(played.message);
+          if (played.progress !== undefined) expect(final.progress).toBeCloseTo(played.progress, 6);
+          if (api.createdAt) expect(final.createdAt?.toISOString()).toBe(api.createdAt);
           if (played.pausedAtLeastMs) expect(Date.now() - started).toBeGreaterThanOrEqual(played.pausedAtLeastMs);
           expect(server.requests.length).toBeGreaterThanOrEqual(played.play.length);
           expect(new Set(server.requests.map((r) => r.url))).toEqual(new Set([api.path]));
@@ -97,15 +99,20 @@ describe.concurrent("real APIs through every provider-author step", { timeout: 6
         try {
           const client = module.createClient({ token: TOKEN, baseUrl: server.url });
           let state = "";
+          let last: { progress?: number; createdAt?: Date; error?: { message: string } } = {};
           for (let reads = 0; reads < 20 && !TERMINAL.has(state); reads += 1) {
             try {
-              state = module.toStatus(await client.getOperation(api.params), client.baseUrl).state;
+              last = module.toStatus(await client.getOperation(api.params), client.baseUrl);
+              state = (last as { state: string }).state;
             } catch (error) {
               expect((error as Error).name, String(error)).toBe("RateLimitError");
               await sleep(((error as { retryAfter?: number }).retryAfter ?? 0.05) * 1000);
             }
           }
           expect(state).toBe(played.state);
+          if (played.message) expect(last.error?.message).toContain(played.message);
+          if (played.progress !== undefined) expect(last.progress).toBeCloseTo(played.progress, 6);
+          if (api.createdAt) expect(last.createdAt?.toISOString()).toBe(api.createdAt);
           // The raw typed client reaches the same URL.
           const params = { path: api.params, ...(api.query === undefined ? {} : { query: api.query }) };
           const raw = await client.GET(pathTemplate(api), { params });

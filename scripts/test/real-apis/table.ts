@@ -3,6 +3,7 @@
 // documents them (the 200 bodies are the spec's own named examples; pushback as the API's reference says).
 import { join } from "node:path";
 import { findOperation, loadSpecDocument, type ScriptStep } from "@opwatch/testkit";
+import { JOB_APIS } from "./job-apis.js";
 import { SHAPE_APIS } from "./shape-apis.js";
 
 /** One answer of a run: a named 200 example of the spec, or an answer built when it is sent. */
@@ -19,6 +20,8 @@ export interface Run {
   message?: string;
   /** The least time the wait must take (a documented pause it must honour), in ms. */
   pausedAtLeastMs?: number;
+  /** The final status's progress (0..1), where the API gives one. */
+  progress?: number;
 }
 
 export interface RealApi {
@@ -30,6 +33,8 @@ export interface RealApi {
   params: Record<string, string | number>;
   /** The header that carries the token (`Authorization: Bearer <token>` when absent). */
   auth?: { header: string; value: (token: string) => string };
+  /** The final status's `createdAt` (ISO), read from the examples' timestamp field. */
+  createdAt?: string;
   /** Its required query parameters as the raw typed client takes them (the path carries them too). */
   query?: Record<string, string>;
   runs: Run[];
@@ -198,13 +203,14 @@ REAL_APIS.push(
       { name: "running → success", play: ["running", "success"], state: "succeeded" },
       { name: "running → error", play: ["running", "error"], state: "failed", message: "Action failed" },
       {
-        // docs.hetzner.cloud: a spent budget is a 429 with RateLimit-Remaining 0 and RateLimit-Reset a UNIX timestamp.
-        name: "a 429 with RateLimit-Remaining 0, then success",
+        // docs.hetzner.cloud: a spent budget is a 429 with RateLimit-Remaining 0 and RateLimit-Reset the UNIX
+        // time of a full refill (an hour away); one request comes back every second, so the wait is 1 s.
+        name: "a 429 with RateLimit-Remaining 0 and a full refill an hour away waits one second, then success",
         play: [
           "running",
           () => ({
             status: 429,
-            headers: { "RateLimit-Limit": "3600", "RateLimit-Remaining": "0", "RateLimit-Reset": epochIn(1) },
+            headers: { "RateLimit-Limit": "3600", "RateLimit-Remaining": "0", "RateLimit-Reset": epochIn(3600) },
             body: error("hetzner-actions.yaml", "get_action", "429"),
           }),
           "success",
@@ -219,11 +225,12 @@ REAL_APIS.push(
     operationId: "beta_message_batches_retrieve",
     path: "/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF",
     params: { message_batch_id: "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF" },
+    createdAt: "2024-08-20T18:37:24.100Z",
     auth: { header: "x-api-key", value: (token) => token },
     runs: [
       { name: "in progress → ended", play: ["in_progress", "ended"], state: "succeeded" },
       {
-        name: "a 429 with retry-after, then canceling → ended",
+        name: "a 429 with retry-after, then canceling → ended after the cancel",
         play: [
           "in_progress",
           () => ({
@@ -232,9 +239,9 @@ REAL_APIS.push(
             body: error("anthropic-message-batches.yaml", "beta_message_batches_retrieve", "429"),
           }),
           "canceling",
-          "ended",
+          "canceled",
         ],
-        state: "succeeded",
+        state: "canceled",
         pausedAtLeastMs: 900,
       },
     ],
@@ -244,6 +251,7 @@ REAL_APIS.push(
     operationId: "jobs_api_routes_batch_get_batch_job",
     path: "/v1/batch/jobs/b6f4c7a2-3e1d-4f0a-9c8b-2d5e6f7a8b9c",
     params: { job_id: "b6f4c7a2-3e1d-4f0a-9c8b-2d5e6f7a8b9c" },
+    createdAt: new Date(1717000000 * 1000).toISOString(),
     runs: [
       { name: "QUEUED → RUNNING → SUCCESS", play: ["QUEUED", "RUNNING", "SUCCESS"], state: "succeeded" },
       { name: "RUNNING → FAILED", play: ["RUNNING", "FAILED"], state: "failed" },
@@ -256,6 +264,8 @@ REAL_APIS.push(
     ],
   },
 );
+
+REAL_APIS.push(...JOB_APIS);
 
 /** The provider's name: its spec's file name. */
 export const providerName = (api: RealApi) => api.spec.replace(/\.yaml$/, "");

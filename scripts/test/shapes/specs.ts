@@ -144,6 +144,39 @@ const jobFailed = {
   },
 };
 
+// Kubernetes apps/v1 Deployment (kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status):
+// a rollout failed when Progressing is False (ProgressDeadlineExceeded) and Available is False; the reason is
+// the Progressing condition's, the first entry condition of the rule, wherever it sits in the array.
+const deploymentBody = object(
+  "A Deployment.",
+  {
+    metadata: object("Object metadata.", { name: text("Name.") }),
+    status: object("Observed state.", {
+      conditions: { type: "array", description: "Latest observations.", items: condition },
+    }),
+  },
+  ["metadata"],
+);
+const deploymentFailed = {
+  metadata: { name: "web" },
+  status: {
+    conditions: [
+      {
+        type: "Available",
+        status: "False",
+        reason: "MinimumReplicasUnavailable",
+        message: "Deployment does not have minimum availability.",
+      },
+      {
+        type: "Progressing",
+        status: "False",
+        reason: "ProgressDeadlineExceeded",
+        message: 'ReplicaSet "web-5d9c" has timed out progressing.',
+      },
+    ],
+  },
+};
+
 // An open set of in-progress words, the failure message from two fields, epoch times (seconds and ms).
 const openBody = object(
   "A job.",
@@ -229,6 +262,69 @@ export const SPEC_SHAPES: SpecShape[] = [
         about: "active and suspended (AND) as queued",
         answer: { status: 200, body: { metadata: jobMeta, spec: { suspend: true }, status: { active: 1 } } },
         expect: { state: "queued" },
+      },
+    ],
+  },
+  {
+    name: "shape-two-entries",
+    about: "an AND of two conditions[] entries, the failure read in the first (a Kubernetes Deployment)",
+    path: "/apis/apps/v1/namespaces/default/deployments/op-1",
+    spec: document("shape-two-entries", {
+      path: "/apis/apps/v1/namespaces/default/deployments/{name}",
+      body: deploymentBody,
+      examples: {
+        failed: deploymentFailed,
+        succeeded: {
+          metadata: { name: "web" },
+          status: {
+            conditions: [
+              { type: "Available", status: "True" },
+              { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" },
+            ],
+          },
+        },
+        running: { metadata: { name: "web" }, status: { conditions: [{ type: "Progressing", status: "True" }] } },
+      },
+      xOpwatch: {
+        id: "/metadata/name",
+        status: {
+          when: [
+            {
+              all: [
+                { pointer: "/status/conditions", entry: { type: "Progressing", status: "False" } },
+                { pointer: "/status/conditions", entry: { type: "Available", status: "False" } },
+              ],
+              state: "failed",
+              failure: { code: "/reason", message: "/message" },
+            },
+            {
+              all: [
+                { pointer: "/status/conditions", entry: { type: "Progressing", reason: "NewReplicaSetAvailable" } },
+                { pointer: "/status/conditions", entry: { type: "Available", status: "True" } },
+              ],
+              state: "succeeded",
+            },
+            { pointer: "/status/conditions", present: true, state: "running" },
+          ],
+        },
+      },
+    }),
+    samples: [
+      {
+        about: "Progressing False and Available False, the reason from Progressing though it comes second",
+        answer: { status: 200, body: deploymentFailed },
+        expect: {
+          state: "failed",
+          error: { code: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-5d9c" has timed out progressing.' },
+        },
+      },
+      {
+        about: "only one of the two entries as not failed",
+        answer: {
+          status: 200,
+          body: { metadata: { name: "web" }, status: { conditions: [deploymentFailed.status.conditions[0]] } },
+        },
+        expect: { state: "running", error: undefined },
       },
     ],
   },

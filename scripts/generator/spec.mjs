@@ -198,8 +198,8 @@ function toAdapter(file, ext) {
       fail(file, `x-opwatch.status.map.${word}: "${state}" is not one of ${[...STATES].join(", ")}`);
   }
   for (const [code, state] of Object.entries(ext.answers ?? {})) {
-    if (!/^2\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
-      fail(file, `x-opwatch.answers.${code} is not a 2xx → state`);
+    if (!/^[24]\d\d$/.test(code) || UNANSWERED.has(code) || !STATES.has(/** @type {string} */ (state)))
+      fail(file, `x-opwatch.answers.${code} is not a 2xx or 4xx (but 401, 403, 404, 407, 429) → state`);
   }
   for (const [code, state] of Object.entries(ext.redirects ?? {})) {
     if (!/^3\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
@@ -210,7 +210,7 @@ function toAdapter(file, ext) {
   const pick = (/** @type {any} */ object, /** @type {string[]} */ keys) =>
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
-    id: required(file, ext.id, "x-opwatch.id"),
+    ...(ext.id === undefined ? {} : { id: ext.id }),
     status: {
       ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
       ...(status.header !== undefined ? { header: status.header.toLowerCase() } : {}),
@@ -218,9 +218,22 @@ function toAdapter(file, ext) {
       ...(status.default !== undefined ? { default: status.default } : {}),
       ...(status.when ? { when: status.when } : {}),
     },
-    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "answers", "errorBody", "rateLimit"]),
+    ...pick(ext, [
+      "progress",
+      "createdAt",
+      "updatedAt",
+      "failure",
+      "redirects",
+      "answers",
+      "errorBody",
+      "rateLimit",
+      "resultUrl",
+    ]),
   };
 }
+
+/** Statuses an `answers` entry may not map: they mean auth, a wrong URL or pushback, whatever the body says. */
+const UNANSWERED = new Set(["401", "403", "404", "407", "429"]);
 
 /** @template T @param {string} file @param {T} value @param {string} what @returns {NonNullable<T>} */
 function required(file, value, what) {

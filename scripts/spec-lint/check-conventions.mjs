@@ -52,16 +52,24 @@ export function checkConventions(document) {
     }
     const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
     const schema200 = media?.schema;
+    // A pointer may also resolve in the body of an answer the spec maps to a state (Snowflake's 202 and 422).
+    const answered = Object.keys(ext.answers ?? {})
+      .map((code) => Object.values(deref(document, op.get.responses?.[code])?.content ?? {})[0]?.schema)
+      .filter((schema) => schema !== undefined);
     for (const [where, pointer, inEntry, inObject] of pointersOf(ext)) {
-      const base =
+      const baseIn = (/** @type {any} */ schema) =>
         inEntry !== undefined
-          ? schemaAt(document, schema200, `${inEntry}/0`)
+          ? schemaAt(document, schema, `${inEntry}/0`)
           : inObject !== undefined
-            ? schemaAt(document, schema200, inObject)
-            : schema200;
+            ? schemaAt(document, schema, inObject)
+            : schema;
+      const base = baseIn(schema200);
       if (inEntry !== undefined && base === undefined) {
         problems.push(`x-opwatch/${where}: "${inEntry}" is not an array in the 200 schema of ${op.get.operationId}`);
-      } else if (!schemaAt(document, base, pointer)) {
+      } else if (
+        !schemaAt(document, base, pointer) &&
+        !answered.some((schema) => schemaAt(document, baseIn(schema), pointer))
+      ) {
         const inside =
           inEntry !== undefined
             ? `the entries of ${inEntry} in the 200 schema`
@@ -187,6 +195,7 @@ function pointersOf(ext) {
     ["status/pointer", ext.status.pointer],
     ["progress/pointer", ext.progress?.pointer],
     ["progress/of", ext.progress?.of],
+    ["resultUrl", ext.resultUrl],
     ...timestamp("createdAt", ext.createdAt),
     ...timestamp("updatedAt", ext.updatedAt),
     ...failurePointers("failure", ext.failure, undefined),

@@ -132,9 +132,13 @@ describe.concurrent("real APIs through every provider-author step", { timeout: 6
           );
           expect(cli.output).toContain(played.state);
           expect(cli.code, cli.output).toBe(played.state === "succeeded" ? 0 : 1);
-          const get = await run("opwatch get", [workspace.cliBin, "get", url(server), "--json"], env);
-          expect(get.code, get.output).toBe(0);
-          expect(JSON.parse(get.output)).toMatchObject({ status: { state: played.state } });
+          // `opwatch get` once per API (after the wait, the stand-in repeats its last answer): a CLI process
+          // costs a second or more on a loaded machine, and its reading is the one `wait` just went through.
+          if (played === api.runs[0]) {
+            const get = await run("opwatch get", [workspace.cliBin, "get", url(server), "--json"], env);
+            expect(get.code, get.output).toBe(0);
+            expect(JSON.parse(get.output)).toMatchObject({ status: { state: played.state } });
+          }
         } finally {
           await server.stop();
         }

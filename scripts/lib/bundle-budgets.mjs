@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_550,
-  get: 15_150,
-  four: 20_050,
+  wait: 18_850,
+  get: 15_330,
+  four: 20_350,
   client: 13_350,
   rateLimitError: 2_000,
 };

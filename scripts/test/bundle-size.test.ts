@@ -31,7 +31,16 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
   it("sheds what an app does not call: get() alone carries no poll loop, one error class carries no other", async () => {
     const get = await weigh(root, APPS.get.code, APPS.get.from);
     const paths = get.inputs.map(([path]) => path);
-    for (const pollOnly of ["opwatch/poll-loop.js", "opwatch/wait.js", "opwatch/changes.js"]) {
+    // get() runs on the same slot path (opwatch/wait.js) without the loop's rules, delays and state.
+    for (const pollOnly of [
+      "opwatch/poll-loop.js",
+      "opwatch/read-outcome.js",
+      "opwatch/delays.js",
+      "opwatch/last-status.js",
+      "opwatch/poll-state.js",
+      "opwatch/wait-errors.js",
+      "opwatch/changes.js",
+    ]) {
       expect(paths, `get() only bundles ${pollOnly}`).not.toContain(pollOnly);
     }
     const error = await weigh(root, APPS.rateLimitError.code, APPS.rateLimitError.from);

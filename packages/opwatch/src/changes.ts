@@ -1,6 +1,8 @@
 import type { OperationStatus } from "@opwatch/core";
-import { pollTurn } from "./poll-loop.js";
-import type { Wait } from "./wait.js";
+import { WATCH_RUN } from "./poll-loop.js";
+import type { Params, ReadContext } from "./read-context.js";
+import { type ChangeTaker, Wait } from "./wait.js";
+import type { CheckedOptions } from "./wait-options.js";
 
 type Taker = { resolve(result: IteratorResult<OperationStatus>): void; reject(error: unknown): void };
 
@@ -9,15 +11,15 @@ type Taker = { resolve(result: IteratorResult<OperationStatus>): void; reject(er
  * each change, pauses until the caller asks for the next one (a caller that stops asking stops the
  * polling); `return()` ends it. The wait's clock started when the watch was made.
  */
-export class Changes implements AsyncIterableIterator<OperationStatus> {
+export class Changes implements AsyncIterableIterator<OperationStatus>, ChangeTaker {
   readonly #wait: Wait;
   #started = false;
   #ended = false;
   #error: { error: unknown } | undefined;
   readonly #takers: Taker[] = [];
 
-  constructor(wait: Wait) {
-    this.#wait = wait;
+  constructor(ctx: ReadContext, params: Params | undefined, options: CheckedOptions) {
+    this.#wait = new Wait(ctx, params, options, WATCH_RUN);
   }
 
   [Symbol.asyncIterator](): this {
@@ -38,12 +40,7 @@ export class Changes implements AsyncIterableIterator<OperationStatus> {
         return;
       }
       this.#started = true;
-      this.#wait
-        .run(pollTurn, undefined, (status) => this.#handOn(status))
-        .then(
-          () => this.#end(undefined),
-          (error: unknown) => this.#end({ error }),
-        );
+      this.#wait.run(this);
     });
   }
 
@@ -57,12 +54,13 @@ export class Changes implements AsyncIterableIterator<OperationStatus> {
   }
 
   /** Hands a change to the caller: true to go on (the end, or more asked for already), false to pause. */
-  #handOn(status: OperationStatus): boolean {
+  take(status: OperationStatus): boolean {
     this.#takers.shift()?.resolve({ done: false, value: status });
     return status.done || this.#takers.length > 0;
   }
 
-  #end(failure: { error: unknown } | undefined): void {
+  /** The loop's end: the takers waiting get it (or the next `next()`, a failure). */
+  end(failure: { error: unknown } | undefined): void {
     this.#ended = true;
     const takers = this.#takers.splice(0);
     if (failure !== undefined && takers.length === 0) this.#error = failure;

@@ -10,7 +10,7 @@ import {
 } from "@opwatch/core";
 import { type Checked, CheckedRefs } from "./checked-refs.js";
 import { systemClock } from "./clock.js";
-import type { PollResult, ReadContext, ReadOnce } from "./read-context.js";
+import type { Params, ReadContext } from "./read-context.js";
 import { type ProviderRegistration, secretsOf } from "./registration.js";
 import type { Scheduler } from "./scheduler.js";
 
@@ -26,6 +26,8 @@ interface Client {
   readonly origin: string;
   /** Key of the provider's pushback: provider and origin (one registration, so one credential, per provider). */
   readonly key: string;
+  /** The read context of each endpoint (and base URL as the refs spell it). */
+  readonly contexts: Map<string, ReadContext>;
 }
 
 /** The lower-cased scheme and host of a URL: the key of its request slots. */
@@ -39,74 +41,53 @@ function pushbackKeyOf(provider: string, origin: string): string {
   return `${provider}@${origin}`;
 }
 
-/** How one operation is read, for one wait: its ref and the shared client; the rest is on the prototype,
- * so a wait's context is one small object. */
-class TargetContext implements ReadContext {
-  readonly #ref: OperationRef;
-  readonly #client: Client;
-
-  constructor(ref: OperationRef, client: Client) {
-    this.#ref = ref;
-    this.#client = client;
-  }
-
-  get provider(): string {
-    return this.#ref.provider;
-  }
-  get ref(): OperationRef {
-    return this.#ref;
-  }
-  get scheduler(): Scheduler {
-    return this.#client.scheduler;
-  }
-  get origin(): string {
-    return this.#client.origin;
-  }
-  get key(): string {
-    return this.#client.key;
-  }
-  get requestTimeoutMs(): number {
-    return this.#client.registration.timeoutMs;
-  }
-  get secrets(): readonly string[] {
-    return secretsOf(this.#client.registration);
-  }
-  get cutsAtDeadline(): boolean {
-    return this.#client.scheduler.clock === systemClock;
-  }
-
-  label(): string {
-    return labelOf(this.#client.registration, this.#ref);
-  }
-
-  async read(request: Parameters<ReadOnce>[0]): Promise<PollResult> {
-    const { description, baseUrl, getOperation } = this.#client.reader;
-    const { provider } = this.#client.registration;
-    const { params, endpoint } = this.#ref;
-    const conditional = description.endpoints[endpoint]?.conditional ?? false;
-    const clock = this.#client.scheduler.clock;
-    const readOptions: ReadOptions & { deadline?: number | undefined; now?: (() => number) | undefined } = {
-      endpoint,
-      ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
-      signal: request.signal,
-      deadline: request.deadline,
-      // Dates in the answer (Retry-After, epoch resets) are judged by the watcher's clock.
-      now: clock === systemClock ? undefined : () => clock.now(),
-    };
-    const snapshot = await getOperation(params, readOptions);
-    return {
-      status: snapshot.notModified ? undefined : provider.toStatus(snapshot, baseUrl),
-      etag: snapshot.etag,
-      retryAfter: snapshot.retryAfter,
-      rateLimitReset: snapshot.rateLimitReset,
-    };
-  }
+/**
+ * How the operations of one endpoint of a client are read: one object for every wait on them, each with
+ * its own parameters.
+ */
+function endpointContext(client: Client, endpoint: string, baseUrl: string): ReadContext {
+  const { reader, registration, scheduler } = client;
+  const { description, getOperation } = reader;
+  const { provider, name } = registration;
+  const conditional = description.endpoints[endpoint]?.conditional ?? false;
+  const clock = scheduler.clock;
+  // Dates in the answer (Retry-After, epoch resets) are judged by the watcher's clock.
+  const now = clock === systemClock ? undefined : () => clock.now();
+  return {
+    provider: name,
+    scheduler,
+    origin: client.origin,
+    key: client.key,
+    requestTimeoutMs: registration.timeoutMs,
+    cutsAtDeadline: clock === systemClock,
+    get secrets() {
+      return secretsOf(registration);
+    },
+    label: (params) => labelOf(registration, endpoint, params as Params),
+    ref: (params) => ({ provider: name, endpoint, params: { ...params }, baseUrl }),
+    async read(params, request) {
+      const readOptions: ReadOptions & { deadline?: number | undefined; now?: (() => number) | undefined } = {
+        endpoint,
+        ifNoneMatch: conditional ? request.ifNoneMatch : undefined,
+        signal: request.signal,
+        deadline: request.deadline,
+        now,
+      };
+      const snapshot = await getOperation(params as Params, readOptions);
+      return {
+        status: snapshot.notModified ? undefined : provider.toStatus(snapshot, reader.baseUrl),
+        etag: snapshot.etag,
+        retryAfter: snapshot.retryAfter,
+        rateLimitReset: snapshot.rateLimitReset,
+      };
+    },
+  };
 }
 
-function labelOf(registration: ProviderRegistration, ref: OperationRef): string {
+function labelOf(registration: ProviderRegistration, endpoint: string, params: Params): string {
   // Named by its path parameters: a query parameter (`api-version`) is no part of the operation's name.
-  const pathParams = registration.description.endpoints[ref.endpoint]?.pathParams;
-  const values = pathParams ? pathParams.map((param) => ref.params[param.name]) : Object.values(ref.params);
+  const pathParams = registration.description.endpoints[endpoint]?.pathParams;
+  const values = pathParams ? pathParams.map((param) => params[param.name]) : Object.values(params);
   return `${registration.description.displayName} operation ${values.join("/")}`;
 }
 
@@ -141,7 +122,7 @@ export class ProviderClients {
     const reader = registration.connect(baseUrl);
     const origin = originOf(reader.baseUrl);
     const key = pushbackKeyOf(registration.name, origin);
-    return { reader, registration, scheduler: this.#scheduler, origin, key };
+    return { reader, registration, scheduler: this.#scheduler, origin, key, contexts: new Map() };
   }
 
   #configured(registration: ProviderRegistration): Client {
@@ -241,13 +222,18 @@ export class ProviderClients {
     return pushbackKeyOf(ref.provider, originOf(ref.baseUrl));
   }
 
-  label(ref: OperationRef): string {
-    return labelOf(this.registration(ref.provider), ref);
-  }
-
-  /** What a read, wait, watch or step on this target reads through (its checked ref, which stays inside). */
-  context(target: OperationTarget): ReadContext {
+  /** What a read, wait, watch or step on this target reads through, and its parameters (the checked
+   * ref's, which stay inside). */
+  context(target: OperationTarget): [ReadContext, Params] {
     const checked = this.checked(target);
-    return new TargetContext(checked.ref, this.clientOf(checked));
+    const client = this.clientOf(checked);
+    const { endpoint, baseUrl, params } = checked.ref;
+    const key = `${endpoint} ${baseUrl}`;
+    let ctx = client.contexts.get(key);
+    if (!ctx) {
+      ctx = endpointContext(client, endpoint, baseUrl);
+      client.contexts.set(key, ctx);
+    }
+    return [ctx, params];
   }
 }

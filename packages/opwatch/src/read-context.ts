@@ -21,15 +21,21 @@ export type ReadOnce = (request: {
   deadline?: number | undefined;
 }) => Promise<PollResult>;
 
-/** How one operation is read, and what its waits share: the scheduler, the origin's slots, the pushback key. */
+/** An operation's path (and query) parameters: with its {@link ReadContext}, what names it. */
+export type Params = OperationRef["params"];
+
+/**
+ * How the operations of one endpoint of one client are read, shared by every wait on them (a wait holds
+ * this and its own parameters): the scheduler, the origin's slots, the pushback key.
+ */
 export interface ReadContext {
-  /** Sends one read (called as a method of the context). */
-  read: ReadOnce;
+  /** Sends one read of the operation `params` name (called as a method of the context). */
+  read(params: Params | undefined, request: Parameters<ReadOnce>[0]): Promise<PollResult>;
   /** Names the operation in messages; computed only when a message needs it. */
-  label(): string;
+  label(params: Params | undefined): string;
+  /** The operation's ref, a new object each time (none for a standalone read, which knows no ref). */
+  ref(params: Params | undefined): OperationRef | undefined;
   readonly provider: string | undefined;
-  /** The operation's ref when the reader knows it: a kept status with the same ref shares it. */
-  readonly ref?: OperationRef | undefined;
   readonly scheduler: Scheduler;
   /** Key of the request slots (the origin). */
   readonly origin: string;

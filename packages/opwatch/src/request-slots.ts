@@ -62,13 +62,4 @@ export class RequestSlots {
     state.head = 0;
     state.inFlight--;
   }
-
-  /** Requests of this origin in flight now, and queued for a slot. */
-  load(origin: string): { inFlight: number; queued: number } {
-    const state = this.#origins.get(origin);
-    if (!state) return { inFlight: 0, queued: 0 };
-    let queued = 0;
-    for (let i = state.head; i < state.queue.length; i++) if (state.queue[i]?.cancelled === false) queued++;
-    return { inFlight: state.inFlight, queued };
-  }
 }

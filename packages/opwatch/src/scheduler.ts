@@ -69,11 +69,6 @@ export class Scheduler {
     this.slots.release(origin);
   }
 
-  /** Requests of this origin in flight now, and queued for a slot. */
-  load(origin: string): { inFlight: number; queued: number } {
-    return this.slots.load(origin);
-  }
-
   /** Records the provider's pushback: nothing with this key is sent before `untilMs` (epoch ms). */
   pushback(key: string, untilMs: number): void {
     if (untilMs > (this.#pushback.get(key) ?? 0)) this.#pushback.set(key, untilMs);

@@ -4,8 +4,7 @@ import { type Clock, checkClock } from "./clock.js";
 import { waitUntilDone } from "./poll-loop.js";
 import type { ReadContext, ReadOnce } from "./read-context.js";
 import { Scheduler } from "./scheduler.js";
-import { Wait } from "./wait.js";
-import { checkWaitOptions, type WaitOptions } from "./wait-options.js";
+import { type CheckedOptions, checkWaitOptions, type WaitOptions } from "./wait-options.js";
 
 /** Options of the standalone pollers, which have a scheduler of their own. */
 export interface StandalonePollOptions {
@@ -13,13 +12,18 @@ export interface StandalonePollOptions {
   clock?: Clock;
 }
 
-/** A wait on `read` with a scheduler of its own, its options checked before any read. */
-function standaloneWait(read: ReadOnce, label: string, options: WaitOptions & StandalonePollOptions): Wait {
+/** How `read` is read, with a scheduler of its own, and the wait's options checked before any read. */
+function standalone(
+  read: ReadOnce,
+  label: string,
+  options: WaitOptions & StandalonePollOptions,
+): [ReadContext, CheckedOptions] {
   if (typeof read !== "function") throw new ValidationError("read must be a function that reads the operation once.");
   const clock = checkClock(options.clock);
   const ctx: ReadContext = {
-    read,
+    read: (_params, request) => read(request),
     label: () => label,
+    ref: () => undefined,
     provider: undefined,
     scheduler: new Scheduler(clock),
     origin: label,
@@ -27,7 +31,7 @@ function standaloneWait(read: ReadOnce, label: string, options: WaitOptions & St
     requestTimeoutMs: Number.POSITIVE_INFINITY,
     cutsAtDeadline: false,
   };
-  return new Wait(ctx, checkWaitOptions(options));
+  return [ctx, checkWaitOptions(options)];
 }
 
 /**
@@ -39,7 +43,8 @@ export function pollChanges(
   label: string,
   options: WaitOptions & StandalonePollOptions = {},
 ): AsyncIterableIterator<OperationStatus> {
-  return new Changes(standaloneWait(read, label, options));
+  const [ctx, checked] = standalone(read, label, options);
+  return new Changes(ctx, undefined, checked);
 }
 
 /** Polls to the end and resolves with the final status (see {@link pollChanges}). */
@@ -48,5 +53,6 @@ export async function pollUntilDone(
   label: string,
   options: WaitOptions & StandalonePollOptions = {},
 ): Promise<OperationStatus> {
-  return waitUntilDone(standaloneWait(read, label, options));
+  const [ctx, checked] = standalone(read, label, options);
+  return waitUntilDone(ctx, undefined, checked);
 }

@@ -3,8 +3,8 @@ import { aborted } from "./abort.js";
 import { type Clock, checkClock } from "./clock.js";
 import { type OperationTarget, ProviderClients } from "./provider-clients.js";
 import type { ProviderRegistration } from "./registration.js";
-import { readOnce, ScheduledRead } from "./scheduled-read.js";
 import { Scheduler } from "./scheduler.js";
+import { readOnce } from "./wait.js";
 import { type CheckedOptions, checkSignal, type WaitOptions } from "./wait-options.js";
 
 /** Options of {@link createWatcher}: the providers, poll defaults, request slots per origin, and the clock. */
@@ -74,14 +74,13 @@ export function readerOf({ clients }: WatcherParts): Reader {
     ref: (target) => clients.canonicalRef(target),
     pushbackKey: (target) => clients.key(clients.checked(target).ref),
     async get(target, getOptions) {
-      const ctx = clients.context(target);
+      const [ctx, params] = clients.context(target);
       const signal = getOptions === undefined ? undefined : getOptions.signal;
       checkSignal(signal);
       if (signal?.aborted) throw aborted(signal, ctx.provider);
-      const read = new ScheduledRead(ctx, signal ? { ...GET_OPTIONS, signal } : GET_OPTIONS, 0);
-      const result = await read.run(readOnce);
+      const result = await readOnce(ctx, params, signal ? { ...GET_OPTIONS, signal } : GET_OPTIONS);
       if (result.status === undefined) {
-        throw new ValidationError(`${ctx.label()}: the server answered 304 to an unconditional read.`);
+        throw new ValidationError(`${ctx.label(params)}: the server answered 304 to an unconditional read.`);
       }
       return result.status;
     },

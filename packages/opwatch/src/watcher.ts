@@ -2,7 +2,6 @@ import { Changes } from "./changes.js";
 import { type StepOutcome, stepOnce, waitUntilDone } from "./poll-loop.js";
 import type { PollState } from "./poll-state.js";
 import type { OperationTarget } from "./provider-clients.js";
-import { Wait } from "./wait.js";
 import { type CheckedOptions, checkWaitOptions, type WaitOptions } from "./wait-options.js";
 import { type Reader, readerOf, setUpWatcher, type WatcherOptions } from "./watcher-setup.js";
 
@@ -61,16 +60,19 @@ export function createWatcher(options: WatcherOptions): Watcher {
     ...readerOf(parts),
     wait(target, waitOptions = {}) {
       try {
-        return waitUntilDone(new Wait(clients.context(target), optionsOf(waitOptions)));
+        const [ctx, params] = clients.context(target);
+        return waitUntilDone(ctx, params, optionsOf(waitOptions));
       } catch (error) {
         return Promise.reject(error);
       }
     },
     watch(target, watchOptions = {}) {
-      return new Changes(new Wait(clients.context(target), optionsOf(watchOptions)));
+      const [ctx, params] = clients.context(target);
+      return new Changes(ctx, params, optionsOf(watchOptions));
     },
     async step(target, state, stepOptions = {}) {
-      return stepOnce(clients.context(target), state, checkWaitOptions({ ...stepDefaults, ...stepOptions }));
+      const [ctx, params] = clients.context(target);
+      return stepOnce(ctx, params, state, checkWaitOptions({ ...stepDefaults, ...stepOptions }));
     },
   };
 }

@@ -53,6 +53,8 @@ export async function toSnapshot(
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
+  // The spec maps this HTTP status to a state (`answers`: 202 running, 204 done, Snowflake's 422 failed).
+  const answered = description.adapter.answers?.[String(status)] !== undefined;
   // A clock that answers nonsense is no clock: the wall clock then.
   const clock = now();
   const at = Number.isFinite(clock) ? clock : Date.now();
@@ -135,11 +137,10 @@ export async function toSnapshot(
     const statusHeader = adapter.status.header === undefined ? null : headers.get(adapter.status.header);
     if (statusHeader !== null) snapshot.statusHeader = statusHeader;
     // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
-    if (body === undefined && (statusHeader !== null || adapter.answers?.[String(status)] !== undefined)) {
+    if (body === undefined && (statusHeader !== null || answered)) {
       return snapshot;
     }
     // A status the spec maps to a state (`answers`) is that state when its body decides none: no status word needed.
-    const answered = adapter.answers?.[String(status)] !== undefined;
     const missing = body === undefined || answered ? undefined : missingStatusPointer(compiled, body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.
@@ -167,8 +168,8 @@ export async function toSnapshot(
   }
   // An error status the spec maps to a state (Snowflake's 422 for a statement that failed) is a status, not an
   // error: its JSON object body is read like a 200's.
-  if (description.adapter.answers?.[String(status)] !== undefined) {
-    if (body !== null && typeof body === "object") snapshot.body = body;
+  if (answered) {
+    snapshot.body = body;
     return snapshot;
   }
   // A delay inside the body (google.rpc.RetryInfo) counts when no header asked for one.

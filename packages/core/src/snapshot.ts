@@ -8,7 +8,6 @@ import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { longer, rateLimitWait } from "./pushback.js";
 import { redact } from "./redact.js";
-import { parseLocation } from "./redirect.js";
 import { spentBudgetWait } from "./shapes/rate-limit.js";
 import { parseRetryAfter } from "./timestamps.js";
 import type { HttpAnswer } from "./transport.js";
@@ -53,8 +52,6 @@ export async function toSnapshot(
   const { provider, secrets } = setup;
   const status = response.status;
   const headers = response.headers;
-  // The spec maps this HTTP status to a state (`answers`: 202 running, 204 done, Snowflake's 422 failed).
-  const answered = description.adapter.answers?.[String(status)] !== undefined;
   // A clock that answers nonsense is no clock: the wall clock then.
   const clock = now();
   const at = Number.isFinite(clock) ? clock : Date.now();
@@ -83,37 +80,20 @@ export async function toSnapshot(
     snapshot.notModified = true;
     return snapshot;
   }
-  if (response.type === "opaqueredirect") {
-    response.body?.cancel().catch(() => undefined);
-    const redirects = description.adapter.redirects ?? {};
-    // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
-    // status to a state, the redirect itself is the answer; its target stays unknown.
-    const [only, ...others] = Object.keys(redirects);
-    if (only && others.length === 0) {
-      snapshot.httpStatus = Number(only);
-      return snapshot;
-    }
-    throw new ResponseError(
-      `${provider}: ${endpoint} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
-      { provider, secrets },
-    );
-  }
-  if (status >= 300 && status < 400) {
+  const opaque = response.type === "opaqueredirect";
+  if (opaque || (status >= 300 && status < 400)) {
     // A redirect is answered by its status and Location: its body is never waited for.
     response.body?.cancel().catch(() => undefined);
-    const location = headers.get("location");
-    const target =
-      location && description.adapter.redirects?.[String(status)]
-        ? parseLocation(location, response.url || requestUrl)?.href
-        : undefined;
-    if (target === undefined) {
-      throw new ResponseError(
-        `${provider}: ${endpoint} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
-        { provider, httpStatus: status, secrets },
-      );
-    }
-    snapshot.location = target;
-    return snapshot;
+    if (compiled.redirectAnswer?.(snapshot, response, requestUrl)) return snapshot;
+    throw opaque
+      ? new ResponseError(
+          `${provider}: ${endpoint} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
+          { provider, secrets },
+        )
+      : new ResponseError(
+          `${provider}: ${endpoint} answered an unexpected redirect ${status}${headers.get("location") ? "" : " without a Location header"}, which the spec does not map to a state.`,
+          { provider, httpStatus: status, secrets },
+        );
   }
 
   const limit = setup.maxBodyBytes;
@@ -132,16 +112,11 @@ export async function toSnapshot(
     text = undefined;
   }
   const body = text === undefined ? undefined : parseJson(text);
+  // The answer itself carries the state (202 with no body while running, 204 when done, a status header, a
+  // status the spec maps such as Snowflake's 422): only a spec with such answers has this reader.
+  if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
   if (response.ok) {
-    const adapter = description.adapter;
-    const statusHeader = adapter.status.header === undefined ? null : headers.get(adapter.status.header);
-    if (statusHeader !== null) snapshot.statusHeader = statusHeader;
-    // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
-    if (body === undefined && (statusHeader !== null || answered)) {
-      return snapshot;
-    }
-    // A status the spec maps to a state (`answers`) is that state when its body decides none: no status word needed.
-    const missing = body === undefined || answered ? undefined : missingStatusPointer(compiled, body);
+    const missing = body === undefined ? undefined : missingStatusPointer(compiled, body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.
       throw new ResponseError(
@@ -163,12 +138,6 @@ export async function toSnapshot(
         { provider, httpStatus: status, secrets },
       );
     }
-    snapshot.body = body;
-    return snapshot;
-  }
-  // An error status the spec maps to a state (Snowflake's 422 for a statement that failed) is a status, not an
-  // error: its JSON object body is read like a 200's.
-  if (answered) {
     snapshot.body = body;
     return snapshot;
   }

@@ -8,7 +8,7 @@ import { compileFailure } from "./failure.mjs";
 import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
-import { compileAnswers, compileRedirects } from "./redirects.mjs";
+import { compileAnswers, compileMappedAnswers, compileRedirects, compileSegmentFiller } from "./redirects.mjs";
 import { compileResultUrl } from "./result-url.mjs";
 import { compileRetryDelay } from "./retry-delay.mjs";
 import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
@@ -37,6 +37,7 @@ export function renderProvider(spec, header) {
   const id = adapter.id === undefined ? fallback : `${emit.text("body", adapter.id)} || ${fallback}`;
   const resultUrl = compileResultUrl(emit, adapter.resultUrl);
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
+  const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
   const types = [
@@ -104,7 +105,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
-  toStatus,${retryDelay ? "\n  retryDelay," : ""}
+  toStatus,${retryDelay ? "\n  retryDelay," : ""}${answers.map((line) => `\n  ${line},`).join("")}
 };
 `;
 }

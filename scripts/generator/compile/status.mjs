@@ -19,7 +19,9 @@ export function compileStatus(emit, status, answers = {}) {
   if (entries.length === 0) return result;
   // When the body decides nothing, the HTTP answer's state (Snowflake's 202 running, 422 failed).
   const last = /** @type {string} */ (result.lines.pop());
-  result.lines.push(last.replace(/^const state = (.*);$/, "const state = answerOr(snapshot.httpStatus, $1);"));
+  const decided = /^const state = (.*);$/.exec(last)?.[1];
+  if (decided === undefined) throw new Error(`compileStatus: the body's state is not the last statement: ${last}`);
+  result.lines.push(`const state = answerOr(snapshot.httpStatus, ${decided});`);
   const cases = [...groupBy(new Map(entries), (state) => state)].map(
     ([state, codes]) => `${codes.map((code) => `    case ${Number(code)}:`).join("\n")}\n      return ${q(state)};`,
   );

@@ -149,7 +149,7 @@ export function checkConventions(document) {
       problems.push(`x-opwatch/status/when/${i}: no named 200 example of a poll endpoint matches this rule first`);
   }
 
-  for (const [i, server] of (document.servers ?? []).entries()) {
+  for (const [i, server] of (Array.isArray(document.servers) ? document.servers : []).entries()) {
     for (const [name, variable] of Object.entries(server?.variables ?? {})) {
       const pattern = /** @type {any} */ (variable)?.["x-pattern"];
       if (pattern !== undefined && compileProblem(pattern) !== undefined)
@@ -275,7 +275,10 @@ function declaresHeader(document, get, header) {
 function findGet(document, id) {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     if (item?.get?.operationId !== id) continue;
-    const params = [...(item.parameters ?? []), ...(item.get.parameters ?? [])].map((p) => deref(document, p));
+    const list = (/** @type {unknown} */ value) => (Array.isArray(value) ? value : []);
+    const params = [...list(item.parameters), ...list(item.get.parameters)]
+      .map((p) => deref(document, p))
+      .filter((p) => p && typeof p === "object" && typeof p.name === "string");
     return { path, get: item.get, params };
   }
   return undefined;
@@ -326,7 +329,8 @@ export function missingDescriptions(document, scope) {
     }
     if (schema.items) walk(schema.items, `${where}/items`, false);
     for (const key of ["allOf", "anyOf", "oneOf"]) {
-      for (const [i, branch] of (schema[key] ?? []).entries()) walk(branch, `${where}/${key}/${i}`, false);
+      const branches = Array.isArray(schema[key]) ? schema[key] : [];
+      for (const [i, branch] of branches.entries()) walk(branch, `${where}/${key}/${i}`, false);
     }
   };
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {

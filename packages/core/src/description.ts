@@ -215,16 +215,13 @@ export interface ReadEndpointDescription {
   readonly queryParams?: readonly { readonly name: string }[];
 }
 
-/** What a read needs of the `x-opwatch` block: the answers it maps, where its error body and status are. */
+/**
+ * What a read needs of the `x-opwatch` block as data: the redirects it maps (not followed), the header of a
+ * request id, what a rate-limit reset means. Where the state and the error body are is the compiled
+ * provider's code (`missingStatus`, `errorFields`, `stateInAnswer`).
+ */
 export interface ReadAdapterDescription {
-  readonly status: { readonly pointer?: string; readonly header?: string };
   readonly redirects?: Readonly<Record<string, OperationState>>;
-  readonly answers?: Readonly<Record<string, OperationState>>;
-  readonly errorBody?: {
-    readonly code?: string;
-    readonly message?: string;
-    readonly requestId?: string;
-    readonly requestIdHeader?: string;
-  };
+  readonly errorBody?: { readonly requestIdHeader?: string };
   readonly rateLimit?: RateLimitDescription;
 }

@@ -3,6 +3,7 @@
 // `x-opwatch` and of the poll endpoints has its emitter in this folder (see README.md); this module puts
 // their output together into the provider's CompiledProvider.
 
+import { compileBodyReaders } from "./body-readers.mjs";
 import { Emit, q } from "./emit.mjs";
 import { compileFailure } from "./failure.mjs";
 import { compileParams } from "./params.mjs";
@@ -37,6 +38,7 @@ export function renderProvider(spec, header) {
   const id = adapter.id === undefined ? fallback : `${emit.text("body", adapter.id)} || ${fallback}`;
   const resultUrl = compileResultUrl(emit, adapter.resultUrl);
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
+  const bodyReaders = compileBodyReaders(emit, adapter);
   const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
@@ -48,6 +50,7 @@ export function renderProvider(spec, header) {
     "ProviderModule",
     "ReadDescription",
   ];
+  if (bodyReaders.includes("errorFields")) types.push("ErrorBodyFields");
   if (body.includes("OperationState") || emit.functions.some((f) => f.includes("OperationState"))) {
     types.push("OperationState");
   }
@@ -104,7 +107,7 @@ export const provider: ProviderModule<unknown> = {
   checkParams,
   pathOf,
   matchPath,
-  decidedByRule,
+  decidedByRule,${bodyReaders.map((name) => `\n  ${name},`).join("")}
   toStatus,${retryDelay ? "\n  retryDelay," : ""}${answers.map((line) => `\n  ${line},`).join("")}
 };
 `;
@@ -112,7 +115,8 @@ export const provider: ProviderModule<unknown> = {
 
 /**
  * The part of a description the read path reads at run time (core's ReadDescription): auth, the poll
- * endpoints' Accept, headers and parameter names, and where the state and the error body are.
+ * endpoints' Accept, headers and parameter names, the redirects it maps, the request-id header and the
+ * rate-limit meaning. The rest is code (`missingStatus`, `errorFields`, `stateInAnswer`, …).
  * @param {any} d
  */
 function readDescriptionOf(d) {
@@ -134,18 +138,10 @@ function readDescriptionOf(d) {
     ]),
   );
   const a = d.adapter;
-  const status = {
-    ...(a.status.pointer === undefined ? {} : { pointer: a.status.pointer }),
-    ...(a.status.header === undefined ? {} : { header: a.status.header }),
-  };
   /** @type {Record<string, unknown>} */
-  const adapter = { status };
+  const adapter = {};
   if (a.redirects) adapter.redirects = a.redirects;
-  if (a.answers) adapter.answers = a.answers;
-  if (a.errorBody) {
-    const { retryDelay: _, ...errorBody } = a.errorBody;
-    if (Object.keys(errorBody).length > 0) adapter.errorBody = errorBody;
-  }
+  if (a.errorBody?.requestIdHeader) adapter.errorBody = { requestIdHeader: a.errorBody.requestIdHeader };
   if (a.rateLimit) adapter.rateLimit = a.rateLimit;
   return {
     name: d.name,

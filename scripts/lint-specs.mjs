@@ -53,6 +53,8 @@ const DOCUMENTATION_RULES = new Set([
   "info-license-url",
   "info-license-strict",
   "no-server-trailing-slash",
+  // No servers (or only relative ones): every client then needs the baseUrl option, which it asks for.
+  "no-empty-servers",
 ]);
 
 const require = createRequire(import.meta.url);

@@ -261,8 +261,12 @@ function toAdapter(file, ext) {
       fail(file, `#/x-opwatch/status/map/${escapeToken(word)}`, `"${state}" is not one of ${states}`);
   }
   for (const [code, state] of Object.entries(isObject(ext.answers) ? ext.answers : {})) {
-    if (!/^2\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
-      fail(file, `#/x-opwatch/answers/${escapeToken(code)}`, "must map a 2xx status to a state");
+    if (!/^[24]\d\d$/.test(code) || UNANSWERED.has(code) || !STATES.has(/** @type {string} */ (state)))
+      fail(
+        file,
+        `#/x-opwatch/answers/${escapeToken(code)}`,
+        "must map a 2xx status, or a 4xx other than 401, 403, 404, 407 and 429, to a state",
+      );
   }
   for (const [code, state] of Object.entries(isObject(ext.redirects) ? ext.redirects : {})) {
     if (!/^3\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
@@ -273,7 +277,7 @@ function toAdapter(file, ext) {
   const pick = (/** @type {any} */ object, /** @type {string[]} */ keys) =>
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
-    id: required(file, ext.id, "id"),
+    ...(ext.id === undefined ? {} : { id: ext.id }),
     status: {
       ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
       ...(status.header !== undefined ? { header: status.header.toLowerCase() } : {}),
@@ -281,9 +285,22 @@ function toAdapter(file, ext) {
       ...(status.default !== undefined ? { default: status.default } : {}),
       ...(status.when ? { when: status.when } : {}),
     },
-    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "answers", "errorBody", "rateLimit"]),
+    ...pick(ext, [
+      "progress",
+      "createdAt",
+      "updatedAt",
+      "failure",
+      "redirects",
+      "answers",
+      "errorBody",
+      "rateLimit",
+      "resultUrl",
+    ]),
   };
 }
+
+/** Statuses an `answers` entry may not map: they mean auth, a wrong URL or pushback, whatever the body says. */
+const UNANSWERED = new Set(["401", "403", "404", "407", "429"]);
 
 /** @template T @param {string} file @param {T} value @param {string} key an x-opwatch key @returns {NonNullable<T>} */
 function required(file, value, key) {

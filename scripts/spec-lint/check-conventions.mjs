@@ -43,7 +43,7 @@ export function checkConventions(document) {
   }
 
   const pollOps = ext.poll.map((/** @type {string} */ id) => findGet(document, id));
-  /** @type {{ operationId: string, name: string, value: unknown, declared?: string }[]} */
+  /** @type {{ operationId: string, name: string, value: unknown, declared?: string, answer?: string }[]} */
   const examples = [];
   for (const [i, op] of pollOps.entries()) {
     if (!op) {
@@ -52,16 +52,24 @@ export function checkConventions(document) {
     }
     const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
     const schema200 = media?.schema;
+    // A pointer may also resolve in the body of an answer the spec maps to a state (Snowflake's 202 and 422).
+    const answered = Object.keys(ext.answers ?? {})
+      .map((code) => Object.values(deref(document, op.get.responses?.[code])?.content ?? {})[0]?.schema)
+      .filter((schema) => schema !== undefined);
     for (const [where, pointer, inEntry, inObject] of pointersOf(ext)) {
-      const base =
+      const baseIn = (/** @type {any} */ schema) =>
         inEntry !== undefined
-          ? schemaAt(document, schema200, `${inEntry}/0`)
+          ? schemaAt(document, schema, `${inEntry}/0`)
           : inObject !== undefined
-            ? schemaAt(document, schema200, inObject)
-            : schema200;
+            ? schemaAt(document, schema, inObject)
+            : schema;
+      const base = baseIn(schema200);
       if (inEntry !== undefined && base === undefined) {
         problems.push(`x-opwatch/${where}: "${inEntry}" is not an array in the 200 schema of ${op.get.operationId}`);
-      } else if (!schemaAt(document, base, pointer)) {
+      } else if (
+        !schemaAt(document, base, pointer) &&
+        !answered.some((schema) => schemaAt(document, baseIn(schema), pointer))
+      ) {
         const inside =
           inEntry !== undefined
             ? `the entries of ${inEntry} in the 200 schema`
@@ -86,6 +94,20 @@ export function checkConventions(document) {
         declared: example?.["x-opwatch-state"],
       });
     }
+    // The named examples of an answer the spec maps to a state (Snowflake's 202 and 422) count too.
+    for (const [code, answer] of Object.entries(ext.answers ?? {})) {
+      const answered = Object.values(deref(document, op.get.responses?.[code])?.content ?? {})[0];
+      for (const [name, node] of Object.entries(answered?.examples ?? {})) {
+        const example = deref(document, node);
+        examples.push({
+          operationId: op.get.operationId,
+          name: `${code} ${name}`,
+          value: example?.value,
+          declared: example?.["x-opwatch-state"],
+          answer,
+        });
+      }
+    }
     problems.push(...errorStatusProblems(document, op));
     // Path parameters, and the required query parameters (`api-version`) that name the operation with them.
     const named = op.params.filter((/** @type {any} */ p) => p.in === "path" || (p.in === "query" && p.required));
@@ -106,9 +128,10 @@ export function checkConventions(document) {
   for (const example of examples) {
     const mapped = described.stateOf(ext.status, example.value);
     if (mapped.by) hit.add(mapped.by);
-    if (example.declared !== undefined && example.declared !== mapped.state) {
+    const state = mapped.state === "unknown" && example.answer !== undefined ? example.answer : mapped.state;
+    if (example.declared !== undefined && example.declared !== state) {
       problems.push(
-        `${example.operationId} example "${example.name}": x-opwatch-state says ${example.declared}, x-opwatch maps it to ${mapped.state}`,
+        `${example.operationId} example "${example.name}": x-opwatch-state says ${example.declared}, x-opwatch maps it to ${state}`,
       );
     }
   }
@@ -187,6 +210,7 @@ function pointersOf(ext) {
     ["status/pointer", ext.status.pointer],
     ["progress/pointer", ext.progress?.pointer],
     ["progress/of", ext.progress?.of],
+    ["resultUrl", ext.resultUrl],
     ...timestamp("createdAt", ext.createdAt),
     ...timestamp("updatedAt", ext.updatedAt),
     ...failurePointers("failure", ext.failure, undefined),

@@ -111,9 +111,10 @@ export async function toSnapshot(
     text = undefined;
   }
   const body = text === undefined ? undefined : parseJson(text);
+  // The answer itself carries the state (202 with no body while running, 204 when done, a status header, a
+  // status the spec maps such as Snowflake's 422): only a spec with such answers has this reader.
+  if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
   if (response.ok) {
-    // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
-    if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
     const missing = body === undefined ? undefined : compiled.missingStatus?.(body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.

@@ -10,6 +10,7 @@ import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
 import { compileAnswers, compileMappedAnswers, compileRedirects, compileSegmentFiller } from "./redirects.mjs";
+import { compileResultUrl } from "./result-url.mjs";
 import { compileRetryDelay } from "./retry-delay.mjs";
 import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
@@ -27,12 +28,15 @@ export function renderProvider(spec, header) {
     ...compileRedirects(emit, adapter.redirects),
     ...compileAnswers(emit, adapter.answers, adapter.status.header !== undefined),
   ];
-  const status = compileStatus(emit, adapter.status);
+  const status = compileStatus(emit, adapter.status, adapter.answers);
   const progress = compileProgress(emit, adapter.progress);
   const createdAt = compileTimestamp(emit, adapter.createdAt, "CreatedAt");
   const updatedAt = compileTimestamp(emit, adapter.updatedAt, "UpdatedAt");
   const error = compileFailure(emit, adapter.failure, status);
-  const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
+  // Without an id in the body (fal's queue status), the last path parameter names the operation.
+  const fallback = `${emit.use("fallbackId")}(params)`;
+  const id = adapter.id === undefined ? fallback : `${emit.text("body", adapter.id)} || ${fallback}`;
+  const resultUrl = compileResultUrl(emit, adapter.resultUrl);
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
   const bodyReaders = compileBodyReaders(emit, adapter);
   const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
@@ -88,7 +92,7 @@ ${body}
     updatedAt: ${updatedAt},
     error:
       ${error},
-    resultUrl: undefined,
+    resultUrl: ${resultUrl},
     raw: body,
   };
 }

@@ -17,6 +17,7 @@ export interface AnswerHead {
 
 /** An answer's headers, as `Headers.get` reads them. */
 export interface AnswerHeaders {
+  /** The value of the header `name` (case-insensitively), or null when the answer has none. */
   get(name: string): string | null;
 }
 

@@ -15,7 +15,9 @@
 //           the fetch option);
 //   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait;
 //   bodies  peak RSS growth under 16 concurrent reads of 200 MB bodies: opwatch's get() (node:http, and the
-//           fetch option) vs raw fetch + arrayBuffer().
+//           fetch option) vs raw fetch + arrayBuffer();
+//   spec    a 600-operation published-size spec through lint:specs, generate and build, each beside the tool
+//           it wraps (redocly lint, openapi-typescript, tsc of its types).
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -25,6 +27,7 @@ import { bundleSection } from "./bench/bundle.mjs";
 import { cpuSection } from "./bench/cpu.mjs";
 import { heapSection } from "./bench/heap.mjs";
 import { pacingSection } from "./bench/pacing.mjs";
+import { specSection } from "./bench/spec.mjs";
 import { x } from "./bench/stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,6 +60,8 @@ if (run("heap") && !(await heapSection(root))) failures.push("heap: a side did n
 if (run("pacing")) failures.push(...(await pacingSection()));
 
 if (run("bodies")) failures.push(...(await bodiesSection()));
+
+if (run("spec")) failures.push(...(await specSection(root)));
 
 if (run("load")) {
   const loadRun = (count, mode) =>

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deref } from "@opwatch/core";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 
 // src/ and dist/ both sit one level below packages/testkit.
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -25,7 +25,8 @@ export function loadSpecDocument(name: SpecSource): SpecDocument {
   const file = specPath(name);
   let doc = cache.get(file);
   if (!doc) {
-    doc = parse(readFileSync(file, "utf8"), { maxAliasCount: -1 });
+    // As the generator reads specs: js-yaml's YAML 1.2 core schema (a 3 MB spec ten times faster than `yaml`).
+    doc = load(readFileSync(file, "utf8"), { schema: CORE_SCHEMA, json: true }) as SpecDocument;
     cache.set(file, doc);
   }
   return doc;

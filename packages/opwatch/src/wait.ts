@@ -322,8 +322,8 @@ function send(w: Wait) {
   const { ctx, options } = w;
   const { scheduler } = ctx;
   w.phase = READING;
+  // The caller's signal was checked before the slot was taken, and a queued wait listens for it.
   const signal = options.signal;
-  if (signal?.aborted) return answer(w, aborted(signal, ctx.provider), true);
   const now = scheduler.clock.now();
   w.attempt++;
   try {

@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_850,
-  get: 15_330,
-  four: 20_350,
-  client: 13_350,
+  wait: 18_700,
+  get: 15_180,
+  four: 20_280,
+  client: 13_000,
   rateLimitError: 2_000,
 };

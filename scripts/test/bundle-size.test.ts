@@ -54,6 +54,17 @@ describe("bundle sizes (esbuild, browser, min+gzip)", () => {
     }
   });
 
+  it("carries a rule kind's reader only with a provider whose spec uses it", async () => {
+    const paths = async (key: keyof typeof APPS) =>
+      (await weigh(root, APPS[key].code, APPS[key].from)).inputs.map(([path]) => path);
+    // ECL maps no redirect or bodyless answer and has no multi-segment parameter; Keycard maps its 303.
+    const ecl = [...(await paths("wait")), ...(await paths("client"))];
+    for (const reader of ["core/mapped-answers.js", "core/segment-filler.js"]) {
+      expect(ecl, `ECL's apps bundle ${reader}`).not.toContain(reader);
+    }
+    expect(await paths("four")).toContain("core/mapped-answers.js");
+  });
+
   it("reads with the compiled provider only: no app bundles a provider's whole description", async () => {
     for (const key of ["wait", "four", "client"] as const) {
       const app = APPS[key];

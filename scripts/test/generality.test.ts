@@ -138,7 +138,9 @@ describe("any provider from one spec file", { timeout: 120_000 }, () => {
 
         // The CLI: its registry is generated from the same specs, so the scratch provider is in it…
         const registry = readFileSync(join(work, "packages", "cli", "src", "generated", "providers.ts"), "utf8");
-        expect(registry).toContain(`import { ${identifier(shape.name)} } from "@opwatch/${shape.name}";`);
+        expect(registry).toContain(
+          `import { ${identifier(shape.name)}, description as ${identifier(shape.name)}Description } from "@opwatch/${shape.name}";`,
+        );
         // …and the CLI, which builds its providers from that registry, reaches it with <NAME>_TOKEN / <NAME>_BASE_URL.
         const before = server.requests.length;
         const NAME = envName(shape.name);

@@ -117,7 +117,8 @@ describe("the generator", { timeout: 120_000 }, () => {
     expect(contract).toContain("specContract(spec, { createClient, description, toStatus });");
     // The CLI reaches it with no edit to packages/cli: registry and dependency are generated.
     const registry = readFileSync(join(dir, "packages", "cli", "src", "generated", "providers.ts"), "utf8");
-    expect(registry).toContain('import { acme } from "@opwatch/acme";');
+    expect(registry).toContain('import { acme, description as acmeDescription } from "@opwatch/acme";');
+    expect(registry).toContain('  "acme": acmeDescription,');
     expect(registry).toContain("export const providers = [acme, bentley, ecl, keycard, sourcecraft] as const;");
     const cli = JSON.parse(readFileSync(join(dir, "packages", "cli", "package.json"), "utf8"));
     expect(cli.dependencies["@opwatch/acme"]).toBe("workspace:^");

@@ -1,7 +1,6 @@
 import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { limitResponse } from "./body.js";
-import type { CompiledProvider } from "./compiled.js";
-import type { ReadDescription } from "./description.js";
+import type { CompiledProvider, SegmentFiller } from "./compiled.js";
 import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
@@ -75,7 +74,11 @@ export function createProviderClient<Paths extends {}>(
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,
     fetch: guarded,
-    pathSerializer: keepingSlashes(description),
+    // A poll endpoint's multi-segment parameter keeps its slashes, as getOperation sends it (only a spec with
+    // one has `fillSegments`).
+    pathSerializer: provider.fillSegments
+      ? (url, params) => defaultPathSerializer((provider.fillSegments as SegmentFiller)(url, params), params)
+      : defaultPathSerializer,
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
     // …and the header values the poll endpoints require (Anthropic's `anthropic-version`).
     headers: {
@@ -91,34 +94,6 @@ export function createProviderClient<Paths extends {}>(
     },
   });
   return Object.assign(fetchClient, readerOf(provider, setup));
-}
-
-/**
- * openapi-fetch's path serializer, except that a poll endpoint's multi-segment parameter (Google's
- * `projects/p/operations/o` in `/v1/{name}`) keeps its slashes, each segment percent-encoded, as
- * getOperation sends it.
- */
-function keepingSlashes(description: ReadDescription): (path: string, params: Record<string, unknown>) => string {
-  const multi = new Map<string, Set<string>>();
-  for (const endpoint of Object.values(description.endpoints)) {
-    const names = endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name);
-    if (names.length > 0) multi.set(endpoint.path, new Set(names));
-  }
-  if (multi.size === 0) return defaultPathSerializer;
-  // openapi-fetch hands over the base URL and the path template joined.
-  return (url, params) => {
-    const template = [...multi.keys()].find((path) => url.endsWith(path));
-    const names = template === undefined ? undefined : multi.get(template);
-    const filled = names
-      ? url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-          const value = params[name];
-          return names.has(name) && (typeof value === "string" || typeof value === "number")
-            ? String(value).split("/").map(encodeURIComponent).join("/")
-            : whole;
-        })
-      : url;
-    return defaultPathSerializer(filled, params);
-  };
 }
 
 /**

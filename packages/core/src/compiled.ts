@@ -3,6 +3,7 @@
 // interprets a description at run time (a hand-written description gets the same functions from
 // `@opwatch/core/described`).
 import type { ReadDescription } from "./description.js";
+import type { RedirectAnswer, StateInAnswer } from "./mapped-answers.js";
 import type { PathParamValue } from "./params.js";
 import type { OperationSnapshot } from "./snapshot.js";
 import type { OperationStatus } from "./status.js";
@@ -44,6 +45,22 @@ export interface CompiledProvider {
    */
   retryDelay?(body: unknown): number | undefined;
   /**
+   * Reads a redirect the spec maps to a state (Keycard's 303) into the snapshot, true when it did; absent for
+   * a spec that maps none (every redirect that reaches the snapshot is then an error).
+   */
+  readonly redirectAnswer?: RedirectAnswer;
+  /**
+   * Reads the state an answer carries itself (a status header, a bodyless 202/204 of `answers`) into the
+   * snapshot, true when that is the whole answer; absent for a spec without either.
+   */
+  readonly stateInAnswer?: StateInAnswer;
+  /**
+   * For the typed client's path serializer: `url` (the base URL and a path template joined) with the
+   * multi-segment parameters of a poll endpoint (Google's `{name}` of `/v1/{name}`) filled in, each segment
+   * percent-encoded and the slashes kept; absent for a spec without one.
+   */
+  readonly fillSegments?: SegmentFiller;
+  /**
    * The base URL requests go to: the `baseUrl` option checked, else the spec's first server with its
    * variables (ECL's `region`) filled from `variables` or their defaults; throws a ValidationError on a bad value.
    */
@@ -58,3 +75,6 @@ export interface CompiledProvider {
   /** Normalizes one read (see OperationStatus). */
   toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus;
 }
+
+/** Fills a poll endpoint's multi-segment parameters into a URL template (see `CompiledProvider.fillSegments`). */
+export type SegmentFiller = (url: string, params: Record<string, unknown>) => string;

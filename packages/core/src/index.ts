@@ -6,7 +6,7 @@ export type { ProviderClient, RawPaths } from "./client.js";
 /** @public */
 export { createProviderClient } from "./client.js";
 /** @public */
-export type { CompiledProvider, MatchedPath } from "./compiled.js";
+export type { CompiledProvider, MatchedPath, SegmentFiller } from "./compiled.js";
 /** @public */
 export type {
   AdapterDescription,
@@ -52,6 +52,8 @@ export {
   TimeoutError,
   ValidationError,
 } from "./errors.js";
+/** @public */
+export type { AnswerHead, AnswerHeaders, RedirectAnswer, StateInAnswer } from "./mapped-answers.js";
 /** @public */
 export type { ClientOptions, TokenSource } from "./options.js";
 /** @public */

@@ -1,18 +1,21 @@
 // `@opwatch/core/internal`: the small helpers the generated provider code calls, each importable alone (an
 // app bundles only those its providers' specs need). For the generated packages; no semver promise.
 export { own, textIs, textOf } from "./body-fields.js";
+export { mappedRedirects, stateInAnswer } from "./mapped-answers.js";
 export {
   decodeParam,
   encodeSegments,
   numberParam,
   type ParamKind,
   refuseParam,
+  segmentsParam,
   show,
   stringParam,
   UUID,
   unknownEndpoint,
 } from "./param-checks.js";
 export { clientFactory } from "./provider.js";
+export { segmentFiller } from "./segment-filler.js";
 export {
   enumVariable,
   givenBaseUrl,

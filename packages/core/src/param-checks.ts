@@ -33,7 +33,7 @@ export function numberParam(
 
 /**
  * A string path parameter: non-empty (at least `minLength`), well-formed Unicode, at most `maxLength`, and
- * never the dot segments; with `multiSegment`, slash-joined segments without empty ones, `?`, `#` or `\`. @internal
+ * never a dot segment. @internal
  */
 export function stringParam(
   provider: string,
@@ -41,7 +41,6 @@ export function stringParam(
   value: unknown,
   minLength?: number,
   maxLength?: number,
-  multiSegment?: boolean,
   kind: ParamKind = "path",
 ): string {
   if (typeof value !== "string") refuseParam(provider, name, `must be a string, got ${show(value)}.`, kind);
@@ -59,24 +58,42 @@ export function stringParam(
   if (maxLength !== undefined && text.length > maxLength) {
     refuseParam(provider, name, `must be at most ${maxLength} characters long.`, kind);
   }
-  const segments = multiSegment ? text.split("/") : [text];
-  if (segments.some((segment) => segment === "." || segment === "..")) {
-    refuseParam(
-      provider,
-      name,
-      `cannot be or contain the path segment "." or "..", got ${JSON.stringify(text)}.`,
-      kind,
-    );
-  }
-  if (multiSegment && (segments.some((segment) => segment === "") || /[?#\\]/.test(text))) {
+  if (text === "." || text === "..") dotSegment(provider, name, text, kind);
+  return text;
+}
+
+/**
+ * A multi-segment path parameter (Google's `projects/p/operations/o`): a {@link stringParam} whose
+ * slash-joined segments are neither dot segments nor empty, without `?`, `#` or `\`. Only a spec with one
+ * imports it. @internal
+ */
+export function segmentsParam(
+  provider: string,
+  name: string,
+  value: unknown,
+  minLength?: number,
+  maxLength?: number,
+): string {
+  const text = stringParam(provider, name, value, minLength, maxLength);
+  const segments = text.split("/");
+  if (segments.some((segment) => segment === "." || segment === "..")) dotSegment(provider, name, text, "path");
+  if (segments.some((segment) => segment === "") || /[?#\\]/.test(text)) {
     refuseParam(
       provider,
       name,
       `must be path segments joined by "/", without empty segments, "?", "#" or "\\", got ${JSON.stringify(text)}.`,
-      kind,
     );
   }
   return text;
+}
+
+function dotSegment(provider: string, name: string, text: string, kind: ParamKind): never {
+  return refuseParam(
+    provider,
+    name,
+    `cannot be or contain the path segment "." or "..", got ${JSON.stringify(text)}.`,
+    kind,
+  );
 }
 
 /** A multi-segment value as a path: each segment percent-encoded, the slashes kept. @internal */

@@ -8,7 +8,6 @@ import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
 import { longer, rateLimitWait } from "./pushback.js";
 import { redact } from "./redact.js";
-import { parseLocation } from "./redirect.js";
 import { spentBudgetWait } from "./shapes/rate-limit.js";
 import { parseRetryAfter } from "./timestamps.js";
 import type { HttpAnswer } from "./transport.js";
@@ -81,37 +80,20 @@ export async function toSnapshot(
     snapshot.notModified = true;
     return snapshot;
   }
-  if (response.type === "opaqueredirect") {
-    response.body?.cancel().catch(() => undefined);
-    const redirects = description.adapter.redirects ?? {};
-    // Browsers hide a manual redirect's status and Location. When the spec maps exactly one redirect
-    // status to a state, the redirect itself is the answer; its target stays unknown.
-    const [only, ...others] = Object.keys(redirects);
-    if (only && others.length === 0) {
-      snapshot.httpStatus = Number(only);
-      return snapshot;
-    }
-    throw new ResponseError(
-      `${provider}: ${endpoint} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
-      { provider, secrets },
-    );
-  }
-  if (status >= 300 && status < 400) {
+  const opaque = response.type === "opaqueredirect";
+  if (opaque || (status >= 300 && status < 400)) {
     // A redirect is answered by its status and Location: its body is never waited for.
     response.body?.cancel().catch(() => undefined);
-    const location = headers.get("location");
-    const target =
-      location && description.adapter.redirects?.[String(status)]
-        ? parseLocation(location, response.url || requestUrl)?.href
-        : undefined;
-    if (target === undefined) {
-      throw new ResponseError(
-        `${provider}: ${endpoint} answered an unexpected redirect ${status}${location ? "" : " without a Location header"}, which the spec does not map to a state.`,
-        { provider, httpStatus: status, secrets },
-      );
-    }
-    snapshot.location = target;
-    return snapshot;
+    if (compiled.redirectAnswer?.(snapshot, response, requestUrl)) return snapshot;
+    throw opaque
+      ? new ResponseError(
+          `${provider}: ${endpoint} was redirected, and a browser hides where to, so opwatch does not follow it; set the baseUrl option to the final host.`,
+          { provider, secrets },
+        )
+      : new ResponseError(
+          `${provider}: ${endpoint} answered an unexpected redirect ${status}${headers.get("location") ? "" : " without a Location header"}, which the spec does not map to a state.`,
+          { provider, httpStatus: status, secrets },
+        );
   }
 
   const limit = setup.maxBodyBytes;
@@ -131,13 +113,8 @@ export async function toSnapshot(
   }
   const body = text === undefined ? undefined : parseJson(text);
   if (response.ok) {
-    const adapter = description.adapter;
-    const statusHeader = adapter.status.header === undefined ? null : headers.get(adapter.status.header);
-    if (statusHeader !== null) snapshot.statusHeader = statusHeader;
     // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
-    if (body === undefined && (statusHeader !== null || adapter.answers?.[String(status)] !== undefined)) {
-      return snapshot;
-    }
+    if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
     const missing = body === undefined ? undefined : missingStatusPointer(compiled, body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.

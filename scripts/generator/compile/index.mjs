@@ -8,7 +8,7 @@ import { compileFailure } from "./failure.mjs";
 import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
-import { compileAnswers, compileRedirects } from "./redirects.mjs";
+import { compileAnswers, compileMappedAnswers, compileRedirects, compileSegmentFiller } from "./redirects.mjs";
 import { compileRetryDelay } from "./retry-delay.mjs";
 import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
@@ -33,6 +33,7 @@ export function renderProvider(spec, header) {
   const error = compileFailure(emit, adapter.failure, status);
   const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
+  const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
   const types = [
@@ -100,7 +101,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
-  toStatus,${retryDelay ? "\n  retryDelay," : ""}
+  toStatus,${retryDelay ? "\n  retryDelay," : ""}${answers.map((line) => `\n  ${line},`).join("")}
 };
 `;
 }

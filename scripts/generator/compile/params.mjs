@@ -3,6 +3,9 @@
 // length, pattern, uuid format, enum), in `checkParams`; the messages are core's (param-checks.ts).
 import { constName, esc, key, prop, q, regexLiteral, variable } from "./emit.mjs";
 
+/** The source of core's `UUID` (the check of `format: uuid`). */
+const UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
 /**
  * `checkParams(endpoint, ids)`: one case per poll endpoint.
  * @param {import("./emit.mjs").Emit} emit @param {Record<string, any>} endpoints
@@ -75,16 +78,13 @@ function paramCheck(emit, p, v, kind = "path") {
     }
     return lines;
   }
-  const args = [
-    p.minLength,
-    p.maxLength,
-    p.multiSegment ? true : undefined,
-    kind === "query" ? q("query") : undefined,
-  ].map((n) => (n === undefined ? "undefined" : String(n)));
+  // A multi-segment parameter (path only) has its own check, so other specs' apps do not carry it.
+  const check = p.multiSegment ? "segmentsParam" : "stringParam";
+  const args = [p.minLength, p.maxLength, kind === "query" ? q("query") : undefined].map((n) =>
+    n === undefined ? "undefined" : String(n),
+  );
   while (args.at(-1) === "undefined") args.pop();
-  const lines = [
-    `const ${v} = ${emit.use("stringParam")}(name, ${q(p.name)}, ${value}${args.map((b) => `, ${b}`).join("")});`,
-  ];
+  const lines = [`const ${v} = ${emit.use(check)}(name, ${q(p.name)}, ${value}${args.map((b) => `, ${b}`).join("")});`];
   if (p.format === "uuid") {
     lines.push(
       refuse(
@@ -93,7 +93,8 @@ function paramCheck(emit, p, v, kind = "path") {
       ),
     );
   }
-  if (p.pattern !== undefined) {
+  // A pattern that is the UUID's own (ECL's) adds nothing to the UUID check above.
+  if (p.pattern !== undefined && !(p.format === "uuid" && p.pattern === UUID_PATTERN)) {
     const pattern = emit.constant(constName(p.name), regexLiteral(p.pattern));
     lines.push(refuse(`!${pattern}.test(${v})`, `must match ${esc(p.pattern)}, got \${JSON.stringify(${v})}.`));
   }

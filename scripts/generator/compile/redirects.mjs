@@ -35,3 +35,37 @@ export function compileAnswers(emit, answers, header) {
     "}",
   ];
 }
+
+/**
+ * The read path's readers of the answers the spec maps by status (core's mapped-answers.ts), as entries of the
+ * provider object: `redirectAnswer` when it maps redirects, `stateInAnswer` when it maps 2xx answers or reads
+ * the status from a header. A spec with neither gets none, and its apps carry neither reader.
+ * @param {import("./emit.mjs").Emit} emit @param {any} adapter
+ */
+export function compileMappedAnswers(emit, adapter) {
+  const entries = [];
+  const redirects = Object.keys(adapter.redirects ?? {});
+  if (redirects.length > 0) entries.push(`redirectAnswer: ${emit.use("mappedRedirects")}(${q(redirects)})`);
+  const answers = Object.keys(adapter.answers ?? {});
+  if (answers.length > 0 || adapter.status.header !== undefined) {
+    entries.push(`stateInAnswer: ${emit.use("stateInAnswer")}(${q(adapter.status.header)}, ${q(answers)})`);
+  }
+  return entries;
+}
+
+/**
+ * `fillSegments` for the typed client's path serializer, when a poll endpoint has a multi-segment parameter:
+ * its path template → those parameters' names. Other specs' apps carry no segment filler.
+ * @param {import("./emit.mjs").Emit} emit @param {Record<string, any>} endpoints
+ */
+export function compileSegmentFiller(emit, endpoints) {
+  /** @type {Record<string, string[]>} */
+  const paths = {};
+  for (const endpoint of Object.values(endpoints)) {
+    const names = endpoint.pathParams
+      .filter((/** @type {any} */ p) => p.multiSegment)
+      .map((/** @type {any} */ p) => p.name);
+    if (names.length > 0) paths[endpoint.path] = names;
+  }
+  return Object.keys(paths).length === 0 ? [] : [`fillSegments: ${emit.use("segmentFiller")}(${q(paths)})`];
+}

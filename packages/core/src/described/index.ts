@@ -4,7 +4,9 @@
 import type { CompiledProvider, MatchedPath } from "../compiled.js";
 import type { ProviderDescription } from "../description.js";
 import { ValidationError } from "../errors.js";
+import { mappedRedirects, stateInAnswer } from "../mapped-answers.js";
 import type { ProviderClientOptions, ProviderModule } from "../provider.js";
+import { segmentFiller } from "../segment-filler.js";
 import { readRetryDelay } from "../shapes/retry-delay.js";
 import { knownBaseUrls, resolveBaseUrl, serverBaseUrls } from "./base-url.js";
 import { expandPath, matchPath, validatePathParams } from "./params.js";
@@ -40,6 +42,12 @@ export function describedProvider<const D extends ProviderDescription>(
     }
     return endpoint;
   };
+  // Each poll endpoint's multi-segment parameters, by path template (for the typed client's paths).
+  const segments = Object.fromEntries(
+    Object.values(description.endpoints)
+      .map((endpoint) => [endpoint.path, endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name)] as const)
+      .filter(([, names]) => names.length > 0),
+  );
   const compiled: CompiledProvider = {
     description,
     checkParams: (endpoint, values) => {
@@ -66,6 +74,9 @@ export function describedProvider<const D extends ProviderDescription>(
     serverBaseUrls: (url, whole) => serverBaseUrls(description, url, whole),
     knownBaseUrls: knownBaseUrls(description),
     toStatus: (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl),
+    ...(Object.keys(segments).length > 0 ? { fillSegments: segmentFiller(segments) } : {}),
+    redirectAnswer: mappedRedirects(Object.keys(description.adapter.redirects ?? {})),
+    stateInAnswer: stateInAnswer(description.adapter.status.header, Object.keys(description.adapter.answers ?? {})),
     retryDelay: (body) => {
       const where = description.adapter.errorBody?.retryDelay;
       return where === undefined ? undefined : readRetryDelay(body, where);

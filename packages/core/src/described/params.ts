@@ -8,6 +8,7 @@ import {
   numberParam,
   type ParamKind,
   refuseParam,
+  segmentsParam,
   show,
   stringParam,
   UUID,
@@ -40,7 +41,9 @@ export function validatePathParams(
       out[name] = number;
       continue;
     }
-    const text = stringParam(provider, name, value, param.minLength, param.maxLength, param.multiSegment, kind);
+    const text = param.multiSegment
+      ? segmentsParam(provider, name, value, param.minLength, param.maxLength)
+      : stringParam(provider, name, value, param.minLength, param.maxLength, kind);
     if (param.format === "uuid" && !UUID.test(text)) {
       refuse(`must be a hyphenated UUID such as 75aab8db-8632-42b4-af2f-06b5820798ef, got ${JSON.stringify(text)}.`);
     }

@@ -16,6 +16,7 @@ import {
   fallbackId,
   givenBaseUrl,
   isTerminal,
+  mappedRedirects,
   own,
   redirectStatus,
   stringParam,
@@ -171,4 +172,5 @@ export const provider: ProviderModule<unknown> = {
   matchPath,
   decidedByRule,
   toStatus,
+  redirectAnswer: mappedRedirects(["303"]),
 };

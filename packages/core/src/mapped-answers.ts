@@ -1,0 +1,62 @@
+// Answers a spec maps to a state by their HTTP status rather than by a body: a redirect (Keycard's 303 to the
+// installed item), a bodyless 2xx (202 while running, 204 when done), a status in a response header. Only a
+// provider whose spec has them gets these readers (the generated code imports them), so other apps do not
+// carry them.
+
+import { parseLocation } from "./redirect.js";
+import type { OperationSnapshot } from "./snapshot.js";
+
+/** What the readers of mapped answers read of an answer: its status and headers; off fetch, its type and final URL. */
+export interface AnswerHead {
+  readonly status: number;
+  readonly headers: AnswerHeaders;
+  /** `"opaqueredirect"` for a browser's manual redirect. */
+  readonly type?: string;
+  readonly url?: string;
+}
+
+/** An answer's headers, as `Headers.get` reads them. */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+/** Reads a redirect the spec maps into `snapshot`; false when this one is not mapped. */
+export type RedirectAnswer = (snapshot: OperationSnapshot, response: AnswerHead, requestUrl: string) => boolean;
+
+/** Reads a 2xx the spec maps by its status or a header into `snapshot`; true when that answer is the state. */
+export type StateInAnswer = (snapshot: OperationSnapshot, headers: AnswerHeaders, body: unknown) => boolean;
+
+/**
+ * The redirects of `statuses` as answers: the Location of one (its result URL, never followed), or in a
+ * browser, which hides a manual redirect's status and Location, the one status when the spec maps exactly
+ * one (its target stays unknown). @internal
+ */
+export function mappedRedirects(statuses: readonly string[]): RedirectAnswer {
+  return (snapshot, response, requestUrl) => {
+    if (response.type === "opaqueredirect") {
+      if (statuses.length !== 1) return false;
+      snapshot.httpStatus = Number(statuses[0]);
+      return true;
+    }
+    const location = response.headers.get("location");
+    const target =
+      location && statuses.includes(String(response.status))
+        ? parseLocation(location, response.url || requestUrl)?.href
+        : undefined;
+    if (target === undefined) return false;
+    snapshot.location = target;
+    return true;
+  };
+}
+
+/**
+ * The state carried by the answer itself: the status word of `header` (kept as `statusHeader`), or, for an
+ * answer without a body, a 2xx status of `answers`. @internal
+ */
+export function stateInAnswer(header: string | undefined, answers: readonly string[]): StateInAnswer {
+  return (snapshot, headers, body) => {
+    const word = header === undefined ? null : headers.get(header);
+    if (word !== null) snapshot.statusHeader = word;
+    return body === undefined && (word !== null || answers.includes(String(snapshot.httpStatus)));
+  };
+}

@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_700,
-  get: 15_180,
-  four: 20_280,
+  wait: 18_560,
+  get: 15_090,
+  four: 20_150,
   client: 13_000,
   rateLimitError: 2_000,
 };

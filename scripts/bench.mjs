@@ -38,7 +38,9 @@ const durableFlags = flagAt < 0 ? [] : args.slice(flagAt);
 const wanted = new Set(flagAt < 0 ? args : args.slice(0, flagAt));
 const unknown = [...wanted].filter((section) => !SECTIONS.includes(section));
 if (unknown.length) {
-  console.error(`bench: no section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")} (none: all of them).`);
+  console.error(
+    `bench: no section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")} (none: all of them).`,
+  );
   process.exit(2);
 }
 const run = (section) => wanted.size === 0 || wanted.has(section);

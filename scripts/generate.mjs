@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCliPackageJson, renderCliRegistry } from "./generator/render-cli.mjs";
 import { renderPackage } from "./generator/render-package.mjs";
-import { loadSpec } from "./generator/spec.mjs";
+import { loadSpec, SpecError } from "./generator/spec.mjs";
 import { providerDir } from "./lib/workspace-packages.mjs";
 
 const args = process.argv.slice(2);
@@ -44,14 +44,38 @@ const drifted = [];
 let written = 0;
 /** @type {string[]} */
 const names = [];
+/** @type {string[]} */
+const refused = [];
 for (const file of specFiles) {
-  const spec = await loadSpec(join(root, "specs", file));
+  /** @type {Record<string, string>} */
+  let files;
+  /** @type {import("./generator/spec.mjs").LoadedSpec} */
+  let spec;
+  try {
+    spec = await loadSpec(join(root, "specs", file));
+    files = await renderPackage(
+      spec,
+      await readExisting(join(root, ...providerDir(spec.name).split("/"), "package.json")),
+      providerDir(spec.name),
+    );
+  } catch (error) {
+    // Any input ends in a message naming the file and what to do, never a stack trace.
+    refused.push(
+      error instanceof SpecError
+        ? `specs/${file}${error.pointer}: ${error.problem}`
+        : `specs/${file}: cannot be generated: ${String(error instanceof Error ? error.message : error).split("\n")[0]}. Run \`pnpm lint:specs specs/${file}\` for what to fix.`,
+    );
+    continue;
+  }
   names.push(spec.name);
-  const directory = providerDir(spec.name);
-  const packageDir = join(root, ...directory.split("/"));
-  const files = await renderPackage(spec, await readExisting(join(packageDir, "package.json")), directory);
+  const packageDir = join(root, ...providerDir(spec.name).split("/"));
   for (const [path, content] of Object.entries(files)) await emit(join(packageDir, path), content);
   if (check) drifted.push(...(await strayGeneratedFiles(packageDir, Object.keys(files))));
+}
+if (refused.length > 0) {
+  for (const line of refused) console.error(`generate: ${line}`);
+  console.error(`generate: ${refused.length} spec(s) refused; nothing written for them.`);
+  process.exit(1);
 }
 
 // The CLI reaches every provider: its registry and its dependencies come from the same specs.

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parse } from "yaml";
 import { core } from "../lib/workspace.mjs";
+import { escapeToken } from "../spec-lint/poll-scope.mjs";
 
 const { deref } = core;
 /** @type {ReadonlySet<string>} core's one list of states */
@@ -16,27 +17,36 @@ const STATES = new Set(core.OPERATION_STATES);
  * @typedef {import("@opwatch/core").ServerDescription} ServerDescription
  * @typedef {import("@opwatch/core").AdapterDescription} AdapterDescription
  * @typedef {{ name: string, file: string, document: any, description: ProviderDescription, pollEndpoints: PollEndpoint[] }} LoadedSpec
- * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any, headers: Record<string, string> }} PollEndpoint
+ * @typedef {{ operationId: string, path: string, accept: string, params: any[], query: any[], conditional: boolean, security: any, securityAt: string, headers: Record<string, string> }} PollEndpoint
  */
 
 /** @param {string} file @returns {Promise<LoadedSpec>} */
 export async function loadSpec(file) {
   const name = basename(file, ".yaml");
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(file, "spec file names must be lower-case package names (a-z, 0-9, -)");
-  const document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
+  if (!/^[a-z][a-z0-9-]*$/.test(name))
+    fail(file, "", "spec file names must be lower-case package names (a-z, 0-9, -): rename the file");
+  const document = await readDocument(file);
   const ext = document["x-opwatch"];
-  if (!ext || typeof ext !== "object") fail(file, "missing the top-level x-opwatch extension (see specs/README.md)");
+  if (!ext || typeof ext !== "object" || Array.isArray(ext))
+    fail(file, "#/x-opwatch", "missing the top-level x-opwatch extension: add one (see specs/README.md)");
+  if (
+    !Array.isArray(ext.poll) ||
+    ext.poll.length === 0 ||
+    !ext.poll.every((/** @type {unknown} */ id) => typeof id === "string")
+  )
+    fail(file, "#/x-opwatch/poll", "must list the operationIds of the GET endpoints that read one operation");
 
   /** @type {PollEndpoint[]} */
-  const pollEndpoints = (ext.poll ?? []).map((/** @type {string} */ id) => findPollEndpoint(file, document, id));
-  if (pollEndpoints.length === 0) fail(file, "x-opwatch.poll must name at least one GET endpoint");
+  const pollEndpoints = ext.poll.map((/** @type {string} */ id, /** @type {number} */ i) =>
+    findPollEndpoint(file, document, id, i),
+  );
 
   /** @type {ProviderDescription} */
   const description = {
     name,
-    displayName: required(file, ext.displayName, "x-opwatch.displayName"),
-    servers: (document.servers ?? []).map(toServer),
-    auth: toAuth(file, document, pollEndpoints[0].security),
+    displayName: required(file, ext.displayName, "displayName"),
+    servers: toServers(file, document.servers),
+    auth: toAuth(file, document, pollEndpoints[0].security, pollEndpoints[0].securityAt),
     defaultEndpoint: pollEndpoints[0].operationId,
     endpoints: Object.fromEntries(
       pollEndpoints.map((endpoint) => [
@@ -56,62 +66,105 @@ export async function loadSpec(file) {
   return { name, file, document, description, pollEndpoints };
 }
 
-/** @param {string} file @param {any} document @param {string} operationId @returns {PollEndpoint} */
-function findPollEndpoint(file, document, operationId) {
+/** @param {string} file @param {any} document @param {string} operationId @param {number} index @returns {PollEndpoint} */
+function findPollEndpoint(file, document, operationId, index) {
   /** @type {[string, any][]} */
-  const pathItems = Object.entries(document.paths ?? {});
+  const pathItems = Object.entries(isObject(document.paths) ? document.paths : {});
   for (const [path, item] of pathItems) {
-    const get = item.get;
+    const get = isObject(item) && isObject(item.get) ? item.get : undefined;
     if (get?.operationId !== operationId) continue;
+    const at = `#/paths/${escapeToken(path)}/get`;
+    for (const [where, list] of [
+      [`#/paths/${escapeToken(path)}/parameters`, item.parameters],
+      [`${at}/parameters`, get.parameters],
+    ]) {
+      if (list !== undefined && !Array.isArray(list)) fail(file, where, "must be a list of Parameter Objects");
+    }
+    if (!isObject(get.responses)) fail(file, `${at}/responses`, "must map HTTP status codes to responses");
     // The operation's parameters replace the path item's of the same name and location (OpenAPI 3.1 §4.8.9.1).
     /** @type {Map<string, any>} */
     const byKey = new Map();
     for (const node of [.../** @type {any} */ (item.parameters ?? []), ...(get.parameters ?? [])]) {
       const param = deref(document, node);
-      if (param) byKey.set(`${param.in}:${param.name}`, param);
+      if (isObject(param) && typeof param.name === "string") byKey.set(`${param.in}:${param.name}`, param);
     }
     const params = [...byKey.values()];
     const ok = get.responses?.["200"] ?? get.responses?.["201"];
-    const accept = Object.keys(deref(document, ok)?.content ?? {})[0];
-    if (!accept) fail(file, `${operationId}: the 200 response has no content type`);
+    const content = deref(document, ok)?.content;
+    const accept = isObject(content) ? Object.keys(content)[0] : undefined;
+    if (!accept)
+      fail(
+        file,
+        `${at}/responses/200`,
+        "the poll endpoint's 200 response has no content: add its media type and schema",
+      );
     const conditional =
       params.some((p) => p.in === "header" && p.name.toLowerCase() === "if-none-match") && "304" in get.responses;
     const security = get.security ?? document.security;
+    const securityAt = get.security === undefined ? "#/security" : `${at}/security`;
     // Required query parameters (Azure's `api-version`) name the operation with its path: kept in refs, sent on every read.
     const query = params.filter((p) => p.in === "query" && p.required === true);
-    const headers = requiredHeaders(file, document, operationId, params);
+    const headers = requiredHeaders(file, document, at, params);
     const pathParams = params.filter((p) => p.in === "path");
-    return { operationId, path, accept, params: pathParams, query, conditional, security, headers };
+    return { operationId, path, accept, params: pathParams, query, conditional, security, securityAt, headers };
   }
-  return fail(file, `x-opwatch.poll names "${operationId}", which is not a GET operationId in paths`);
+  return fail(
+    file,
+    `#/x-opwatch/poll/${index}`,
+    `"${operationId}" is not the operationId of a GET in paths: name a GET endpoint, spelled as the spec spells it`,
+  );
 }
 
 /**
  * The header parameters a poll endpoint requires (Anthropic's `anthropic-version`), each with the one value
  * its schema allows (`const`, a one-value `enum`, or a `default`): sent with every request. A required header
  * with no such value cannot be sent, and says so.
- * @param {string} file @param {any} document @param {string} operationId @param {any[]} params
+ * @param {string} file @param {any} document @param {string} at the operation's pointer @param {any[]} params
  * @returns {Record<string, string>}
  */
-function requiredHeaders(file, document, operationId, params) {
+function requiredHeaders(file, document, at, params) {
   /** @type {Record<string, string>} */
   const headers = {};
   for (const param of params) {
     if (param.in !== "header" || param.required !== true) continue;
     const name = String(param.name).toLowerCase();
     if (["if-none-match", "accept", "authorization"].includes(name)) continue;
-    const schema = deref(document, param.schema) ?? {};
+    const schema = (isObject(param.schema) ? deref(document, param.schema) : undefined) ?? {};
     const value =
       schema.const ?? (Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : schema.default);
     if (value === undefined || value === null || typeof value === "object") {
       fail(
         file,
-        `${operationId}: the header parameter ${param.name} is required but its schema names no value to send; give it a \`default\` (or an \`enum\` of one value), such as the API version you wrote the spec for`,
+        `${at}/parameters`,
+        `the header parameter ${param.name} is required but its schema names no value to send; give it a \`default\` (or an \`enum\` of one value), such as the API version you wrote the spec for`,
       );
     }
     headers[name] = String(value);
   }
   return headers;
+}
+
+/** @param {string} file @param {unknown} servers @returns {ServerDescription[]} */
+function toServers(file, servers) {
+  if (servers === undefined) return [];
+  if (!Array.isArray(servers)) fail(file, "#/servers", "must be a list of Server Objects");
+  return servers.map((server, i) => {
+    const at = `#/servers/${i}`;
+    if (!isObject(server) || typeof server.url !== "string")
+      fail(file, at, "must be a Server Object with a `url` string");
+    if (server.description !== undefined && typeof server.description !== "string")
+      fail(file, `${at}/description`, "must be a string");
+    if (server.variables !== undefined && !isObject(server.variables))
+      fail(file, `${at}/variables`, "must map variable names to Server Variable Objects");
+    for (const [name, variable] of Object.entries(server.variables ?? {})) {
+      const where = `${at}/variables/${escapeToken(name)}`;
+      if (!isObject(variable) || typeof variable.default !== "string")
+        fail(file, where, "must be a Server Variable Object with a `default` string");
+      if (variable.enum !== undefined && !Array.isArray(variable.enum))
+        fail(file, `${where}/enum`, "must be a list of strings");
+    }
+    return toServer(server);
+  });
 }
 
 /** @param {any} server @returns {ServerDescription} */
@@ -136,20 +189,26 @@ function toServer(server) {
 /**
  * How the token is sent: the first scheme of the poll endpoint's security (its own, else the top level's)
  * that is an http bearer, an apiKey in a header, or OAuth 2 / OpenID Connect (an access token sent as a bearer).
- * @param {string} file @param {any} document @param {any} security @returns {import("@opwatch/core").AuthDescription}
+ * @param {string} file @param {any} document @param {any} security @param {string} at where it is written
+ * @returns {import("@opwatch/core").AuthDescription}
  */
-function toAuth(file, document, security) {
+function toAuth(file, document, security, at) {
   for (const requirement of Array.isArray(security) ? security : []) {
-    for (const schemeName of Object.keys(requirement ?? {})) {
+    for (const schemeName of Object.keys(isObject(requirement) ? requirement : {})) {
       const scheme = deref(document, document.components?.securitySchemes?.[schemeName]);
-      if (scheme?.type === "http" && scheme.scheme?.toLowerCase() === "bearer") return { type: "bearer" };
+      if (scheme?.type === "http" && String(scheme.scheme).toLowerCase() === "bearer") return { type: "bearer" };
       if (scheme?.type === "oauth2" || scheme?.type === "openIdConnect") return { type: "bearer" };
-      if (scheme?.type === "apiKey" && scheme.in === "header") return { type: "header", name: scheme.name };
+      if (scheme?.type === "apiKey" && scheme.in === "header" && typeof scheme.name === "string")
+        return { type: "header", name: scheme.name };
     }
   }
+  const named = Array.isArray(security)
+    ? security.flatMap((requirement) => Object.keys(isObject(requirement) ? requirement : {}))
+    : [];
   return fail(
     file,
-    "the security of the first poll endpoint (or the top level's) must name an http bearer, OAuth 2, OpenID Connect or apiKey-in-header scheme",
+    at,
+    `the security of the first poll endpoint (its own, else the top level's) names ${named.length ? `only ${named.join(", ")}, none of them` : "no scheme, and needs"} an http bearer, OAuth 2, OpenID Connect or apiKey-in-header scheme in #/components/securitySchemes: add one the API accepts (HTTP Basic and query or cookie API keys are not supported)`,
   );
 }
 
@@ -184,33 +243,41 @@ function toQueryParam(param) {
 
 /** @param {string} file @param {any} ext @returns {AdapterDescription} */
 function toAdapter(file, ext) {
-  const status = required(file, ext.status, "x-opwatch.status");
-  if (!status.map && !status.when)
-    fail(file, "x-opwatch.status needs a map (with a pointer or a header), when rules, or both");
+  const status = required(file, ext.status, "status");
+  const states = [...STATES].join(", ");
+  if (!isObject(status) || (!status.map && !status.when))
+    fail(file, "#/x-opwatch/status", "needs a map (with a pointer or a header), when rules, or both");
   if (status.default !== undefined && !STATES.has(status.default))
-    fail(file, `x-opwatch.status.default: "${status.default}" is not a state`);
+    fail(file, "#/x-opwatch/status/default", `"${status.default}" is not one of ${states}`);
+  if (status.when !== undefined && !Array.isArray(status.when))
+    fail(file, "#/x-opwatch/status/when", "must be a list of rules");
   for (const [i, rule] of (status.when ?? []).entries()) {
-    if (!STATES.has(rule?.state)) fail(file, `x-opwatch.status.when.${i}.state: "${rule?.state}" is not a state`);
+    if (!STATES.has(rule?.state))
+      fail(file, `#/x-opwatch/status/when/${i}/state`, `"${rule?.state}" is not one of ${states}`);
   }
-  for (const [word, mapping] of Object.entries(status.map ?? {})) {
+  for (const [word, mapping] of Object.entries(isObject(status.map) ? status.map : {})) {
     const state = typeof mapping === "string" ? mapping : /** @type {any} */ (mapping)?.state;
     if (!STATES.has(state))
-      fail(file, `x-opwatch.status.map.${word}: "${state}" is not one of ${[...STATES].join(", ")}`);
+      fail(file, `#/x-opwatch/status/map/${escapeToken(word)}`, `"${state}" is not one of ${states}`);
   }
-  for (const [code, state] of Object.entries(ext.answers ?? {})) {
-    if (!/^2\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
-      fail(file, `x-opwatch.answers.${code} is not a 2xx → state`);
+  for (const [code, state] of Object.entries(isObject(ext.answers) ? ext.answers : {})) {
+    if (!/^[24]\d\d$/.test(code) || UNANSWERED.has(code) || !STATES.has(/** @type {string} */ (state)))
+      fail(
+        file,
+        `#/x-opwatch/answers/${escapeToken(code)}`,
+        "must map a 2xx status, or a 4xx other than 401, 403, 404, 407 and 429, to a state",
+      );
   }
-  for (const [code, state] of Object.entries(ext.redirects ?? {})) {
+  for (const [code, state] of Object.entries(isObject(ext.redirects) ? ext.redirects : {})) {
     if (!/^3\d\d$/.test(code) || !STATES.has(/** @type {string} */ (state)))
-      fail(file, `x-opwatch.redirects.${code} is not a 3xx → state`);
+      fail(file, `#/x-opwatch/redirects/${escapeToken(code)}`, "must map a 3xx status to a state");
   }
   if (ext.progress && ext.progress.of === undefined && !(ext.progress.scale > 0))
-    fail(file, "x-opwatch.progress needs a positive scale, or `of`: a pointer to the total");
+    fail(file, "#/x-opwatch/progress", "needs a positive scale, or `of`: a pointer to the total");
   const pick = (/** @type {any} */ object, /** @type {string[]} */ keys) =>
     Object.fromEntries(keys.filter((key) => object?.[key] !== undefined).map((key) => [key, object[key]]));
   return {
-    id: required(file, ext.id, "x-opwatch.id"),
+    ...(ext.id === undefined ? {} : { id: ext.id }),
     status: {
       ...(status.pointer !== undefined ? { pointer: status.pointer } : {}),
       ...(status.header !== undefined ? { header: status.header.toLowerCase() } : {}),
@@ -218,17 +285,111 @@ function toAdapter(file, ext) {
       ...(status.default !== undefined ? { default: status.default } : {}),
       ...(status.when ? { when: status.when } : {}),
     },
-    ...pick(ext, ["progress", "createdAt", "updatedAt", "failure", "redirects", "answers", "errorBody", "rateLimit"]),
+    ...pick(ext, [
+      "progress",
+      "createdAt",
+      "updatedAt",
+      "failure",
+      "redirects",
+      "answers",
+      "errorBody",
+      "rateLimit",
+      "resultUrl",
+    ]),
   };
 }
 
-/** @template T @param {string} file @param {T} value @param {string} what @returns {NonNullable<T>} */
-function required(file, value, what) {
-  if (value === undefined || value === null) fail(file, `missing ${what}`);
+/** Statuses an `answers` entry may not map: they mean auth, a wrong URL or pushback, whatever the body says. */
+const UNANSWERED = new Set(["401", "403", "404", "407", "429"]);
+
+/** @template T @param {string} file @param {T} value @param {string} key an x-opwatch key @returns {NonNullable<T>} */
+function required(file, value, key) {
+  if (value === undefined || value === null)
+    fail(file, `#/x-opwatch/${key}`, "is missing: add it (see specs/README.md)");
   return /** @type {NonNullable<T>} */ (value);
 }
 
-/** @param {string} file @param {string} message @returns {never} */
-function fail(file, message) {
-  throw new Error(`${basename(file)}: ${message}`);
+/** @param {unknown} value @returns {value is Record<string, any>} */
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A spec the generator cannot turn into a package: `message` names the file and the JSON pointer (RFC 6901,
+ * as a URI fragment) of what to change, and says what to do.
+ */
+export class SpecError extends Error {
+  /** @param {string} file @param {string} pointer @param {string} problem */
+  constructor(file, pointer, problem) {
+    super(`${basename(file)}${pointer}: ${problem}`);
+    this.name = "SpecError";
+    this.file = file;
+    this.pointer = pointer;
+    this.problem = problem;
+  }
+}
+
+/** @param {string} file @param {string} pointer @param {string} message @returns {never} */
+function fail(file, pointer, message) {
+  throw new SpecError(file, pointer, message);
+}
+
+/**
+ * The spec as an object: YAML or JSON (a byte-order mark and CRLF line ends are fine), else a SpecError
+ * saying where it stops parsing. A Swagger 2.0 file, or one with a `$ref` into another file, is refused
+ * with what to run to make it one self-contained OpenAPI 3 file.
+ * @param {string} file @returns {Promise<any>}
+ */
+export async function readDocument(file) {
+  /** @type {any} */
+  let document;
+  try {
+    document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
+  } catch (error) {
+    const where = /** @type {any} */ (error)?.linePos?.[0];
+    const line = String(/** @type {any} */ (error)?.message ?? error).split("\n")[0];
+    fail(
+      file,
+      "",
+      `cannot be read as YAML or JSON${where ? ` (line ${where.line}, column ${where.col})` : ""}: ${line}`,
+    );
+  }
+  if (!isObject(document)) fail(file, "", "is not an OpenAPI document: its top level is not a mapping");
+  if (document.swagger !== undefined) {
+    fail(
+      file,
+      "#/swagger",
+      `is a Swagger ${document.swagger} document; opwatch reads OpenAPI 3.0 and 3.1: convert it first (\`npx swagger2openapi ${basename(file)} --yaml --outfile ${basename(file)}\`), then add x-opwatch`,
+    );
+  }
+  if (typeof document.openapi !== "string" || !/^3\.[01]\./.test(document.openapi)) {
+    fail(
+      file,
+      "#/openapi",
+      `must be an OpenAPI version 3.0.x or 3.1.x, got ${JSON.stringify(document.openapi ?? null)}`,
+    );
+  }
+  const external = externalRef(document);
+  if (external) {
+    fail(
+      file,
+      external.at,
+      `is a $ref into another file (${external.ref}); opwatch reads one self-contained file per provider: bundle the spec first (\`pnpm exec redocly bundle <the spec's entry file> --output specs/${basename(file)}\`)`,
+    );
+  }
+  return document;
+}
+
+/** The first `$ref` that leaves the document, with its pointer. @param {any} document */
+function externalRef(document) {
+  /** @type {[any, string][]} */
+  const stack = [[document, "#"]];
+  while (stack.length > 0) {
+    const [node, at] = /** @type {[any, string]} */ (stack.pop());
+    if (typeof node?.$ref === "string" && !node.$ref.startsWith("#")) return { at: `${at}/$ref`, ref: node.$ref };
+    for (const [key, value] of Object.entries(node)) {
+      if (value && typeof value === "object") stack.push([value, `${at}/${escapeToken(key)}`]);
+    }
+  }
+  return undefined;
 }

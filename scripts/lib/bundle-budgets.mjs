@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_560,
-  get: 15_090,
-  four: 20_150,
-  client: 13_000,
+  wait: 18_530,
+  get: 15_030,
+  four: 20_180,
+  client: 12_870,
   rateLimitError: 2_000,
 };

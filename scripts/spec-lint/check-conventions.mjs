@@ -43,7 +43,7 @@ export function checkConventions(document) {
   }
 
   const pollOps = ext.poll.map((/** @type {string} */ id) => findGet(document, id));
-  /** @type {{ operationId: string, name: string, value: unknown, declared?: string }[]} */
+  /** @type {{ operationId: string, name: string, value: unknown, declared?: string, answer?: string }[]} */
   const examples = [];
   for (const [i, op] of pollOps.entries()) {
     if (!op) {
@@ -52,16 +52,24 @@ export function checkConventions(document) {
     }
     const media = Object.values(deref(document, op.get.responses?.["200"])?.content ?? {})[0];
     const schema200 = media?.schema;
+    // A pointer may also resolve in the body of an answer the spec maps to a state (Snowflake's 202 and 422).
+    const answered = Object.keys(ext.answers ?? {})
+      .map((code) => Object.values(deref(document, op.get.responses?.[code])?.content ?? {})[0]?.schema)
+      .filter((schema) => schema !== undefined);
     for (const [where, pointer, inEntry, inObject] of pointersOf(ext)) {
-      const base =
+      const baseIn = (/** @type {any} */ schema) =>
         inEntry !== undefined
-          ? schemaAt(document, schema200, `${inEntry}/0`)
+          ? schemaAt(document, schema, `${inEntry}/0`)
           : inObject !== undefined
-            ? schemaAt(document, schema200, inObject)
-            : schema200;
+            ? schemaAt(document, schema, inObject)
+            : schema;
+      const base = baseIn(schema200);
       if (inEntry !== undefined && base === undefined) {
         problems.push(`x-opwatch/${where}: "${inEntry}" is not an array in the 200 schema of ${op.get.operationId}`);
-      } else if (!schemaAt(document, base, pointer)) {
+      } else if (
+        !schemaAt(document, base, pointer) &&
+        !answered.some((schema) => schemaAt(document, baseIn(schema), pointer))
+      ) {
         const inside =
           inEntry !== undefined
             ? `the entries of ${inEntry} in the 200 schema`
@@ -86,6 +94,20 @@ export function checkConventions(document) {
         declared: example?.["x-opwatch-state"],
       });
     }
+    // The named examples of an answer the spec maps to a state (Snowflake's 202 and 422) count too.
+    for (const [code, answer] of Object.entries(ext.answers ?? {})) {
+      const answered = Object.values(deref(document, op.get.responses?.[code])?.content ?? {})[0];
+      for (const [name, node] of Object.entries(answered?.examples ?? {})) {
+        const example = deref(document, node);
+        examples.push({
+          operationId: op.get.operationId,
+          name: `${code} ${name}`,
+          value: example?.value,
+          declared: example?.["x-opwatch-state"],
+          answer,
+        });
+      }
+    }
     problems.push(...errorStatusProblems(document, op));
     // Path parameters, and the required query parameters (`api-version`) that name the operation with them.
     const named = op.params.filter((/** @type {any} */ p) => p.in === "path" || (p.in === "query" && p.required));
@@ -106,9 +128,10 @@ export function checkConventions(document) {
   for (const example of examples) {
     const mapped = described.stateOf(ext.status, example.value);
     if (mapped.by) hit.add(mapped.by);
-    if (example.declared !== undefined && example.declared !== mapped.state) {
+    const state = mapped.state === "unknown" && example.answer !== undefined ? example.answer : mapped.state;
+    if (example.declared !== undefined && example.declared !== state) {
       problems.push(
-        `${example.operationId} example "${example.name}": x-opwatch-state says ${example.declared}, x-opwatch maps it to ${mapped.state}`,
+        `${example.operationId} example "${example.name}": x-opwatch-state says ${example.declared}, x-opwatch maps it to ${state}`,
       );
     }
   }
@@ -126,7 +149,7 @@ export function checkConventions(document) {
       problems.push(`x-opwatch/status/when/${i}: no named 200 example of a poll endpoint matches this rule first`);
   }
 
-  for (const [i, server] of (document.servers ?? []).entries()) {
+  for (const [i, server] of (Array.isArray(document.servers) ? document.servers : []).entries()) {
     for (const [name, variable] of Object.entries(server?.variables ?? {})) {
       const pattern = /** @type {any} */ (variable)?.["x-pattern"];
       if (pattern !== undefined && compileProblem(pattern) !== undefined)
@@ -187,6 +210,7 @@ function pointersOf(ext) {
     ["status/pointer", ext.status.pointer],
     ["progress/pointer", ext.progress?.pointer],
     ["progress/of", ext.progress?.of],
+    ["resultUrl", ext.resultUrl],
     ...timestamp("createdAt", ext.createdAt),
     ...timestamp("updatedAt", ext.updatedAt),
     ...failurePointers("failure", ext.failure, undefined),
@@ -251,7 +275,10 @@ function declaresHeader(document, get, header) {
 function findGet(document, id) {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     if (item?.get?.operationId !== id) continue;
-    const params = [...(item.parameters ?? []), ...(item.get.parameters ?? [])].map((p) => deref(document, p));
+    const list = (/** @type {unknown} */ value) => (Array.isArray(value) ? value : []);
+    const params = [...list(item.parameters), ...list(item.get.parameters)]
+      .map((p) => deref(document, p))
+      .filter((p) => p && typeof p === "object" && typeof p.name === "string");
     return { path, get: item.get, params };
   }
   return undefined;
@@ -302,7 +329,8 @@ export function missingDescriptions(document, scope) {
     }
     if (schema.items) walk(schema.items, `${where}/items`, false);
     for (const key of ["allOf", "anyOf", "oneOf"]) {
-      for (const [i, branch] of (schema[key] ?? []).entries()) walk(branch, `${where}/${key}/${i}`, false);
+      const branches = Array.isArray(schema[key]) ? schema[key] : [];
+      for (const [i, branch] of branches.entries()) walk(branch, `${where}/${key}/${i}`, false);
     }
   };
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {

@@ -3,8 +3,7 @@
 // with Ajv's JSON Schema 2020-12 dialect, the dialect OpenAPI 3.1 uses (a 3.0 spec's schemas are read as
 // 3.0 means them), then checks the conventions of specs/README.md. Never throws on a spec: an unreadable
 // file or a schema Ajv cannot compile (a `pattern` that is no ECMAScript regular expression) is a problem.
-import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
+import { readDocument, SpecError } from "../generator/spec.mjs";
 import { core, testkit } from "../lib/workspace.mjs";
 import { checkConventions, missingDescriptions } from "./check-conventions.mjs";
 import { escapeToken, pollScope } from "./poll-scope.mjs";
@@ -26,13 +25,11 @@ export async function validateExamples(file) {
   /** @type {any} */
   let document;
   try {
-    document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
+    document = await readDocument(file);
   } catch (error) {
-    return { checked: 0, problems: [`cannot be read as YAML or JSON: ${firstLine(error)}`], reported: [], document };
-  }
-  if (!document || typeof document !== "object" || typeof document.openapi !== "string") {
-    const problem = "is not an OpenAPI 3.0 or 3.1 document (no `openapi` version at the top level)";
-    return { checked: 0, problems: [problem], reported: [], document };
+    // The generator's reader: the same refusal (unparsable, Swagger 2.0, a $ref into another file) in both.
+    const problem = error instanceof SpecError ? `${error.pointer || "#"}: ${error.problem}` : firstLine(error);
+    return { checked: 0, problems: [problem], reported: [], document: undefined };
   }
   const scope = pollScope(document);
   const validator = testkit.specValidator(document);
@@ -60,7 +57,7 @@ export async function validateExamples(file) {
       if ("example" in node) check(`${path}/example`, node.schema, node.example);
       for (const [name, example] of Object.entries(node.examples ?? {})) {
         const resolved = deref(document, example);
-        if (resolved && "value" in resolved)
+        if (resolved && typeof resolved === "object" && "value" in resolved)
           check(`${path}/examples/${escapeToken(name)}`, node.schema, resolved.value);
       }
     }

@@ -172,7 +172,9 @@ describe("the generator", { timeout: 120_000 }, () => {
     const dir = scratch();
     const file = join(dir, "specs", "sourcecraft.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("x-opwatch:", "x-not-opwatch:"));
-    await expect(loadSpec(file)).rejects.toThrow("sourcecraft.yaml: missing the top-level x-opwatch extension");
+    await expect(loadSpec(file)).rejects.toThrow(
+      "sourcecraft.yaml#/x-opwatch: missing the top-level x-opwatch extension",
+    );
   });
 
   it("sends a required header parameter with the one value its schema allows, and refuses one it cannot fill", async () => {

@@ -149,6 +149,31 @@ describe("the spec lint on the new shapes", () => {
     expect(problems.some((p) => p.startsWith("x-opwatch/rateLimit/reset"))).toBe(true);
   });
 
+  it("refuses an answers entry for a status that means auth, a wrong URL or pushback", () => {
+    for (const code of ["401", "403", "404", "407", "429", "500"]) {
+      const problems = withXOpwatch((ext) => {
+        ext.answers = { [code]: "failed" };
+      });
+      expect(
+        problems.some((p) => p.startsWith("x-opwatch/answers")),
+        code,
+      ).toBe(true);
+    }
+    const answered = withXOpwatch((ext) => {
+      ext.answers = { "422": "failed", "202": "running" };
+    });
+    expect(answered).toEqual([]);
+  });
+
+  it("resolves a pointer in the body of a mapped answer, and counts its examples", () => {
+    const answered = structuredClone(shapeNamed("shape-answer-bodies").spec) as Record<string, Record<string, unknown>>;
+    expect(checkConventions(answered)).toEqual([]);
+    (answered["x-opwatch"] as Record<string, unknown>).failure = { code: "/sqlState" };
+    expect(checkConventions(answered)).toContain(
+      'x-opwatch/failure/code: "/sqlState" does not resolve in the 200 schema of getOperation',
+    );
+  });
+
   it("asks for an example of a word outside the map when the status has a default", () => {
     const open = structuredClone(shapeNamed("shape-open-words").spec);
     const examples = node(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   expectedError,
   type ProviderTable,
+  parameterExampleOrUndefined,
   parametersOf,
   responseExamples,
   startScriptedServer,
@@ -130,5 +131,25 @@ describe("testkit: expectedError under the spec's rate-limit meaning", () => {
   it("expects Retry-After over a refill", () => {
     const asked = new Headers({ "retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3601" });
     expect(expectedError(table({ reset: "refill" }), 429, asked, {}).retryAfter).toBe(7);
+  });
+});
+
+describe("a path parameter's example implied by its schema", () => {
+  const example = (schema: Record<string, unknown>) => parameterExampleOrUndefined({ name: "id", in: "path", schema });
+
+  it("builds the shortest value a pattern allows, within the length bounds (Twilio's SIDs)", () => {
+    const sid = example({ type: "string", pattern: "^CA[0-9a-fA-F]{32}$", minLength: 34, maxLength: 34 });
+    expect(sid).toBe(`CA${"0".repeat(32)}`);
+    expect(example({ type: "string", pattern: "^[a-z]{3,}-\\d+$" })).toBe("aaa-0");
+    // The same value on every run: a contract test sends it.
+    expect(example({ type: "string", pattern: "^batch_[A-Za-z0-9]+$" })).toBe(
+      example({ type: "string", pattern: "^batch_[A-Za-z0-9]+$" }),
+    );
+  });
+
+  it("gives none for a pattern the client cannot compile, nor one that only allows a dot segment", () => {
+    expect(example({ type: "string", pattern: "(?i)^x$" })).toBeUndefined();
+    expect(example({ type: "string", pattern: "^[.]{1,2}$" })).toBeUndefined();
+    expect(example({ type: "string", pattern: "^a{40}$", maxLength: 10 })).toBeUndefined();
   });
 });

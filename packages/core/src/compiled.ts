@@ -40,6 +40,14 @@ export interface CompiledProvider {
   /** Whether a `when` rule of the spec decides this body's state (so it needs no status word). */
   decidedByRule(body: unknown): boolean;
   /**
+   * The pointer of the status word a 200's body lacks (a proxy's placeholder, another API's answer), or
+   * undefined when it has one or a `when` rule decides its state without it; absent for a spec whose state
+   * is not read from the body.
+   */
+  missingStatus?(body: unknown): string | undefined;
+  /** What an error answer's body says where the spec's `errorBody` points: its code, message and request id. */
+  errorFields?(body: unknown): ErrorBodyFields;
+  /**
    * Seconds of the retry delay an error body states where the spec says (`errorBody.retryDelay`:
    * google.rpc.RetryInfo's `"3s"`); absent for a spec without one, so its apps do not carry the reading.
    */
@@ -78,3 +86,10 @@ export interface CompiledProvider {
 
 /** Fills a poll endpoint's multi-segment parameters into a URL template (see `CompiledProvider.fillSegments`). */
 export type SegmentFiller = (url: string, params: Record<string, unknown>) => string;
+
+/** What an error answer's body says (`x-opwatch.errorBody`), each read as text. */
+export interface ErrorBodyFields {
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+  readonly requestId?: string | undefined;
+}

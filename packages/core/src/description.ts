@@ -147,14 +147,19 @@ export interface RateLimitDescription {
 
 /** The `x-opwatch` extension of the spec: where the normalized fields live in a body. */
 export interface AdapterDescription {
-  readonly id: string;
+  /** Pointer to the operation's id in the body; without one (or when the body has none), its last path parameter. */
+  readonly id?: string;
   readonly status: StatusDescription;
   readonly progress?: ProgressDescription;
   readonly createdAt?: TimestampDescription;
   readonly updatedAt?: TimestampDescription;
   readonly failure?: FailureDescription;
   readonly redirects?: Readonly<Record<string, OperationState>>;
-  /** HTTP status (2xx) → state, for an answer that carries the state itself (202 running, 204 done). */
+  /**
+   * HTTP status (2xx, or a 4xx other than 401, 403, 404, 407 and 429) → state, for an answer that carries the
+   * state itself (202 running, 204 done, Snowflake's 422 failed): the state of an answer without a body, or of
+   * one whose body decides none.
+   */
   readonly answers?: Readonly<Record<string, OperationState>>;
   readonly errorBody?: {
     readonly code?: string;
@@ -166,6 +171,8 @@ export interface AdapterDescription {
   };
   /** What a rate-limit reset header means once the budget is spent (`window` when absent). */
   readonly rateLimit?: RateLimitDescription;
+  /** Pointer to where a succeeded operation's result is (an absolute URL, fal's `response_url`); never fetched. */
+  readonly resultUrl?: string;
 }
 
 /**
@@ -208,16 +215,13 @@ export interface ReadEndpointDescription {
   readonly queryParams?: readonly { readonly name: string }[];
 }
 
-/** What a read needs of the `x-opwatch` block: the answers it maps, where its error body and status are. */
+/**
+ * What a read needs of the `x-opwatch` block as data: the redirects it maps (not followed), the header of a
+ * request id, what a rate-limit reset means. Where the state and the error body are is the compiled
+ * provider's code (`missingStatus`, `errorFields`, `stateInAnswer`).
+ */
 export interface ReadAdapterDescription {
-  readonly status: { readonly pointer?: string; readonly header?: string };
   readonly redirects?: Readonly<Record<string, OperationState>>;
-  readonly answers?: Readonly<Record<string, OperationState>>;
-  readonly errorBody?: {
-    readonly code?: string;
-    readonly message?: string;
-    readonly requestId?: string;
-    readonly requestIdHeader?: string;
-  };
+  readonly errorBody?: { readonly requestIdHeader?: string };
   readonly rateLimit?: RateLimitDescription;
 }

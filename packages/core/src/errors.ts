@@ -1,7 +1,6 @@
 import { capText, MAX_MESSAGE_CHARS } from "./cap.js";
 import { maskCause, serverField } from "./cause.js";
-import type { ReadDescription } from "./description.js";
-import { readString } from "./pointer.js";
+import type { CompiledProvider } from "./compiled.js";
 import { budgetSpent, pushbackHeader } from "./pushback.js";
 import { redact, redactDeep } from "./redact.js";
 import { describeWaitSource } from "./shapes/rate-limit.js";
@@ -222,7 +221,7 @@ export function endSentence(text: string): string {
  * @internal
  */
 export function errorFromResponse(
-  description: ReadDescription,
+  compiled: CompiledProvider,
   response: { readonly status: number; readonly headers: { get(name: string): string | null } },
   body: unknown,
   text: string | undefined,
@@ -231,14 +230,16 @@ export function errorFromResponse(
   /** A retry delay the error body states (the spec's `errorBody.retryDelay`), when no header asked for one. */
   bodyDelay?: number,
 ): OpwatchError {
+  const { description } = compiled;
   const provider = description.name;
-  const pointers = description.adapter.errorBody ?? {};
+  const requestIdHeader = description.adapter.errorBody?.requestIdHeader;
   const status = response.status;
-  const code = readString(body, pointers.code);
-  const message = readString(body, pointers.message) ?? (text && body === undefined ? text : undefined);
+  const fields = compiled.errorFields?.(body) ?? {};
+  const code = fields.code;
+  const message = fields.message ?? (text && body === undefined ? text : undefined);
   const requestId =
-    readString(body, pointers.requestId) ??
-    (pointers.requestIdHeader === undefined ? null : response.headers.get(pointers.requestIdHeader)) ??
+    fields.requestId ??
+    (requestIdHeader === undefined ? null : response.headers.get(requestIdHeader)) ??
     response.headers.get("x-request-id") ??
     undefined;
   const wait = retryAfter ?? bodyDelay;

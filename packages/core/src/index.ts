@@ -6,7 +6,7 @@ export type { ProviderClient, RawPaths } from "./client.js";
 /** @public */
 export { createProviderClient } from "./client.js";
 /** @public */
-export type { CompiledProvider, MatchedPath, SegmentFiller } from "./compiled.js";
+export type { CompiledProvider, ErrorBodyFields, MatchedPath, SegmentFiller } from "./compiled.js";
 /** @public */
 export type {
   AdapterDescription,

@@ -29,6 +29,7 @@ export { findEntry } from "./shapes/entries.js";
 export { epochDate } from "./shapes/epoch.js";
 export { joinTexts } from "./shapes/failure-text.js";
 export { ratioOf } from "./shapes/progress.js";
+export { resultUrlOf } from "./shapes/result-url.js";
 export { parseDelaySeconds } from "./shapes/retry-delay.js";
 export { isTerminal } from "./status.js";
 export { failureOf, fallbackId, progressOf, redirectStatus, timestampReader } from "./status-parts.js";

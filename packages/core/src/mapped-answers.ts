@@ -50,13 +50,20 @@ export function mappedRedirects(statuses: readonly string[]): RedirectAnswer {
 }
 
 /**
- * The state carried by the answer itself: the status word of `header` (kept as `statusHeader`), or, for an
- * answer without a body, a 2xx status of `answers`. @internal
+ * The state carried by the answer itself: the status word of `header` on a 2xx (kept as `statusHeader`), or a
+ * status of `answers` (a 2xx, or a 4xx such as Snowflake's 422). An answer without a body is that state; a
+ * mapped one with a JSON object body keeps it (toStatus reads it, the answer's state when it decides none), so
+ * it needs no status word and a mapped 4xx is no error. Called for every answer read past its redirects. @internal
  */
 export function stateInAnswer(header: string | undefined, answers: readonly string[]): StateInAnswer {
   return (snapshot, headers, body) => {
-    const word = header === undefined ? null : headers.get(header);
+    const status = snapshot.httpStatus;
+    const word = header === undefined || status < 200 || status > 299 ? null : headers.get(header);
     if (word !== null) snapshot.statusHeader = word;
-    return body === undefined && (word !== null || answers.includes(String(snapshot.httpStatus)));
+    const mapped = answers.includes(String(status));
+    if (body === undefined) return word !== null || mapped;
+    if (!mapped || body === null || typeof body !== "object") return false;
+    snapshot.body = body;
+    return true;
   };
 }

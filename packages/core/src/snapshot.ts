@@ -2,7 +2,6 @@ import { BodyOverLimit, readBodyText } from "./body.js";
 import { capText } from "./cap.js";
 import type { CompiledProvider } from "./compiled.js";
 import { endSentence, errorFromResponse, ResponseError } from "./errors.js";
-import { missingStatusPointer } from "./missing-status.js";
 import { networkError } from "./network.js";
 import type { ClientSetup } from "./options.js";
 import type { PathParamValue } from "./params.js";
@@ -112,10 +111,11 @@ export async function toSnapshot(
     text = undefined;
   }
   const body = text === undefined ? undefined : parseJson(text);
+  // The answer itself carries the state (202 with no body while running, 204 when done, a status header, a
+  // status the spec maps such as Snowflake's 422): only a spec with such answers has this reader.
+  if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
   if (response.ok) {
-    // The answer itself carries the state (202 with no body while running, 204 when done, a status header).
-    if (compiled.stateInAnswer?.(snapshot, headers, body)) return snapshot;
-    const missing = body === undefined ? undefined : missingStatusPointer(compiled, body);
+    const missing = body === undefined ? undefined : compiled.missingStatus?.(body);
     if (missing !== undefined) {
       // Transient for the failure budget (a proxy's placeholder, a deploy under way), but most often a wrong baseUrl.
       throw new ResponseError(
@@ -142,7 +142,7 @@ export async function toSnapshot(
   }
   // A delay inside the body (google.rpc.RetryInfo) counts when no header asked for one.
   const bodyDelay = retryAfter === undefined ? compiled.retryDelay?.(body) : undefined;
-  throw errorFromResponse(description, response, body, text, retryAfter, secrets, bodyDelay);
+  throw errorFromResponse(compiled, response, body, text, retryAfter, secrets, bodyDelay);
 }
 
 function parseJson(text: string): unknown {

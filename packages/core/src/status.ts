@@ -27,7 +27,10 @@ export interface OperationStatus<Raw = unknown> {
   updatedAt: Date | undefined;
   /** Why it failed, when it failed. */
   error: { code?: string; message: string } | undefined;
-  /** Where the result lives when the provider redirects to it (Keycard's install). Never followed. */
+  /**
+   * Where the result lives, once it succeeded: a redirect's Location (Keycard's install), or the URL the body
+   * gives where the spec's `resultUrl` points (fal's `response_url`). Never followed.
+   */
   resultUrl: string | undefined;
   /** The typed provider body of the last 200; `undefined` after a redirect. */
   raw: Raw | undefined;

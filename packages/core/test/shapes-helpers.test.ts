@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { stateInAnswer } from "../src/mapped-answers.js";
 import { findEntry, meets } from "../src/shapes/entries.js";
 import { epochMs } from "../src/shapes/epoch.js";
 import { readProgress } from "../src/shapes/progress.js";
 import { describeWaitSource, spentBudgetWait } from "../src/shapes/rate-limit.js";
+import { resultUrlOf } from "../src/shapes/result-url.js";
 import { parseDelaySeconds, readRetryDelay } from "../src/shapes/retry-delay.js";
+import type { OperationSnapshot } from "../src/snapshot.js";
 
 const conditions = [
   { type: "Complete", status: "False" },
@@ -140,5 +143,58 @@ describe("declared rate-limit semantics", () => {
       "X-RateLimit-Reset, one request back every 1 s",
     );
     expect(describeWaitSource("Retry-After", { reset: "refill" })).toBe("Retry-After");
+  });
+});
+
+describe("result URLs", () => {
+  it("keeps an absolute http(s) URL, normalized, and nothing else", () => {
+    expect(resultUrlOf("https://queue.fal.run/fal-ai/x/requests/1")).toBe("https://queue.fal.run/fal-ai/x/requests/1");
+    expect(resultUrlOf("HTTP://Example.com/a b")).toBe("http://example.com/a%20b");
+    for (const value of [
+      "/relative",
+      "javascript:alert(1)",
+      "data:text/plain,x",
+      42,
+      null,
+      `https://x/${"a".repeat(2048)}`,
+    ])
+      expect(resultUrlOf(value), String(value).slice(0, 30)).toBeUndefined();
+  });
+});
+
+describe("answers that carry the state", () => {
+  const snapshotOf = (httpStatus: number): OperationSnapshot => ({
+    endpoint: "get",
+    params: {},
+    httpStatus,
+    body: undefined,
+    notModified: false,
+  });
+  const headers = (entries: Record<string, string> = {}) => new Headers(entries);
+  const read = stateInAnswer("x-ms-operation-status", ["202", "422"]);
+
+  it("takes a mapped status with a body as the answer, its body kept, a 4xx included", () => {
+    const running = snapshotOf(202);
+    expect(read(running, headers(), { code: "333334" })).toBe(true);
+    expect(running.body).toEqual({ code: "333334" });
+    const failed = snapshotOf(422);
+    expect(read(failed, headers(), { code: "000904", message: "SQL compilation error" })).toBe(true);
+    expect(failed.body).toEqual({ code: "000904", message: "SQL compilation error" });
+    expect(read(snapshotOf(422), headers(), undefined)).toBe(true);
+  });
+
+  it("leaves other statuses, and a mapped one whose body is not an object, to the usual reading", () => {
+    expect(read(snapshotOf(200), headers(), { status: "x" })).toBe(false);
+    expect(read(snapshotOf(400), headers(), { message: "bad" })).toBe(false);
+    expect(read(snapshotOf(202), headers(), "text")).toBe(false);
+  });
+
+  it("reads a status header on a 2xx only", () => {
+    const ok = snapshotOf(200);
+    expect(read(ok, headers({ "x-ms-operation-status": "Succeeded" }), undefined)).toBe(true);
+    expect(ok.statusHeader).toBe("Succeeded");
+    const missing = snapshotOf(404);
+    expect(read(missing, headers({ "x-ms-operation-status": "Failed" }), undefined)).toBe(false);
+    expect(missing.statusHeader).toBeUndefined();
   });
 });

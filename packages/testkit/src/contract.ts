@@ -66,12 +66,27 @@ export function contractCases(spec: SpecSource, description: ProviderDescription
         state: expectedState(doc["x-opwatch"]?.status ?? {}, example, resolved),
       });
     }
-    // A documented answer without a body whose status says the state (202 while running, 204 when done).
+    // A documented answer whose status says the state: without a body (202 while running, 204 when done), that
+    // state; with named examples (Snowflake's 202 and 422), each example's, or that state when its body says none.
     const answers: Record<string, OperationState> = doc["x-opwatch"]?.answers ?? {};
     for (const [code, state] of Object.entries(answers)) {
       const response = deref(doc, found.operation.responses?.[code]);
-      if (response === undefined || Object.keys(response.content ?? {}).length > 0) continue;
-      cases.push({ endpoint, example: code, httpStatus: Number(code), params, body: undefined, state });
+      if (response === undefined) continue;
+      if (Object.keys(response.content ?? {}).length === 0) {
+        cases.push({ endpoint, example: code, httpStatus: Number(code), params, body: undefined, state });
+        continue;
+      }
+      for (const [example, resolved] of responseExamples(doc, response)) {
+        const said = expectedState(doc["x-opwatch"]?.status ?? {}, example, resolved);
+        cases.push({
+          endpoint,
+          example,
+          httpStatus: Number(code),
+          params,
+          body: resolved.value,
+          state: said === "unknown" ? state : said,
+        });
+      }
     }
   }
   return cases;
@@ -103,12 +118,19 @@ export function specContract(spec: SpecSource, subject: ContractSubject, options
       }
     });
     for (const c of cases) {
-      const what = c.httpStatus === 200 ? `example "${c.example}"` : `a ${c.httpStatus} answer without a body`;
+      const what =
+        c.body === undefined && c.httpStatus !== 200
+          ? `a ${c.httpStatus} answer without a body`
+          : `${c.httpStatus === 200 ? "" : `${c.httpStatus} `}example "${c.example}"`;
       it(`${c.endpoint}: ${what} → ${c.state}`, async () => {
         const client = subject.createClient({
           token: "contract-test-token",
           baseUrl: prism.url,
-          fetch: preferring(c.httpStatus === 200 ? `code=200, example=${c.example}` : `code=${c.httpStatus}`),
+          fetch: preferring(
+            c.body === undefined && c.httpStatus !== 200
+              ? `code=${c.httpStatus}`
+              : `code=${c.httpStatus}, example=${c.example}`,
+          ),
         });
         const snapshot = await client.getOperation(c.params, { endpoint: c.endpoint });
         expect(snapshot.httpStatus).toBe(c.httpStatus);
@@ -122,6 +144,12 @@ export function specContract(spec: SpecSource, subject: ContractSubject, options
           params: c.params,
           baseUrl: prism.url,
         });
+        // Where the spec points to the result's URL, a succeeded one reports it (an absolute http(s) URL).
+        const resultUrl = subject.description.adapter.resultUrl;
+        if (resultUrl !== undefined)
+          expect(status.resultUrl).toBe(
+            c.state === "succeeded" ? absoluteUrl(readPointer(c.body, resultUrl)) : undefined,
+          );
         if (c.state === "failed") expect(status.error?.message).toBeTruthy();
         if (c.state === "succeeded" || c.state === "running" || c.state === "queued")
           expect(status.error).toBeUndefined();
@@ -241,4 +269,9 @@ function prismRoute(description: ProviderDescription): ((path: string) => string
     }
     return path;
   };
+}
+
+/** An absolute http(s) URL as `URL.href` spells it, or undefined. */
+function absoluteUrl(value: unknown): string | undefined {
+  return typeof value === "string" && /^https?:\/\/[^/]/i.test(value) ? new URL(value).href : undefined;
 }

@@ -8,6 +8,7 @@ import {
   readPointer,
   readString,
 } from "@opwatch/core";
+import randexp from "randexp";
 import {
   deref,
   findOperation,
@@ -216,6 +217,8 @@ export function providerTable(
     // `4XX` / `5XX` ranges: Prism answers them for the first status of the range.
     const range = /^([45])XX$/i.exec(key);
     if (key !== "default" && !range && !(Number(key) >= 400)) continue;
+    // A status the spec maps to a state (`answers`: Snowflake's 422) is a status, checked with the 200 examples.
+    if (description.adapter.answers?.[key] !== undefined) continue;
     const response = deref(doc, node);
     const named: (readonly [string | undefined, unknown, number | undefined])[] = examplesOf(response);
     const single = Object.values<SpecDocument>(response?.content ?? {})[0]?.example;
@@ -355,6 +358,36 @@ export function parameterExampleOrUndefined(param: SpecDocument): string | numbe
   if (schema.format === "uuid") return "75aab8db-8632-42b4-af2f-06b5820798ef";
   if ((schema.type ?? "string") === "string" && schema.pattern === undefined && schema.format === undefined) {
     return "example".padEnd(schema.minLength ?? 0, "0").slice(0, schema.maxLength ?? 64);
+  }
+  if ((schema.type ?? "string") === "string" && typeof schema.pattern === "string" && schema.format === undefined) {
+    return patternExample(schema.pattern, schema.minLength ?? 0, schema.maxLength ?? 64);
+  }
+  return undefined;
+}
+
+// randexp is CommonJS (`module.exports = RandExp`) while its types describe an ES module's default export.
+const RandExp =
+  (randexp as unknown as { default?: typeof randexp.default }).default ??
+  (randexp as unknown as typeof randexp.default);
+
+/**
+ * The shortest string RandExp builds for a pattern (Twilio's `^CA[0-9a-fA-F]{32}$` gives `CA000…`), kept only
+ * when it is a usable path segment within the length bounds; deterministic, so a contract test sends the same
+ * value on every run. Undefined when the pattern does not compile as the client compiles it (with `u`).
+ */
+function patternExample(pattern: string, minLength: number, maxLength: number): string | undefined {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern, "u");
+  } catch {
+    return undefined;
+  }
+  const generator = new RandExp(regex);
+  generator.randInt = (low: number) => low;
+  generator.max = Math.max(1, minLength);
+  for (const candidate of [generator.gen(), generator.gen().padEnd(minLength, "0")]) {
+    const fits = candidate.length >= Math.max(1, minLength) && candidate.length <= maxLength;
+    if (fits && regex.test(candidate) && !/^\.{1,2}$|[/?#\\\s]/.test(candidate)) return candidate;
   }
   return undefined;
 }

@@ -3,12 +3,14 @@
 // `x-opwatch` and of the poll endpoints has its emitter in this folder (see README.md); this module puts
 // their output together into the provider's CompiledProvider.
 
+import { compileBodyReaders } from "./body-readers.mjs";
 import { Emit, q } from "./emit.mjs";
 import { compileFailure } from "./failure.mjs";
 import { compileParams } from "./params.mjs";
 import { compilePaths } from "./paths.mjs";
 import { compileProgress } from "./progress.mjs";
 import { compileAnswers, compileMappedAnswers, compileRedirects, compileSegmentFiller } from "./redirects.mjs";
+import { compileResultUrl } from "./result-url.mjs";
 import { compileRetryDelay } from "./retry-delay.mjs";
 import { compileServers, knownBaseUrlsOf } from "./servers.mjs";
 import { compileStatus } from "./status.mjs";
@@ -26,13 +28,17 @@ export function renderProvider(spec, header) {
     ...compileRedirects(emit, adapter.redirects),
     ...compileAnswers(emit, adapter.answers, adapter.status.header !== undefined),
   ];
-  const status = compileStatus(emit, adapter.status);
+  const status = compileStatus(emit, adapter.status, adapter.answers);
   const progress = compileProgress(emit, adapter.progress);
   const createdAt = compileTimestamp(emit, adapter.createdAt, "CreatedAt");
   const updatedAt = compileTimestamp(emit, adapter.updatedAt, "UpdatedAt");
   const error = compileFailure(emit, adapter.failure, status);
-  const id = `${emit.text("body", adapter.id)} || ${emit.use("fallbackId")}(params)`;
+  // Without an id in the body (fal's queue status), the last path parameter names the operation.
+  const fallback = `${emit.use("fallbackId")}(params)`;
+  const id = adapter.id === undefined ? fallback : `${emit.text("body", adapter.id)} || ${fallback}`;
+  const resultUrl = compileResultUrl(emit, adapter.resultUrl);
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
+  const bodyReaders = compileBodyReaders(emit, adapter);
   const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
@@ -44,6 +50,7 @@ export function renderProvider(spec, header) {
     "ProviderModule",
     "ReadDescription",
   ];
+  if (bodyReaders.includes("errorFields")) types.push("ErrorBodyFields");
   if (body.includes("OperationState") || emit.functions.some((f) => f.includes("OperationState"))) {
     types.push("OperationState");
   }
@@ -85,7 +92,7 @@ ${body}
     updatedAt: ${updatedAt},
     error:
       ${error},
-    resultUrl: undefined,
+    resultUrl: ${resultUrl},
     raw: body,
   };
 }
@@ -100,7 +107,7 @@ export const provider: ProviderModule<unknown> = {
   checkParams,
   pathOf,
   matchPath,
-  decidedByRule,
+  decidedByRule,${bodyReaders.map((name) => `\n  ${name},`).join("")}
   toStatus,${retryDelay ? "\n  retryDelay," : ""}${answers.map((line) => `\n  ${line},`).join("")}
 };
 `;
@@ -108,7 +115,8 @@ export const provider: ProviderModule<unknown> = {
 
 /**
  * The part of a description the read path reads at run time (core's ReadDescription): auth, the poll
- * endpoints' Accept, headers and parameter names, and where the state and the error body are.
+ * endpoints' Accept, headers and parameter names, the redirects it maps, the request-id header and the
+ * rate-limit meaning. The rest is code (`missingStatus`, `errorFields`, `stateInAnswer`, …).
  * @param {any} d
  */
 function readDescriptionOf(d) {
@@ -130,18 +138,10 @@ function readDescriptionOf(d) {
     ]),
   );
   const a = d.adapter;
-  const status = {
-    ...(a.status.pointer === undefined ? {} : { pointer: a.status.pointer }),
-    ...(a.status.header === undefined ? {} : { header: a.status.header }),
-  };
   /** @type {Record<string, unknown>} */
-  const adapter = { status };
+  const adapter = {};
   if (a.redirects) adapter.redirects = a.redirects;
-  if (a.answers) adapter.answers = a.answers;
-  if (a.errorBody) {
-    const { retryDelay: _, ...errorBody } = a.errorBody;
-    if (Object.keys(errorBody).length > 0) adapter.errorBody = errorBody;
-  }
+  if (a.errorBody?.requestIdHeader) adapter.errorBody = { requestIdHeader: a.errorBody.requestIdHeader };
   if (a.rateLimit) adapter.rateLimit = a.rateLimit;
   return {
     name: d.name,

@@ -13,7 +13,32 @@ import { q } from "./emit.mjs";
  *   `found` whether a rule may hand over a failure object (`rule?.found`); `message` the expression of a
  *   rule's own failure message.
  */
-export function compileStatus(emit, status) {
+export function compileStatus(emit, status, answers = {}) {
+  const result = compileBodyStatus(emit, status);
+  const entries = Object.entries(answers);
+  if (entries.length === 0) return result;
+  // When the body decides nothing, the HTTP answer's state (Snowflake's 202 running, 422 failed).
+  const last = /** @type {string} */ (result.lines.pop());
+  const decided = /^const state = (.*);$/.exec(last)?.[1];
+  if (decided === undefined) throw new Error(`compileStatus: the body's state is not the last statement: ${last}`);
+  result.lines.push(`const state = answerOr(snapshot.httpStatus, ${decided});`);
+  const cases = [...groupBy(new Map(entries), (state) => state)].map(
+    ([state, codes]) => `${codes.map((code) => `    case ${Number(code)}:`).join("\n")}\n      return ${q(state)};`,
+  );
+  emit.functions.push(`/** The state an HTTP answer stands for (\`x-opwatch.answers\`) when the body decides none. */
+function answerOr(httpStatus: number, state: OperationState): OperationState {
+  if (state !== "unknown") return state;
+  switch (httpStatus) {
+${cases.join("\n")}
+    default:
+      return state;
+  }
+}`);
+  return result;
+}
+
+/** @param {import("./emit.mjs").Emit} emit @param {any} status */
+function compileBodyStatus(emit, status) {
   const lines = [
     status.header !== undefined
       ? "const rawStatus = snapshot.statusHeader;"

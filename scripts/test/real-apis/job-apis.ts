@@ -2,8 +2,11 @@
 // errorResult), Databricks runs (a life-cycle word plus a result word, named by a query parameter alone),
 // Bitbucket pipelines (a nested result, a UUID in braces), HCP Terraform runs (JSON:API, an open set of
 // words), GitLab pipelines (a project path in one segment, a PRIVATE-TOKEN header), Vercel deployments (epoch
-// milliseconds), Neon operations, AssemblyAI transcripts (the key as the whole Authorization header) and
-// RunPod serverless jobs. Rows of the end-to-end table (table.ts), in its format.
+// milliseconds), Neon operations, AssemblyAI transcripts (the key as the whole Authorization header), RunPod
+// serverless jobs, and three whose state is the HTTP answer or whose result is a URL: Snowflake's SQL API (202
+// running, 200 done, 422 failed, each with a body), Stability AI results (202, then the result with no status
+// word) and fal.ai's queue (`response_url`, the key sent as `Key <key>`). Rows of the end-to-end table
+// (table.ts), in its format.
 import { error, type RealApi } from "./table.js";
 
 const epochIn = (seconds: number) => String(Math.ceil(Date.now() / 1000) + seconds);
@@ -250,6 +253,91 @@ export const JOB_APIS: RealApi[] = [
       { name: "IN_PROGRESS → FAILED", play: ["IN_PROGRESS", "FAILED"], state: "failed", message: "CUDA out of memory" },
       { name: "IN_PROGRESS → CANCELLED", play: ["IN_PROGRESS", "CANCELLED"], state: "canceled" },
       { name: "IN_PROGRESS → TIMED_OUT", play: ["IN_PROGRESS", "TIMED_OUT"], state: "failed" },
+    ],
+  },
+  {
+    spec: "snowflake-sql-statements.yaml",
+    operationId: "GetStatementStatus",
+    path: "/api/v2/statements/01b0ea7c-0001-9e2c-0000-0f2d00a4b8c6",
+    params: { statementHandle: "01b0ea7c-0001-9e2c-0000-0f2d00a4b8c6" },
+    runs: [
+      {
+        name: "202 in progress → 200 result set",
+        play: ["202 running", "202 running", "succeeded"],
+        state: "succeeded",
+      },
+      {
+        name: "202 in progress → 422 SQL compilation error",
+        play: ["202 running", "422 failed"],
+        state: "failed",
+        message: "invalid identifier 'NOPE'",
+      },
+      {
+        name: "202 in progress → 422 SQL execution canceled",
+        play: ["202 running", "422 canceled"],
+        state: "canceled",
+      },
+      {
+        name: "a 429, then the result set",
+        play: [
+          "202 running",
+          () => ({
+            status: 429,
+            headers: { "Retry-After": "1" },
+            body: error("snowflake-sql-statements.yaml", "GetStatementStatus", "429"),
+          }),
+          "succeeded",
+        ],
+        state: "succeeded",
+        pausedAtLeastMs: 900,
+      },
+    ],
+  },
+  {
+    spec: "stability-results.yaml",
+    operationId: "fetchAsyncGenerationResult",
+    path: "/v2beta/results/a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4",
+    params: { id: "a6dc6c6e20acda010fe14d71f180658f2896ed9b4ec25aa99a6ff06c796987c4" },
+    runs: [
+      { name: "202 in-progress → 200 SUCCESS", play: ["202 in_progress", "succeeded"], state: "succeeded" },
+      { name: "202 in-progress → 200 CONTENT_FILTERED", play: ["202 in_progress", "filtered"], state: "failed" },
+      {
+        name: "a 429 over 150 requests in 10 s, then SUCCESS",
+        play: [
+          "202 in_progress",
+          () => ({
+            status: 429,
+            body: error("stability-results.yaml", "fetchAsyncGenerationResult", "429"),
+          }),
+          "succeeded",
+        ],
+        state: "succeeded",
+      },
+    ],
+  },
+  {
+    spec: "fal-queue.yaml",
+    operationId: "getRequestStatus",
+    path: "/fal-ai/fast-sdxl/requests/764cabcf-b745-4b3e-ae38-1200304cf45b/status",
+    params: { request_id: "764cabcf-b745-4b3e-ae38-1200304cf45b" },
+    token: "Key 7f3c9a1e-fal-key:5d1c0e9a7b",
+    auth: { header: "authorization", value: (token) => token },
+    runs: [
+      {
+        name: "IN_QUEUE → IN_PROGRESS → COMPLETED with its response_url",
+        play: ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"],
+        state: "succeeded",
+        resultUrl: "https://queue.fal.run/fal-ai/fast-sdxl/requests/764cabcf-b745-4b3e-ae38-1200304cf45b",
+      },
+      {
+        name: "a 429, then COMPLETED",
+        play: [
+          "IN_QUEUE",
+          () => ({ status: 429, body: error("fal-queue.yaml", "getRequestStatus", "429") }),
+          "COMPLETED",
+        ],
+        state: "succeeded",
+      },
     ],
   },
 ];

@@ -6,7 +6,10 @@ import { findOperation, loadSpecDocument, type ScriptStep } from "@opwatch/testk
 import { JOB_APIS } from "./job-apis.js";
 import { SHAPE_APIS } from "./shape-apis.js";
 
-/** One answer of a run: a named 200 example of the spec, or an answer built when it is sent. */
+/**
+ * One answer of a run: a named 200 example of the spec (`"running"`), a named example of another documented
+ * status (`"202 running"`), or an answer built when it is sent.
+ */
 export type Play = string | (() => ScriptStep);
 
 export interface Run {
@@ -22,6 +25,8 @@ export interface Run {
   pausedAtLeastMs?: number;
   /** The final status's progress (0..1), where the API gives one. */
   progress?: number;
+  /** The final status's result URL, where the API gives one. */
+  resultUrl?: string;
 }
 
 export interface RealApi {
@@ -31,6 +36,8 @@ export interface RealApi {
   /** One operation's path under the base URL, and its params as the typed client takes them. */
   path: string;
   params: Record<string, string | number>;
+  /** The credential as its user gives it (fal's `Key <key>`), when not a plain token. */
+  token?: string;
   /** The header that carries the token (`Authorization: Bearer <token>` when absent). */
   auth?: { header: string; value: (token: string) => string };
   /** The final status's `createdAt` (ISO), read from the examples' timestamp field. */
@@ -175,11 +182,14 @@ export const REAL_APIS: RealApi[] = [
     operationId: "retrieveBatch",
     path: "/batches/batch_abc123",
     params: { batch_id: "batch_abc123" },
+    createdAt: new Date(1711471533 * 1000).toISOString(),
     runs: [
       {
-        name: "validating → in progress → finalizing → completed",
+        // request_counts.completed counts the requests that succeeded: 95 of 100 (5 failed).
+        name: "validating → in progress → finalizing → completed, progress completed / total",
         play: ["validating", "in_progress", "finalizing", "completed"],
         state: "succeeded",
+        progress: 0.95,
       },
       { name: "in progress → failed", play: ["in_progress", "failed"], state: "failed" },
       { name: "in progress → expired", play: ["in_progress", "expired"], state: "failed" },

@@ -33,6 +33,7 @@ function document(
     examples: Record<string, unknown>;
     xOpwatch: Record<string, unknown>;
     responses?: Record<string, unknown>;
+    components?: Record<string, unknown>;
   },
 ): unknown {
   const param = opts.path.match(/\{([^}]+)\}/)?.[1] ?? "id";
@@ -74,6 +75,7 @@ function document(
     components: {
       securitySchemes: { auth: { type: "http", scheme: "bearer" } },
       schemas: {
+        ...opts.components,
         Operation: opts.body,
         Error: object("An error.", {
           message: text("What went wrong."),
@@ -407,6 +409,96 @@ export const SPEC_SHAPES: SpecShape[] = [
     ],
   },
   {
+    name: "shape-answer-bodies",
+    about: "the state in the HTTP answer with a body (Snowflake's SQL API: 202 running, 200 done, 422 failed)",
+    path: "/api/v2/statements/op-1",
+    spec: document("shape-answer-bodies", {
+      path: "/api/v2/statements/{id}",
+      body: object("A result set.", {
+        statementHandle: text("The statement."),
+        resultSetMetaData: object("What the result holds.", { numRows: int("Rows.") }),
+      }),
+      examples: { done: { statementHandle: "op-1", resultSetMetaData: { numRows: 3 } } },
+      responses: {
+        "202": {
+          description: "Still running.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/QueryStatus" },
+              examples: {
+                running: {
+                  value: { code: "333334", message: "Asynchronous execution in progress.", statementHandle: "op-1" },
+                },
+              },
+            },
+          },
+        },
+        "422": {
+          description: "The statement failed.",
+          content: {
+            "application/json": {
+              schema: { $ref: "#/components/schemas/QueryStatus" },
+              examples: {
+                compilation_error: {
+                  value: {
+                    code: "000904",
+                    message: "SQL compilation error: invalid identifier 'X'",
+                    statementHandle: "op-1",
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      components: {
+        QueryStatus: object("A statement's status.", {
+          code: text("Snowflake's code."),
+          message: text("What it says."),
+          statementHandle: text("The statement."),
+        }),
+      },
+      xOpwatch: {
+        id: "/statementHandle",
+        status: { when: [{ pointer: "/resultSetMetaData", present: true, state: "succeeded" }] },
+        answers: { "202": "running", "422": "failed" },
+        failure: { code: "/code", message: "/message" },
+        errorBody: { message: "/message" },
+      },
+    }),
+    samples: [
+      {
+        about: "202 with a body as running",
+        answer: {
+          status: 202,
+          body: { code: "333334", message: "Asynchronous execution in progress.", statementHandle: "op-1" },
+        },
+        expect: { state: "running", id: "op-1", error: undefined },
+      },
+      {
+        about: "200 with the result set as succeeded",
+        answer: { status: 200, body: { statementHandle: "op-1", resultSetMetaData: { numRows: 3 } } },
+        expect: { state: "succeeded", done: true },
+      },
+      {
+        about: "422 with a body as failed, its code and message the failure",
+        answer: {
+          status: 422,
+          body: { code: "000904", message: "SQL compilation error: invalid identifier 'X'", statementHandle: "op-1" },
+        },
+        expect: {
+          state: "failed",
+          error: { code: "000904", message: "SQL compilation error: invalid identifier 'X'" },
+        },
+      },
+      {
+        about: "a 400 the spec does not map as an error",
+        answer: { status: 400, body: { message: "bad request" } },
+        expect: { throws: { name: "ApiError", httpStatus: 400 }, message: /bad request/ },
+      },
+    ],
+  },
+  {
     name: "shape-status-header",
     about: "a status word in a response header",
     path: "/operations/op-1",
@@ -492,6 +584,64 @@ export const SPEC_SHAPES: SpecShape[] = [
           throws: { name: "RateLimitError", retryAfter: 3 },
           message: /^Wait 3 s \(the error body's retryDelay\)/,
         },
+      },
+    ],
+  },
+  {
+    name: "shape-result-url",
+    about: "the result's URL in the body (fal's queue: response_url), once completed",
+    path: "/fal-ai/fast-sdxl/requests/op-1/status",
+    spec: document("shape-result-url", {
+      path: "/fal-ai/fast-sdxl/requests/{id}/status",
+      body: object(
+        "A queue status.",
+        {
+          status: text("IN_QUEUE, IN_PROGRESS or COMPLETED."),
+          queue_position: int("Requests ahead."),
+          response_url: text("Where the result is."),
+        },
+        ["status"],
+      ),
+      examples: {
+        IN_QUEUE: {
+          status: "IN_QUEUE",
+          queue_position: 2,
+          response_url: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1",
+        },
+        IN_PROGRESS: { status: "IN_PROGRESS", response_url: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1" },
+        COMPLETED: { status: "COMPLETED", response_url: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1" },
+      },
+      xOpwatch: {
+        status: { pointer: "/status", map: { IN_QUEUE: "queued", IN_PROGRESS: "running", COMPLETED: "succeeded" } },
+        resultUrl: "/response_url",
+      },
+    }),
+    samples: [
+      {
+        about: "COMPLETED with its response_url",
+        answer: {
+          status: 200,
+          body: { status: "COMPLETED", response_url: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1" },
+        },
+        expect: { state: "succeeded", id: "op-1", resultUrl: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1" },
+      },
+      {
+        about: "IN_PROGRESS without a result URL yet, though the body names one",
+        answer: {
+          status: 200,
+          body: { status: "IN_PROGRESS", response_url: "https://queue.fal.run/fal-ai/fast-sdxl/requests/op-1" },
+        },
+        expect: { state: "running", resultUrl: undefined },
+      },
+      {
+        about: "a result URL that is not an absolute http(s) URL as none",
+        answer: { status: 200, body: { status: "COMPLETED", response_url: "javascript:alert(1)" } },
+        expect: { state: "succeeded", resultUrl: undefined },
+      },
+      {
+        about: "a result URL with spaces and controls, percent-encoded",
+        answer: { status: 200, body: { status: "COMPLETED", response_url: "https://queue.fal.run/r/a b\u001b[31m" } },
+        expect: { state: "succeeded", resultUrl: "https://queue.fal.run/r/a%20b%1B[31m" },
       },
     ],
   },

@@ -8,6 +8,7 @@ import { mappedRedirects, stateInAnswer } from "../mapped-answers.js";
 import type { ProviderClientOptions, ProviderModule } from "../provider.js";
 import { segmentFiller } from "../segment-filler.js";
 import { readRetryDelay } from "../shapes/retry-delay.js";
+import { errorFieldsOf, missingStatusPointer } from "./answers.js";
 import { knownBaseUrls, resolveBaseUrl, serverBaseUrls } from "./base-url.js";
 import { expandPath, matchPath, validatePathParams } from "./params.js";
 import { queryString, queryValues } from "./query.js";
@@ -48,6 +49,9 @@ export function describedProvider<const D extends ProviderDescription>(
       .map((endpoint) => [endpoint.path, endpoint.pathParams.filter((p) => p.multiSegment).map((p) => p.name)] as const)
       .filter(([, names]) => names.length > 0),
   );
+  const decidedByRule = (body: unknown): boolean =>
+    (description.adapter.status.when?.length ?? 0) > 0 &&
+    stateOf(description.adapter.status, body, undefined).by !== undefined;
   const compiled: CompiledProvider = {
     description,
     checkParams: (endpoint, values) => {
@@ -67,9 +71,9 @@ export function describedProvider<const D extends ProviderDescription>(
       }
       return undefined;
     },
-    decidedByRule: (body) =>
-      (description.adapter.status.when?.length ?? 0) > 0 &&
-      stateOf(description.adapter.status, body, undefined).by !== undefined,
+    decidedByRule,
+    missingStatus: (body) => missingStatusPointer(description, decidedByRule, body),
+    errorFields: (body) => errorFieldsOf(description, body),
     baseUrl: (given, variables) => resolveBaseUrl(description, given, variables),
     serverBaseUrls: (url, whole) => serverBaseUrls(description, url, whole),
     knownBaseUrls: knownBaseUrls(description),

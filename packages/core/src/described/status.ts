@@ -15,6 +15,7 @@ import { meets } from "../shapes/entries.js";
 import { epochDate } from "../shapes/epoch.js";
 import { joinedText } from "../shapes/failure-text.js";
 import { readProgress } from "../shapes/progress.js";
+import { resultUrlOf } from "../shapes/result-url.js";
 import type { OperationSnapshot } from "../snapshot.js";
 import { isTerminal, type OperationRef, type OperationStatus } from "../status.js";
 import { failureOf, fallbackId, redirectStatus, timestampReader } from "../status-parts.js";
@@ -44,7 +45,8 @@ export function toOperationStatus<Raw>(
     return redirectStatus(provider, snapshot as OperationSnapshot, baseUrl, answerState) as OperationStatus<Raw>;
   }
   const mapped = stateOf(adapter.status, body, rawStatus);
-  const state = mapped.state;
+  // When the body decides nothing, the HTTP answer's state (`answers`: Snowflake's 202 running, 422 failed).
+  const state = mapped.state === "unknown" && answerState !== undefined ? answerState : mapped.state;
   // A rule's own failure pointers are read in what it matched (a Kubernetes condition).
   const at = mapped.failure === undefined ? undefined : mapped.found;
   return {
@@ -69,7 +71,10 @@ export function toOperationStatus<Raw>(
               joinedText(body, adapter.failure?.message),
           )
         : undefined,
-    resultUrl: undefined,
+    resultUrl:
+      state === "succeeded" && adapter.resultUrl !== undefined
+        ? resultUrlOf(readPointer(body, adapter.resultUrl))
+        : undefined,
     raw: body,
   };
 }

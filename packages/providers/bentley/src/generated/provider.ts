@@ -2,6 +2,7 @@
 // Bentley iTwin Schedules's reading of its spec, compiled: path parameters checked, status URLs matched, answers
 // normalized. Used by createClient and by the facade's register(); no description is interpreted at run time.
 import type {
+  ErrorBodyFields,
   MatchedPath,
   OperationSnapshot,
   OperationState,
@@ -49,15 +50,7 @@ const description = {
       "conditional": true
     }
   },
-  "adapter": {
-    "status": {
-      "pointer": "/operation/status"
-    },
-    "errorBody": {
-      "code": "/error/code",
-      "message": "/error/message"
-    }
-  }
+  "adapter": {}
 } as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
@@ -129,6 +122,16 @@ function stateOfWord(word: string | undefined): OperationState {
 
 const decidedByRule = (_body: unknown): boolean => false;
 
+/** The status pointer a 200's body lacks. */
+function missingStatus(body: unknown): string | undefined {
+  return textOf(own(own(body, "operation"), "status")) !== undefined ? undefined : "/operation/status";
+}
+
+/** What an error answer's body says, where the spec points. */
+function errorFields(body: unknown): ErrorBodyFields {
+  return { code: textOf(own(own(body, "error"), "code")), message: textOf(own(own(body, "error"), "message")) };
+}
+
 /** Normalizes one read of Bentley iTwin Schedules. */
 function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus {
   const { body, params } = snapshot;
@@ -165,5 +168,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
+  missingStatus,
+  errorFields,
   toStatus,
 };

@@ -2,6 +2,7 @@
 // NTT Enterprise Cloud (VNA)'s reading of its spec, compiled: path parameters checked, status URLs matched, answers
 // normalized. Used by createClient and by the facade's register(); no description is interpreted at run time.
 import type {
+  ErrorBodyFields,
   MatchedPath,
   OperationSnapshot,
   OperationState,
@@ -50,14 +51,7 @@ const description = {
       "conditional": false
     }
   },
-  "adapter": {
-    "status": {
-      "pointer": "/operation/status"
-    },
-    "errorBody": {
-      "message": "/cause"
-    }
-  }
+  "adapter": {}
 } as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
@@ -137,6 +131,16 @@ function codeOfWord(word: string | undefined): string | undefined {
 
 const decidedByRule = (_body: unknown): boolean => false;
 
+/** The status pointer a 200's body lacks. */
+function missingStatus(body: unknown): string | undefined {
+  return textOf(own(own(body, "operation"), "status")) !== undefined ? undefined : "/operation/status";
+}
+
+/** What an error answer's body says, where the spec points. */
+function errorFields(body: unknown): ErrorBodyFields {
+  return { message: textOf(own(body, "cause")) };
+}
+
 /** Normalizes one read of NTT Enterprise Cloud (VNA). */
 function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus {
   const { body, params } = snapshot;
@@ -173,5 +177,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
+  missingStatus,
+  errorFields,
   toStatus,
 };

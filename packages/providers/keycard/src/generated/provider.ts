@@ -2,6 +2,7 @@
 // Keycard's reading of its spec, compiled: path parameters checked, status URLs matched, answers
 // normalized. Used by createClient and by the facade's register(); no description is interpreted at run time.
 import type {
+  ErrorBodyFields,
   MatchedPath,
   OperationSnapshot,
   OperationState,
@@ -51,16 +52,8 @@ const description = {
     }
   },
   "adapter": {
-    "status": {
-      "pointer": "/status"
-    },
     "redirects": {
       "303": "succeeded"
-    },
-    "errorBody": {
-      "code": "/code",
-      "message": "/message",
-      "requestId": "/request_id"
     }
   }
 } as const satisfies ReadDescription;
@@ -132,6 +125,16 @@ function stateOfWord(word: string | undefined): OperationState {
 
 const decidedByRule = (_body: unknown): boolean => false;
 
+/** The status pointer a 200's body lacks. */
+function missingStatus(body: unknown): string | undefined {
+  return textOf(own(body, "status")) !== undefined ? undefined : "/status";
+}
+
+/** What an error answer's body says, where the spec points. */
+function errorFields(body: unknown): ErrorBodyFields {
+  return { code: textOf(own(body, "code")), message: textOf(own(body, "message")), requestId: textOf(own(body, "request_id")) };
+}
+
 /** Normalizes one read of Keycard. */
 function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus {
   const { body, params } = snapshot;
@@ -171,6 +174,8 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
+  missingStatus,
+  errorFields,
   toStatus,
   redirectAnswer: mappedRedirects(["303"]),
 };

@@ -2,6 +2,7 @@
 // SourceCraft's reading of its spec, compiled: path parameters checked, status URLs matched, answers
 // normalized. Used by createClient and by the facade's register(); no description is interpreted at run time.
 import type {
+  ErrorBodyFields,
   MatchedPath,
   OperationSnapshot,
   OperationState,
@@ -85,16 +86,7 @@ const description = {
       "conditional": false
     }
   },
-  "adapter": {
-    "status": {
-      "pointer": "/status"
-    },
-    "errorBody": {
-      "code": "/error_code",
-      "message": "/message",
-      "requestId": "/request_id"
-    }
-  }
+  "adapter": {}
 } as const satisfies ReadDescription;
 
 const readCreatedAt = /* @__PURE__ */ timestampReader();
@@ -185,6 +177,16 @@ function stateOfWord(word: string | undefined): OperationState {
 
 const decidedByRule = (_body: unknown): boolean => false;
 
+/** The status pointer a 200's body lacks. */
+function missingStatus(body: unknown): string | undefined {
+  return textOf(own(body, "status")) !== undefined ? undefined : "/status";
+}
+
+/** What an error answer's body says, where the spec points. */
+function errorFields(body: unknown): ErrorBodyFields {
+  return { code: textOf(own(body, "error_code")), message: textOf(own(body, "message")), requestId: textOf(own(body, "request_id")) };
+}
+
 /** Normalizes one read of SourceCraft. */
 function toStatus(snapshot: OperationSnapshot, baseUrl: string): OperationStatus {
   const { body, params } = snapshot;
@@ -221,5 +223,7 @@ export const provider: ProviderModule<unknown> = {
   pathOf,
   matchPath,
   decidedByRule,
+  missingStatus,
+  errorFields,
   toStatus,
 };

@@ -16,6 +16,8 @@
 //   heap    what one sleeping wait holds after forced GCs (10k waits, stub fetch) vs a hand-rolled wait;
 //   bodies  peak RSS growth under 16 concurrent reads of 200 MB bodies: opwatch's get() (node:http, and the
 //           fetch option) vs raw fetch + arrayBuffer();
+//   spec    a 600-operation published-size spec through lint:specs, generate and build, each beside the tool
+//           it wraps (redocly lint, openapi-typescript, tsc of its types);
 //   durable durable waits on Postgres vs the in-process watcher (scripts/bench-durable.mjs, which takes the
 //           `--flags` given here: `pnpm bench durable --waits 500`).
 import { fork, spawn } from "node:child_process";
@@ -27,10 +29,11 @@ import { bundleSection } from "./bench/bundle.mjs";
 import { cpuSection } from "./bench/cpu.mjs";
 import { heapSection } from "./bench/heap.mjs";
 import { pacingSection } from "./bench/pacing.mjs";
+import { specSection } from "./bench/spec.mjs";
 import { x } from "./bench/stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SECTIONS = ["cpu", "bundle", "heap", "pacing", "bodies", "load", "durable"];
+const SECTIONS = ["cpu", "bundle", "heap", "pacing", "bodies", "spec", "load", "durable"];
 const args = process.argv.slice(2);
 // Flags (and their values) are the durable bench's; the other words name sections.
 const flagAt = args.findIndex((arg) => arg.startsWith("--"));
@@ -71,6 +74,8 @@ if (run("heap") && !(await heapSection(root))) failures.push("heap: a side did n
 if (run("pacing")) failures.push(...(await pacingSection()));
 
 if (run("bodies")) failures.push(...(await bodiesSection()));
+
+if (run("spec")) failures.push(...(await specSection(root)));
 
 if (run("load")) {
   const loadRun = (count, mode) =>

@@ -6,7 +6,7 @@
 // Strict where opwatch reads: the poll endpoints of x-opwatch, what they reach through $refs, and the top
 // level. A problem anywhere else (the rest of a provider's published spec) is reported, not fatal.
 // Exit 1 on any problem in scope; `--all` lists every problem outside it too (else a count per rule).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -60,17 +60,46 @@ const redocly = join(dirname(require.resolve("@redocly/cli/package.json")), "bin
 /**
  * @typedef {{ ruleId: string, severity: string, message: string, location?: { source?: { ref?: string }, pointer?: string, start?: { line: number, col: number } }[] }} RedoclyProblem
  */
+const redoclyArgs = ["lint", "--config", join(root, "redocly.yaml"), "--format", "json", "--max-problems", "1000000"];
+const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+
+/**
+ * Redocly over every file in one process (it loads its rules once), started before the example pass so the
+ * two run side by side; resolves with each file's problems in order, or undefined when Redocly could not lint
+ * one of them (then each file is linted alone, to say which).
+ * @param {string[]} all @returns {Promise<RedoclyProblem[][] | undefined>}
+ */
+function redoclyLintAll(all) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [redocly, ...redoclyArgs, ...all], { env: redoclyEnv });
+    /** @type {Buffer[]} */
+    const chunks = [];
+    child.stdout.on("data", (chunk) => chunks.push(chunk));
+    child.stderr.resume();
+    child.on("error", () => done(undefined));
+    child.on("close", () => {
+      // One JSON report per file, back to back (`}{`); JSON strings hold no raw newline, so "\n}" ends one.
+      const reports = Buffer.concat(chunks)
+        .toString("utf8")
+        .trim()
+        .split(/(?<=\n\})(?=\{\n)/);
+      try {
+        const problems = reports.map((report) => JSON.parse(report).problems ?? []);
+        done(problems.length === all.length ? problems : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+  });
+}
+
 /** Redocly's problems in one file, or exits saying why Redocly could not lint it. @param {string} file @returns {RedoclyProblem[]} */
 function redoclyLint(file) {
-  const lint = spawnSync(
-    process.execPath,
-    [redocly, "lint", "--config", join(root, "redocly.yaml"), "--format", "json", "--max-problems", "1000000", file],
-    {
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-    },
-  );
+  const lint = spawnSync(process.execPath, [redocly, ...redoclyArgs, file], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: redoclyEnv,
+  });
   try {
     return JSON.parse(lint.stdout).problems ?? [];
   } catch {
@@ -84,7 +113,8 @@ function redoclyLint(file) {
 let failures = 0;
 let checked = 0;
 let outside = 0;
-for (const file of files) {
+const redoclyRun = redoclyLintAll(files);
+for (const [index, file] of files.entries()) {
   const result = await validateExamples(file);
   checked += result.checked;
   const scope = result.document && typeof result.document === "object" ? pollScope(result.document) : undefined;
@@ -97,7 +127,8 @@ for (const file of files) {
   };
   // A file that is no readable OpenAPI 3 document: what the reader said is the one problem (Redocly would
   // only say it less clearly).
-  for (const problem of result.document === undefined ? [] : redoclyLint(file)) {
+  const redoclyProblems = result.document === undefined ? [] : ((await redoclyRun)?.[index] ?? redoclyLint(file));
+  for (const problem of redoclyProblems) {
     const at = problem.location?.[0];
     const place = at?.start ? `${shown(file)}:${at.start.line}:${at.start.col}` : shown(file);
     const line = `${place} ${problem.severity} ${problem.ruleId}: ${problem.message} (${at?.pointer ?? "#"})`;

@@ -3,7 +3,7 @@
 // auth, poll endpoints, the x-opwatch adapter) in the shape of @opwatch/core's ProviderDescription.
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { parse } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { core } from "../lib/workspace.mjs";
 import { escapeToken } from "../spec-lint/poll-scope.mjs";
 
@@ -344,15 +344,14 @@ export async function readDocument(file) {
   /** @type {any} */
   let document;
   try {
-    document = parse(await readFile(file, "utf8"), { maxAliasCount: -1 });
+    // js-yaml reads a 3 MB spec about ten times faster than `yaml`. Its core schema is YAML 1.2's (dates stay
+    // strings, `yes` is a string), and `json` lets a later duplicate key win, as JSON.parse does.
+    document = load(await readFile(file, "utf8"), { schema: CORE_SCHEMA, json: true, filename: basename(file) });
   } catch (error) {
-    const where = /** @type {any} */ (error)?.linePos?.[0];
-    const line = String(/** @type {any} */ (error)?.message ?? error).split("\n")[0];
-    fail(
-      file,
-      "",
-      `cannot be read as YAML or JSON${where ? ` (line ${where.line}, column ${where.col})` : ""}: ${line}`,
-    );
+    const mark = /** @type {any} */ (error)?.mark;
+    const reason = /** @type {any} */ (error)?.reason ?? String(/** @type {any} */ (error)?.message ?? error);
+    const where = mark ? ` (line ${mark.line + 1}, column ${mark.column + 1})` : "";
+    fail(file, "", `cannot be read as YAML or JSON${where}: ${reason.split("\n")[0]}; fix the file there`);
   }
   if (!isObject(document)) fail(file, "", "is not an OpenAPI document: its top level is not a mapping");
   if (document.swagger !== undefined) {
@@ -384,8 +383,12 @@ export async function readDocument(file) {
 function externalRef(document) {
   /** @type {[any, string][]} */
   const stack = [[document, "#"]];
+  // A YAML alias is the same object again: visited once (nested aliases would otherwise multiply the walk).
+  const seen = new Set();
   while (stack.length > 0) {
     const [node, at] = /** @type {[any, string]} */ (stack.pop());
+    if (seen.has(node)) continue;
+    seen.add(node);
     if (typeof node?.$ref === "string" && !node.$ref.startsWith("#")) return { at: `${at}/$ref`, ref: node.$ref };
     for (const [key, value] of Object.entries(node)) {
       if (value && typeof value === "object") stack.push([value, `${at}/${escapeToken(key)}`]);

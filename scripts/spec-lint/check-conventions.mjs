@@ -85,6 +85,11 @@ export function checkConventions(document) {
         `x-opwatch/status/header: no 2xx response of ${op.get.operationId} declares the header "${header}" (add it to the response's headers)`,
       );
     }
+    if (Object.keys(isPlainObject(media?.examples) ? media.examples : {}).length === 0) {
+      problems.push(
+        `x-opwatch/poll/${i}: ${op.get.operationId} has no named example in its 200 response (the contract test reads each poll endpoint through one): add one under content/${Object.keys(deref(document, op.get.responses?.["200"])?.content ?? {})[0] ?? "application/json"}/examples`,
+      );
+    }
     for (const [name, node] of Object.entries(media?.examples ?? {})) {
       const example = deref(document, node);
       examples.push({
@@ -270,6 +275,9 @@ function declaresHeader(document, get, header) {
       Object.keys(deref(document, node)?.headers ?? {}).some((name) => name.toLowerCase() === header.toLowerCase()),
   );
 }
+
+/** @param {unknown} value @returns {value is Record<string, any>} */
+const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The GET operation with this operationId, its path and its parameters. @param {any} document @param {string} id */
 function findGet(document, id) {

@@ -16,8 +16,9 @@ const tokensOf = (pointer) =>
     .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
 
 /**
- * @typedef {{ has(pointer: string): boolean, roots: readonly string[] }} PollScope
- * `has` takes a JSON pointer as a URI fragment (`#/paths/~1jobs~1{id}/get/responses`).
+ * @typedef {{ has(pointer: string): boolean, reaches(pointer: string): boolean, roots: readonly string[] }} PollScope
+ * `has` takes a JSON pointer as a URI fragment (`#/paths/~1jobs~1{id}/get/responses`); `reaches` says whether
+ * anything at or under the pointer is in scope (`#/paths` is not, but holds the poll endpoints).
  */
 
 /**
@@ -71,6 +72,9 @@ export function pollScope(document) {
         return true; // the top level: info, servers, security, x-opwatch, tags
       }
       return list.some((root) => pointer === root || pointer.startsWith(`${root}/`));
+    },
+    reaches(pointer) {
+      return this.has(pointer) || list.some((root) => root.startsWith(`${pointer}/`));
     },
   };
 }

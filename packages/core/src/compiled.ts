@@ -89,7 +89,10 @@ export type SegmentFiller = (url: string, params: Record<string, unknown>) => st
 
 /** What an error answer's body says (`x-opwatch.errorBody`), each read as text. */
 export interface ErrorBodyFields {
+  /** The provider's own error code (`error_code`, `error.code`, …). */
   readonly code?: string | undefined;
+  /** What the server said went wrong. */
   readonly message?: string | undefined;
+  /** The request's id, for the provider's support. */
   readonly requestId?: string | undefined;
 }

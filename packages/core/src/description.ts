@@ -197,21 +197,33 @@ export interface ProviderDescription {
  * stays its package's `description` export, for tooling.
  */
 export interface ReadDescription {
+  /** The provider's name (`ecl`): the package's, and `provider` in statuses and errors. */
   readonly name: string;
+  /** Its name in messages (`NTT Enterprise Cloud (VNA)`). */
   readonly displayName: string;
+  /** How it takes its token. */
   readonly auth: AuthDescription;
+  /** operationId of the endpoint read when none is named. */
   readonly defaultEndpoint: string;
+  /** The poll endpoints, by operationId. */
   readonly endpoints: Readonly<Record<string, ReadEndpointDescription>>;
+  /** What a read needs of the `x-opwatch` block as data. */
   readonly adapter: ReadAdapterDescription;
 }
 
 /** What a read needs of one poll endpoint: its path, Accept, required headers and parameter names. */
 export interface ReadEndpointDescription {
+  /** The path template (`/v1.0/operations/{operation_id}`). */
   readonly path: string;
+  /** Media type of the 200 response, sent as `Accept`. */
   readonly accept: string;
+  /** Its path parameters, in path order; `multiSegment` keeps its slashes. */
   readonly pathParams: readonly { readonly name: string; readonly multiSegment?: boolean }[];
+  /** The endpoint takes `If-None-Match` and may answer 304. */
   readonly conditional: boolean;
+  /** Header values the endpoint requires, sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Its required query parameters (Azure's `api-version`), kept in refs. */
   readonly queryParams?: readonly { readonly name: string }[];
 }
 
@@ -221,7 +233,10 @@ export interface ReadEndpointDescription {
  * provider's code (`missingStatus`, `errorFields`, `stateInAnswer`).
  */
 export interface ReadAdapterDescription {
+  /** HTTP status (3xx) → state: an answer, never followed (Keycard's 303). */
   readonly redirects?: Readonly<Record<string, OperationState>>;
+  /** The response header carrying a request id (`x-ms-request-id`). */
   readonly errorBody?: { readonly requestIdHeader?: string };
+  /** What a rate-limit reset header means once the budget is spent. */
   readonly rateLimit?: RateLimitDescription;
 }

@@ -8,15 +8,18 @@ import type { OperationSnapshot } from "./snapshot.js";
 
 /** What the readers of mapped answers read of an answer: its status and headers; off fetch, its type and final URL. */
 export interface AnswerHead {
+  /** The HTTP status (0 for a browser's opaque redirect). */
   readonly status: number;
   readonly headers: AnswerHeaders;
   /** `"opaqueredirect"` for a browser's manual redirect. */
   readonly type?: string;
+  /** The URL that answered, when the transport knows it (fetch); "" or absent otherwise. */
   readonly url?: string;
 }
 
 /** An answer's headers, as `Headers.get` reads them. */
 export interface AnswerHeaders {
+  /** The value of header `name` (any case), or null when the answer has none. */
   get(name: string): string | null;
 }
 

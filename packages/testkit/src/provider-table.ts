@@ -42,7 +42,8 @@ export function expectedErrorClass(
 export interface ErrorCase {
   /**
    * The status Prism answers with. An example of a `default` response is asked for with the status the
-   * provider's `defaultStatus` gives, else its `x-opwatch-status`, else 500.
+   * provider's `defaultStatus` gives, else its `x-opwatch-status`, else 500 (or the first 5xx the operation
+   * does not declare on its own).
    */
   status: number;
   /** `"default"` or the status as the spec writes it. */
@@ -226,7 +227,9 @@ export function providerTable(
     for (const [example, body, declared] of named.length > 0 ? named : unnamed) {
       const status =
         key === "default"
-          ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ?? declared ?? 500)
+          ? ((example === undefined ? undefined : options.defaultStatus?.[example]) ??
+            declared ??
+            undeclaredStatus(Object.keys(operation.responses ?? {})))
           : range
             ? Number(range[1]) * 100
             : Number.parseInt(key, 10);
@@ -344,6 +347,18 @@ export function parameterExample(param: SpecDocument): string | number {
   const value = parameterExampleOrUndefined(param);
   if (value === undefined) throw new Error(`path parameter ${param.name} has no example in the spec`);
   return value;
+}
+
+/**
+ * The status a `default` response stands for when its example names none: 500, or the first error status the
+ * operation does not declare on its own (DigitalOcean declares 500 beside `default`, and Prism answers a
+ * declared status from its own response).
+ */
+function undeclaredStatus(keys: readonly string[]): number {
+  const declared = (status: number) => keys.includes(String(status)) || keys.includes(`${String(status)[0]}XX`);
+  for (let status = 500; status <= 599; status += 1) if (!declared(status)) return status;
+  for (let status = 400; status <= 499; status += 1) if (!declared(status)) return status;
+  return 500;
 }
 
 /** {@link parameterExample}, or undefined when the spec gives none and the schema implies none. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // @ts-check
-// Lints every spec (or the spec files named as arguments): Redocly with redocly.yaml, then every example
-// validated against its schema by a JSON Schema 2020-12 validator (Prism checks with an older draft;
-// this catches what only 2020-12 sees), then the conventions of specs/README.md.
+// Lints every spec (or the spec files named as arguments): Redocly with redocly.yaml (one process for all
+// files), beside it the examples opwatch reads validated against their schemas by a JSON Schema 2020-12
+// validator (Prism checks with an older draft; this catches what only 2020-12 sees), then the conventions of
+// specs/README.md and what the generator would refuse.
 // Strict where opwatch reads: the poll endpoints of x-opwatch, what they reach through $refs, and the top
 // level. A problem anywhere else (the rest of a provider's published spec) is reported, not fatal.
 // Exit 1 on any problem in scope; `--all` lists every problem outside it too (else a count per rule).
@@ -29,7 +30,7 @@ const files = (
 ).map((file) => resolve(file));
 const shown = (/** @type {string} */ file) => relative(process.cwd(), file) || file;
 
-// Rules about how a spec documents itself, which opwatch does not rely on: in the poll endpoints they are
+// Rules opwatch does not rely on, mostly about how a spec documents itself: in the poll endpoints they are
 // warnings, so a provider's spec goes through as it ships (a missing summary leaves a doc comment empty; a
 // missing error response leaves errors told apart by HTTP status alone; a schema-level `example` drives
 // no contract test, the named examples of the media types do). Everything else in scope is fatal.
@@ -53,6 +54,8 @@ const DOCUMENTATION_RULES = new Set([
   "info-license-url",
   "info-license-strict",
   "no-server-trailing-slash",
+  // No servers (or only relative ones): every client then needs the baseUrl option, which it asks for.
+  "no-empty-servers",
 ]);
 
 const require = createRequire(import.meta.url);

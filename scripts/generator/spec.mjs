@@ -45,7 +45,7 @@ export async function loadSpec(file) {
   const description = {
     name,
     displayName: required(file, ext.displayName, "displayName"),
-    servers: toServers(file, document.servers),
+    servers: absoluteServers(toServers(file, document.servers)),
     auth: toAuth(file, document, pollEndpoints[0].security, pollEndpoints[0].securityAt),
     defaultEndpoint: pollEndpoints[0].operationId,
     endpoints: Object.fromEntries(
@@ -166,6 +166,13 @@ function toServers(file, servers) {
     return toServer(server);
   });
 }
+
+/**
+ * The servers a client can send to: a relative URL (`/api/v1`) is relative to wherever the spec is served, so
+ * it names no host; without an absolute one, every client needs the baseUrl option. @param {ServerDescription[]} servers
+ */
+const absoluteServers = (servers) =>
+  servers.filter((server) => /^(?:[A-Za-z][A-Za-z0-9+.-]*|\{[^}]+\}):\/\//.test(server.url));
 
 /** @param {any} server @returns {ServerDescription} */
 function toServer(server) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { renderPackage } from "../generator/render-package.mjs";
 import { loadSpec } from "../generator/spec.mjs";
 import { providerDir } from "../lib/workspace-packages.mjs";
@@ -166,6 +167,21 @@ describe("the generator", { timeout: 120_000 }, () => {
     const schema = readFileSync(provider(root, "ecl", "src", "generated", "schema.ts"), "utf8");
     expect(schema).toContain('OperationStatus: components["schemas"]["KnownOperationStatus"] | (string & {});');
     expect(schema).toMatch(/KnownOperationStatus: "PROCESSING" \| "STUCK" \| "COMPLETE" \| "ERROR";/);
+  });
+
+  it("reads a spec saved as JSON with a byte-order mark and CRLF line ends, and keeps only servers with a host", async () => {
+    const dir = scratch();
+    const file = join(dir, "specs", "ecl.yaml");
+    const doc = parseYaml(readFileSync(file, "utf8"));
+    const relative = { ...doc, servers: [{ url: "/api/v1" }, ...doc.servers] };
+    writeFileSync(file, `\uFEFF${JSON.stringify(relative, null, 2).replace(/\n/g, "\r\n")}`);
+    const { description } = await loadSpec(file);
+    expect(description.servers.map((server) => server.url)).toEqual(
+      doc.servers.map((server: { url: string }) => server.url),
+    );
+    // None at all: every client then asks for the baseUrl option.
+    writeFileSync(file, JSON.stringify({ ...doc, servers: [{ url: "/relative" }] }));
+    expect((await loadSpec(file)).description.servers).toEqual([]);
   });
 
   it("explains a spec without x-opwatch", async () => {

@@ -19,9 +19,11 @@ export const CONTRACT_TOKEN = "opwatch-contract-token-7f3a9c1e5b";
  */
 export function hostOf(table: ProviderTable, baseUrl?: string): Record<string, string> {
   if (baseUrl !== undefined) return { baseUrl };
-  return table.defaultServer === undefined && table.hostVariable !== undefined
+  if (table.defaultServer !== undefined) return {};
+  // No server to default to: the host variable, else the baseUrl option (these clients never send).
+  return table.hostVariable !== undefined
     ? { [table.hostVariable]: "ghe.example.test" }
-    : {};
+    : { baseUrl: "https://api.example.test" };
 }
 
 export const caught = (promise: Promise<unknown>) =>
@@ -113,6 +115,15 @@ export function requestSuites(table: ProviderTable, createClient: ContractClient
         expect(new URL(c.baseUrl).host).toBe("ghe.example.test:8443");
         await c.getOperation(params);
         expect(seen.map((e) => e.url)).toEqual([`${c.baseUrl}${fillUrl(table, params)}`]);
+      });
+    } else {
+      it(`${provider}: names no server, so sends nothing until the baseUrl option names one`, async () => {
+        expect(() => createClient({ token })).toThrow(expect.objectContaining({ name: "ValidationError" }));
+        expect(() => createClient({ token })).toThrow(/pass the baseUrl option/);
+        const seen: Exchange[] = [];
+        const c = createClient({ token, baseUrl: "https://api.example.test/v1", fetch: answering(json, seen) });
+        await c.getOperation(params);
+        expect(seen.map((e) => e.url)).toEqual([`https://api.example.test/v1${fillUrl(table, params)}`]);
       });
     }
 

@@ -75,7 +75,8 @@ export interface ProviderTable {
   auth: { header: string; value(token: string): string };
   /**
    * The spec's first server with its variables at their defaults; undefined when its host is a variable
-   * (an enterprise server's `https://{hostname}/api/v3`), which the user must name (`hostVariable`).
+   * (an enterprise server's `https://{hostname}/api/v3`), which the user must name (`hostVariable`), or when the
+   * spec names no server with a host (none, or only relative URLs): then every client needs `baseUrl`.
    */
   defaultServer: string | undefined;
   hostVariable: string | undefined;
@@ -259,7 +260,7 @@ export function providerTable(
     params,
     okExample: { name: okName, body: okBody },
     auth,
-    defaultServer: hostVariable === undefined ? defaultServer : undefined,
+    defaultServer: hostVariable === undefined && server !== undefined ? defaultServer : undefined,
     hostVariable,
     errors,
     unauthorized: errors.find((e) => e.response === "401"),

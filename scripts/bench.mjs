@@ -17,7 +17,9 @@
 //   bodies  peak RSS growth under 16 concurrent reads of 200 MB bodies: opwatch's get() (node:http, and the
 //           fetch option) vs raw fetch + arrayBuffer();
 //   spec    a 600-operation published-size spec through lint:specs, generate and build, each beside the tool
-//           it wraps (redocly lint, openapi-typescript, tsc of its types).
+//           it wraps (redocly lint, openapi-typescript, tsc of its types);
+//   durable durable waits on Postgres vs the in-process watcher (scripts/bench-durable.mjs, which takes the
+//           `--flags` given here: `pnpm bench durable --waits 500`).
 import { fork, spawn } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,7 +33,19 @@ import { specSection } from "./bench/spec.mjs";
 import { x } from "./bench/stats.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const wanted = new Set(process.argv.slice(2));
+const SECTIONS = ["cpu", "bundle", "heap", "pacing", "bodies", "spec", "load", "durable"];
+const args = process.argv.slice(2);
+// Flags (and their values) are the durable bench's; the other words name sections.
+const flagAt = args.findIndex((arg) => arg.startsWith("--"));
+const durableFlags = flagAt < 0 ? [] : args.slice(flagAt);
+const wanted = new Set(flagAt < 0 ? args : args.slice(0, flagAt));
+const unknown = [...wanted].filter((section) => !SECTIONS.includes(section));
+if (unknown.length) {
+  console.error(
+    `bench: no section ${unknown.join(", ")}; the sections are ${SECTIONS.join(", ")} (none: all of them).`,
+  );
+  process.exit(2);
+}
 const run = (section) => wanted.size === 0 || wanted.has(section);
 const failures = [];
 
@@ -137,6 +151,16 @@ if (run("load")) {
 if (server) {
   server.send("stop");
   await new Promise((resolve) => server.once("exit", resolve));
+}
+
+if (run("durable")) {
+  const code = await new Promise((resolve) => {
+    spawn(process.execPath, [join(root, "scripts", "bench-durable.mjs"), ...durableFlags], {
+      cwd: root,
+      stdio: "inherit",
+    }).on("exit", resolve);
+  });
+  if (code !== 0) failures.push(`durable: exited with ${code}`);
 }
 if (failures.length) {
   console.error(`bench: ${failures.join("; ")}`);

@@ -6,9 +6,9 @@
 
 /** @type {Readonly<Record<string, number>>} */
 export const BUDGETS = {
-  wait: 18_530,
-  get: 15_030,
-  four: 20_180,
+  wait: 18_400,
+  get: 14_940,
+  four: 20_060,
   client: 12_870,
   rateLimitError: 2_000,
 };

@@ -199,7 +199,7 @@ describe("cursors", () => {
       const resumed: string[] = [];
       const fresh: string[] = [];
       await second.onOutcome((o) => void resumed.push(o.waitId), { name: "billing", intervalMs: 20 });
-      await second.onOutcome((o) => void fresh.push(o.waitId), { name: "audit", intervalMs: 20 });
+      await second.onOutcome((o) => void fresh.push(o.waitId), { name: "reports", intervalMs: 20 });
       await until("both consumers", () => resumed.length === 2 && fresh.length === 3);
       expect([...seen, ...resumed].sort()).toEqual(fresh.sort());
     } finally {

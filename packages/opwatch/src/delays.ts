@@ -7,7 +7,8 @@
 export const DEFAULT_MIN_DELAY_MS = 1_000;
 /** Cap between two reads, ms. */
 export const DEFAULT_MAX_DELAY_MS = 60_000;
-/** Without progress, the next read comes `minDelayMs + ageRatio × age` later (the age past 8 s counting twice). */
+/** Without progress, an operation at least five floors old is next read `minDelayMs + ageRatio × age` later
+ * (the age past 8 s counting twice); a younger one once it is five floors old. */
 export const DEFAULT_AGE_RATIO = 0.1;
 /** A wait gives up with a TimeoutError after this long. */
 export const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
@@ -51,7 +52,9 @@ export interface PollDelayOptions {
   /**
    * The one knob of the trade-off between requests and detection lag (default 0.1): without progress,
    * the next read comes `minDelayMs + ageRatio × the operation's age` later, the age past 8 s counting
-   * twice (±30 % jitter). Higher sends fewer requests and notices the end later; 0 reads at the floor.
+   * twice (±30 % jitter). An operation younger than five `minDelayMs` is not read by this rule: its next
+   * read comes once it is five `minDelayMs` old (±10 %), whatever the ratio. Higher sends fewer requests
+   * and notices the end later; 0 reads at the floor once the operation is five floors old.
    */
   ageRatio?: number;
   /** Random source in [0, 1) for the jitter (tests pass a fixed one). */

@@ -8,23 +8,23 @@ import type { Wait } from "./wait.js";
  * body kept for `onEvent`, progress), the transient failures in a row and the last one, the first progress
  * sample, and a step's deadline read back from its state.
  */
-export class Rare {
-  provider: string | undefined;
-  ref: OperationRef | undefined;
-  done: boolean | undefined;
-  error: OperationStatus["error"];
-  resultUrl: string | undefined;
-  raw: unknown;
-  progress: number | undefined;
-  failures = 0;
-  lastError: OpwatchError | undefined;
-  sampleAt: number | undefined;
-  sampleProgress: number | undefined;
-  deadline: number | undefined;
+export interface Rare {
+  provider?: string;
+  ref?: OperationRef;
+  done?: boolean;
+  error?: OperationStatus["error"];
+  resultUrl?: string;
+  raw?: unknown;
+  progress?: number;
+  failures?: number;
+  lastError?: OpwatchError;
+  sampleAt?: number;
+  sampleProgress?: number;
+  deadline?: number;
 }
 
 export const rareOf = (w: Wait): Rare => {
-  w.rare ??= new Rare();
+  w.rare ??= {};
   return w.rare;
 };
 

@@ -174,19 +174,8 @@ export class ProviderClients {
         );
       }
     }
-    return this.ref(target);
-  }
-
-  /** A validated copy of the ref a target names. */
-  ref(target: OperationTarget): OperationRef {
-    const { ref } = this.checked(target);
-    if (typeof target === "string") return { ...ref, params: { ...ref.params } };
-    return {
-      provider: target.provider,
-      endpoint: target.endpoint,
-      params: { ...target.params },
-      baseUrl: target.baseUrl,
-    };
+    // A copy of its own: the checked ref stays inside.
+    return { ...ref, params: { ...ref.params } };
   }
 
   /** The checked form of a target: kept while this string, or this object unchanged, is passed again. */

@@ -111,7 +111,8 @@ export function failed(w: Wait, error: unknown): Step {
   if (!(error instanceof OpwatchError)) throw error;
   if (!error.retryable) return ended(error);
   const rare = rareOf(w);
-  const failures = ++rare.failures;
+  const failures = (rare.failures ?? 0) + 1;
+  rare.failures = failures;
   rare.lastError = error;
   const retryAfterMs = (error.retryAfter ?? 0) * 1000;
   const backoff = Math.max(failureBackoff(failures, options), retryAfterMs);

@@ -1,9 +1,22 @@
 import { AbortRelay } from "./abort.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_MAX_IN_FLIGHT_PER_ORIGIN, RequestSlots } from "./request-slots.js";
-import { TimerHeap, type Wakeup } from "./timer-heap.js";
 
 const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * One pending wake-up. A wait is its own entry (it sleeps, or waits for its deadline, in one place at a
+ * time), so putting it to sleep allocates nothing.
+ */
+export interface Wakeup {
+  /** When {@link Wakeup.wake} runs: ms after the scheduler's epoch (the scheduler's `relative`). */
+  at: number;
+  /** Insertion order: wake-ups due at the same instant run first in, first out. */
+  seq: number;
+  /** Place in the heap, -1 when not in it. */
+  index: number;
+  wake(): void;
+}
 
 /**
  * The one scheduler of a watcher: a heap of wake-ups driven by a single timer (10,000 sleeping waits
@@ -13,14 +26,17 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * `abort` listener per signal.
  *
  * The heap keeps its instants as ms after the scheduler's epoch (its clock's first reading): small whole
- * numbers V8 stores inside each wait, where epoch ms would each take a boxed number of 16 B.
+ * numbers V8 stores inside each wait, where epoch ms would each take a boxed number of 16 B. It is a
+ * min-heap ordered by `at`, then `seq` (first in, first out at the same instant); entries know their own
+ * place, so removal is O(log n).
  */
 export class Scheduler {
   readonly clock: Clock;
   readonly slots: RequestSlots;
   /** The one `abort` listener per signal of every wait of this scheduler. */
   readonly aborts = new AbortRelay();
-  readonly #heap = new TimerHeap();
+  readonly #heap: Wakeup[] = [];
+  #seq = 0;
   #handle: unknown;
   #armedAt = Number.POSITIVE_INFINITY;
   readonly #pushback = new Map<string, number>();
@@ -46,7 +62,12 @@ export class Scheduler {
 
   /** Runs `entry.wake()` once `clock.now()` reaches `at` (moving it when it is already scheduled). */
   wakeAt(entry: Wakeup, at: number): void {
-    this.#heap.push(entry, this.relative(at));
+    this.#remove(entry);
+    entry.at = this.relative(at);
+    entry.seq = this.#seq++;
+    entry.index = this.#heap.length;
+    this.#heap.push(entry);
+    this.#up(entry.index);
     this.#arm();
   }
 
@@ -60,7 +81,7 @@ export class Scheduler {
   /** Takes a wake-up out of the heap; nothing happens when it is not scheduled. */
   cancel(entry: Wakeup): void {
     if (entry.index < 0) return;
-    this.#heap.remove(entry);
+    this.#remove(entry);
     this.#arm();
   }
 
@@ -87,11 +108,11 @@ export class Scheduler {
 
   /** Wake-ups pending (tests: an aborted wait leaves none). */
   get pending(): number {
-    return this.#heap.size;
+    return this.#heap.length;
   }
 
   #arm(): void {
-    const top = this.#heap.peek();
+    const top = this.#heap[0];
     if (!top) {
       if (this.#handle !== undefined) this.clock.clearTimeout(this.#handle);
       this.#handle = undefined;
@@ -110,10 +131,63 @@ export class Scheduler {
     this.#armedAt = Number.POSITIVE_INFINITY;
     const now = this.relative(this.clock.now());
     const heap = this.#heap;
-    for (let top = heap.peek(); top !== undefined && top.at <= now; top = heap.peek()) {
-      heap.remove(top);
+    for (let top = heap[0]; top !== undefined && top.at <= now; top = heap[0]) {
+      this.#remove(top);
       top.wake();
     }
     this.#arm();
   };
+
+  /** Takes `entry` out; nothing happens when it is not in the heap. */
+  #remove(entry: Wakeup): void {
+    const heap = this.#heap;
+    const index = entry.index;
+    if (index < 0 || heap[index] !== entry) return;
+    entry.index = -1;
+    const last = heap.pop() as Wakeup;
+    if (last !== entry) {
+      heap[index] = last;
+      last.index = index;
+      this.#down(index);
+      this.#up(last.index);
+    }
+  }
+
+  #less(a: Wakeup, b: Wakeup): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  #up(index: number): void {
+    const heap = this.#heap;
+    const entry = heap[index] as Wakeup;
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex] as Wakeup;
+      if (!this.#less(entry, parent)) break;
+      heap[index] = parent;
+      parent.index = index;
+      index = parentIndex;
+    }
+    heap[index] = entry;
+    entry.index = index;
+  }
+
+  #down(index: number): void {
+    const heap = this.#heap;
+    const length = heap.length;
+    const entry = heap[index] as Wakeup;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= length) break;
+      const right = child + 1;
+      if (right < length && this.#less(heap[right] as Wakeup, heap[child] as Wakeup)) child = right;
+      const next = heap[child] as Wakeup;
+      if (!this.#less(next, entry)) break;
+      heap[index] = next;
+      next.index = index;
+      index = child;
+    }
+    heap[index] = entry;
+    entry.index = index;
+  }
 }

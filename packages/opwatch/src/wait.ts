@@ -5,7 +5,7 @@ import type { Rare } from "./last-status.js";
 import type { Params, PollResult, ReadContext } from "./read-context.js";
 import type { Step } from "./read-outcome.js";
 import type { SlotWaiter } from "./request-slots.js";
-import type { Wakeup } from "./timer-heap.js";
+import type { Wakeup } from "./scheduler.js";
 import type { CheckedOptions } from "./wait-options.js";
 
 /** What the poll loop adds to one read (read-outcome.ts, wait-errors.ts): a `get` carries none of it. */
@@ -322,8 +322,8 @@ function send(w: Wait) {
   const { ctx, options } = w;
   const { scheduler } = ctx;
   w.phase = READING;
+  // The caller's signal was checked before the slot was taken, and a queued wait listens for it.
   const signal = options.signal;
-  if (signal?.aborted) return answer(w, aborted(signal, ctx.provider), true);
   const now = scheduler.clock.now();
   w.attempt++;
   try {

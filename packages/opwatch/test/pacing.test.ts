@@ -4,8 +4,17 @@
 import { describe, expect, it } from "vitest";
 import type { OperationStatus } from "../src/index.js";
 import { FakeClock } from "./support/fake-clock.js";
-import { createdAt, fixtures, percent, providerWatcher, type Sent } from "./support/provider-kit.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
+import {
+  bentleyBody,
+  createdAt,
+  fixtures,
+  json,
+  OP_URL,
+  percent,
+  providerWatcher,
+  type Sent,
+  stubWatcher,
+} from "./support/provider-kit.js";
 
 const bentleyFixture = fixtures.find((f) => f.name === "bentley") as (typeof fixtures)[number];
 const median = (values: number[]) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AbortError, TimeoutError } from "../src/index.js";
 import { Scheduler } from "../src/scheduler.js";
 import { FakeClock } from "./support/fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/provider-kit.js";
 
 describe("Scheduler", () => {
   it("drives many wake-ups with one timer, in time order", async () => {

@@ -4,7 +4,7 @@ import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError } from "../src/index.js";
 import { FakeClock } from "./support/fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/provider-kit.js";
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from "../src/index.js";
 import { FakeClock } from "./support/fake-clock.js";
-import { bentleyBody, json, OP_URL, stubWatcher } from "./support/stub.js";
+import { bentleyBody, json, OP_URL, stubWatcher } from "./support/provider-kit.js";
 
 const hang = (signal: AbortSignal | undefined) =>
   new Promise<Response>((_, reject) => {

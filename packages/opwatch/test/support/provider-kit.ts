@@ -1,5 +1,6 @@
-// Test helpers: any of the four providers on a fake clock, answered by a stub fetch (no server), with the
-// bodies of the fixtures (spec examples) and a way to set their creation time and progress.
+// The stub kit: any of the four providers on a fake clock, answered by a stub fetch (no server) that records
+// every request on the clock's time, with the bodies of the fixtures (spec examples), a way to set their
+// creation time and progress, and Bentley answers made on the fly.
 import { bentley } from "@opwatch/bentley";
 import { ecl } from "@opwatch/ecl";
 import { keycard } from "@opwatch/keycard";
@@ -63,12 +64,14 @@ export interface Sent {
 
 export type Answer = (request: Sent, index: number) => ScriptStep | Response | Promise<ScriptStep | Response>;
 
-/** A fetch that records each request (on `clock`'s time) and answers with `answer`. */
+/** A fetch that records each request (on `clock`'s time) and answers with `answer`. `signal` is the one
+ * the caller passed (the request's own when it came inside a Request), `undefined` for none. */
 export function stubFetch(clock: { now(): number }, answer: Answer) {
   const sent: Sent[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
-    const record = { at: clock.now(), url: request.url, headers: request.headers, signal: init?.signal ?? undefined };
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const record = { at: clock.now(), url: request.url, headers: request.headers, signal };
     sent.push(record);
     const out = await answer(record, sent.length - 1);
     return out instanceof Response ? out : toResponse(out);
@@ -102,3 +105,39 @@ export function providerWatcher(
 }
 
 export { fixtures, type ProviderFixture, TOKEN };
+
+export const OP_URL =
+  "https://api.bentley.com/schedules/2f9a3c1e-6b2d-4d8e-9f10-7a5b4c3d2e1f/operations/bdc8fb5d-ce72-42f9-8818-bb2942927428";
+
+/** A Bentley body with `status`, `percent` and creation (and update) time `createdAt`. */
+export function bentleyBody(status: string, percent: number | null, createdAt: Date): string {
+  return JSON.stringify({
+    operation: {
+      id: "bdc8fb5d-ce72-42f9-8818-bb2942927428",
+      createdAt: createdAt.toISOString(),
+      updatedAt: createdAt.toISOString(),
+      status,
+      subStatus: null,
+      percentComplete: percent,
+      failureDescription: null,
+    },
+  });
+}
+
+export const json = (body: string, status = 200, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+
+/** A Bentley watcher (at its published base URL) on a fake clock whose fetch is `answer`. */
+export function stubWatcher(
+  clock: FakeClock,
+  answer: (request: Sent, index: number) => Response | Promise<Response>,
+  options: Partial<WatcherOptions> = {},
+) {
+  const { fetch, sent } = stubFetch(clock, answer);
+  const watcher = createWatcher({
+    providers: [register(bentley, { token: "tok_stub_0123456789", fetch })],
+    clock,
+    ...options,
+  });
+  return { watcher, requests: sent };
+}

@@ -1,6 +1,6 @@
 import createFetchClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { limitResponse } from "./body.js";
-import type { CompiledProvider, SegmentFiller } from "./compiled.js";
+import type { CompiledProvider } from "./compiled.js";
 import { NetworkError, ResponseError } from "./errors.js";
 import { networkError } from "./network.js";
 import { type ClientOptions, requestSetup, setUpClient } from "./options.js";
@@ -71,14 +71,13 @@ export function createProviderClient<Paths extends {}>(
         ),
     );
   };
+  const fill = provider.fillSegments;
   const fetchClient = createFetchClient<RawPaths<Paths>>({
     baseUrl: setup.baseUrl,
     fetch: guarded,
     // A poll endpoint's multi-segment parameter keeps its slashes, as getOperation sends it (only a spec with
     // one has `fillSegments`).
-    pathSerializer: provider.fillSegments
-      ? (url, params) => defaultPathSerializer((provider.fillSegments as SegmentFiller)(url, params), params)
-      : defaultPathSerializer,
+    pathSerializer: fill ? (url, params) => defaultPathSerializer(fill(url, params), params) : defaultPathSerializer,
     // The spec's media type (Bentley's vendor type) is the default Accept of every request.
     // …and the header values the poll endpoints require (Anthropic's `anthropic-version`).
     headers: {

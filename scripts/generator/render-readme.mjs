@@ -14,7 +14,12 @@ export function renderReadme(spec) {
     .map((p) => `${p.name}: ${JSON.stringify(p.example ?? p.schema?.example ?? "…")}`)
     .join(", ");
   const variables = Object.entries(d.servers[0]?.variables ?? {});
-  const auth = d.auth.type === "bearer" ? "`Authorization: Bearer <token>`" : `\`${d.auth.name}: <token>\``;
+  const auth =
+    d.auth.type === "bearer"
+      ? "`Authorization: Bearer <token>`"
+      : d.auth.type === "basic"
+        ? '`Authorization: Basic <base64 of the token>` (HTTP Basic): pass `"username:password"`, and a token without a colon is refused before any request'
+        : `\`${d.auth.name}: <token>\``;
 
   const ruleRows = (d.adapter.status.when ?? []).map(
     (rule) =>
@@ -72,7 +77,7 @@ request headers \`Authorization\`, \`X-Auth-Token\`, \`If-None-Match\` (and any 
 import { createClient, toStatus } from "${pkg}";
 
 const client = createClient({
-  token: process.env.${envVar} ?? "", // or an async function returning a fresh token
+  token: process.env.${envVar} ?? "", // ${d.auth.type === "basic" ? `"username:password"; or an async function returning it` : "or an async function returning a fresh token"}
 ${variables.map(([key, v]) => `  ${key}: ${JSON.stringify(v.default)},`).join("\n")}${variables.length ? "\n" : ""}  // baseUrl: "http://127.0.0.1:4010", // a proxy or a stand-in instead of the spec's server
 });
 

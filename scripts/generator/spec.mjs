@@ -195,7 +195,7 @@ function toServer(server) {
 
 /**
  * How the token is sent: the first scheme of the poll endpoint's security (its own, else the top level's)
- * that is an http bearer, an apiKey in a header, or OAuth 2 / OpenID Connect (an access token sent as a bearer).
+ * that is an http bearer or basic, an apiKey in a header, or OAuth 2 / OpenID Connect (an access token sent as a bearer).
  * @param {string} file @param {any} document @param {any} security @param {string} at where it is written
  * @returns {import("@opwatch/core").AuthDescription}
  */
@@ -204,6 +204,7 @@ function toAuth(file, document, security, at) {
     for (const schemeName of Object.keys(isObject(requirement) ? requirement : {})) {
       const scheme = deref(document, document.components?.securitySchemes?.[schemeName]);
       if (scheme?.type === "http" && String(scheme.scheme).toLowerCase() === "bearer") return { type: "bearer" };
+      if (scheme?.type === "http" && String(scheme.scheme).toLowerCase() === "basic") return { type: "basic" };
       if (scheme?.type === "oauth2" || scheme?.type === "openIdConnect") return { type: "bearer" };
       if (scheme?.type === "apiKey" && scheme.in === "header" && typeof scheme.name === "string")
         return { type: "header", name: scheme.name };
@@ -215,7 +216,7 @@ function toAuth(file, document, security, at) {
   return fail(
     file,
     at,
-    `the security of the first poll endpoint (its own, else the top level's) names ${named.length ? `only ${named.join(", ")}, none of them` : "no scheme, and needs"} an http bearer, OAuth 2, OpenID Connect or apiKey-in-header scheme in #/components/securitySchemes: add one the API accepts (HTTP Basic and query or cookie API keys are not supported)`,
+    `the security of the first poll endpoint (its own, else the top level's) names ${named.length ? `only ${named.join(", ")}, none of them` : "no scheme, and needs"} an http bearer or basic, OAuth 2, OpenID Connect or apiKey-in-header scheme in #/components/securitySchemes: add one the API accepts (query or cookie API keys are not supported)`,
   );
 }
 

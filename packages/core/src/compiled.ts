@@ -69,6 +69,11 @@ export interface CompiledProvider {
    */
   readonly fillSegments?: SegmentFiller;
   /**
+   * The `Authorization` value of an HTTP Basic token (core's `basicHeader`), remembering its secret forms;
+   * absent for a spec without Basic auth, so its apps do not carry the encoding.
+   */
+  readonly basicAuth?: (provider: string, token: string, secrets: string[]) => string;
+  /**
    * The base URL requests go to: the `baseUrl` option checked, else the spec's first server with its
    * variables (ECL's `region`) filled from `variables` or their defaults; throws a ValidationError on a bad value.
    */

@@ -25,8 +25,14 @@ export interface ServerDescription {
   readonly variables?: Readonly<Record<string, ServerVariableDescription>>;
 }
 
-/** How a provider takes its token: `Authorization: Bearer`, or a header of its own (ECL's `X-Auth-Token`). */
-export type AuthDescription = { readonly type: "bearer" } | { readonly type: "header"; readonly name: string };
+/**
+ * How a provider takes its token: `Authorization: Bearer`, HTTP Basic (`Authorization: Basic`, the token being
+ * `"username:password"`, as Twilio's account SID and auth token), or a header of its own (ECL's `X-Auth-Token`).
+ */
+export type AuthDescription =
+  | { readonly type: "bearer" }
+  | { readonly type: "basic" }
+  | { readonly type: "header"; readonly name: string };
 
 /** One path parameter with the schema keywords checked before any request. */
 export interface PathParamDescription {

@@ -262,7 +262,7 @@ export function errorFromResponse(
     return new RateLimitError(`${asked} before the next request: ${said}`, details);
   }
   if (status === 401 || status === 403) {
-    const header = description.auth.type === "bearer" ? "Authorization" : description.auth.name;
+    const header = description.auth.type === "header" ? description.auth.name : "Authorization";
     return new AuthError(
       `Check that the token option (sent as ${header}) is valid, not expired and has the required scope: ${said}`,
       details,

@@ -1,5 +1,6 @@
 // `@opwatch/core/internal`: the small helpers the generated provider code calls, each importable alone (an
 // app bundles only those its providers' specs need). For the generated packages; no semver promise.
+export { basicHeader } from "./basic-auth.js";
 export { own, textIs, textOf } from "./body-fields.js";
 export { mappedRedirects, stateInAnswer } from "./mapped-answers.js";
 export {

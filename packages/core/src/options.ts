@@ -10,7 +10,10 @@ export type TokenSource = string | (() => string | Promise<string>);
 
 /** Options of a provider client (each package's `createClient`) and of `register` in the facade. */
 export interface ClientOptions {
-  /** Bearer token or API key. Never logged, never part of an error message. */
+  /**
+   * Bearer token or API key; for a provider with HTTP Basic auth (Twilio), `"username:password"`. Never
+   * logged, never part of an error message.
+   */
   token: TokenSource;
   /** Overrides the spec's server (a proxy, a stand-in, a host that is not published). */
   baseUrl?: string;
@@ -68,7 +71,7 @@ export interface ClientSetup {
   authHeaderName: string;
   /** The header value for the current token (asks a token function each time). */
   authValue(): Promise<string> | string;
-  /** The token in a header value authValue gave. */
+  /** The token in a header value authValue gave (HTTP Basic's: its base64 form). */
   tokenOf(headerValue: string): string;
   /** `options.headers`, names lower-cased. */
   headers: Readonly<Record<string, string>>;
@@ -143,8 +146,12 @@ export function setUpClient(compiled: CompiledProvider, options: ClientOptions):
   }
 
   const secrets: string[] = typeof token === "string" ? [token] : [];
-  const bearer = description.auth.type === "bearer";
-  const asHeader = (value: string) => (bearer ? `Bearer ${value}` : value);
+  const { auth } = description;
+  const named = auth.type === "header" ? auth.name : undefined;
+  // HTTP Basic's encoding comes with the compiled provider of a spec that uses it, so other apps carry none.
+  const basic = compiled.basicAuth;
+  const scheme = basic ? "Basic " : auth.type === "bearer" ? "Bearer " : "";
+  const asHeader = (value: string) => (basic ? basic(provider, value, secrets) : scheme + value);
   const fromFunction = async (ask: () => string | Promise<string>): Promise<string> => {
     let value: unknown;
     try {
@@ -186,10 +193,10 @@ export function setUpClient(compiled: CompiledProvider, options: ClientOptions):
     timeoutMs,
     maxBodyBytes,
     secrets,
-    authHeader: bearer ? "authorization" : description.auth.name.toLowerCase(),
-    authHeaderName: bearer ? "Authorization" : description.auth.name,
+    authHeader: named?.toLowerCase() ?? "authorization",
+    authHeaderName: named ?? "Authorization",
     authValue: () => fixed ?? fromFunction(token as () => string | Promise<string>),
-    tokenOf: (value) => (bearer && value.startsWith("Bearer ") ? value.slice(7) : value),
+    tokenOf: (value) => (value.startsWith(scheme) ? value.slice(scheme.length) : value),
     headers,
     refreshable: typeof token === "function",
   };

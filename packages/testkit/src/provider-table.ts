@@ -239,9 +239,11 @@ export function providerTable(
   }
 
   const auth =
-    description.auth.type === "bearer"
-      ? { header: "Authorization", value: (token: string) => `Bearer ${token}` }
-      : { header: description.auth.name, value: (token: string) => token };
+    description.auth.type === "header"
+      ? { header: description.auth.name, value: (token: string) => token }
+      : description.auth.type === "basic"
+        ? { header: "Authorization", value: (token: string) => `Basic ${Buffer.from(token).toString("base64")}` }
+        : { header: "Authorization", value: (token: string) => `Bearer ${token}` };
   const server = description.servers[0];
   let defaultServer = server?.url ?? "";
   for (const [name, variable] of Object.entries(server?.variables ?? {})) {

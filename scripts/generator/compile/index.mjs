@@ -39,7 +39,12 @@ export function renderProvider(spec, header) {
   const resultUrl = compileResultUrl(emit, adapter.resultUrl);
   const retryDelay = compileRetryDelay(emit, adapter.errorBody?.retryDelay);
   const bodyReaders = compileBodyReaders(emit, adapter);
-  const answers = [...compileMappedAnswers(emit, adapter), ...compileSegmentFiller(emit, d.endpoints)];
+  const answers = [
+    ...compileMappedAnswers(emit, adapter),
+    ...compileSegmentFiller(emit, d.endpoints),
+    // HTTP Basic's encoding only in the apps of a spec that uses it.
+    ...(d.auth.type === "basic" ? [`basicAuth: ${emit.use("basicHeader")}`] : []),
+  ];
   emit.use("isTerminal");
   const body = [...opening, ...status.lines].map((line) => `  ${line}`).join("\n");
   const types = [

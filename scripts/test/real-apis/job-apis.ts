@@ -340,4 +340,21 @@ export const JOB_APIS: RealApi[] = [
       },
     ],
   },
+  {
+    spec: "twilio-calls.yaml",
+    operationId: "FetchCall",
+    path: "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json",
+    params: { AccountSid: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Sid: "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+    // HTTP Basic: the account SID and the auth token, joined by a colon.
+    token: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:twilio-auth-token-5d1c0e9a7b",
+    auth: { header: "authorization", value: (token) => `Basic ${Buffer.from(token).toString("base64")}` },
+    runs: [
+      {
+        name: "queued → ringing → in-progress → completed",
+        play: ["queued", "ringing", "in-progress", "completed"],
+        state: "succeeded",
+      },
+      { name: "ringing → no-answer", play: ["ringing", "no-answer"], state: "failed" },
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 // `@opwatch/core/described`: a provider from a hand-written description, read at run time. The generated
 // provider packages do not use this entry: their reading is compiled from the spec, so an app that polls
 // them never bundles this interpreter.
+import { basicHeader } from "../basic-auth.js";
 import type { CompiledProvider, MatchedPath } from "../compiled.js";
 import type { ProviderDescription } from "../description.js";
 import { ValidationError } from "../errors.js";
@@ -79,6 +80,7 @@ export function describedProvider<const D extends ProviderDescription>(
     knownBaseUrls: knownBaseUrls(description),
     toStatus: (snapshot, baseUrl) => toOperationStatus(description, snapshot, baseUrl),
     ...(Object.keys(segments).length > 0 ? { fillSegments: segmentFiller(segments) } : {}),
+    ...(description.auth.type === "basic" ? { basicAuth: basicHeader } : {}),
     redirectAnswer: mappedRedirects(Object.keys(description.adapter.redirects ?? {})),
     stateInAnswer: stateInAnswer(description.adapter.status.header, Object.keys(description.adapter.answers ?? {})),
     retryDelay: (body) => {

@@ -47,7 +47,7 @@ const TOKEN = "tok_cross_origin_4b1d9e";
 const tokens = { string: TOKEN, function: () => TOKEN };
 
 describe.each(providers)("$name never sends a request to another origin", (p) => {
-  const auth = p.description.auth.type === "bearer" ? "authorization" : p.description.auth.name.toLowerCase();
+  const auth = p.description.auth.type === "header" ? p.description.auth.name.toLowerCase() : "authorization";
   const mapped = (status: number) => p.description.adapter.redirects?.[String(status)] !== undefined;
 
   for (const [kind, token] of Object.entries(tokens)) {

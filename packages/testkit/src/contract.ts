@@ -124,7 +124,7 @@ export function specContract(spec: SpecSource, subject: ContractSubject, options
           : `${c.httpStatus === 200 ? "" : `${c.httpStatus} `}example "${c.example}"`;
       it(`${c.endpoint}: ${what} → ${c.state}`, async () => {
         const client = subject.createClient({
-          token: "contract-test-token",
+          token: "contract-test:token",
           baseUrl: prism.url,
           fetch: preferring(
             c.body === undefined && c.httpStatus !== 200

@@ -10,8 +10,9 @@ import { fillUrl, freeFormParams, type ProviderTable, typedParams } from "./prov
 // biome-ignore lint/suspicious/noExplicitAny: each package's createClient has its own options and paths.
 export type ContractClientFactory = (options: any) => ProviderClientBase & { GET(path: any, init?: any): Promise<any> };
 
-/** A token that looks like none of the providers' real ones, so a leak cannot hide in a familiar shape. */
-export const CONTRACT_TOKEN = "opwatch-contract-token-7f3a9c1e5b";
+/** A token that looks like none of the providers' real ones, so a leak cannot hide in a familiar shape; with a
+ * colon, so it is also an HTTP Basic `"username:password"`. */
+export const CONTRACT_TOKEN = "opwatch-contract:token-7f3a9c1e5b";
 
 /**
  * The host options of a test client: the given baseUrl, else, for a spec whose server has no host of its own

@@ -39,7 +39,7 @@ function everything(error: unknown): string {
 }
 
 function expectNoSecret(text: string): void {
-  for (const secret of [TOKEN, PASSWORD, ENCODED]) expect(text).not.toContain(secret);
+  for (const secret of [TOKEN, USERNAME, PASSWORD, ENCODED]) expect(text).not.toContain(secret);
 }
 
 describe("HTTP Basic auth", () => {
@@ -89,9 +89,9 @@ describe("HTTP Basic auth", () => {
     expect(requests).toBe(0);
   });
 
-  it("keeps the token, its password and its base64 form out of an error whose body echoes the header", async () => {
+  it("keeps the token, its username, its password and its base64 form out of an error whose body echoes the header", async () => {
     const baseUrl = await serve((req, res) => {
-      const echoed = `${req.headers.authorization} = ${TOKEN} (password ${PASSWORD})`;
+      const echoed = `${req.headers.authorization} = ${TOKEN} (user ${USERNAME}, password ${PASSWORD})`;
       res
         .writeHead(401, { "content-type": "application/json", "x-request-id": echoed })
         .end(JSON.stringify({ error: { code: echoed, message: echoed } }));

@@ -1,31 +1,15 @@
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describedProvider } from "../src/described/index.js";
 import { createOperationReader, createProviderClient, ValidationError } from "../src/index.js";
 import { acme } from "./acme.js";
+import { serve } from "./loopback.js";
 
 const USERNAME = "AC0123456789abcdef0123456789abcdef";
 const PASSWORD = "auth-token-5f4dcc3b5aa765d6";
 const TOKEN = `${USERNAME}:${PASSWORD}`;
 const ENCODED = Buffer.from(TOKEN, "utf8").toString("base64");
 const provider = () => describedProvider(acme({ auth: { type: "basic" } }));
-
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
-
-async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void) {
-  const server = http.createServer(handle);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** Everything a user or a logger could print of an error, its cause chain included. */
 function everything(error: unknown): string {

@@ -1,10 +1,9 @@
 // Bodies no read should hold whole: too large, endless, compression bombs, redirects that never end their
 // body. Each case runs on the node:http transport, the injected fetch and the typed client, against a
 // loopback server; every read must end, in bounded time, with the typed error that names the limit.
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { constants, gzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describedProvider } from "../src/described/index.js";
 import {
   createOperationReader,
@@ -16,25 +15,10 @@ import {
   ValidationError,
 } from "../src/index.js";
 import { acme } from "./acme.js";
+import { serve } from "./loopback.js";
 
 const TOKEN = "tok_hostile_9f8e7d6c5b";
 const JOB = JSON.stringify({ id: "j1", state: "DONE" });
-
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
-});
-
-/** A loopback server; `written` counts the body bytes it managed to write (a cut read stops it early). */
-async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void) {
-  const server = http.createServer(handle);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** Writes chunks of `chunk` until the client goes away (or `total` bytes are written). */
 function endless(res: ServerResponse, chunk: Buffer, total = Number.POSITIVE_INFINITY): void {

@@ -9,7 +9,7 @@ import { createWatcher, register } from "opwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { providerName, REAL_APIS, type RealApi, type Run, realApisDir } from "./table.js";
-import { type AuthorWorkspace, authorSteps, cleanEnv, run } from "./workspace.js";
+import { type AuthorWorkspace, authorSteps, cleanEnv, expectEveryStepPassed, run } from "./workspace.js";
 
 const TOKEN = "real-api-token-5d1c0e9a7b";
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
@@ -57,15 +57,7 @@ async function providerModule(api: RealApi) {
 
 describe.concurrent("real APIs through every provider-author step", { timeout: 60_000 }, () => {
   it("lint:specs, generate, install, build and each generated package's tests all pass", () => {
-    const failed = workspace.steps.find((step) => step.code !== 0);
-    expect(failed?.output ?? "", failed?.name).toBe("");
-    expect(workspace.steps.map((step) => step.name)).toEqual([
-      "lint:specs",
-      "generate",
-      "install (workspace links)",
-      "build",
-      "generated packages' tests",
-    ]);
+    expectEveryStepPassed(workspace);
     // Every generated package's test files ran (one spec-contract file each), none failed.
     const tests = workspace.steps.at(-1)?.output ?? "";
     expect(tests).toMatch(new RegExp(`Test Files\\s+${REAL_APIS.length} passed`));

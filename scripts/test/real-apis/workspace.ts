@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 import { providerDir } from "../../lib/workspace-packages.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -56,6 +57,19 @@ export interface AuthorWorkspace {
   cliBin: string;
   /** Every step run, in order; a failed one ends the run. */
   steps: Step[];
+}
+
+/** Fails the calling test unless every author step ran, in order, and passed (a failed step's output is the message). */
+export function expectEveryStepPassed(workspace: AuthorWorkspace): void {
+  const failed = workspace.steps.find((step) => step.code !== 0);
+  expect(failed?.output ?? "", failed?.name).toBe("");
+  expect(workspace.steps.map((step) => step.name)).toEqual([
+    "lint:specs",
+    "generate",
+    "install (workspace links)",
+    "build",
+    "generated packages' tests",
+  ]);
 }
 
 /**
